@@ -1,0 +1,40 @@
+"""The shared domain vocabulary: business catalogue, relations, taxonomy, lexicon, scripts.
+
+Knowledge stores and versions it; assist compiles it into its live automata. Both speak
+these plain dataclasses, so neither imports the other's internals.
+"""
+
+from moqi.content.files import ContentError, load_files
+from moqi.content.model import (
+    EMOTIONS,
+    MOMENTS,
+    NEGATIVE_EMOTIONS,
+    POSITIVE_EMOTIONS,
+    RELATIONS,
+    STAGES,
+    Business,
+    Content,
+    LexiconEntry,
+    Moment,
+    Reason,
+    Relation,
+    Script,
+)
+
+__all__ = [
+    "EMOTIONS",
+    "MOMENTS",
+    "NEGATIVE_EMOTIONS",
+    "POSITIVE_EMOTIONS",
+    "RELATIONS",
+    "STAGES",
+    "Business",
+    "Content",
+    "ContentError",
+    "LexiconEntry",
+    "Moment",
+    "Reason",
+    "Relation",
+    "Script",
+    "load_files",
+]

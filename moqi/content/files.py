@@ -1,0 +1,171 @@
+"""Read and validate the shipped content files under moqi/data (or an operator's copy)."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from pathlib import Path
+
+import yaml
+
+from moqi.content.model import (
+    BRANDS,
+    EMOTIONS,
+    MOMENTS,
+    RELATIONS,
+    SCRIPT_KINDS,
+    STAGES,
+    Business,
+    Content,
+    LexiconEntry,
+    Moment,
+    Reason,
+    Relation,
+    Script,
+)
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+
+
+class ContentError(ValueError):
+    """A content file is malformed; the message names the file and the line or item at fault."""
+
+
+def _yaml(path: Path):
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ContentError(f"{path}: file is missing") from exc
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise ContentError(f"{path}: not valid UTF-8 YAML: {exc}") from exc
+
+
+def _csv(path: Path, columns: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError as exc:
+        raise ContentError(f"{path}: file is missing") from exc
+    except UnicodeDecodeError as exc:
+        raise ContentError(f"{path}: not UTF-8: {exc}") from exc
+    reader = csv.DictReader(text.splitlines())
+    missing = [c for c in columns if c not in (reader.fieldnames or [])]
+    if missing:
+        raise ContentError(f"{path}: header lacks column(s) {', '.join(missing)}")
+    for row in reader:
+        if None in row or any(row.get(c) is None for c in columns):
+            raise ContentError(f"{path}:{reader.line_num}: wrong number of fields")
+        yield reader.line_num, {k: (v or "").strip() for k, v in row.items()}
+
+
+def _need(cond: bool, where: str, message: str) -> None:
+    if not cond:
+        raise ContentError(f"{where}: {message}")
+
+
+def _businesses(path: Path) -> tuple[Business, ...]:
+    items = _yaml(path)
+    _need(isinstance(items, list), str(path), "expected a list of businesses")
+    seen: set[str] = set()
+    out = []
+    for i, item in enumerate(items, 1):
+        where = f"{path} item {i}"
+        _need(isinstance(item, dict) and item.get("code") and item.get("name"), where, "needs code and name")
+        _need(item["code"] not in seen, where, f"duplicate code {item['code']!r}")
+        seen.add(item["code"])
+        aliases = tuple(str(a).strip() for a in item.get("aliases") or () if str(a).strip())
+        out.append(Business(str(item["code"]), str(item["name"]), str(item.get("category", "")), aliases, str(item.get("summary", ""))))
+    return tuple(out)
+
+
+def _taxonomy(path: Path, business_codes: set[str]) -> tuple[tuple[Moment, ...], tuple[Reason, ...]]:
+    doc = _yaml(path)
+    _need(isinstance(doc, dict), str(path), "expected moments: and reasons:")
+    moments = []
+    for m in doc.get("moments") or ():
+        _need(m.get("code") in MOMENTS, str(path), f"unknown moment {m.get('code')!r}")
+        moments.append(Moment(m["code"], str(m.get("label", m["code"])), tuple(m.get("cues") or ())))
+    reasons, seen = [], set()
+    for i, r in enumerate(doc.get("reasons") or (), 1):
+        where = f"{path} reason {i} ({r.get('code')})"
+        _need(bool(r.get("code")) and r["code"] not in seen, where, "missing or duplicate code")
+        _need(r.get("moment") in MOMENTS, where, f"unknown moment {r.get('moment')!r}")
+        unknown = [b for b in r.get("businesses") or () if b not in business_codes]
+        _need(not unknown, where, f"unknown business code(s) {unknown}")
+        seen.add(r["code"])
+        events = tuple((str(k), float(v)) for k, v in (r.get("events") or {}).items())
+        reasons.append(Reason(r["code"], str(r.get("label", r["code"])), r["moment"], tuple(r.get("cues") or ()), tuple(r.get("businesses") or ()), events))
+    _need(bool(reasons), str(path), "no reasons")
+    return tuple(moments), tuple(reasons)
+
+
+def _relations(path: Path, business_codes: set[str], reason_codes: set[str]) -> tuple[Relation, ...]:
+    out = []
+    for line, row in _csv(path, ("from", "to", "relation", "note")):
+        where = f"{path}:{line}"
+        _need(row["relation"] in RELATIONS, where, f"unknown relation {row['relation']!r}")
+        _need(row["from"] in business_codes, where, f"unknown business {row['from']!r}")
+        targets = reason_codes if row["relation"] == "common_issue" else business_codes
+        _need(row["to"] in targets, where, f"unknown target {row['to']!r}")
+        out.append(Relation(row["from"], row["to"], row["relation"], row["note"]))
+    return tuple(out)
+
+
+def _lexicon(path: Path) -> tuple[LexiconEntry, ...]:
+    out, seen = [], set()
+    for line, row in _csv(path, ("word", "category", "intensity", "escalation", "churn")):
+        where = f"{path}:{line}"
+        _need(bool(row["word"]) and row["word"] not in seen, where, f"empty or duplicate word {row['word']!r}")
+        _need(row["category"] in EMOTIONS, where, f"unknown category {row['category']!r}")
+        _need(row["intensity"] in {"1", "2", "3", "4", "5"}, where, "intensity must be 1–5")
+        _need(row["escalation"] in {"0", "1"} and row["churn"] in {"0", "1"}, where, "flags must be 0 or 1")
+        seen.add(row["word"])
+        out.append(LexiconEntry(row["word"], row["category"], int(row["intensity"]), row["escalation"] == "1", row["churn"] == "1", row.get("domain") or "telecom"))
+    return tuple(out)
+
+
+def _scripts(path: Path, reason_codes: set[str]) -> tuple[Script, ...]:
+    out, seen = [], set()
+    for line, row in _csv(path, ("id", "kind", "reason", "emotion", "brand", "region", "stage", "text")):
+        where = f"{path}:{line}"
+        _need(bool(row["id"]) and row["id"] not in seen, where, f"missing or duplicate id {row['id']!r}")
+        _need(row["kind"] in SCRIPT_KINDS, where, f"unknown kind {row['kind']!r}")
+        _need(row["reason"] == "*" or row["reason"] in reason_codes, where, f"unknown reason {row['reason']!r}")
+        _need(row["emotion"] == "*" or row["emotion"] in EMOTIONS, where, f"unknown emotion {row['emotion']!r}")
+        _need(row["brand"] == "*" or row["brand"] in BRANDS, where, f"unknown brand {row['brand']!r}")
+        _need(row["stage"] == "*" or row["stage"] in STAGES, where, f"unknown stage {row['stage']!r}")
+        _need(bool(row["text"]), where, "empty text")
+        seen.add(row["id"])
+        out.append(Script(**{k: row[k] for k in ("id", "kind", "reason", "emotion", "brand", "region", "stage", "text")}))
+    return tuple(out)
+
+
+def load_files(root: Path = DATA_DIR) -> Content:
+    """Read every content file under `root`, validating codes and cross-references."""
+    businesses = _businesses(root / "catalogue" / "businesses.yaml")
+    codes = {b.code for b in businesses}
+    moments, reasons = _taxonomy(root / "taxonomy.yaml", codes)
+    reason_codes = {r.code for r in reasons}
+    degrees = tuple((row["word"], float(row["weight"])) for _, row in _csv(root / "lexicon" / "degree.csv", ("word", "weight")))
+    negation_path = root / "lexicon" / "negation.txt"
+    if not negation_path.exists():
+        raise ContentError(f"{negation_path}: file is missing")
+    negations = tuple(w.strip() for w in negation_path.read_text(encoding="utf-8").splitlines() if w.strip() and not w.startswith("#"))
+    return Content(
+        businesses=businesses,
+        relations=_relations(root / "catalogue" / "relations.csv", codes, reason_codes),
+        moments=moments,
+        reasons=reasons,
+        lexicon=_lexicon(root / "lexicon" / "emotion.csv"),
+        negations=negations,
+        degrees=degrees,
+        scripts=_scripts(root / "scripts" / "scripts.csv", reason_codes),
+        advice=_yaml(root / "lexicon" / "advice.yaml") or {},
+        operations=_yaml(root / "operations.yaml") or {},
+    )
+
+
+def load_demo_customers(root: Path = DATA_DIR) -> list[dict]:
+    """The demo customers shipped for `moqi init --demo` and the sample calls."""
+    items = _yaml(root / "demo" / "customers.yaml")
+    _need(isinstance(items, list), str(root / "demo" / "customers.yaml"), "expected a list")
+    return items

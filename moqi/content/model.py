@@ -1,0 +1,178 @@
+"""Plain, immutable dataclasses for the content every capability shares."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+MOMENTS = ("inquiry", "handling", "complaint")
+MOMENT_LABELS = {"inquiry": "咨询查询", "handling": "业务办理", "complaint": "投诉"}
+EMOTIONS = (
+    "anger",
+    "distrust",
+    "anxiety",
+    "disappointment",
+    "sadness",
+    "confusion",
+    "surprise",
+    "satisfaction",
+    "gratitude",
+)
+EMOTION_LABELS = {
+    "anger": "愤怒",
+    "distrust": "不信任",
+    "anxiety": "焦急",
+    "disappointment": "失望",
+    "sadness": "难过",
+    "confusion": "困惑",
+    "surprise": "惊讶",
+    "satisfaction": "满意",
+    "gratitude": "感谢",
+    "neutral": "平静",
+}
+NEGATIVE_EMOTIONS = frozenset({"anger", "distrust", "anxiety", "disappointment", "sadness"})
+POSITIVE_EMOTIONS = frozenset({"satisfaction", "gratitude"})
+RELATIONS = (
+    "requires",
+    "conflicts_with",
+    "bundles_with",
+    "often_follows",
+    "upgrade_to",
+    "common_issue",
+)
+RELATION_LABELS = {
+    "requires": "前置条件",
+    "conflicts_with": "互斥",
+    "bundles_with": "常搭配",
+    "often_follows": "常见后续",
+    "upgrade_to": "可升级为",
+    "common_issue": "常见问题",
+}
+STAGES = ("acquisition", "growth", "maturity", "decline", "churn")
+STAGE_LABELS = {
+    "acquisition": "新入网",
+    "growth": "成长期",
+    "maturity": "成熟期",
+    "decline": "衰退期",
+    "churn": "离网期",
+}
+BRANDS = ("全球通", "神州行", "动感地带")
+SCRIPT_KINDS = (
+    "greeting",
+    "empathy",
+    "apology",
+    "explanation",
+    "guidance",
+    "retention",
+    "offer",
+    "confirmation",
+    "closing",
+    "password_check",
+    "reassurance",
+)
+SCRIPT_KIND_LABELS = {
+    "greeting": "问候",
+    "empathy": "共情",
+    "apology": "致歉",
+    "explanation": "解释",
+    "guidance": "指引",
+    "retention": "挽留",
+    "offer": "推荐",
+    "confirmation": "三维确认",
+    "closing": "结束语",
+    "password_check": "密码验证",
+    "reassurance": "安抚",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Business:
+    """One product or service in the catalogue, with what customers call it."""
+
+    code: str
+    name: str
+    category: str
+    aliases: tuple[str, ...] = ()
+    summary: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Relation:
+    """A typed edge of the business association map (`dst` is a reason for common_issue)."""
+
+    src: str
+    dst: str
+    relation: str
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Moment:
+    """A moment of truth: inquiry, handling or complaint, and its generic cue words."""
+
+    code: str
+    label: str
+    cues: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """A fine-grained call reason, its cue words, businesses and the events that predict it."""
+
+    code: str
+    label: str
+    moment: str
+    cues: tuple[str, ...] = ()
+    businesses: tuple[str, ...] = ()
+    events: tuple[tuple[str, float], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class LexiconEntry:
+    """An emotion keyword: category, intensity 1–5 and whether it signals escalation or churn."""
+
+    word: str
+    category: str
+    intensity: int
+    escalation: bool = False
+    churn: bool = False
+    domain: str = "telecom"
+
+
+@dataclass(frozen=True, slots=True)
+class Script:
+    """A recommended line, keyed by kind and the situation it fits (`*` fits any)."""
+
+    id: str
+    kind: str
+    reason: str
+    emotion: str
+    brand: str
+    region: str
+    stage: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Content:
+    """Everything the live engine needs, as loaded from files or from the database."""
+
+    businesses: tuple[Business, ...]
+    relations: tuple[Relation, ...]
+    moments: tuple[Moment, ...]
+    reasons: tuple[Reason, ...]
+    lexicon: tuple[LexiconEntry, ...]
+    negations: tuple[str, ...]
+    degrees: tuple[tuple[str, float], ...]
+    scripts: tuple[Script, ...]
+    advice: dict = field(default_factory=dict)
+    operations: dict = field(default_factory=dict)
+
+    def counts(self) -> dict[str, int]:
+        """How many of each kind of item this content holds."""
+        return {
+            "businesses": len(self.businesses),
+            "relations": len(self.relations),
+            "reasons": len(self.reasons),
+            "lexicon": len(self.lexicon),
+            "scripts": len(self.scripts),
+        }

@@ -1,0 +1,34 @@
+"""Normalise what customers type or an ASR writes: full-width, traditional characters, fillers."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import opencc
+
+# Hesitation sounds an ASR transcribes; they carry no meaning for assist. 嗯 alone is kept
+# because "嗯" is also how customers say yes.
+_FILLERS = re.compile(r"(?:[呃唔]+|嗯{2,}|[Ee]m{2,}|(?<=[，,。\s])嗯(?=[，,。\s]))[，,。\s]*")
+_SPACES = re.compile(r"\s+")
+# Some ASR engines and keyboards leave spaces between Chinese characters.
+_CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
+
+
+@lru_cache(maxsize=1)
+def _t2s() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+def normalize(text: str) -> str:
+    """Full-width → half-width, traditional → simplified, fillers and stray spaces removed.
+
+    >>> normalize("我的密碼鎖住了，ＯＫ？呃呃 謝謝")
+    '我的密码锁住了,OK?谢谢'
+    """
+    text = unicodedata.normalize("NFKC", text)
+    text = _t2s().convert(text)
+    text = _FILLERS.sub("", text)
+    text = _CJK_GAP.sub("", text)
+    return _SPACES.sub(" ", text).strip()

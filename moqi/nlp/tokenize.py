@@ -1,0 +1,33 @@
+"""jieba with moqi's telecom user dictionary, so product names and emotion phrases stay whole."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+import jieba
+
+jieba.setLogLevel(logging.WARNING)
+
+
+class Tokenizer:
+    """A private jieba tokenizer that knows our words (catalogue aliases, lexicon, cues)."""
+
+    def __init__(self, words: Iterable[str] = ()):
+        self._t = jieba.Tokenizer()
+        self._t.initialize()
+        for word in set(words):
+            if len(word) > 1:
+                self._t.add_word(word, freq=max(2000, self._t.suggest_freq(word, tune=False)))
+
+    def cut(self, text: str) -> list[str]:
+        """Words of `text` (no HMM: faster, and our dictionary covers the words that matter)."""
+        return self._t.lcut(text, HMM=False)
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """Start/end character offsets of each word."""
+        out, pos = [], 0
+        for word in self._t.cut(text, HMM=False):
+            out.append((pos, pos + len(word)))
+            pos += len(word)
+        return out
