@@ -1,0 +1,196 @@
+"""Emotion guide: keywords with negation and degree, utterance intensity, call trend and risk.
+
+Pure functions of the matches and the call's history; no clock, no I/O.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from moqi.content.model import NEGATIVE_EMOTIONS, POSITIVE_EMOTIONS
+
+# How far (in characters) a negation or degree word may stand before what it modifies:
+# up to two characters before the keyword ("不太会满意"), and right next to each other when
+# they chain ("不是很满意"), so "不想打了真的很失望" keeps its disappointment.
+_FIRST_GAP = 2
+_CHAIN_GAP = 1
+_BREAKS = frozenset(",.!?;:，。！？；：、\n~")
+# A customer's confusion is mildly negative for polarity; surprise can go either way.
+_VALENCE = {c: -1.0 for c in NEGATIVE_EMOTIONS} | {c: 1.0 for c in POSITIVE_EMOTIONS} | {"confusion": -0.35, "surprise": 0.0}
+
+
+@dataclass(slots=True)
+class Keyword:
+    """One emotion keyword as found in the utterance, after negation and degree."""
+
+    text: str
+    start: int
+    end: int
+    category: str
+    weight: float
+    negated: bool = False
+    escalation: bool = False
+    churn: bool = False
+
+
+@dataclass(slots=True)
+class UtteranceEmotion:
+    """The emotion read from one utterance."""
+
+    category: str
+    polarity: str
+    intensity: float
+    valence: float
+    keywords: list[Keyword] = field(default_factory=list)
+    escalation: bool = False
+    churn: bool = False
+
+
+def _flip(category: str) -> str | None:
+    """What a negated keyword means: "不满意" is disappointment, "不生气" is no emotion."""
+    if category in POSITIVE_EMOTIONS:
+        return "disappointment"
+    return None
+
+
+def _rhetorical(text: str, end: int) -> bool:
+    """Whether the clause after a keyword ends as a rhetorical question (…吗 / …嘛)."""
+    for ch in text[end:end + 6]:
+        if ch in "吗嘛":
+            return True
+        if ch in _BREAKS:
+            return False
+    return False
+
+
+def find_keywords(text: str, matches: list[tuple[int, int, str, tuple]]) -> list[Keyword]:
+    """Turn automaton matches (emotion entries, negations, degrees) into scored keywords.
+
+    Each match value is ("e", category, intensity, escalation, churn), ("n",) or ("d", weight).
+    """
+    keywords: list[Keyword] = []
+    modifiers: list[tuple[int, int, tuple]] = []
+    for start, end, word, value in matches:
+        if value[0] != "e":
+            modifiers.append((start, end, value))
+            continue
+        _, category, intensity, escalation, churn = value
+        weight, negated, limit, gap = intensity / 5.0, False, start, _FIRST_GAP
+        for m_start, m_end, m_value in reversed(modifiers):
+            if limit - m_end > gap or any(ch in _BREAKS for ch in text[m_end:limit]):
+                break
+            gap = _CHAIN_GAP
+            if m_value[0] == "n":
+                negated = not negated
+            else:
+                weight *= m_value[1]
+            limit = m_start
+        modifiers.clear()
+        if negated and _rhetorical(text, end):
+            # "这不是坑人吗" asserts what it seems to deny.
+            negated = False
+        if negated:
+            flipped = _flip(category)
+            if flipped is None:
+                # A negated complaint word ("不生气") carries no emotion; negated threats
+                # ("不会投诉") are no threat, so the escalation flag goes too.
+                keywords.append(Keyword(word, start, end, category, 0.0, True))
+                continue
+            category, weight, escalation, churn = flipped, weight * 0.8, False, False
+        keywords.append(Keyword(word, start, end, category, min(weight, 2.0), negated, escalation, churn))
+    return keywords
+
+
+def score_utterance(text: str, keywords: list[Keyword]) -> UtteranceEmotion:
+    """Category, polarity, intensity 0–1 and valence −1…1 of one utterance."""
+    by_cat: dict[str, float] = {}
+    for k in keywords:
+        if k.weight > 0:
+            by_cat[k.category] = by_cat.get(k.category, 0.0) + k.weight
+    # Exclamations and repeated question marks raise the temperature of whatever is there.
+    bangs = text.count("!") + text.count("?") // 2
+    boost = 1.0 + min(bangs, 4) * 0.08
+    if not by_cat:
+        return UtteranceEmotion("neutral", "neutral", 0.0, 0.0, keywords)
+    category = max(by_cat, key=by_cat.__getitem__)
+    total = sum(by_cat.values()) * boost
+    signed = sum(_VALENCE[c] * w for c, w in by_cat.items()) * boost
+    intensity = 1.0 - math.exp(-1.3 * by_cat[category] * boost)
+    valence = math.tanh(1.2 * signed)
+    polarity = "positive" if valence > 0.05 else "negative" if valence < -0.05 else "neutral"
+    if polarity == "neutral" and total > 0 and category not in ("confusion", "surprise"):
+        polarity = "negative" if category in NEGATIVE_EMOTIONS else "positive"
+    return UtteranceEmotion(
+        category,
+        polarity,
+        round(intensity, 3),
+        round(valence, 3),
+        keywords,
+        any(k.escalation for k in keywords),
+        any(k.churn for k in keywords),
+    )
+
+
+@dataclass
+class CallMood:
+    """The emotion over the call so far: a smoothed valence, its trend and the escalation risk."""
+
+    valences: list[float] = field(default_factory=list)
+    smoothed: list[float] = field(default_factory=list)
+    escalation_turns: int = 0
+    churn_turns: int = 0
+    negative_streak: int = 0
+    peak_negative: float = 0.0
+
+    def update(self, e: UtteranceEmotion) -> None:
+        """Fold one customer utterance into the call's mood."""
+        self.valences.append(e.valence)
+        previous = self.smoothed[-1] if self.smoothed else 0.0
+        self.smoothed.append(round(0.5 * previous + 0.5 * e.valence, 3))
+        self.escalation_turns += e.escalation
+        self.churn_turns += e.churn
+        self.negative_streak = self.negative_streak + 1 if e.polarity == "negative" else 0
+        if e.polarity == "negative":
+            self.peak_negative = max(self.peak_negative, e.intensity)
+
+    @property
+    def trend(self) -> str:
+        """worsening, improving or stable, comparing the smoothed valence with two turns ago."""
+        if len(self.smoothed) < 2:
+            return "stable"
+        delta = self.smoothed[-1] - self.smoothed[max(0, len(self.smoothed) - 3)]
+        return "worsening" if delta < -0.15 else "improving" if delta > 0.15 else "stable"
+
+
+def escalation_risk(mood: CallMood, current: UtteranceEmotion, *, repeat_contacts: int, open_complaint: bool, stage: str | None) -> tuple[float, list[str]]:
+    """Risk 0–1 that this caller escalates (complaint upgrade) or churns, with the reasons."""
+    reasons: list[str] = []
+    negative_now = current.intensity if current.polarity == "negative" else 0.0
+    logit = -3.2 + 2.6 * negative_now
+    if negative_now >= 0.5:
+        reasons.append(f"当前负面情绪强度 {negative_now:.2f}")
+    if mood.escalation_turns:
+        logit += 2.4 + 0.4 * min(mood.escalation_turns - 1, 2)
+        reasons.append("出现升级投诉信号（工信部/媒体/12315等）")
+    if mood.churn_turns:
+        logit += 1.6
+        reasons.append("出现离网/转网倾向")
+    if mood.trend == "worsening":
+        logit += 0.9
+        reasons.append("情绪在本次通话中持续恶化")
+    if mood.negative_streak >= 2:
+        logit += 0.35 * min(mood.negative_streak, 4)
+        reasons.append(f"连续 {mood.negative_streak} 句负面表达")
+    if repeat_contacts >= 2:
+        logit += 0.7
+        reasons.append(f"近期已来电 {repeat_contacts} 次")
+    if open_complaint:
+        logit += 0.7
+        reasons.append("有未结投诉单")
+    if stage in ("decline", "churn"):
+        logit += 0.5
+        reasons.append("客户处于衰退/离网期")
+    if current.polarity == "positive" and mood.trend == "improving":
+        logit -= 1.0
+    return round(1.0 / (1.0 + math.exp(-logit)), 3), reasons

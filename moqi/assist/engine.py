@@ -1,0 +1,87 @@
+"""The compiled assist engine: content turned into automata, indexes and the map, once per content version."""
+
+from __future__ import annotations
+
+from functools import cached_property, lru_cache
+
+from moqi.assist.bizmap import BusinessMap
+from moqi.assist.emotion import UtteranceEmotion, find_keywords, score_utterance
+from moqi.assist.need import NeedModel
+from moqi.assist.scripts import ScriptRanker
+from moqi.content import Content, load_files
+from moqi.nlp.automaton import KeywordAutomaton
+from moqi.nlp.tokenize import Tokenizer
+
+
+class AssistEngine:
+    """Everything on the live path that does not change during a call, kept in memory.
+
+    Build one per content version and share it between sessions; it is read-only.
+    """
+
+    def __init__(self, content: Content, version: str = "files"):
+        self.content = content
+        self.version = version
+        emotion: dict[str, tuple] = {w: ("n",) for w in content.negations}
+        emotion.update({w: ("d", weight) for w, weight in content.degrees})
+        emotion.update({e.word: ("e", e.category, e.intensity, e.escalation, e.churn) for e in content.lexicon})
+        self.emotion_words = KeywordAutomaton(emotion)
+
+        aliases: dict[str, str] = {}
+        for b in content.businesses:
+            for word in (b.name, *b.aliases):
+                aliases.setdefault(word, b.code)
+        self.business_words = KeywordAutomaton(aliases)
+
+        cues: dict[str, list[tuple[str, object]]] = {}
+        self.need_model = NeedModel(content.reasons)
+        for i, r in enumerate(content.reasons):
+            for cue in r.cues:
+                cues.setdefault(cue, []).append(("r", i))
+        for m in content.moments:
+            for cue in m.cues:
+                cues.setdefault(cue, []).append(("m", m.code))
+        self.cue_words = KeywordAutomaton(cues)
+
+        ops = content.operations
+        phrases = {p: "done" for p in ops.get("done", ())}
+        phrases.update({p: "failed" for p in ops.get("failed", ())})
+        self.operation_words = KeywordAutomaton(phrases)
+        answers = {p: True for p in ops.get("customer_ack", ())}
+        answers.update({p: False for p in ops.get("customer_reject", ())})
+        self.answer_words = KeywordAutomaton(answers)
+        self.confirm_prompts = tuple(ops.get("confirm_prompts", ())) or ("跟您确认一下：为尾号{number}的号码办理{business}，结果：{result}。",)
+
+        self.map = BusinessMap(content.businesses, content.relations, content.reasons)
+        self.issues = {}
+        for rel in content.relations:
+            if rel.relation == "common_issue":
+                self.issues.setdefault(rel.src, []).append(rel.dst)
+        self.ranker = ScriptRanker(content.scripts)
+        self.advice = content.advice or {}
+
+    @cached_property
+    def tokenizer(self) -> Tokenizer:
+        """jieba with our words; built on first need (it takes about a second)."""
+        words = [e.word for e in self.content.lexicon]
+        words += [a for b in self.content.businesses for a in (b.name, *b.aliases)]
+        words += [c for r in self.content.reasons for c in r.cues]
+        return Tokenizer(words)
+
+    def read_emotion(self, text: str) -> UtteranceEmotion:
+        """The emotion of one normalised utterance.
+
+        A one-character keyword counts only where jieba sees it as a word of its own
+        (坑 yes, 坑洼 no); jieba runs only for utterances that have one.
+        """
+        matches = list(self.emotion_words.longest(text))
+        if any(end - start == 1 and value[0] == "e" for start, end, _, value in matches):
+            spans = set(self.tokenizer.spans(text))
+            matches = [m for m in matches if m[1] - m[0] > 1 or m[3][0] != "e" or (m[0], m[1]) in spans]
+        return score_utterance(text, find_keywords(text, matches))
+
+
+@lru_cache(maxsize=1)
+def default_engine() -> AssistEngine:
+    """The engine built from the shipped content files (for shells, tests and benchmarks)."""
+    return AssistEngine(load_files())

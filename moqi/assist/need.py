@@ -1,0 +1,123 @@
+"""Need prediction: the moment of truth and the fine-grained reason, from words, profile and events.
+
+A small additive model in log space: event priors from the customer's recent account
+history, cue words heard so far (recent turns weigh more), businesses mentioned and the
+customer's emotion. Pure: the caller passes the matches and the profile.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from moqi.assist.profile import CustomerProfile
+from moqi.content.model import MOMENTS, Reason
+
+_DECAY = 0.8  # how much of the evidence of earlier turns survives each new customer turn
+_EVENT_HALF_LIFE_DAYS = 7.0
+_CUE = 1.6
+_TEMPERATURE = 0.75  # < 1 keeps the probabilities honest when evidence piles up
+_MOMENT_CUE = 0.8
+_BUSINESS = 0.45
+_ISSUE = 0.3
+
+
+@dataclass
+class NeedModel:
+    """The reasons of the taxonomy with their businesses and event weights, indexed."""
+
+    reasons: tuple[Reason, ...]
+    by_business: dict[str, list[int]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.index = {r.code: i for i, r in enumerate(self.reasons)}
+        self.moment_of = [r.moment for r in self.reasons]
+        self.moment_sizes = {m: self.moment_of.count(m) for m in MOMENTS}
+        for i, r in enumerate(self.reasons):
+            for b in r.businesses:
+                self.by_business.setdefault(b, []).append(i)
+
+    def event_prior(self, profile: CustomerProfile) -> list[float]:
+        """Log-score of each reason from the customer's recent events, before any word."""
+        scores = [0.0] * len(self.reasons)
+        for e in profile.events:
+            if e.days_ago > 60:
+                continue
+            decay = 0.5 ** (max(e.days_ago, 0.0) / _EVENT_HALF_LIFE_DAYS)
+            for i, r in enumerate(self.reasons):
+                for kind, weight in r.events:
+                    if kind == e.type:
+                        scores[i] += weight * decay
+        return scores
+
+
+@dataclass
+class NeedTracker:
+    """The need as it builds up over one call."""
+
+    model: NeedModel
+    prior: list[float]
+    evidence: list[float] = field(default_factory=list)
+    moment_evidence: dict[str, float] = field(default_factory=lambda: dict.fromkeys(MOMENTS, 0.0))
+
+    def __post_init__(self) -> None:
+        if not self.evidence:
+            self.evidence = [0.0] * len(self.model.reasons)
+
+    def observe(self, *, reason_cues: list[tuple[int, int, int]], moment_cues: list[str], businesses: list[str], issues: list[str], negative: float, weight: float = 1.0) -> None:
+        """Fold one utterance's cues in; agent turns come with a smaller weight.
+
+        `reason_cues` holds (reason index, cue length, how many reasons share the cue): a
+        long cue says more than a short one, and a cue shared by reasons says less of each.
+        """
+        if weight >= 1.0:
+            self.evidence = [s * _DECAY for s in self.evidence]
+            self.moment_evidence = {m: s * _DECAY for m, s in self.moment_evidence.items()}
+        for i, length, shared in reason_cues:
+            self.evidence[i] += weight * _CUE * (0.6 + 0.15 * min(length, 6)) / shared
+        for code in businesses:
+            for i in self.model.by_business.get(code, ()):
+                self.evidence[i] += weight * _BUSINESS
+        for code in issues:
+            i = self.model.index.get(code)
+            if i is not None:
+                self.evidence[i] += weight * _ISSUE
+        for m in moment_cues:
+            self.moment_evidence[m] += weight * _MOMENT_CUE
+        if negative > 0:
+            self.moment_evidence["complaint"] += weight * 1.5 * negative
+
+    def operation_done(self, business: str | None) -> None:
+        """An agent completed an operation: this call is business handling, about that business."""
+        self.moment_evidence["handling"] += 2.0
+        for i in self.model.by_business.get(business or "", ()):
+            if self.model.moment_of[i] == "handling":
+                self.evidence[i] += 2.0
+
+    def distribution(self) -> list[float]:
+        """Probability of each reason (softmax of prior + evidence + moment evidence)."""
+        scores = [_TEMPERATURE * (p + e + 0.5 * self.moment_evidence[m]) for p, e, m in zip(self.prior, self.evidence, self.model.moment_of, strict=True)]
+        top = max(scores)
+        exps = [math.exp(s - top) for s in scores]
+        total = sum(exps)
+        return [x / total for x in exps]
+
+    def predict(self, k: int = 3) -> tuple[str, float, list[tuple[Reason, float]]]:
+        """The moment of truth with its probability, and the top-k reasons with theirs."""
+        dist = self.distribution()
+        # Each moment gets an equal prior: average its reasons' mass rather than summing it,
+        # or the moment with the most reasons in the taxonomy would win by default.
+        mass = dict.fromkeys(MOMENTS, 0.0)
+        for p, m in zip(dist, self.model.moment_of, strict=True):
+            mass[m] += p
+        mean = {m: mass[m] / self.model.moment_sizes[m] for m in MOMENTS if self.model.moment_sizes.get(m)}
+        total = sum(mean.values())
+        by_moment = {m: v / total for m, v in mean.items()}
+        moment = max(by_moment, key=by_moment.__getitem__)
+        ranked = sorted(range(len(dist)), key=dist.__getitem__, reverse=True)[:k]
+        return moment, by_moment[moment], [(self.model.reasons[i], dist[i]) for i in ranked]
+
+    @property
+    def informed(self) -> bool:
+        """Whether anything (an event or a word) has moved the need away from uniform."""
+        return any(self.prior) or any(self.evidence) or any(self.moment_evidence.values())

@@ -1,0 +1,49 @@
+"""Live assist over HTTP: analyse a batch of utterances; read back what a contact was shown."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException
+from sqlalchemy import select
+
+from moqi.accounts.models import User
+from moqi.assist.models import AssistEventRow
+from moqi.assist.schemas import AnalyzeRequest, AnalyzeResponse
+from moqi.assist.services import record_call
+from moqi.assist.session import canonical_speaker
+from moqi.assist.transcript import Transcript
+from moqi.service.models import Contact
+from moqi.service.services import NotFound
+from moqi.web.auth import SessionDep, require
+from moqi.web.clock import now
+
+router = APIRouter(prefix="/api/assist", tags=["assist"])
+Agent = Annotated[User, Depends(require("agent", "team_lead", "admin"))]
+
+
+@router.post("/analyze", response_model=AnalyzeResponse, summary="Run utterances through one assist session")
+def analyze(body: AnalyzeRequest, session: SessionDep, user: Agent) -> AnalyzeResponse:
+    """Every utterance gets an assist event; with `store` the contact is recorded (all or nothing)."""
+    try:
+        turns = [(canonical_speaker(u.speaker), u.text, u.ts) for u in body.utterances]
+    except ValueError as exc:
+        raise HTTPException(422, str(exc)) from None
+    transcript = Transcript(header={"channel": body.channel, "title": body.title}, turns=turns)
+    try:
+        contact_id, events = record_call(session, transcript, customer_ref=body.customer, now=now(), agent=user.username)
+    except NotFound as exc:
+        raise HTTPException(404, str(exc)) from None
+    if not body.store:
+        session.rollback()
+        contact_id = None
+    return AnalyzeResponse(contact_id=contact_id, events=[e.as_dict() for e in events])
+
+
+@router.get("/contacts/{contact_id}/events", summary="The assist events a contact was shown")
+def contact_events(contact_id: int, session: SessionDep, user: Agent) -> list[dict]:
+    """Events in turn order; 404 for an unknown contact."""
+    if session.get(Contact, contact_id) is None:
+        raise HTTPException(404, f"no contact {contact_id}")
+    rows = session.scalars(select(AssistEventRow).where(AssistEventRow.contact_id == contact_id).order_by(AssistEventRow.turn))
+    return [r.payload for r in rows]

@@ -1,0 +1,91 @@
+"""Script recommendation: the best lines for scenario × emotion × brand × region × stage."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from moqi.content.model import EMOTION_LABELS, SCRIPT_KIND_LABELS, STAGE_LABELS, Script
+
+_PLACEHOLDER = re.compile(r"\{(customer|business|number|days)\}")
+
+
+@dataclass(frozen=True, slots=True)
+class Situation:
+    """What the moment calls for: kinds of line wanted (with weights) and the context."""
+
+    kinds: dict[str, float]
+    reasons: tuple[tuple[str, str, float], ...]  # (code, label, probability), best first
+    emotion: str
+    brand: str | None
+    region: str | None
+    stage: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Recommendation:
+    """One recommended script, filled in, with why it was chosen."""
+
+    id: str
+    kind: str
+    text: str
+    why: str
+    score: float
+
+
+class ScriptRanker:
+    """Scores every script that fits the situation; a keyed attribute that does not match excludes it."""
+
+    def __init__(self, scripts: tuple[Script, ...]):
+        self._by_kind: dict[str, list[Script]] = {}
+        for s in scripts:
+            self._by_kind.setdefault(s.kind, []).append(s)
+
+    def rank(self, situation: Situation, fill: dict[str, str], business_for: dict[str, str], k: int = 3, per_kind: int = 2) -> list[Recommendation]:
+        """The top-k scripts, at most `per_kind` of one kind, each filled in and explained.
+
+        `business_for` maps a reason code (or "*") to the business of this call that fits it;
+        a script that names {business} is left out when no business of the call fits it.
+        """
+        reason_p = {code: p for code, _, p in situation.reasons}
+        labels = {code: label for code, label, _ in situation.reasons}
+        best_p = max(reason_p.values(), default=0.0) or 1.0
+        scored: list[tuple[float, Script, list[str]]] = []
+        for kind, kind_weight in situation.kinds.items():
+            for s in self._by_kind.get(kind, ()):
+                score, why = 2.0 * kind_weight, [f"类型：{SCRIPT_KIND_LABELS.get(kind, kind)}"]
+                if "{business}" in s.text and s.reason not in business_for:
+                    continue
+                if s.reason != "*":
+                    if s.reason not in reason_p:
+                        continue
+                    score += 3.0 * reason_p[s.reason] / best_p
+                    why.append(f"场景：{labels[s.reason]}（{reason_p[s.reason]:.0%}）")
+                if s.emotion != "*":
+                    if s.emotion != situation.emotion:
+                        continue
+                    score += 1.5
+                    why.append(f"情绪：{EMOTION_LABELS.get(s.emotion, s.emotion)}")
+                for attr, value, label in (("brand", situation.brand, "品牌"), ("region", situation.region, "地区"), ("stage", situation.stage, "阶段")):
+                    want = getattr(s, attr)
+                    if want == "*":
+                        continue
+                    if want != value:
+                        break
+                    score += 1.0
+                    why.append(f"{label}：{STAGE_LABELS.get(want, want)}")
+                else:
+                    scored.append((score, s, why))
+        scored.sort(key=lambda t: (-t[0], t[1].id))
+        out: list[Recommendation] = []
+        used: dict[str, int] = {}
+        for score, s, why in scored:
+            if used.get(s.kind, 0) >= per_kind:
+                continue
+            used[s.kind] = used.get(s.kind, 0) + 1
+            values = {**fill, "business": business_for.get(s.reason, "")}
+            text = _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), s.text)
+            out.append(Recommendation(s.id, s.kind, text, "；".join(why), round(score, 2)))
+            if len(out) == k:
+                break
+        return out

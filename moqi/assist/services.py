@@ -1,0 +1,74 @@
+"""Assist with storage: the live engine for the current content, and whole calls run and recorded."""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from moqi.assist.engine import AssistEngine
+from moqi.assist.models import AssistEventRow, ConfirmationRow
+from moqi.assist.session import AssistEvent, AssistSession
+from moqi.assist.transcript import Transcript
+from moqi.knowledge import services as knowledge
+from moqi.service import services as desk
+
+_engines: dict[tuple[str, int], AssistEngine] = {}
+_lock = threading.Lock()
+
+
+def live_engine(session: Session) -> AssistEngine:
+    """The engine for the newest content revision; rebuilt once when the content changes."""
+    revision = knowledge.current_revision(session)
+    key = (str(session.get_bind().url), revision)
+    with _lock:
+        engine = _engines.get(key)
+        if engine is None:
+            engine = AssistEngine(knowledge.load_content(session), version=str(revision))
+            # Keep only the newest engine per database: old revisions are never asked for again.
+            for old in [k for k in _engines if k[0] == key[0]]:
+                del _engines[old]
+            _engines[key] = engine
+    return engine
+
+
+def start_session(session: Session, customer_ref: str | None, *, now: datetime, inline_profile: dict | None = None) -> tuple[AssistSession, str | None]:
+    """An AssistSession for a stored customer (by id or phone) or an inline profile."""
+    engine = live_engine(session)
+    if customer_ref:
+        customer = desk.find_customer(session, customer_ref)
+        return AssistSession(customer=desk.profile_of(session, customer, now=now), engine=engine), customer.id
+    return AssistSession(customer=inline_profile or {}, engine=engine), None
+
+
+def record_call(session: Session, transcript: Transcript, *, customer_ref: str | None, now: datetime, agent: str = "") -> tuple[int, list[AssistEvent]]:
+    """Run a whole transcript through one session and store contact, utterances and events.
+
+    Everything is analysed first and written in the caller's single transaction, so a
+    failure leaves nothing behind.
+    """
+    header = transcript.header
+    assist, customer_id = start_session(session, customer_ref, now=now, inline_profile=header.get("profile"))
+    events = [assist.feed(speaker, text, ts) for speaker, text, ts in transcript.turns]
+    contact = desk.create_contact(
+        session, customer_id=customer_id, channel=str(header.get("channel") or "voice"),
+        title=str(header.get("title") or ""), agent=agent, started_at=now,
+    )
+    desk.add_utterances(session, contact, [(e.turn, e.speaker, e.text, e.ts) for e in events])
+    session.add_all(
+        AssistEventRow(
+            contact_id=contact.id, turn=e.turn, emotion=e.emotion["category"], risk=e.emotion["risk"],
+            moment=e.need["moment"], reason=e.need["reasons"][0]["code"], payload=e.as_dict(),
+        )
+        for e in events
+    )
+    session.add_all(
+        ConfirmationRow(contact_id=contact.id, turn=c.turn, business_code=c.business_code, business_name=c.business_name, number=c.number, success=c.success, status=c.status)
+        for c in assist.confirmations
+    )
+    contact.moment = events[-1].need["moment"]
+    contact.reason = events[-1].need["reasons"][0]["code"]
+    contact.peak_risk = max(e.emotion["risk"] for e in events)
+    session.flush()
+    return contact.id, events

@@ -1,0 +1,241 @@
+"""AssistSession: one call or chat, fed utterance by utterance, answering an AssistEvent for each."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from moqi.assist.advice import pick_advice
+from moqi.assist.confirm import Confirmation
+from moqi.assist.emotion import CallMood, UtteranceEmotion, escalation_risk
+from moqi.assist.engine import AssistEngine, default_engine
+from moqi.assist.need import NeedTracker
+from moqi.assist.profile import CustomerProfile
+from moqi.assist.scripts import Recommendation, Situation
+from moqi.assist.situation import wanted_kinds
+from moqi.content.model import EMOTION_LABELS, MOMENT_LABELS
+from moqi.nlp.mask import mask_pii, phone_tail
+from moqi.nlp.normalize import normalize
+
+MAX_CHARS = 5000
+SPEAKERS = {
+    "customer": "customer", "客户": "customer", "用户": "customer", "顾客": "customer", "user": "customer", "client": "customer", "caller": "customer",
+    "agent": "agent", "坐席": "agent", "客服": "agent", "helpdesk": "agent", "staff": "agent", "operator": "agent", "话务员": "agent",
+}
+
+
+def canonical_speaker(speaker: str) -> str:
+    """customer or agent for any accepted synonym; ValueError otherwise."""
+    key = str(speaker).strip()
+    found = SPEAKERS.get(key) or SPEAKERS.get(key.lower())
+    if found is None:
+        raise ValueError(f"unknown speaker {speaker!r} (expected customer/客户 or agent/坐席/helpdesk)")
+    return found
+
+
+@dataclass
+class AssistEvent:
+    """What the agent is shown after one utterance."""
+
+    turn: int
+    speaker: str
+    text: str
+    ts: float | None
+    emotion: dict
+    need: dict
+    businesses: dict
+    scripts: list[dict]
+    confirmation: dict | None = None
+
+    def as_dict(self) -> dict:
+        """The documented JSON shape (docs/assist-json.md)."""
+        return {
+            "turn": self.turn, "speaker": self.speaker, "text": self.text, "ts": self.ts,
+            "emotion": self.emotion, "need": self.need, "businesses": self.businesses,
+            "scripts": self.scripts, "confirmation": self.confirmation,
+        }
+
+
+@dataclass
+class AssistSession:
+    """Live assist for one contact. Not thread-safe: one session per call.
+
+    >>> s = AssistSession(customer={"brand": "全球通", "events": [{"type": "overage_charge", "days_ago": 1}]})
+    >>> s.feed("customer", "你们乱扣费，我要投诉！").emotion["category"]
+    'anger'
+    """
+
+    customer: CustomerProfile | dict | None = None
+    engine: AssistEngine | None = None
+    turn: int = 0
+    mood: CallMood = field(default_factory=CallMood)
+    confirmations: list[Confirmation] = field(default_factory=list)
+    mentioned: list[str] = field(default_factory=list)
+    agent_turns: int = 0
+    _last_emotion: UtteranceEmotion | None = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.customer, CustomerProfile):
+            self.customer = CustomerProfile.from_dict(self.customer)
+        self.engine = self.engine or default_engine()
+        model = self.engine.need_model
+        self.need = NeedTracker(model, model.event_prior(self.customer))
+
+    # -- the prediction before the first word -------------------------------------------
+
+    def predicted_need(self) -> dict:
+        """Moment and top-3 reasons as known now (from profile and events alone before any word)."""
+        moment, p_moment, top = self.need.predict(3)
+        return {
+            "moment": moment,
+            "moment_label": MOMENT_LABELS[moment],
+            "p": round(p_moment, 3),
+            "reasons": [{"code": r.code, "label": r.label, "p": round(p, 3)} for r, p in top],
+            "informed": self.need.informed,
+        }
+
+    # -- one utterance --------------------------------------------------------------------
+
+    def feed(self, speaker: str, text: str, ts: float | None = None) -> AssistEvent:
+        """Analyse one utterance and answer what the agent should see now."""
+        who = canonical_speaker(speaker)
+        if not isinstance(text, str):
+            raise TypeError("text must be a string")
+        if len(text) > MAX_CHARS:
+            raise ValueError(f"utterance of {len(text)} characters is over the {MAX_CHARS}-character limit")
+        clean = mask_pii(normalize(text))
+        self.turn += 1
+        engine = self.engine
+        businesses = [code for _, _, _, code in engine.business_words.longest(clean)]
+        for code in businesses:
+            if code in self.mentioned:
+                self.mentioned.remove(code)
+            self.mentioned.append(code)
+
+        if who == "customer":
+            emotion = engine.read_emotion(clean)
+            self.mood.update(emotion)
+            self._last_emotion = emotion
+        else:
+            self.agent_turns += 1
+            emotion = self._last_emotion or UtteranceEmotion("neutral", "neutral", 0.0, 0.0)
+
+        self._observe_need(clean, who, businesses, emotion)
+        confirmation = self._confirmation(clean, who)
+        need = self.predicted_need()
+        risk, risk_reasons = escalation_risk(
+            self.mood, emotion,
+            repeat_contacts=self.customer.recent_contacts,
+            open_complaint=self.customer.has_event("complaint_open"),
+            stage=self.customer.stage,
+        )
+        focus = {r["code"] for r in need["reasons"]}
+        shown = businesses or self.mentioned[-3:]
+        related = engine.map.related(shown, focus_reasons=focus)
+        scripts = self._scripts(need, emotion, risk, confirmation)
+        keywords = emotion.keywords if who == "customer" else []
+        return AssistEvent(
+            turn=self.turn, speaker=who, text=clean, ts=ts,
+            emotion={
+                "category": emotion.category,
+                "label": EMOTION_LABELS.get(emotion.category, emotion.category),
+                "polarity": emotion.polarity,
+                "intensity": emotion.intensity,
+                "valence": emotion.valence,
+                "keywords": [
+                    {"text": k.text, "start": k.start, "end": k.end, "category": k.category, "weight": round(k.weight, 3), "negated": k.negated, "escalation": k.escalation, "churn": k.churn}
+                    for k in keywords
+                ],
+                "trend": self.mood.trend,
+                "risk": risk,
+                "risk_reasons": risk_reasons,
+                "advice": pick_advice(self.engine.advice, emotion, self.mood, risk, self.customer.recent_contacts, self.turn),
+            },
+            need=need,
+            businesses={
+                "mentioned": [{"code": c, "name": engine.map.name(c)} for c in dict.fromkeys(businesses)],
+                "in_call": [{"code": c, "name": engine.map.name(c)} for c in self.mentioned],
+                "related": [{"from": link.src, "to": link.dst, "to_name": link.dst_name, "relation": link.relation, "note": link.note} for link in related],
+            },
+            scripts=[{"id": r.id, "kind": r.kind, "text": r.text, "why": r.why} for r in scripts],
+            confirmation=confirmation.as_dict() if confirmation else None,
+        )
+
+    # -- the parts --------------------------------------------------------------------------
+
+    def _observe_need(self, text: str, who: str, businesses: list[str], emotion: UtteranceEmotion) -> None:
+        reason_cues, moment_cues = [], []
+        for start, end, _, values in self.engine.cue_words.longest(text):
+            shared = sum(1 for kind, _ in values if kind == "r")
+            for kind, target in values:
+                if kind == "r":
+                    reason_cues.append((target, end - start, shared))
+                else:
+                    moment_cues.append(target)
+        issues = [i for b in businesses for i in self.engine.issues.get(b, ())]
+        negative = emotion.intensity if (who == "customer" and emotion.polarity == "negative") else 0.0
+        # What the agent says is evidence too (他在复述客户的问题), but weaker.
+        self.need.observe(reason_cues=reason_cues, moment_cues=moment_cues, businesses=businesses, issues=issues, negative=negative, weight=1.0 if who == "customer" else 0.35)
+
+    def _confirmation(self, text: str, who: str) -> Confirmation | None:
+        pending = self.confirmations[-1] if self.confirmations and self.confirmations[-1].status == "pending" else None
+        if who == "agent":
+            found = [value for _, _, _, value in self.engine.operation_words.longest(text)]
+            if not found:
+                return pending
+            success = "failed" not in found
+            code = self.mentioned[-1] if self.mentioned else None
+            name = self.engine.map.name(code) if code else self.predicted_need()["reasons"][0]["label"]
+            tail = phone_tail(self.customer.phone_masked)
+            number = f"尾号{tail}" if tail else "客户来电号码"
+            prompt = self.engine.confirm_prompts[len(self.confirmations) % len(self.engine.confirm_prompts)]
+            prompt = prompt.format_map(_Fill(business=name, number=tail or number, result="成功" if success else "未成功"))
+            confirmation = Confirmation(code, name, number, success, self.turn, prompt)
+            self.confirmations.append(confirmation)
+            self.need.operation_done(code)
+            return confirmation
+        if pending and len(text) <= 20:
+            answers = [value for _, _, _, value in self.engine.answer_words.longest(text)]
+            if answers:
+                pending.answer(all(answers))
+                return pending
+        return pending
+
+    def _scripts(self, need: dict, emotion: UtteranceEmotion, risk: float, confirmation: Confirmation | None) -> list[Recommendation]:
+        c = self.customer
+        kinds = wanted_kinds(
+            agent_turns=self.agent_turns, emotion=emotion, risk=risk, churn=self.mood.churn_turns > 0,
+            reasons=[r["code"] for r in need["reasons"]], stage=c.stage, confirmation=confirmation,
+        )
+        situation = Situation(
+            kinds=kinds,
+            reasons=tuple((r["code"], r["label"], r["p"]) for r in need["reasons"]),
+            emotion=emotion.category, brand=c.brand, region=c.region, stage=c.stage,
+        )
+        tail = phone_tail(c.phone_masked)
+        fill = {
+            "customer": c.title or "",
+            "number": tail or "您的号码",
+            "days": "〔N〕",  # a fact only the agent knows; left as a slot to fill
+        }
+        return self.engine.ranker.rank(situation, fill, self._businesses_for(need))
+
+    def _businesses_for(self, need: dict) -> dict[str, str]:
+        """The business of this call each candidate reason's scripts may name (newest first)."""
+        if not self.mentioned:
+            return {}
+        names = self.engine.map.name
+        out = {"*": names(self.mentioned[-1])}
+        for r in need["reasons"]:
+            fitting = self.engine.need_model.reasons[self.engine.need_model.index[r["code"]]].businesses
+            for code in reversed(self.mentioned):
+                if code in fitting:
+                    out[r["code"]] = names(code)
+                    break
+        return out
+
+
+class _Fill(dict):
+    """str.format_map that leaves unknown placeholders as they are."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"

@@ -1,0 +1,38 @@
+"""Which kinds of script the moment calls for: a greeting first, empathy when it runs hot, …"""
+
+from __future__ import annotations
+
+from moqi.assist.confirm import Confirmation
+from moqi.assist.emotion import UtteranceEmotion
+
+_RETENTION_REASONS = {"porting_out", "porting_inquiry", "account_closure", "porting_obstruction"}
+
+
+def wanted_kinds(*, agent_turns: int, emotion: UtteranceEmotion, risk: float, churn: bool, reasons: list[str], stage: str | None, confirmation: Confirmation | None) -> dict[str, float]:
+    """Weights of script kinds for this moment of the call (higher is more wanted)."""
+    kinds: dict[str, float] = {"explanation": 1.2, "guidance": 1.0}
+    if agent_turns == 0:
+        kinds["greeting"] = 3.0
+    negative = emotion.polarity == "negative"
+    if negative and emotion.intensity >= 0.35 or risk >= 0.5:
+        kinds["empathy"] = 2.2 + risk
+        kinds["apology"] = 1.6 + risk
+    if emotion.category == "anxiety":
+        kinds["reassurance"] = 2.4
+    if emotion.category == "confusion":
+        kinds["explanation"] = 2.4
+    if emotion.category == "distrust":
+        kinds["empathy"] = max(kinds.get("empathy", 0.0), 2.0)
+    if churn or stage in ("decline", "churn") or (reasons and reasons[0] in _RETENTION_REASONS):
+        kinds["retention"] = 2.6 if churn else 1.6
+        kinds["offer"] = 1.4
+    if reasons and reasons[0] == "password_reset":
+        kinds["password_check"] = 1.8
+    if confirmation is not None:
+        if confirmation.status == "pending":
+            kinds["confirmation"] = 3.5
+        else:
+            kinds["closing"] = 3.0
+    if emotion.category in ("gratitude", "satisfaction") and agent_turns >= 2:
+        kinds["closing"] = max(kinds.get("closing", 0.0), 2.6)
+    return kinds
