@@ -1,0 +1,5 @@
+"""`python -m moqi` runs the CLI."""
+
+from moqi.cli import main
+
+main()

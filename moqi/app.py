@@ -1,0 +1,27 @@
+"""The app factory: builds FastAPI, makes the database engine, includes every capability's router."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from moqi import __version__
+from moqi.assist.routes import router as assist_router
+from moqi.db import make_engine, make_sessionmaker
+from moqi.settings import get_settings
+from moqi.web.errors import install_problem_handlers
+
+
+def create_app(database_url: str | None = None) -> FastAPI:
+    """A moqi application bound to `database_url` (default: the settings' database)."""
+    app = FastAPI(title="moqi 默契", version=__version__, description="Live agent assist for telecom contact centres.")
+    engine = make_engine(database_url or get_settings().db_url)
+    app.state.db = make_sessionmaker(engine)
+    app.state.verified_logins = {}
+    install_problem_handlers(app)
+
+    @app.get("/api/health", tags=["meta"])
+    def health() -> dict:
+        return {"status": "ok", "version": __version__}
+
+    app.include_router(assist_router)
+    return app

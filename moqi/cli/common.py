@@ -1,0 +1,79 @@
+"""What the commands share: settings, the database, one-line errors."""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, datetime
+from typing import NoReturn
+
+import typer
+from sqlalchemy.orm import Session, sessionmaker
+
+from moqi.accounts import services as accounts
+from moqi.content import load_files
+from moqi.content.files import load_demo_customers
+from moqi.db import make_engine, make_sessionmaker, session_scope
+from moqi.db.migrate import is_initialised, upgrade
+from moqi.knowledge import services as knowledge
+from moqi.service import services as desk
+from moqi.settings import get_settings
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    """Print one plain line on stderr and exit non-zero."""
+    print(f"moqi: error: {message}", file=sys.stderr)
+    raise typer.Exit(code)
+
+
+def now() -> datetime:
+    """The clock, read in one place (commands pass it down)."""
+    return datetime.now(UTC)
+
+
+def setup_database(*, demo: bool, content_dir=None) -> tuple[sessionmaker[Session], dict]:
+    """Create or upgrade the schema, load content (and demo customers); returns counts."""
+    settings = get_settings()
+    engine = make_engine(settings.db_url)
+    upgrade(engine)
+    factory = make_sessionmaker(engine)
+    content = load_files(content_dir) if content_dir else load_files()
+    with session_scope(factory) as session:
+        revision = knowledge.replace_content(session, content, note="moqi init: shipped content")
+        customers, users = 0, {}
+        if demo:
+            for item in load_demo_customers():
+                desk.upsert_customer(session, item, now=now())
+                customers += 1
+            users = _demo_users(session)
+    return factory, {**content.counts(), "revision": revision, "demo_customers": customers, "demo_users": users}
+
+
+def _demo_users(session: Session) -> dict[str, str]:
+    """One demo user per role (demo_agent, demo_team_lead, …) with a fresh password each time."""
+    from sqlalchemy import select
+
+    from moqi.accounts import ROLES
+    from moqi.accounts.models import User
+
+    created = {}
+    for role in ROLES:
+        username = f"demo_{role}"
+        password = accounts.new_password()
+        user = session.scalar(select(User).where(User.username == username))
+        if user is None:
+            accounts.add_user(session, username, password, role, f"演示{role}")
+        else:
+            user.password_hash = accounts.hash_password(password)
+        created[username] = password
+    return created
+
+
+def open_database() -> sessionmaker[Session]:
+    """The instance database, initialised with shipped and demo content on first use."""
+    settings = get_settings()
+    engine = make_engine(settings.db_url)
+    if not is_initialised(engine):
+        print(f"moqi: first use: creating the database at {settings.db_url} with the shipped content", file=sys.stderr)
+        factory, _ = setup_database(demo=True)
+        return factory
+    return make_sessionmaker(engine)

@@ -1,0 +1,151 @@
+"""`moqi eval`: measure moqi against labelled data — polarity, emotion, satisfaction."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+
+from moqi.assist import evaluate as ev
+from moqi.assist import trained
+from moqi.assist.engine import default_engine
+from moqi.assist.labelled import LabelledDataError, read_dialogues, read_labelled
+from moqi.cli.common import fail
+from moqi.nlp.normalize import normalize
+from moqi.settings import get_settings
+
+app = typer.Typer(help="Evaluate moqi on labelled data (the shipped lexicon and any trained model, side by side).", no_args_is_help=True)
+DataOpt = Annotated[Path, typer.Option("--data", help="Labelled JSONL ({text, label}) or CSV file.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object with the figures.")]
+
+
+@contextmanager
+def _progress(total: int):
+    """A progress bar on a terminal, nothing otherwise."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("evaluating", total=total)
+        yield lambda n: bar.advance(task, n)
+
+
+def _read(path: Path, **kw) -> tuple[list[str], list[str]]:
+    try:
+        return read_labelled(path, **kw)
+    except LabelledDataError as exc:
+        fail(str(exc))
+
+
+def _lexicon_reader(mapper: Callable) -> Callable[[str], str]:
+    engine = default_engine()
+    return lambda text: mapper(engine.read_emotion(normalize(text)))
+
+
+def _report(title: str, results: dict[str, ev.Scores], as_json: bool) -> None:
+    default = results["moqi-lexicon"]
+    if as_json:
+        out = {"model": "moqi-lexicon", **default.as_dict()}
+        if "trained" in results:
+            out["trained"] = results["trained"].as_dict()
+        print(json.dumps(out, ensure_ascii=False))
+        return
+    console = Console()
+    table = Table(title=title)
+    for col in ("model", "n", "accuracy", "macro-F1"):
+        table.add_column(col)
+    for name, s in results.items():
+        table.add_row(name, str(s.n), f"{s.accuracy:.3f}", f"{s.macro_f1:.3f}")
+    console.print(table)
+    for name, s in results.items():
+        confusion = Table(title=f"{name}: confusion (rows gold, columns predicted)")
+        confusion.add_column("")
+        for label in s.labels:
+            confusion.add_column(label)
+        for label, row in zip(s.labels, s.confusion, strict=True):
+            confusion.add_row(label, *map(str, row))
+        console.print(confusion)
+
+
+def _trained_scores(kind: str, texts: list[str], gold: list[str], labels: list[str], mapper: Callable[[str], str] = str) -> ev.Scores | None:
+    model = trained.load(get_settings().models_dir, kind)
+    if model is None:
+        return None
+    return ev.classification_scores(gold, [mapper(p) for p in trained.predict(model, texts)], labels)
+
+
+@app.command()
+def polarity(data: DataOpt, as_json: JsonOpt = False) -> None:
+    """Accuracy and macro-F1 of positive/negative(/neutral) polarity."""
+    texts, gold = _read(data, polarity=True)
+    label_set = set(gold)
+    labels = [x for x in ("positive", "negative", "neutral") if x in label_set]
+    reader = _lexicon_reader(lambda e: ev.polarity_label(e, label_set))
+    with _progress(len(texts)) as progress:
+        results = {"moqi-lexicon": ev.classification_scores(gold, ev.predict_all(reader, texts, progress), labels)}
+    extra = _trained_scores("polarity", texts, gold, labels)
+    if extra:
+        results["trained"] = extra
+    _report(f"polarity — {data.name}", results, as_json)
+
+
+@app.command()
+def emotion(data: DataOpt, as_json: JsonOpt = False) -> None:
+    """Accuracy and macro-F1 on the six SMP2020-EWECT emotions (mapping in docs/evaluation.md)."""
+    texts, gold = _read(data, label_key="label")
+    unknown = set(gold) - set(ev.EWECT_LABELS)
+    if unknown:
+        fail(f"{data}: labels {sorted(unknown)} are not EWECT labels {list(ev.EWECT_LABELS)}")
+    reader = _lexicon_reader(lambda e: ev.EWECT_OF[e.category])
+    with _progress(len(texts)) as progress:
+        results = {"moqi-lexicon": ev.classification_scores(gold, ev.predict_all(reader, texts, progress), ev.EWECT_LABELS)}
+    extra = _trained_scores("emotion", texts, gold, list(ev.EWECT_LABELS))
+    if extra:
+        results["trained"] = extra
+    _report(f"emotion — {data.name}", results, as_json)
+
+
+@app.command()
+def satisfaction(data: DataOpt, as_json: JsonOpt = False) -> None:
+    """Spearman correlation of predicted satisfaction (customer turns) with the annotators' S."""
+    try:
+        dialogues = read_dialogues(data)
+    except LabelledDataError as exc:
+        fail(str(exc))
+    engine = default_engine()
+    gold = [s for _, s in dialogues]
+    with _progress(len(dialogues)) as progress:
+        predicted = []
+        for i, (turns, _) in enumerate(dialogues, 1):
+            predicted.append(ev.dialogue_satisfaction([engine.read_emotion(normalize(t)).valence for t in turns]))
+            if progress and i % 100 == 0:
+                progress(100)
+    results = {"moqi-lexicon": ev.spearman(predicted, gold)}
+    model = trained.load(get_settings().models_dir, "polarity")
+    if model is not None and "positive" in model.classes_:
+        pos = list(model.classes_).index("positive")
+        trained_pred = []
+        for turns, _ in dialogues:
+            probs = model.predict_proba([normalize(t) for t in turns]) if turns else []
+            trained_pred.append(ev.dialogue_satisfaction([2 * p[pos] - 1 for p in probs]))
+        results["trained"] = ev.spearman(trained_pred, gold)
+    if as_json:
+        out = {"model": "moqi-lexicon", "n": len(dialogues), "spearman": round(results["moqi-lexicon"], 4)}
+        if "trained" in results:
+            out["trained"] = {"n": len(dialogues), "spearman": round(results["trained"], 4)}
+        print(json.dumps(out, ensure_ascii=False))
+        return
+    table = Table(title=f"satisfaction — {data.name}")
+    for col in ("model", "n", "Spearman ρ"):
+        table.add_column(col)
+    for name, rho in results.items():
+        table.add_row(name, str(len(dialogues)), f"{rho:.3f}")
+    Console().print(table)

@@ -1,0 +1,71 @@
+"""Content in the database: load the shipped files, read the live content back, track revisions."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from moqi.content import Business, Content, LexiconEntry, Moment, Reason, Relation, Script
+from moqi.knowledge.models import (
+    BusinessRow,
+    ContentDocRow,
+    ContentRevisionRow,
+    LexiconRow,
+    ModifierRow,
+    MomentRow,
+    ReasonRow,
+    RelationRow,
+    ScriptRow,
+)
+
+_TABLES = (RelationRow, BusinessRow, MomentRow, ReasonRow, LexiconRow, ModifierRow, ScriptRow, ContentDocRow)
+
+
+def replace_content(session: Session, content: Content, note: str) -> int:
+    """Replace all live content with `content` in the caller's transaction; returns the new revision."""
+    for table in _TABLES:
+        session.execute(delete(table))
+    session.add_all(BusinessRow(code=b.code, name=b.name, category=b.category, aliases=list(b.aliases), summary=b.summary) for b in content.businesses)
+    session.add_all(RelationRow(src=r.src, dst=r.dst, relation=r.relation, note=r.note) for r in content.relations)
+    session.add_all(MomentRow(code=m.code, label=m.label, cues=list(m.cues)) for m in content.moments)
+    session.add_all(
+        ReasonRow(code=r.code, label=r.label, moment=r.moment, position=i, cues=list(r.cues), businesses=list(r.businesses), events=dict(r.events))
+        for i, r in enumerate(content.reasons)
+    )
+    session.add_all(LexiconRow(word=e.word, category=e.category, intensity=e.intensity, escalation=e.escalation, churn=e.churn, domain=e.domain) for e in content.lexicon)
+    session.add_all(ModifierRow(word=w, kind="negation", weight=None) for w in dict.fromkeys(content.negations))
+    negations = set(content.negations)
+    session.add_all(ModifierRow(word=w, kind="degree", weight=x) for w, x in dict(content.degrees).items() if w not in negations)
+    session.add_all(ScriptRow(id=s.id, kind=s.kind, reason=s.reason, emotion=s.emotion, brand=s.brand, region=s.region, stage=s.stage, text=s.text) for s in content.scripts)
+    session.add(ContentDocRow(key="advice", body=content.advice))
+    session.add(ContentDocRow(key="operations", body=content.operations))
+    revision = ContentRevisionRow(note=note)
+    session.add(revision)
+    session.flush()
+    return revision.id
+
+
+def current_revision(session: Session) -> int:
+    """The newest content revision id (0 when nothing is loaded)."""
+    return session.scalar(select(func.max(ContentRevisionRow.id))) or 0
+
+
+def load_content(session: Session) -> Content:
+    """The live content as stored in the database."""
+    docs = {d.key: d.body for d in session.scalars(select(ContentDocRow))}
+    modifiers = list(session.scalars(select(ModifierRow).order_by(ModifierRow.word)))
+    return Content(
+        businesses=tuple(Business(b.code, b.name, b.category, tuple(b.aliases), b.summary) for b in session.scalars(select(BusinessRow).order_by(BusinessRow.code))),
+        relations=tuple(Relation(r.src, r.dst, r.relation, r.note) for r in session.scalars(select(RelationRow).order_by(RelationRow.id))),
+        moments=tuple(Moment(m.code, m.label, tuple(m.cues)) for m in session.scalars(select(MomentRow))),
+        reasons=tuple(
+            Reason(r.code, r.label, r.moment, tuple(r.cues), tuple(r.businesses), tuple((k, float(v)) for k, v in r.events.items()))
+            for r in session.scalars(select(ReasonRow).order_by(ReasonRow.position))
+        ),
+        lexicon=tuple(LexiconEntry(e.word, e.category, e.intensity, e.escalation, e.churn, e.domain) for e in session.scalars(select(LexiconRow).order_by(LexiconRow.word))),
+        negations=tuple(m.word for m in modifiers if m.kind == "negation"),
+        degrees=tuple((m.word, float(m.weight or 1.0)) for m in modifiers if m.kind == "degree"),
+        scripts=tuple(Script(s.id, s.kind, s.reason, s.emotion, s.brand, s.region, s.stage, s.text) for s in session.scalars(select(ScriptRow).order_by(ScriptRow.id))),
+        advice=docs.get("advice", {}),
+        operations=docs.get("operations", {}),
+    )

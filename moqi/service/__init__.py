@@ -1,0 +1,1 @@
+"""Service desk: customers, contacts (calls and chats) and their utterances."""

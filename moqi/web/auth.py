@@ -1,0 +1,60 @@
+"""Who is calling, and may they: HTTP Basic against the users table, checked per route."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterator
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request
+from fastapi.security import HTTPBasic, HTTPBasicCredentials
+from sqlalchemy.orm import Session
+
+from moqi.accounts.models import User
+from moqi.accounts.services import authenticate
+
+_basic = HTTPBasic(auto_error=False)
+
+
+def get_db(request: Request) -> Iterator[Session]:
+    """A session per request, committed when the route returns without error."""
+    session = request.app.state.db()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+SessionDep = Annotated[Session, Depends(get_db)]
+
+
+def current_user(request: Request, session: SessionDep, credentials: Annotated[HTTPBasicCredentials | None, Depends(_basic)]) -> User:
+    """The authenticated user; 401 otherwise."""
+    if credentials is None:
+        raise HTTPException(401, "login required", headers={"WWW-Authenticate": "Basic"})
+    # argon2 is slow by design; the app remembers who passed so a live call is not slowed
+    # down on every request. The key holds a hash of the password, never the password.
+    _verified: dict = request.app.state.verified_logins
+    key = (credentials.username, hashlib.sha256(credentials.password.encode()).hexdigest())
+    cached = _verified.get(key)
+    user = session.get(User, cached[0]) if cached else authenticate(session, credentials.username, credentials.password)
+    if user is None or not user.active or (cached and cached[1] != user.password_hash):
+        _verified.pop(key, None)
+        raise HTTPException(401, "wrong username or password", headers={"WWW-Authenticate": "Basic"})
+    _verified[key] = (user.id, user.password_hash)
+    return user
+
+
+def require(*roles: str) -> Callable[..., User]:
+    """A dependency that lets only these roles through (403 for the others)."""
+
+    def check(user: Annotated[User, Depends(current_user)]) -> User:
+        if user.role not in roles:
+            raise HTTPException(403, f"role {user.role!r} may not do this; needs one of {', '.join(roles)}")
+        return user
+
+    return check
