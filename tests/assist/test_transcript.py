@@ -1,0 +1,47 @@
+"""Transcripts in both formats are read; anything untrustworthy is refused with the line at fault."""
+
+import json
+
+import pytest
+
+from moqi.assist.transcript import TranscriptError, parse_transcript
+
+
+def test_jsonl_with_header_and_speaker_synonyms():
+    raw = "\n".join(json.dumps(x, ensure_ascii=False) for x in [
+        {"customer": "C1001", "channel": "voice"},
+        {"speaker": "坐席", "text": "您好", "ts": 0},
+        {"speaker": "客户", "text": "我要查话费", "ts": 2.5},
+        {"speaker": "helpdesk", "text": "好的", "ts": 4},
+    ])
+    t = parse_transcript(raw.encode())
+    assert t.header == {"customer": "C1001", "channel": "voice"}
+    assert [s for s, _, _ in t.turns] == ["agent", "customer", "agent"]
+    assert t.turns[1] == ("customer", "我要查话费", 2.5)
+
+
+def test_plain_lines_with_either_colon():
+    t = parse_transcript("坐席：您好，请问有什么可以帮您\n客户:我的宽带断了\n\n客户：好几天了")
+    assert t.turns == [("agent", "您好，请问有什么可以帮您", None), ("customer", "我的宽带断了", None), ("customer", "好几天了", None)]
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        (b"", "empty transcript"),
+        (b"\n  \n", "empty transcript"),
+        ("客户：太过分了".encode("gbk"), "not UTF-8"),
+        (b"hello world", "line 1: unknown format"),
+        (b'{"speaker": "customer", "text": "hi"}\n{broken', "line 2: not valid JSON"),
+        (b'{"speaker": "boss", "text": "hi"}', "unknown speaker"),
+        (b'{"speaker": "customer"}', "needs both speaker and text"),
+        (b'{"speaker": "customer", "text": 5}', "text must be a string"),
+        (b'{"speaker": "customer", "text": "x", "ts": "soon"}', "ts must be a number"),
+        (b'{"customer": "C1"}', "empty transcript"),
+        (b'{"speaker": "customer", "text": "x"}\n{"customer": "C1"}', "header object must be the first line"),
+        (("客户：" + "啊" * 5001).encode(), "over the 5000-character limit"),
+    ],
+)
+def test_bad_transcripts_are_refused_with_a_reason(raw, message):
+    with pytest.raises(TranscriptError, match=message):
+        parse_transcript(raw)

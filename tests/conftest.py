@@ -1,0 +1,89 @@
+"""Fixtures: a temporary instance, real databases (SQLite always, PostgreSQL when CI gives one)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from moqi.assist.engine import default_engine
+from moqi.db import make_engine, make_sessionmaker
+from moqi.db.migrate import upgrade
+from moqi.settings import get_settings
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+PG_URL = os.environ.get("MOQI_TEST_POSTGRES_URL")
+
+
+def shared_file(*parts: str) -> Path:
+    """A file of ../shared/data or ../shared/heldout; the test is skipped when it is absent."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"real data {path} is not on this machine")
+    return path
+
+
+@pytest.fixture(autouse=True)
+def instance(tmp_path, monkeypatch) -> Path:
+    """Every test gets its own MOQI_HOME, so nothing leaks between tests or into ./moqi-data."""
+    home = tmp_path / "moqi-home"
+    monkeypatch.setenv("MOQI_HOME", str(home))
+    monkeypatch.delenv("MOQI_DATABASE_URL", raising=False)
+    get_settings.cache_clear()
+    yield home
+    get_settings.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def engine():
+    """The assist engine on the shipped content (built once; it is read-only)."""
+    return default_engine()
+
+
+def _backends() -> list:
+    params = [pytest.param("sqlite", id="sqlite")]
+    if PG_URL:
+        params.append(pytest.param("postgresql", id="postgresql"))
+    elif os.environ.get("MOQI_REQUIRE_POSTGRES"):
+        raise RuntimeError("MOQI_REQUIRE_POSTGRES is set but MOQI_TEST_POSTGRES_URL is not")
+    return params
+
+
+@pytest.fixture(params=_backends())
+def db_url(request, tmp_path, monkeypatch) -> str:
+    """A fresh, migrated database on each backend; also set as MOQI_DATABASE_URL."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'test.sqlite3'}"
+        cleanup = None
+    else:
+        name = f"moqi_test_{uuid.uuid4().hex[:12]}"
+        admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+
+        def cleanup() -> None:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            admin.dispose()
+
+    eng = make_engine(url)
+    upgrade(eng)
+    eng.dispose()
+    monkeypatch.setenv("MOQI_DATABASE_URL", url)
+    get_settings.cache_clear()
+    yield url
+    if cleanup:
+        cleanup()
+
+
+@pytest.fixture
+def db(db_url):
+    """A session factory on the fresh database."""
+    eng = make_engine(db_url)
+    yield make_sessionmaker(eng)
+    eng.dispose()

@@ -1,0 +1,65 @@
+"""The shipped zh-CN content is complete, consistent and large enough to be useful."""
+
+from collections import Counter
+
+import pytest
+
+from moqi.content import EMOTIONS, RELATIONS, ContentError, load_files
+from moqi.content.model import SCRIPT_KINDS
+
+
+@pytest.fixture(scope="module")
+def content():
+    return load_files()
+
+
+def test_catalogue_covers_the_operator(content):
+    assert len(content.businesses) >= 80
+    categories = {b.category for b in content.businesses}
+    for needed in ("plan", "data", "5g", "roaming", "intl_call", "broadband", "iptv", "fixed_line", "family", "vas", "sp", "sim", "number", "porting", "payment", "invoice", "points", "contract", "suspension"):
+        assert needed in categories, needed
+    aliases = Counter(a for b in content.businesses for a in b.aliases)
+    assert not [a for a, n in aliases.items() if n > 1], "an alias names one business"
+
+
+def test_relations_are_typed_and_plentiful(content):
+    assert len(content.relations) >= 200
+    assert {r.relation for r in content.relations} == set(RELATIONS)
+
+
+def test_lexicon(content):
+    assert len(content.lexicon) >= 1000
+    cats = Counter(e.category for e in content.lexicon)
+    assert set(cats) == set(EMOTIONS)
+    assert sum(e.escalation for e in content.lexicon) >= 20 and sum(e.churn for e in content.lexicon) >= 20
+    assert len(content.negations) >= 20 and len(content.degrees) >= 30
+
+
+def test_taxonomy(content):
+    assert len(content.reasons) >= 30
+    assert {r.moment for r in content.reasons} == {"inquiry", "handling", "complaint"}
+    assert all(len(r.cues) >= 5 for r in content.reasons)
+
+
+def test_scripts(content):
+    assert len(content.scripts) >= 200
+    kinds = Counter(s.kind for s in content.scripts)
+    assert set(kinds) == set(SCRIPT_KINDS)
+    closings = {s.text for s in content.scripts if s.kind == "closing"}
+    assert len(closings) >= 20, "closings fit the case, not one 谢谢来电 for all"
+    assert any("旅途愉快" in t for t in closings) and any("谢谢您的理解" in t for t in closings)
+    reasons = Counter(s.reason for s in content.scripts)
+    assert all(reasons[r.code] >= 3 for r in content.reasons)
+
+
+def test_a_broken_file_names_the_line(tmp_path, content):
+    import shutil
+
+    from moqi.content.files import DATA_DIR
+
+    root = tmp_path / "data"
+    shutil.copytree(DATA_DIR, root)
+    path = root / "lexicon" / "emotion.csv"
+    path.write_text(path.read_text(encoding="utf-8") + "测一个新词,rage,3,0,0,general\n", encoding="utf-8")
+    with pytest.raises(ContentError, match=r"emotion.csv:\d+: unknown category 'rage'"):
+        load_files(root)

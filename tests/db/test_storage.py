@@ -1,0 +1,92 @@
+"""Storage on SQLite and PostgreSQL: content round-trips, customers are masked, calls are all-or-nothing."""
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import func, select
+
+from moqi.assist.models import AssistEventRow, ConfirmationRow
+from moqi.assist.services import live_engine, record_call
+from moqi.assist.transcript import parse_transcript
+from moqi.content import load_files
+from moqi.content.files import load_demo_customers
+from moqi.db import session_scope
+from moqi.knowledge import services as knowledge
+from moqi.service import services as desk
+from moqi.service.models import Contact, Customer, Utterance
+
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def loaded(db):
+    with session_scope(db) as s:
+        knowledge.replace_content(s, load_files(), note="test")
+        for item in load_demo_customers():
+            desk.upsert_customer(s, item, now=NOW)
+    return db
+
+
+def test_content_round_trips_through_the_database(loaded):
+    files = load_files()
+    with session_scope(loaded) as s:
+        stored = knowledge.load_content(s)
+    assert stored.counts() == files.counts()
+    assert {b.code: b for b in stored.businesses} == {b.code: b for b in files.businesses}
+    assert {e.word: e for e in stored.lexicon} == {e.word: e for e in files.lexicon}
+    assert [r.code for r in stored.reasons] == [r.code for r in files.reasons]
+    assert stored.advice == files.advice and stored.operations == files.operations
+
+
+def test_customers_are_stored_masked(loaded):
+    with session_scope(loaded) as s:
+        customer = s.get(Customer, "C1001")
+        assert "*" in customer.phone_masked and "*" in customer.name_masked
+        raw = next(c for c in load_demo_customers() if c["id"] == "C1001")
+        assert raw["phone"] not in customer.phone_masked
+        # Found by the full number without it being stored.
+        assert desk.find_customer(s, raw["phone"]).id == "C1001"
+        profile = desk.profile_of(s, customer, now=NOW)
+        assert profile["events"] and profile["events"][0]["days_ago"] >= 0
+
+
+def test_a_call_is_recorded_with_events_and_confirmation(loaded):
+    raw = "\n".join([
+        '{"customer": "C1001", "channel": "voice"}',
+        '{"speaker": "agent", "text": "您好，请问有什么可以帮您", "ts": 0}',
+        '{"speaker": "customer", "text": "我的号码13800001001流量怎么扣了这么多钱", "ts": 3}',
+        '{"speaker": "agent", "text": "流量包已经为您办理成功", "ts": 9}',
+        '{"speaker": "customer", "text": "对没问题", "ts": 12}',
+    ])
+    with session_scope(loaded) as s:
+        contact_id, events = record_call(s, parse_transcript(raw), customer_ref="C1001", now=NOW)
+    assert len(events) == 4
+    with session_scope(loaded) as s:
+        contact = s.get(Contact, contact_id)
+        assert contact.customer_id == "C1001" and contact.reason
+        texts = [u.text for u in contact.utterances]
+        assert all("13800001001" not in t for t in texts)
+        assert s.scalar(select(func.count()).select_from(AssistEventRow).where(AssistEventRow.contact_id == contact_id)) == 4
+        confirmation = s.scalars(select(ConfirmationRow).where(ConfirmationRow.contact_id == contact_id)).one()
+        assert confirmation.status == "confirmed" and confirmation.success
+
+
+def test_unknown_customer_leaves_nothing_behind(loaded):
+    with pytest.raises(desk.NotFound), session_scope(loaded) as s:
+        record_call(s, parse_transcript("客户：你好"), customer_ref="C9999", now=NOW)
+    with session_scope(loaded) as s:
+        assert s.scalar(select(func.count()).select_from(Contact)) == 0
+        assert s.scalar(select(func.count()).select_from(Utterance)) == 0
+
+
+def test_live_engine_follows_content_changes_without_restart(loaded):
+    with session_scope(loaded) as s:
+        before = live_engine(s)
+        assert live_engine(s) is before
+    content = load_files()
+    smaller = type(content)(**{**content.__dict__, "scripts": content.scripts[:50]})
+    with session_scope(loaded) as s:
+        knowledge.replace_content(s, smaller, note="edit")
+    with session_scope(loaded) as s:
+        after = live_engine(s)
+    assert after is not before and len(after.content.scripts) == 50
