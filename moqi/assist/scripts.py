@@ -84,7 +84,7 @@ class ScriptRanker:
                 continue
             used[s.kind] = used.get(s.kind, 0) + 1
             values = {**fill, "business": business_for.get(s.reason, "")}
-            text = _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), s.text)
+            text = _PLACEHOLDER.sub(lambda m, values=values: values.get(m.group(1), m.group(0)), s.text)
             out.append(Recommendation(s.id, s.kind, text, "；".join(why), round(score, 2)))
             if len(out) == k:
                 break
