@@ -70,19 +70,16 @@ def timed(fn, items):
 
 
 def train_models(home: Path) -> None:
-    """Fit moqi's trainable models on development data only."""
-    texts, labels = [], []
-    for name in ("online_shopping_10_cats.csv", "ChnSentiCorp_htl_all.csv"):
-        t, y = read_labelled(shared("data", "sentiment", name), polarity=True)
-        texts += t
-        labels += y
-    trained.save(trained.build(texts, labels), home / "models", "polarity", {"files": "data/sentiment"})
-    texts, labels = [], []
-    for name in ("ewect_virus_train.jsonl", "ewect_virus_eval.jsonl", "ewect_virus_test.jsonl", "ewect_usual_eval.jsonl"):
-        t, y = read_labelled(shared("data", "emotion", name))
-        texts += t
-        labels += y
-    trained.save(trained.build(texts, labels), home / "models", "emotion", {"files": "data/emotion"})
+    """Fit moqi's trainable models on development data only, as `moqi train` would."""
+    polarity_files = [shared("data", "sentiment", n) for n in ("online_shopping_10_cats.csv", "ChnSentiCorp_htl_all.csv")]
+    emotion_files = [shared("data", "emotion", n) for n in ("ewect_virus_train.jsonl", "ewect_virus_eval.jsonl", "ewect_virus_test.jsonl", "ewect_usual_eval.jsonl")]
+    for kind, files in (("polarity", polarity_files + emotion_files), ("emotion", emotion_files)):
+        texts, labels = [], []
+        for path in files:
+            t, y = read_labelled(path, polarity=kind == "polarity")
+            texts += t
+            labels += y
+        trained.save(trained.build(texts, labels), home / "models", kind, {"files": [str(f) for f in files]})
 
 
 def main() -> None:
@@ -116,12 +113,8 @@ def main() -> None:
         s = ev.classification_scores(gold, pred, order)
         rows.append((title, "moqi lexicon (shipped)", s.accuracy, s.macro_f1, rate))
         if polarity_model is not None:
-            pred, rate = timed(lambda t: trained.predict(polarity_model, [t])[0], texts)
-            if "neutral" in labels:
-                # The trained model is two-way; a low-confidence answer counts as neutral.
-                pos = list(polarity_model.classes_).index("positive")
-                probs = polarity_model.predict_proba([normalize(t) for t in texts])
-                pred = [polarity_of(2 * p[pos] - 1, labels, 0.3) for p in probs]
+            _, rate = timed(lambda t, order=order: trained.predict(polarity_model, [t], order)[0], texts[:2000])
+            pred = trained.predict(polarity_model, texts, order)
             s = ev.classification_scores(gold, pred, order)
             rows.append((title, "moqi trained (data/)", s.accuracy, s.macro_f1, rate))
         for name, valence, _ in the_peers:
@@ -138,7 +131,8 @@ def main() -> None:
     s = ev.classification_scores(gold, pred, ev.EWECT_LABELS)
     rows.append(("EWECT usual_test", "moqi lexicon (shipped)", s.accuracy, s.macro_f1, rate))
     if emotion_model is not None:
-        pred, rate = timed(lambda t: trained.predict(emotion_model, [t])[0], texts)
+        _, rate = timed(lambda t: trained.predict(emotion_model, [t])[0], texts[:2000])
+        pred = trained.predict(emotion_model, texts)
         s = ev.classification_scores(gold, pred, ev.EWECT_LABELS)
         rows.append(("EWECT usual_test", "moqi trained (data/)", s.accuracy, s.macro_f1, rate))
     for name, _, emotion in the_peers:
@@ -159,8 +153,7 @@ def main() -> None:
 
     sat.append(("moqi lexicon (shipped)", *spearman_of(lambda t: engine.read_emotion(normalize(t)).valence)))
     if polarity_model is not None:
-        pos = list(polarity_model.classes_).index("positive")
-        sat.append(("moqi trained (data/)", *spearman_of(lambda t: 2 * polarity_model.predict_proba([normalize(t)])[0][pos] - 1)))
+        sat.append(("moqi trained (data/)", *spearman_of(lambda t: trained.valence(polarity_model, [t])[0])))
     for name, valence, _ in the_peers:
         sat.append((name, *spearman_of(valence)))
 

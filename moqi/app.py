@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 
 from moqi import __version__
@@ -13,8 +16,15 @@ from moqi.web.errors import install_problem_handlers
 
 def create_app(database_url: str | None = None) -> FastAPI:
     """A moqi application bound to `database_url` (default: the settings' database)."""
-    app = FastAPI(title="moqi 默契", version=__version__, description="Live agent assist for telecom contact centres.")
     engine = make_engine(database_url or get_settings().db_url)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        # Close pooled connections when the server stops, rather than leaving them to the GC.
+        engine.dispose()
+
+    app = FastAPI(title="moqi 默契", version=__version__, description="Live agent assist for telecom contact centres.", lifespan=lifespan)
     app.state.db = make_sessionmaker(engine)
     app.state.verified_logins = {}
     install_problem_handlers(app)

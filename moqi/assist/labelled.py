@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 
 _POLARITY = {"1": "positive", "0": "negative", "pos": "positive", "neg": "negative", "positive": "positive", "negative": "negative", "neutral": "neutral", "2": "neutral"}
+# Emotion-labelled data (e.g. EWECT) also teaches polarity; surprise can go either way and is left out.
+_EMOTION_POLARITY = {"happy": "positive", "angry": "negative", "sad": "negative", "fear": "negative", "surprise": None}
 
 
 class LabelledDataError(ValueError):
@@ -52,9 +54,15 @@ def read_labelled(path: Path, *, label_key: str | None = None, polarity: bool = 
             raise LabelledDataError(f"{path}:{number}: needs a text string and a label")
         label = str(label).strip()
         if polarity:
-            if label.lower() not in _POLARITY:
+            key = label.lower()
+            if key in _EMOTION_POLARITY:
+                if _EMOTION_POLARITY[key] is None:
+                    continue
+                label = _EMOTION_POLARITY[key]
+            elif key in _POLARITY:
+                label = _POLARITY[key]
+            else:
                 raise LabelledDataError(f"{path}:{number}: unknown polarity label {label!r}")
-            label = _POLARITY[label.lower()]
         if text.strip():
             texts.append(text)
             labels.append(label)

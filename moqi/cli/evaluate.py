@@ -79,7 +79,7 @@ def _trained_scores(kind: str, texts: list[str], gold: list[str], labels: list[s
     model = trained.load(get_settings().models_dir, kind)
     if model is None:
         return None
-    return ev.classification_scores(gold, [mapper(p) for p in trained.predict(model, texts)], labels)
+    return ev.classification_scores(gold, [mapper(p) for p in trained.predict(model, texts, labels)], labels)
 
 
 @app.command()
@@ -131,11 +131,7 @@ def satisfaction(data: DataOpt, as_json: JsonOpt = False) -> None:
     results = {"moqi-lexicon": ev.spearman(predicted, gold)}
     model = trained.load(get_settings().models_dir, "polarity")
     if model is not None and "positive" in model.classes_:
-        pos = list(model.classes_).index("positive")
-        trained_pred = []
-        for turns, _ in dialogues:
-            probs = model.predict_proba([normalize(t) for t in turns]) if turns else []
-            trained_pred.append(ev.dialogue_satisfaction([2 * p[pos] - 1 for p in probs]))
+        trained_pred = [ev.dialogue_satisfaction(trained.valence(model, turns) if turns else []) for turns, _ in dialogues]
         results["trained"] = ev.spearman(trained_pred, gold)
     if as_json:
         out = {"model": "moqi-lexicon", "n": len(dialogues), "spearman": round(results["moqi-lexicon"], 4)}
