@@ -19,9 +19,11 @@ class AssistEngine:
     Build one per content version and share it between sessions; it is read-only.
     """
 
-    def __init__(self, content: Content, version: str = "files"):
+    def __init__(self, content: Content, version: str = "files", polarity_model=None):
         self.content = content
         self.version = version
+        # A model the operator trained (`moqi train polarity`); None means lexicon only.
+        self.polarity_model = polarity_model
         emotion: dict[str, tuple] = {w: ("n",) for w in content.negations}
         emotion.update({w: ("d", weight) for w, weight in content.degrees})
         emotion.update({e.word: ("e", e.category, e.intensity, e.escalation, e.churn) for e in content.lexicon})
@@ -79,6 +81,25 @@ class AssistEngine:
             spans = set(self.tokenizer.spans(text))
             matches = [m for m in matches if m[1] - m[0] > 1 or m[3][0] != "e" or (m[0], m[1]) in spans]
         return score_utterance(text, find_keywords(text, matches))
+
+    def read_customer(self, text: str) -> UtteranceEmotion:
+        """The emotion of a customer utterance: the lexicon, refined by a trained model if any.
+
+        The trained valence is blended in; where the lexicon found nothing, the model alone
+        decides the polarity, and only when it is confident.
+        """
+        e = self.read_emotion(text)
+        if self.polarity_model is None or not text:
+            return e
+        from moqi.assist.trained import valence
+
+        learned = valence(self.polarity_model, [text])[0]
+        e.valence = round(learned if e.category == "neutral" else 0.5 * (e.valence + learned), 3)
+        if e.category == "neutral":
+            e.polarity = "positive" if learned > 0.5 else "negative" if learned < -0.5 else "neutral"
+        elif e.category not in ("confusion", "surprise"):
+            e.polarity = "positive" if e.valence > 0 else "negative"
+        return e
 
 
 @lru_cache(maxsize=1)

@@ -7,25 +7,30 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from moqi.assist import trained
 from moqi.assist.engine import AssistEngine
 from moqi.assist.models import AssistEventRow, ConfirmationRow
 from moqi.assist.session import AssistEvent, AssistSession
 from moqi.assist.transcript import Transcript
 from moqi.knowledge import services as knowledge
 from moqi.service import services as desk
+from moqi.settings import get_settings
 
-_engines: dict[tuple[str, int], AssistEngine] = {}
+_engines: dict[tuple[str, int, float], AssistEngine] = {}
 _lock = threading.Lock()
 
 
 def live_engine(session: Session) -> AssistEngine:
-    """The engine for the newest content revision; rebuilt once when the content changes."""
+    """The engine for the newest content revision and trained model; rebuilt when either changes."""
     revision = knowledge.current_revision(session)
-    key = (str(session.get_bind().url), revision)
+    model_path = get_settings().models_dir / "polarity.joblib"
+    model_version = model_path.stat().st_mtime if model_path.exists() else 0.0
+    key = (str(session.get_bind().url), revision, model_version)
     with _lock:
         engine = _engines.get(key)
         if engine is None:
-            engine = AssistEngine(knowledge.load_content(session), version=str(revision))
+            model = trained.load(model_path.parent, "polarity") if model_version else None
+            engine = AssistEngine(knowledge.load_content(session), version=str(revision), polarity_model=model)
             # Keep only the newest engine per database: old revisions are never asked for again.
             for old in [k for k in _engines if k[0] == key[0]]:
                 del _engines[old]

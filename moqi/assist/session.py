@@ -112,7 +112,7 @@ class AssistSession:
             self.mentioned.append(code)
 
         if who == "customer":
-            emotion = engine.read_emotion(clean)
+            emotion = engine.read_customer(clean)
             self.mood.update(emotion)
             self._last_emotion = emotion
         else:
