@@ -6,12 +6,18 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
 from moqi import __version__
+from moqi.accounts.routes import router as accounts_router
+from moqi.assist.live import LiveHub
+from moqi.assist.live_routes import router as live_router
+from moqi.assist.pages import router as assist_pages
 from moqi.assist.routes import router as assist_router
 from moqi.db import make_engine, make_sessionmaker
 from moqi.settings import get_settings
 from moqi.web.errors import install_problem_handlers
+from moqi.web.templates import STATIC
 
 
 def create_app(database_url: str | None = None) -> FastAPI:
@@ -27,11 +33,14 @@ def create_app(database_url: str | None = None) -> FastAPI:
     app = FastAPI(title="moqi 默契", version=__version__, description="Live agent assist for telecom contact centres.", lifespan=lifespan)
     app.state.db = make_sessionmaker(engine)
     app.state.verified_logins = {}
+    app.state.hub = LiveHub()
     install_problem_handlers(app)
 
     @app.get("/api/health", tags=["meta"])
     def health() -> dict:
         return {"status": "ok", "version": __version__}
 
-    app.include_router(assist_router)
+    for router in (accounts_router, assist_router, live_router, assist_pages):
+        app.include_router(router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

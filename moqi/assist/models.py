@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String
+from datetime import datetime
+
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from moqi.db.base import Base
+from moqi.db.base import Base, utcnow
 
 
 class AssistEventRow(Base):
@@ -32,3 +34,30 @@ class ConfirmationRow(Base):
     number: Mapped[str] = mapped_column(String(32))
     success: Mapped[bool] = mapped_column(Boolean)
     status: Mapped[str] = mapped_column(String(16))
+
+
+class AlertRow(Base):
+    """A contact crossed the risk threshold; the team lead's wall keeps the history."""
+
+    __tablename__ = "assist_alerts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), index=True)
+    agent: Mapped[str] = mapped_column(String(64))
+    team: Mapped[str] = mapped_column(String(64), index=True)
+    turn: Mapped[int] = mapped_column(Integer)
+    risk: Mapped[float] = mapped_column(Float)
+    reasons: Mapped[list] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class WhisperRow(Base):
+    """A team lead's private message to an agent during a contact."""
+
+    __tablename__ = "assist_whispers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), index=True)
+    sender: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from moqi.accounts.models import User
 from moqi.assist.models import AssistEventRow
 from moqi.assist.schemas import AnalyzeRequest, AnalyzeResponse
-from moqi.assist.services import record_call
+from moqi.assist.services import live_engine, record_call
 from moqi.assist.session import canonical_speaker
 from moqi.assist.transcript import Transcript
 from moqi.service.models import Contact
@@ -47,3 +47,20 @@ def contact_events(contact_id: int, session: SessionDep, user: Agent) -> list[di
         raise HTTPException(404, f"no contact {contact_id}")
     rows = session.scalars(select(AssistEventRow).where(AssistEventRow.contact_id == contact_id).order_by(AssistEventRow.turn))
     return [r.payload for r in rows]
+
+
+@router.get("/businesses/{code}", summary="A business of the catalogue with its relations and scripts")
+def business(code: str, session: SessionDep, user: Agent) -> dict:
+    """What the agent sees when clicking a node of the business association map."""
+    engine = live_engine(session)
+    b = engine.map.businesses.get(code)
+    if b is None:
+        raise HTTPException(404, f"no business {code!r}")
+    relations = engine.map.related([code], limit=20)
+    reasons = [r.code for r in engine.content.reasons if code in r.businesses]
+    scripts = [s for s in engine.content.scripts if s.reason in reasons and "{" not in s.text][:5]
+    return {
+        "code": b.code, "name": b.name, "category": b.category, "aliases": list(b.aliases), "summary": b.summary,
+        "relations": [{"to": r.dst, "to_name": r.dst_name, "relation": r.relation, "note": r.note} for r in relations],
+        "scripts": [{"id": s.id, "kind": s.kind, "text": s.text} for s in scripts],
+    }

@@ -26,3 +26,32 @@ class AnalyzeRequest(BaseModel):
 class AnalyzeResponse(BaseModel):
     contact_id: int | None
     events: list[dict]
+
+
+class ContactOpen(BaseModel):
+    customer: str | None = Field(default=None, description="stored customer id or phone number", max_length=32)
+    channel: Literal["voice", "wechat", "web", "sms", "email", "app"] = "voice"
+    title: str = Field(default="", max_length=200)
+
+
+class ContactOpened(BaseModel):
+    contact_id: int
+    customer: dict
+    need: dict = Field(description="the predicted need before the first word")
+    scripts: list[dict] = Field(description="how to open the contact")
+    history: list[dict] = Field(description="the customer's previous contacts, newest first")
+
+
+class ConfirmationAnswer(BaseModel):
+    agreed: bool = Field(description="the customer agreed to the read-back of business, number and result")
+
+
+class WrapUp(BaseModel):
+    reason: str = Field(max_length=64, description="call reason code (taxonomy)")
+    result: Literal["resolved", "unresolved", "transferred", "callback"]
+    notes: str = Field(default="", max_length=2000)
+    follow_up: bool = False
+
+
+class WhisperIn(BaseModel):
+    text: str = Field(min_length=1, max_length=500)

@@ -93,6 +93,12 @@ class AssistSession:
             "informed": self.need.informed,
         }
 
+    def opening(self) -> dict:
+        """What the agent sees as the contact rings: the predicted need and how to open."""
+        need = self.predicted_need()
+        neutral = UtteranceEmotion("neutral", "neutral", 0.0, 0.0)
+        return {"need": need, "scripts": [{"id": r.id, "kind": r.kind, "text": r.text, "why": r.why} for r in self._scripts(need, neutral, 0.0, None)]}
+
     # -- one utterance --------------------------------------------------------------------
 
     def feed(self, speaker: str, text: str, ts: float | None = None) -> AssistEvent:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, DateTime, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from moqi.db.base import Base, utcnow
@@ -59,6 +59,9 @@ class Contact(Base):
     reason: Mapped[str] = mapped_column(String(64), default="")
     moment: Mapped[str] = mapped_column(String(16), default="")
     peak_risk: Mapped[float] = mapped_column(Float, default=0.0)
+    status: Mapped[str] = mapped_column(String(16), default="closed")  # open while live
+    notes: Mapped[str] = mapped_column(Text, default="")
+    follow_up: Mapped[bool] = mapped_column(Boolean, default=False)
 
     utterances: Mapped[list[Utterance]] = relationship(back_populates="contact", cascade="all, delete-orphan", order_by="Utterance.turn")
 

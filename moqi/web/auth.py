@@ -6,12 +6,13 @@ import hashlib
 from collections.abc import Callable, Iterator
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, HTTPException, Request, WebSocket
 from fastapi.security import HTTPBasic, HTTPBasicCredentials
 from sqlalchemy.orm import Session
 
 from moqi.accounts.models import User
-from moqi.accounts.services import authenticate
+from moqi.accounts.services import authenticate, user_for_token
+from moqi.web.clock import now
 
 _basic = HTTPBasic(auto_error=False)
 
@@ -32,8 +33,16 @@ def get_db(request: Request) -> Iterator[Session]:
 SessionDep = Annotated[Session, Depends(get_db)]
 
 
+COOKIE = "moqi_session"
+
+
 def current_user(request: Request, session: SessionDep, credentials: Annotated[HTTPBasicCredentials | None, Depends(_basic)]) -> User:
-    """The authenticated user; 401 otherwise."""
+    """The authenticated user (login cookie for pages, HTTP Basic for API clients); 401 otherwise."""
+    token = request.cookies.get(COOKIE)
+    if token:
+        user = user_for_token(session, token, now=now())
+        if user is not None:
+            return user
     if credentials is None:
         raise HTTPException(401, "login required", headers={"WWW-Authenticate": "Basic"})
     # argon2 is slow by design; the app remembers who passed so a live call is not slowed
@@ -58,3 +67,16 @@ def require(*roles: str) -> Callable[..., User]:
         return user
 
     return check
+
+
+def page_user(request: Request, session: Session) -> User | None:
+    """The user logged in with the cookie, for pages (they redirect to /login instead of 401)."""
+    token = request.cookies.get(COOKIE)
+    return user_for_token(session, token, now=now()) if token else None
+
+
+def socket_user(websocket: WebSocket, session: Session, roles: tuple[str, ...]) -> User | None:
+    """The cookie's user on a WebSocket when their role is one of `roles`, else None."""
+    token = websocket.cookies.get(COOKIE)
+    user = user_for_token(session, token, now=now()) if token else None
+    return user if user is not None and user.role in roles else None

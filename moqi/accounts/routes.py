@@ -1,0 +1,54 @@
+"""Login and logout pages (session cookie), and who am I."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from moqi.accounts.models import User
+from moqi.accounts.services import authenticate, end_login, start_login
+from moqi.web.auth import COOKIE, SessionDep, current_user, page_user
+from moqi.web.clock import now
+from moqi.web.templates import templates
+
+router = APIRouter(tags=["accounts"])
+HOME = {"agent": "/workbench", "team_lead": "/wall", "admin": "/wall"}
+
+
+@router.get("/", include_in_schema=False)
+def root(request: Request, session: SessionDep) -> RedirectResponse:
+    user = page_user(request, session)
+    return RedirectResponse(HOME.get(user.role, "/workbench") if user else "/login", status_code=303)
+
+
+@router.get("/login", response_class=HTMLResponse, include_in_schema=False)
+def login_page(request: Request) -> HTMLResponse:
+    return templates.TemplateResponse(request, "login.html", {"error": None})
+
+
+@router.post("/login", include_in_schema=False)
+def login(request: Request, session: SessionDep, username: Annotated[str, Form(max_length=64)], password: Annotated[str, Form(max_length=256)]):
+    user = authenticate(session, username, password)
+    if user is None:
+        return templates.TemplateResponse(request, "login.html", {"error": "用户名或密码错误"}, status_code=401)
+    token = start_login(session, user, now=now())
+    response = RedirectResponse(HOME.get(user.role, "/workbench"), status_code=303)
+    response.set_cookie(COOKIE, token, httponly=True, samesite="lax", max_age=86400)
+    return response
+
+
+@router.post("/logout", include_in_schema=False)
+def logout(request: Request, session: SessionDep) -> RedirectResponse:
+    token = request.cookies.get(COOKIE)
+    if token:
+        end_login(session, token)
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(COOKIE)
+    return response
+
+
+@router.get("/api/me", summary="The logged-in user")
+def me(user: Annotated[User, Depends(current_user)]) -> dict:
+    return {"username": user.username, "display_name": user.display_name, "role": user.role, "team": user.team}

@@ -1,0 +1,114 @@
+"""Live contacts with storage: open, feed, confirm, wrap up, whisper — each a short transaction.
+
+Routes call these, commit, and only then publish to the hub (events after the commit).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from moqi.assist.live import LiveContact, LiveHub
+from moqi.assist.models import AlertRow, AssistEventRow, ConfirmationRow, WhisperRow
+from moqi.assist.services import start_session
+from moqi.assist.session import AssistEvent
+from moqi.nlp.mask import mask_pii
+from moqi.nlp.normalize import normalize
+from moqi.service import services as desk
+from moqi.service.models import Contact, Utterance
+from moqi.service.services import NotFound
+
+
+class Conflict(ValueError):
+    """The contact is not in a state that allows this (closed, or an operation unconfirmed)."""
+
+
+def open_contact(session: Session, hub: LiveHub, *, customer_ref: str | None, channel: str, title: str, agent: str, team: str, now: datetime) -> tuple[LiveContact, dict]:
+    """Open a live contact; returns it with the opening view (need before the first word, greetings)."""
+    assist, customer_id = start_session(session, customer_ref, now=now)
+    contact = desk.create_contact(session, customer_id=customer_id, channel=channel, title=title, agent=agent, started_at=now)
+    contact.status = "open"
+    session.flush()
+    customer = dict(assist.customer.__dict__, events=[{"type": e.type, "days_ago": e.days_ago, "detail": e.detail} for e in assist.customer.events])
+    live = LiveContact(contact.id, agent, team, customer, channel, assist)
+    return live, {**assist.opening(), "history": history(session, customer_id, before=contact.id, engine=assist.engine)}
+
+
+def history(session: Session, customer_id: str | None, *, before: int, engine, limit: int = 5) -> list[dict]:
+    """The customer's previous contacts, newest first."""
+    if customer_id is None:
+        return []
+    labels = {r.code: r.label for r in engine.content.reasons}
+    rows = session.scalars(select(Contact).where(Contact.customer_id == customer_id, Contact.id != before).order_by(Contact.id.desc()).limit(limit))
+    return [{"contact_id": c.id, "started_at": c.started_at.isoformat(), "channel": c.channel, "reason": c.reason, "reason_label": labels.get(c.reason, ""), "result": c.result} for c in rows]
+
+
+def live_contact(hub: LiveHub, session: Session, contact_id: int) -> LiveContact:
+    """The live contact, or NotFound (no such contact) / Conflict (it is closed)."""
+    live = hub.get(contact_id)
+    if live is not None:
+        return live
+    if session.get(Contact, contact_id) is None:
+        raise NotFound(f"no contact {contact_id}")
+    raise Conflict(f"contact {contact_id} is not live (closed, or opened on another server)")
+
+
+def feed(session: Session, live: LiveContact, speaker: str, text: str, ts: float | None, *, now: datetime) -> AssistEvent:
+    """Analyse one utterance and store it with its assist event (and an alert when risk crosses)."""
+    event = live.session.feed(speaker, text, ts)
+    live.events.append(event)
+    session.add(Utterance(contact_id=live.contact_id, turn=event.turn, speaker=event.speaker, text=event.text, ts=ts))
+    session.add(AssistEventRow(contact_id=live.contact_id, turn=event.turn, emotion=event.emotion["category"], risk=event.emotion["risk"], moment=event.need["moment"], reason=event.need["reasons"][0]["code"], payload=event.as_dict()))
+    contact = session.get(Contact, live.contact_id)
+    contact.peak_risk = max(contact.peak_risk or 0.0, event.emotion["risk"])
+    return event
+
+
+def record_alert(session: Session, live: LiveContact, alert: dict) -> None:
+    """Keep the alert in the wall's history."""
+    session.add(AlertRow(contact_id=live.contact_id, agent=live.agent, team=live.team, turn=alert["turn"], risk=alert["risk"], reasons=alert["reasons"]))
+
+
+def answer_confirmation(live: LiveContact, agreed: bool) -> dict:
+    """The agent records the customer's answer to the read-back of the last operation."""
+    if not live.session.confirmations:
+        raise Conflict("no operation to confirm on this contact")
+    confirmation = live.session.confirmations[-1]
+    confirmation.answer(agreed)
+    return confirmation.as_dict()
+
+
+def wrap_up(session: Session, hub: LiveHub, live: LiveContact, *, reason: str, result: str, notes: str, follow_up: bool, now: datetime) -> Contact:
+    """Close the contact with its wrap-up; refused while an operation is not confirmed."""
+    pending = [c for c in live.session.confirmations if c.status != "confirmed"]
+    if pending:
+        raise Conflict(f"operation '{pending[-1].business_name}' at turn {pending[-1].turn} is not confirmed with the customer")
+    codes = {r.code for r in live.session.engine.content.reasons}
+    if reason not in codes:
+        raise ValueError(f"unknown reason {reason!r}")
+    contact = session.get(Contact, live.contact_id)
+    contact.reason, contact.result = reason, result
+    contact.notes = mask_pii(normalize(notes))
+    contact.follow_up = follow_up
+    contact.ended_at, contact.status = now, "closed"
+    contact.moment = next(r.moment for r in live.session.engine.content.reasons if r.code == reason)
+    session.add_all(
+        ConfirmationRow(contact_id=live.contact_id, turn=c.turn, business_code=c.business_code, business_name=c.business_name, number=c.number, success=c.success, status=c.status)
+        for c in live.session.confirmations
+    )
+    return contact
+
+
+def whisper(session: Session, live: LiveContact, sender: str, text: str) -> dict:
+    """Store a team lead's whisper; the route sends it to the agent after the commit."""
+    clean = mask_pii(normalize(text))
+    session.add(WhisperRow(contact_id=live.contact_id, sender=sender, text=clean))
+    return {"from": sender, "text": clean}
+
+
+def recent_alerts(session: Session, team: str, limit: int = 50) -> list[dict]:
+    """The team's latest alerts, newest first."""
+    rows = session.scalars(select(AlertRow).where(AlertRow.team == team).order_by(AlertRow.id.desc()).limit(limit))
+    return [{"contact_id": a.contact_id, "agent": a.agent, "turn": a.turn, "risk": a.risk, "reasons": a.reasons, "at": a.created_at.isoformat()} for a in rows]

@@ -1,0 +1,55 @@
+// The team lead's wall: live contacts by risk, alerts as they happen, whispers to agents.
+"use strict";
+(function () {
+  const $ = (id) => document.getElementById(id);
+  const contacts = new Map();
+  const TREND = { worsening: "↘", improving: "↗", stable: "→" };
+
+  function el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    Object.entries(attrs || {}).forEach(([k, v]) => (k === "class" ? (node.className = v) : k.startsWith("on") ? node.addEventListener(k.slice(2), v) : node.setAttribute(k, v)));
+    children.flat().forEach((c) => node.append(c instanceof Node ? c : document.createTextNode(String(c ?? ""))));
+    return node;
+  }
+
+  async function whisper(contactId, input) {
+    const text = input.value.trim();
+    if (!text) return;
+    const res = await fetch(`/api/contacts/${contactId}/whisper`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ text }) });
+    input.value = res.ok ? "" : input.value;
+    input.placeholder = res.ok ? "已发送" : "发送失败";
+  }
+
+  function render() {
+    const rows = [...contacts.values()].sort((a, b) => b.risk - a.risk).map((c) => {
+      const input = el("input", { maxlength: 500, placeholder: "对坐席说…", class: "whisper-input" });
+      return el("tr", { class: c.risk >= 0.6 ? "hot" : "", "data-contact": c.contact_id },
+        el("td", {}, `#${c.contact_id}`), el("td", {}, c.agent), el("td", {}, `${c.customer.phone_masked || ""} ${c.customer.brand || ""}`),
+        el("td", {}, c.emotion_label), el("td", { class: "risk" }, c.risk.toFixed(2)), el("td", {}, TREND[c.trend] || ""),
+        el("td", {}, c.reason || "—"), el("td", { class: "last" }, c.last_text),
+        el("td", {}, el("form", { onsubmit: (ev) => { ev.preventDefault(); whisper(c.contact_id, input); } }, input, el("button", {}, "耳语"))));
+    });
+    $("wall-table").tBodies[0].replaceChildren(...rows);
+  }
+
+  function addAlert(a, fresh) {
+    const item = el("li", { class: fresh ? "fresh" : "" }, `#${a.contact_id} ${a.agent} · 风险 ${a.risk.toFixed(2)} · 第${a.turn}句 · ${(a.reasons || []).join("；")}`);
+    $("alerts").prepend(item);
+  }
+
+  fetch("/api/wall").then((r) => r.json()).then((data) => {
+    data.contacts.forEach((c) => contacts.set(c.contact_id, c));
+    data.alerts.slice().reverse().forEach((a) => addAlert(a, false));
+    render();
+    const proto = location.protocol === "https:" ? "wss" : "ws";
+    const socket = new WebSocket(`${proto}://${location.host}/ws/wall`);
+    socket.onopen = () => { document.body.dataset.live = "1"; };
+    socket.onmessage = (m) => {
+      const msg = JSON.parse(m.data);
+      if (msg.type === "contact_opened" || msg.type === "contact_updated") contacts.set(msg.contact.contact_id, msg.contact);
+      else if (msg.type === "contact_closed") contacts.delete(msg.contact_id);
+      else if (msg.type === "alert") addAlert(msg, true);
+      render();
+    };
+  });
+})();

@@ -1,0 +1,225 @@
+// The agent workbench: opens a contact, streams utterances over a WebSocket, draws what assist says.
+"use strict";
+(function () {
+  const $ = (id) => document.getElementById(id);
+  const root = $("workbench");
+  const COLORS = { anger: "#d62828", distrust: "#e76f51", anxiety: "#f4a261", disappointment: "#9d4edd", sadness: "#457b9d", confusion: "#2a9d8f", surprise: "#4cc9f0", satisfaction: "#2b9348", gratitude: "#55a630", neutral: "#888" };
+  const RELATIONS = { requires: ["前置条件", "#1d3557"], conflicts_with: ["互斥", "#d62828"], bundles_with: ["常搭配", "#2a9d8f"], often_follows: ["常见后续", "#f4a261"], upgrade_to: ["可升级为", "#6a4c93"], common_issue: ["常见问题", "#e63946"] };
+  const TREND = { worsening: "↘ 恶化", improving: "↗ 好转", stable: "→ 平稳" };
+  let contactId = root.dataset.contact ? Number(root.dataset.contact) : null;
+  let socket = null;
+  const valences = [];
+  let started = Date.now();
+
+  async function api(method, url, body) {
+    const res = await fetch(url, { method, headers: { "Content-Type": "application/json" }, body: body ? JSON.stringify(body) : undefined });
+    const data = await res.json().catch(() => ({}));
+    if (!res.ok) throw new Error(data.detail || res.statusText);
+    return data;
+  }
+
+  function el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    Object.entries(attrs || {}).forEach(([k, v]) => (k === "class" ? (node.className = v) : k.startsWith("on") ? node.addEventListener(k.slice(2), v) : node.setAttribute(k, v)));
+    children.flat().forEach((c) => node.append(c instanceof Node ? c : document.createTextNode(String(c))));
+    return node;
+  }
+
+  function svg(tag, attrs) {
+    const node = document.createElementNS("http://www.w3.org/2000/svg", tag);
+    Object.entries(attrs).forEach(([k, v]) => node.setAttribute(k, v));
+    return node;
+  }
+
+  function renderCustomer(c, history) {
+    $("customer-card").hidden = false;
+    const fields = [["号码", c.phone_masked], ["称呼", c.title], ["品牌", c.brand], ["地区", c.region], ["套餐", c.plan], ["生命周期", c.stage], ["级别", c.vip], ["近7天来电", c.recent_contacts]];
+    $("customer-fields").replaceChildren(...fields.filter(([, v]) => v !== null && v !== undefined && v !== "").flatMap(([k, v]) => [el("dt", {}, k), el("dd", {}, v)]));
+    $("customer-events").replaceChildren(...(c.events || []).map((e) => el("li", {}, `${Math.round(e.days_ago)}天前 · ${e.detail || e.type}`)));
+    $("customer-contacts").replaceChildren(...(history || []).map((h) => el("li", {}, `#${h.contact_id} ${h.started_at.slice(0, 10)} · ${h.reason_label || "—"} · ${h.result || "进行中"}`)));
+  }
+
+  function renderNeed(need) {
+    $("moment").textContent = need.moment_label + " " + Math.round(need.p * 100) + "%";
+    $("reasons").replaceChildren(...need.reasons.map((r) => el("li", {}, el("span", { class: "bar", style: `width:${Math.max(4, r.p * 100)}%` }), `${r.label} ${Math.round(r.p * 100)}%`)));
+  }
+
+  function renderScripts(scripts) {
+    $("scripts").replaceChildren(...scripts.map((s) => el("li", { class: "script" },
+      el("p", {}, s.text), el("small", {}, s.why),
+      el("button", { class: "copy", onclick: (ev) => { navigator.clipboard && navigator.clipboard.writeText(s.text).catch(() => {}); ev.target.closest("li").classList.add("used"); ev.target.textContent = "已使用"; } }, "复制/使用"))));
+  }
+
+  function highlighted(event) {
+    const line = el("p", { class: "utt " + event.speaker });
+    line.append(el("b", {}, event.speaker === "customer" ? "客户：" : "坐席："));
+    let at = 0;
+    const text = event.text;
+    (event.speaker === "customer" ? event.emotion.keywords : []).forEach((k) => {
+      line.append(text.slice(at, k.start));
+      line.append(el("mark", { class: "kw " + k.category + (k.negated ? " negated" : ""), title: k.category, style: `border-color:${COLORS[k.category] || "#888"}` }, text.slice(k.start, k.end)));
+      at = k.end;
+    });
+    line.append(text.slice(at));
+    return line;
+  }
+
+  function drawGauge(intensity, category) {
+    const g = $("gauge");
+    const angle = Math.PI * (1 - intensity);
+    const x = 60 + 50 * Math.cos(angle), y = 60 - 50 * Math.sin(angle);
+    g.replaceChildren(
+      svg("path", { d: "M10 60 A50 50 0 0 1 110 60", fill: "none", stroke: "#ddd", "stroke-width": 10 }),
+      svg("path", { d: `M10 60 A50 50 0 0 1 ${x.toFixed(1)} ${y.toFixed(1)}`, fill: "none", stroke: COLORS[category] || "#888", "stroke-width": 10 }));
+    const label = svg("text", { x: 60, y: 58, "text-anchor": "middle", "font-size": 14 });
+    label.textContent = Math.round(intensity * 100);
+    g.append(label);
+  }
+
+  function drawTrend() {
+    const t = $("trendline");
+    const n = valences.length;
+    const points = valences.map((v, i) => `${(n === 1 ? 100 : (i * 196) / (n - 1) + 2).toFixed(1)},${(20 - v * 18).toFixed(1)}`).join(" ");
+    t.replaceChildren(svg("line", { x1: 0, y1: 20, x2: 200, y2: 20, stroke: "#ccc" }), svg("polyline", { points, fill: "none", stroke: "#1d3557", "stroke-width": 2 }));
+  }
+
+  function drawMap(businesses) {
+    const map = $("bizmap");
+    const centres = businesses.mentioned.length ? businesses.mentioned : businesses.in_call.slice(-1);
+    map.replaceChildren();
+    if (!centres.length) return;
+    const related = businesses.related.slice(0, 8);
+    const centre = { x: 180, y: 110 };
+    const node = (x, y, label, code, main) => {
+      const group = svg("g", { class: "node" + (main ? " main" : ""), "data-code": code, tabindex: 0 });
+      group.append(svg("circle", { cx: x, cy: y, r: main ? 30 : 22, fill: main ? "#1d3557" : "#f1faee", stroke: "#1d3557" }));
+      const text = svg("text", { x, y: y + 4, "text-anchor": "middle", "font-size": 10, fill: main ? "#fff" : "#1d3557" });
+      text.textContent = label.length > 7 ? label.slice(0, 7) + "…" : label;
+      group.append(text);
+      group.addEventListener("click", () => showBusiness(code));
+      return group;
+    };
+    related.forEach((r, i) => {
+      const a = (2 * Math.PI * i) / Math.max(related.length, 1) - Math.PI / 2;
+      const x = centre.x + 140 * Math.cos(a), y = centre.y + 80 * Math.sin(a);
+      const [label, colour] = RELATIONS[r.relation] || [r.relation, "#888"];
+      map.append(svg("line", { x1: centre.x, y1: centre.y, x2: x, y2: y, stroke: colour, "stroke-width": 2, class: "edge " + r.relation }));
+      const tag = svg("text", { x: (centre.x + x) / 2, y: (centre.y + y) / 2 - 3, "font-size": 9, fill: colour, "text-anchor": "middle" });
+      tag.textContent = label;
+      map.append(tag, node(x, y, r.to_name, r.to, false));
+    });
+    map.append(node(centre.x, centre.y, centres[0].name, centres[0].code, true));
+  }
+
+  async function showBusiness(code) {
+    const box = $("biz-detail");
+    try {
+      const b = await api("GET", `/api/assist/businesses/${encodeURIComponent(code)}`);
+      box.replaceChildren(el("h3", {}, b.name), el("p", {}, b.summary || ""),
+        el("ul", { class: "compact" }, b.relations.slice(0, 6).map((r) => el("li", {}, `${(RELATIONS[r.relation] || [r.relation])[0]}：${r.to_name}${r.note ? " — " + r.note : ""}`))),
+        el("ul", { class: "compact" }, b.scripts.slice(0, 3).map((s) => el("li", {}, s.text))));
+    } catch (err) {
+      box.replaceChildren(el("p", {}, `${code}：${err.message}`));
+    }
+    box.hidden = false;
+  }
+
+  function renderConfirmation(c) {
+    const panel = $("confirm-panel");
+    if (!c) return;
+    panel.hidden = false;
+    panel.dataset.status = c.status;
+    $("confirm-prompt").textContent = c.prompt;
+    $("confirm-items").replaceChildren(...c.items.map((i) => el("li", { class: i.checked ? "checked" : "" }, `${i.checked ? "☑" : "☐"} ${i.label}：${i.value}`)));
+  }
+
+  function renderEvent(event) {
+    $("transcript").append(highlighted(event));
+    $("transcript").scrollTop = $("transcript").scrollHeight;
+    const e = event.emotion;
+    if (event.speaker === "customer") { valences.push(e.valence); drawTrend(); }
+    drawGauge(e.intensity, e.category);
+    $("emotion-label").textContent = e.label;
+    $("emotion-label").style.color = COLORS[e.category] || "";
+    $("emotion-trend").textContent = TREND[e.trend] || "";
+    $("risk").textContent = e.risk.toFixed(2);
+    $("risk").className = e.risk >= 0.6 ? "hot" : "";
+    $("advice").replaceChildren(...e.advice.map((a) => el("li", {}, a)));
+    renderNeed(event.need);
+    drawMap(event.businesses);
+    renderScripts(event.scripts);
+    renderConfirmation(event.confirmation);
+    const top = event.need.reasons[0];
+    if (top) $("wrapup-reason").value = top.code;
+  }
+
+  function onMessage(message) {
+    if (message.type === "assist") renderEvent(message.event);
+    else if (message.type === "alert") { const a = $("alert"); a.hidden = false; a.textContent = `⚠ 升级风险 ${message.risk.toFixed(2)}：${message.reasons.join("；")}`; }
+    else if (message.type === "whisper") $("whispers").append(el("p", { class: "whisper" }, `班长 ${message.from}：${message.text}`));
+    else if (message.type === "contact_closed") { $("say-form").hidden = true; }
+    else if (message.type === "error") $("alert").hidden = false, ($("alert").textContent = message.detail);
+  }
+
+  function connect() {
+    const proto = location.protocol === "https:" ? "wss" : "ws";
+    socket = new WebSocket(`${proto}://${location.host}/ws/contacts/${contactId}`);
+    socket.onmessage = (m) => onMessage(JSON.parse(m.data));
+    socket.onopen = () => { root.dataset.live = "1"; };
+    socket.onclose = () => { root.dataset.live = "0"; };
+  }
+
+  function showLive(data) {
+    $("open-panel").hidden = true;
+    $("say-form").hidden = false;
+    $("wrapup-panel").hidden = false;
+    renderCustomer(data.customer, data.history);
+    const opening = data.opening || data;
+    if (opening.need) renderNeed(opening.need);
+    if (opening.scripts) renderScripts(opening.scripts);
+    (data.events || []).forEach(renderEvent);
+    (data.whispers || []).forEach((w) => onMessage({ type: "whisper", ...w }));
+    connect();
+  }
+
+  $("open-form").addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const form = new FormData(ev.target);
+    const data = await api("POST", "/api/contacts", { customer: form.get("customer"), channel: form.get("channel") });
+    contactId = data.contact_id;
+    started = Date.now();
+    history.replaceState(null, "", `/workbench/${contactId}`);
+    root.dataset.contact = contactId;
+    showLive(data);
+  });
+
+  $("say-form").addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    const form = new FormData(ev.target);
+    const text = String(form.get("text") || "").trim();
+    if (!text || !socket) return;
+    socket.send(JSON.stringify({ speaker: form.get("speaker"), text, ts: (Date.now() - started) / 1000 }));
+    ev.target.elements.text.value = "";
+  });
+
+  const answer = (agreed) => api("POST", `/api/contacts/${contactId}/confirmation`, { agreed }).then(renderConfirmation).catch((err) => alert(err.message));
+  $("confirm-yes").addEventListener("click", () => answer(true));
+  $("confirm-no").addEventListener("click", () => answer(false));
+
+  $("wrapup-form").addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const form = new FormData(ev.target);
+    const error = $("wrapup-error");
+    try {
+      const saved = await api("POST", `/api/contacts/${contactId}/wrapup`, { reason: form.get("reason"), result: form.get("result"), notes: form.get("notes") || "", follow_up: form.get("follow_up") === "on" });
+      error.hidden = true;
+      $("wrapup-panel").replaceChildren(el("p", { class: "saved" }, `接触 #${saved.contact_id} 已保存（${saved.result}）`));
+      $("say-form").hidden = true;
+    } catch (err) {
+      error.hidden = false;
+      error.textContent = err.message;
+    }
+  });
+
+  if (contactId) api("GET", `/api/contacts/${contactId}`).then(showLive).catch((err) => { $("alert").hidden = false; $("alert").textContent = err.message; });
+})();

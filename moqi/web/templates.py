@@ -1,0 +1,21 @@
+"""Jinja2 templates from every capability's templates/ folder, and the shared static files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi.templating import Jinja2Templates
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
+
+ROOT = Path(__file__).resolve().parent.parent
+STATIC = ROOT / "web" / "static"
+
+
+def make_templates() -> Jinja2Templates:
+    """One environment that finds base.html in web/ and each page in its capability's folder."""
+    folders = [ROOT / "web" / "templates", *sorted(p for p in ROOT.glob("*/templates") if p.is_dir() and p.parent.name != "web")]
+    env = Environment(loader=ChoiceLoader([FileSystemLoader(str(f)) for f in folders]), autoescape=select_autoescape(["html"]))
+    return Jinja2Templates(env=env)
+
+
+templates = make_templates()

@@ -1,0 +1,139 @@
+"""The live protocol: open, stream (HTTP and WebSocket), alert the wall, whisper, confirm, wrap up."""
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+from starlette.websockets import WebSocketDisconnect
+
+from moqi.accounts.services import add_user
+from moqi.app import create_app
+from moqi.assist.models import AlertRow, ConfirmationRow, WhisperRow
+from moqi.content import load_files
+from moqi.content.files import load_demo_customers
+from moqi.db import session_scope
+from moqi.knowledge import services as knowledge
+from moqi.service import services as desk
+from moqi.service.models import Contact, Utterance
+from moqi.web.clock import now
+
+PASSWORD = "correct-horse-1"
+
+
+@pytest.fixture
+def app(db, db_url):
+    with session_scope(db) as s:
+        knowledge.replace_content(s, load_files(), note="test")
+        for item in load_demo_customers():
+            desk.upsert_customer(s, item, now=now())
+        add_user(s, "agent", PASSWORD, "agent")
+        add_user(s, "agent2", PASSWORD, "agent")
+        add_user(s, "lead", PASSWORD, "team_lead")
+        add_user(s, "otherlead", PASSWORD, "team_lead", team="other")
+        add_user(s, "expert", PASSWORD, "expert")
+    return create_app(db_url)
+
+
+def login(app, username):
+    client = TestClient(app)
+    r = client.post("/login", data={"username": username, "password": PASSWORD}, follow_redirects=False)
+    assert r.status_code == 303 and "moqi_session" in r.cookies
+    return client
+
+
+def count(db, table) -> int:
+    with session_scope(db) as s:
+        return s.scalar(select(func.count()).select_from(table))
+
+
+def test_a_whole_live_call(app, db):
+    with TestClient(app):
+        agent, lead = login(app, "agent"), login(app, "lead")
+        opened = agent.post("/api/contacts", json={"customer": "C1001", "channel": "voice"})
+        assert opened.status_code == 201, opened.text
+        data = opened.json()
+        cid = data["contact_id"]
+        # The need is predicted before the first word, from the overage charge yesterday.
+        assert data["need"]["reasons"][0]["code"] in {"data_overage", "bill_dispute"}
+        assert any(s["kind"] == "greeting" for s in data["scripts"])
+        assert data["customer"]["phone_masked"].startswith("138")
+
+        with lead.websocket_connect("/ws/wall") as wall, agent.websocket_connect(f"/ws/contacts/{cid}") as ws:
+            ws.send_json({"speaker": "agent", "text": "您好，请问有什么可以帮您", "ts": 0})
+            assert ws.receive_json()["type"] == "assist"
+            assert wall.receive_json()["type"] == "contact_updated"
+            ws.send_json({"speaker": "customer", "text": "你们乱扣我流量费，再不解决我就投诉到工信部，然后销号！", "ts": 3})
+            event = ws.receive_json()
+            assert event["type"] == "assist" and event["event"]["emotion"]["category"] == "anger"
+            alert = ws.receive_json()
+            assert alert["type"] == "alert" and alert["risk"] >= 0.6
+            messages = [wall.receive_json(), wall.receive_json()]
+            assert {m["type"] for m in messages} == {"contact_updated", "alert"}
+            ws.send_json({"speaker": "nobody", "text": "x"})
+            assert ws.receive_json()["type"] == "error"
+
+            w = lead.post(f"/api/contacts/{cid}/whisper", json={"text": "先致歉，申请减免，别争辩"})
+            assert w.status_code == 200
+            assert ws.receive_json() == {"type": "whisper", "from": "lead", "text": "先致歉,申请减免,别争辩"}
+
+        r = agent.post(f"/api/contacts/{cid}/utterances", json={"speaker": "agent", "text": "流量包已经为您办理成功了"})
+        assert r.json()["event"]["confirmation"]["status"] == "pending"
+        wrap = {"reason": "data_overage", "result": "resolved", "notes": "客户13812345678已减免", "follow_up": True}
+        refused = agent.post(f"/api/contacts/{cid}/wrapup", json=wrap)
+        assert refused.status_code == 409 and "not confirmed" in refused.json()["detail"]
+        assert agent.post(f"/api/contacts/{cid}/confirmation", json={"agreed": True}).json()["status"] == "confirmed"
+        done = agent.post(f"/api/contacts/{cid}/wrapup", json=wrap)
+        assert done.status_code == 200 and done.json()["status"] == "closed"
+
+        wall_view = lead.get("/api/wall").json()
+        assert wall_view["contacts"] == [] and wall_view["alerts"][0]["contact_id"] == cid
+        assert agent.post(f"/api/contacts/{cid}/utterances", json={"speaker": "customer", "text": "喂"}).status_code == 409
+
+    with session_scope(db) as s:
+        contact = s.get(Contact, cid)
+        assert contact.status == "closed" and contact.follow_up and contact.reason == "data_overage"
+        assert "13812345678" not in contact.notes
+    assert count(db, Utterance) == 3 and count(db, AlertRow) == 1 and count(db, WhisperRow) == 1 and count(db, ConfirmationRow) == 1
+
+
+def test_roles_and_ownership(app, db):
+    with TestClient(app):
+        agent, other, lead, otherlead, expert = (login(app, u) for u in ("agent", "agent2", "lead", "otherlead", "expert"))
+        cid = agent.post("/api/contacts", json={"customer": "C1002"}).json()["contact_id"]
+        assert expert.post("/api/contacts", json={}).status_code == 403
+        assert other.post(f"/api/contacts/{cid}/utterances", json={"speaker": "customer", "text": "hi"}).status_code == 403
+        assert agent.post(f"/api/contacts/{cid}/whisper", json={"text": "hi"}).status_code == 403
+        assert otherlead.post(f"/api/contacts/{cid}/whisper", json={"text": "hi"}).status_code == 403
+        assert expert.get("/api/wall").status_code == 403
+        assert TestClient(app).get("/api/wall").status_code == 401
+        with pytest.raises(WebSocketDisconnect), other.websocket_connect(f"/ws/contacts/{cid}") as ws:
+            ws.receive_json()
+        with pytest.raises(WebSocketDisconnect), agent.websocket_connect("/ws/wall") as ws:
+            ws.receive_json()
+
+
+def test_unknown_ids_and_bad_bodies(app, db):
+    with TestClient(app):
+        agent = login(app, "agent")
+        assert agent.post("/api/contacts", json={"customer": "C0000"}).status_code == 404
+        assert agent.get("/api/contacts/424242").status_code == 404
+        assert agent.post("/api/contacts/424242/utterances", json={"speaker": "customer", "text": "hi"}).status_code == 404
+        assert agent.get("/api/assist/businesses/no_such").status_code == 404
+        cid = agent.post("/api/contacts", json={"customer": "C1003"}).json()["contact_id"]
+        for body in ({"speaker": "customer"}, {"speaker": "customer", "text": "啊" * 5001}, {"speaker": "boss", "text": "x"}):
+            r = agent.post(f"/api/contacts/{cid}/utterances", json=body)
+            assert r.status_code == 422 and r.headers["content-type"] == "application/problem+json"
+        assert agent.post(f"/api/contacts/{cid}/wrapup", json={"reason": "nope", "result": "resolved"}).status_code == 422
+        assert agent.post(f"/api/contacts/{cid}/confirmation", json={"agreed": True}).status_code == 409
+        assert count(db, Utterance) == 0
+
+
+def test_pages_need_login_and_the_right_role(app):
+    with TestClient(app):
+        anonymous = TestClient(app)
+        assert anonymous.get("/workbench", follow_redirects=False).headers["location"] == "/login"
+        assert "登录" in anonymous.get("/login").text
+        assert anonymous.post("/login", data={"username": "agent", "password": "nope"}).status_code == 401
+        agent = login(app, "agent")
+        assert "业务关联地图" in agent.get("/workbench").text
+        assert agent.get("/wall").status_code == 403
+        assert "监控墙" in login(app, "lead").get("/wall").text
