@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import cached_property, lru_cache
 
 from moqi.assist.bizmap import BusinessMap
@@ -52,6 +53,8 @@ class AssistEngine:
         answers = {p: True for p in ops.get("customer_ack", ())}
         answers.update({p: False for p in ops.get("customer_reject", ())})
         self.answer_words = KeywordAutomaton(answers)
+        verbs = "|".join(sorted(map(re.escape, ops.get("done_verbs", ())), key=len, reverse=True))
+        self.done_pattern = re.compile(rf"(?:已经|已)(?:(?:为|帮|给)您(?:把[^,.!?;，。！？；]{{1,10}}?)?)?(?:{verbs})[^,.!?;，。！？；]{{0,6}}?(?:成功|好了|生效|了)") if verbs else None
         self.confirm_prompts = tuple(ops.get("confirm_prompts", ())) or ("跟您确认一下：为尾号{number}的号码办理{business}，结果：{result}。",)
 
         self.map = BusinessMap(content.businesses, content.relations, content.reasons)
@@ -69,6 +72,15 @@ class AssistEngine:
         words += [a for b in self.content.businesses for a in (b.name, *b.aliases)]
         words += [c for r in self.content.reasons for c in r.cues]
         return Tokenizer(words)
+
+    def operation_outcome(self, text: str) -> str | None:
+        """"done", "failed" or None for an agent utterance (failure wins when both are said)."""
+        found = {value for _, _, _, value in self.operation_words.longest(text)}
+        if "failed" in found:
+            return "failed"
+        if found or (self.done_pattern is not None and self.done_pattern.search(text)):
+            return "done"
+        return None
 
     def read_emotion(self, text: str) -> UtteranceEmotion:
         """The emotion of one normalised utterance.

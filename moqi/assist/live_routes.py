@@ -69,6 +69,12 @@ def open_contact(body: ContactOpen, session: SessionDep, hub: Hub, user: AgentUs
     return ContactOpened(contact_id=live.contact_id, customer=live.customer, **opening)
 
 
+@router.get("/api/contacts", summary="My live contacts (a team lead sees the team's)")
+def my_contacts(hub: Hub, user: AgentUser) -> list[dict]:
+    rows = hub.team_contacts(user.team)
+    return rows if user.role != "agent" else [r for r in rows if r["agent"] == user.username]
+
+
 @router.get("/api/contacts/{contact_id}", summary="A live contact: customer, events so far, confirmations")
 def get_contact(contact_id: int, session: SessionDep, hub: Hub, user: AgentUser) -> dict:
     live = _live(hub, session, contact_id, user)

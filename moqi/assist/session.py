@@ -185,10 +185,10 @@ class AssistSession:
     def _confirmation(self, text: str, who: str) -> Confirmation | None:
         pending = self.confirmations[-1] if self.confirmations and self.confirmations[-1].status == "pending" else None
         if who == "agent":
-            found = [value for _, _, _, value in self.engine.operation_words.longest(text)]
-            if not found:
+            outcome = self.engine.operation_outcome(text)
+            if outcome is None:
                 return pending
-            success = "failed" not in found
+            success = outcome == "done"
             code = self.mentioned[-1] if self.mentioned else None
             name = self.engine.map.name(code) if code else self.predicted_need()["reasons"][0]["label"]
             tail = phone_tail(self.customer.phone_masked)

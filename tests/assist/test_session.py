@@ -120,3 +120,23 @@ def test_oversized_utterance_is_refused(engine):
 def test_unknown_speaker_is_refused(engine):
     with pytest.raises(ValueError, match="unknown speaker"):
         AssistSession(engine=engine).feed("manager", "hi")
+
+
+@pytest.mark.parametrize(
+    ("said", "outcome"),
+    [
+        ("已经为您重置成功了", "done"),
+        ("好的，已经帮您把来电提醒开好了", "done"),
+        ("国际漫游已为您开通", "done"),
+        ("抱歉，系统提示不能办理，没有办理成功", "failed"),
+        ("我已经为您查询到了账单", None),
+        ("请问还有什么可以帮您", None),
+    ],
+)
+def test_operation_outcome_from_the_agents_words(engine, said, outcome):
+    assert engine.operation_outcome(said) == outcome
+
+
+def test_a_refusal_to_do_more_is_not_an_operation(engine):
+    # "已经是我能为您申请到的最大额度了" is about a limit, not a completed operation.
+    assert engine.operation_outcome("减免一半已经是我能为您申请到的最大额度了") is None

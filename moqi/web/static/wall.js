@@ -3,6 +3,7 @@
 (function () {
   const $ = (id) => document.getElementById(id);
   const contacts = new Map();
+  const drafts = new Map(); // whisper text being typed survives re-rendering
   const TREND = { worsening: "↘", improving: "↗", stable: "→" };
 
   function el(tag, attrs, ...children) {
@@ -16,20 +17,25 @@
     const text = input.value.trim();
     if (!text) return;
     const res = await fetch(`/api/contacts/${contactId}/whisper`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ text }) });
+    if (res.ok) drafts.delete(contactId);
     input.value = res.ok ? "" : input.value;
     input.placeholder = res.ok ? "已发送" : "发送失败";
   }
 
   function render() {
     const rows = [...contacts.values()].sort((a, b) => b.risk - a.risk).map((c) => {
-      const input = el("input", { maxlength: 500, placeholder: "对坐席说…", class: "whisper-input" });
+      const input = el("input", { maxlength: 500, placeholder: "对坐席说…", class: "whisper-input", oninput: (ev) => drafts.set(c.contact_id, ev.target.value) });
+      input.value = drafts.get(c.contact_id) || "";
       return el("tr", { class: c.risk >= 0.6 ? "hot" : "", "data-contact": c.contact_id },
         el("td", {}, `#${c.contact_id}`), el("td", {}, c.agent), el("td", {}, `${c.customer.phone_masked || ""} ${c.customer.brand || ""}`),
         el("td", {}, c.emotion_label), el("td", { class: "risk" }, c.risk.toFixed(2)), el("td", {}, TREND[c.trend] || ""),
         el("td", {}, c.reason || "—"), el("td", { class: "last" }, c.last_text),
         el("td", {}, el("form", { onsubmit: (ev) => { ev.preventDefault(); whisper(c.contact_id, input); } }, input, el("button", {}, "耳语"))));
     });
+    const focused = document.activeElement && document.activeElement.closest("tr");
+    const keep = focused && focused.dataset.contact;
     $("wall-table").tBodies[0].replaceChildren(...rows);
+    if (keep) { const again = document.querySelector(`tr[data-contact='${keep}'] input`); if (again) again.focus(); }
   }
 
   function addAlert(a, fresh) {

@@ -6,6 +6,7 @@
   const COLORS = { anger: "#d62828", distrust: "#e76f51", anxiety: "#f4a261", disappointment: "#9d4edd", sadness: "#457b9d", confusion: "#2a9d8f", surprise: "#4cc9f0", satisfaction: "#2b9348", gratitude: "#55a630", neutral: "#888" };
   const RELATIONS = { requires: ["前置条件", "#1d3557"], conflicts_with: ["互斥", "#d62828"], bundles_with: ["常搭配", "#2a9d8f"], often_follows: ["常见后续", "#f4a261"], upgrade_to: ["可升级为", "#6a4c93"], common_issue: ["常见问题", "#e63946"] };
   const TREND = { worsening: "↘ 恶化", improving: "↗ 好转", stable: "→ 平稳" };
+  const STAGES = { acquisition: "新入网", growth: "成长期", maturity: "成熟期", decline: "衰退期", churn: "离网期" };
   let contactId = root.dataset.contact ? Number(root.dataset.contact) : null;
   let socket = null;
   const valences = [];
@@ -33,7 +34,7 @@
 
   function renderCustomer(c, history) {
     $("customer-card").hidden = false;
-    const fields = [["号码", c.phone_masked], ["称呼", c.title], ["品牌", c.brand], ["地区", c.region], ["套餐", c.plan], ["生命周期", c.stage], ["级别", c.vip], ["近7天来电", c.recent_contacts]];
+    const fields = [["号码", c.phone_masked], ["称呼", c.title], ["品牌", c.brand], ["地区", c.region], ["套餐", c.plan], ["生命周期", STAGES[c.stage] || c.stage], ["级别", c.vip], ["近7天来电", c.recent_contacts]];
     $("customer-fields").replaceChildren(...fields.filter(([, v]) => v !== null && v !== undefined && v !== "").flatMap(([k, v]) => [el("dt", {}, k), el("dd", {}, v)]));
     $("customer-events").replaceChildren(...(c.events || []).map((e) => el("li", {}, `${Math.round(e.days_ago)}天前 · ${e.detail || e.type}`)));
     $("customer-contacts").replaceChildren(...(history || []).map((h) => el("li", {}, `#${h.contact_id} ${h.started_at.slice(0, 10)} · ${h.reason_label || "—"} · ${h.result || "进行中"}`)));
@@ -41,7 +42,7 @@
 
   function renderNeed(need) {
     $("moment").textContent = need.moment_label + " " + Math.round(need.p * 100) + "%";
-    $("reasons").replaceChildren(...need.reasons.map((r) => el("li", {}, el("span", { class: "bar", style: `width:${Math.max(4, r.p * 100)}%` }), `${r.label} ${Math.round(r.p * 100)}%`)));
+    $("reasons").replaceChildren(...need.reasons.map((r) => el("li", {}, el("span", { class: "bar", style: `width:${Math.max(4, r.p * 100)}%` }), el("span", { class: "label" }, `${r.label} ${Math.round(r.p * 100)}%`))));
   }
 
   function renderScripts(scripts) {
@@ -221,5 +222,7 @@
     }
   });
 
+  if (!contactId) api("GET", "/api/contacts").then((rows) => $("my-contacts").replaceChildren(...rows.map((c) =>
+    el("li", {}, el("a", { href: `/workbench/${c.contact_id}` }, `#${c.contact_id} ${c.customer.phone_masked || ""} · ${c.emotion_label} · ${c.reason || "—"}`)))));
   if (contactId) api("GET", `/api/contacts/${contactId}`).then(showLive).catch((err) => { $("alert").hidden = false; $("alert").textContent = err.message; });
 })();

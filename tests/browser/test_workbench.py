@@ -1,0 +1,90 @@
+"""An agent works a simulated call in the browser; the team lead sees the alert and whispers."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+from sqlalchemy import select
+
+from moqi.db import session_scope
+from moqi.service.models import Contact
+from tests.browser.conftest import login
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+def test_agent_and_team_lead_work_a_live_call(server, browser, shot):
+    agent = login(browser, server, "agent_li")
+    agent.wait_for_url("**/workbench")
+    lead = login(browser, server, "lead_wang")
+    lead.wait_for_url("**/wall")
+    lead.wait_for_selector("body[data-live='1']")
+
+    # The simulator opens the contact for agent_li and replays the call fast.
+    sim = subprocess.Popen(
+        [sys.executable, "-m", "moqi", "simulate", str(EXAMPLES / "bill_overage.jsonl"), "--speed", "40", "--agent", "agent_li", "--url", server["url"]],
+        env=server["env"], stdout=subprocess.PIPE, text=True,
+    )
+    first = sim.stdout.readline()
+    assert "is live" in first, first
+    contact_id = int(first.split("#")[1].split()[0])
+    agent.goto(f"{server['url']}/workbench/{contact_id}")
+    agent.wait_for_selector("#workbench[data-live='1']")
+
+    # The team lead sees the contact cross the risk threshold and whispers to the agent.
+    lead.wait_for_selector("#alerts li.fresh", timeout=30000)
+    assert f"#{contact_id}" in lead.inner_text("#alerts")
+    row = lead.locator(f"tr[data-contact='{contact_id}']")
+    row.locator("input").fill("先致歉，申请减免，不要争辩")
+    row.locator("button").click()
+    shot(lead, "wall")
+
+    assert sim.wait(timeout=60) == 0
+    sim.stdout.close()
+    agent.wait_for_selector("#whispers .whisper")
+    assert "申请减免" in agent.inner_text("#whispers")
+
+    # Keywords highlighted in place, the map drawn, scripts recommended.
+    assert agent.locator("mark.kw.anger").count() >= 1
+    assert agent.locator("#bizmap .node").count() >= 2
+    assert agent.locator("#scripts li").count() == 3
+    assert agent.locator("#reasons li").count() == 3
+    agent.locator("#bizmap .node.main").click()
+    agent.wait_for_selector("#biz-detail h3")
+    # The customer agreed to the read-back in the call ("嗯对没问题"): the checklist is ticked.
+    assert agent.locator("#confirm-items li.checked").count() == 3
+    shot(agent, "workbench")
+
+    agent.select_option("select[name=result]", "resolved")
+    agent.fill("textarea[name=notes]", "超出流量费减免一半，已办流量月包")
+    agent.click("#wrapup-form button[type=submit]")
+    agent.wait_for_selector(".saved")
+
+    with session_scope(server["factory"]) as s:
+        contact = s.scalars(select(Contact).where(Contact.id == contact_id)).one()
+        assert contact.status == "closed" and contact.result == "resolved" and len(contact.utterances) == 25
+
+
+def test_chat_agent_types_and_cannot_close_unconfirmed(server, browser):
+    agent = login(browser, server, "agent_li")
+    agent.wait_for_url("**/workbench")
+    agent.select_option("select[name=customer]", "C1006")
+    agent.select_option("select[name=channel]", "wechat")
+    agent.click("#open-form button[type=submit]")
+    agent.wait_for_selector("#workbench[data-live='1']")
+    say = agent.locator("#say-form")
+    say.locator("select").select_option("customer")
+    say.locator("input").fill("我的服務密碼被鎖住了，急死了")
+    say.locator("button").click()
+    agent.wait_for_selector("mark.kw.anxiety")
+    say.locator("select").select_option("agent")
+    say.locator("input").fill("已经为您重置成功了")
+    say.locator("button").click()
+    agent.wait_for_selector("#confirm-panel:not([hidden])")
+    agent.click("#wrapup-form button[type=submit]")
+    agent.wait_for_selector("#wrapup-error:not([hidden])")
+    assert "not confirmed" in agent.inner_text("#wrapup-error")
+    agent.click("#confirm-yes")
+    agent.wait_for_selector("#confirm-items li.checked")
+    agent.click("#wrapup-form button[type=submit]")
+    agent.wait_for_selector(".saved")
