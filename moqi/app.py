@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy import inspect
 
 from moqi import __version__
 from moqi.accounts.routes import router as accounts_router
@@ -14,6 +15,7 @@ from moqi.assist.live import LiveHub
 from moqi.assist.live_routes import router as live_router
 from moqi.assist.pages import router as assist_pages
 from moqi.assist.routes import router as assist_router
+from moqi.assist.services import live_engine
 from moqi.db import make_engine, make_sessionmaker
 from moqi.settings import get_settings
 from moqi.web.errors import install_problem_handlers
@@ -25,7 +27,11 @@ def create_app(database_url: str | None = None) -> FastAPI:
     engine = make_engine(database_url or get_settings().db_url)
 
     @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Compile the live engine before the first call arrives, not during it.
+        with app.state.db() as session:
+            if inspect(engine).has_table("content_revisions"):
+                live_engine(session)
         yield
         # Close pooled connections when the server stops, rather than leaving them to the GC.
         engine.dispose()

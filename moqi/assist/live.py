@@ -91,9 +91,9 @@ class LiveHub:
         rows = [c.summary() for c in list(self.contacts.values()) if c.team == team]
         return sorted(rows, key=lambda r: -r["risk"])
 
-    def publish_event(self, contact: LiveContact, event: AssistEvent, alert: dict | None) -> None:
+    def publish_event(self, contact: LiveContact, event: AssistEvent, alert: dict | None, server_ms: float | None = None) -> None:
         """Send an assist event to the contact's listeners, its summary (and any alert) to the wall."""
-        self._to_contact(contact.contact_id, {"type": "assist", "event": event.as_dict()})
+        self._to_contact(contact.contact_id, {"type": "assist", "event": event.as_dict(), "server_ms": server_ms})
         self._to_wall(contact.team, {"type": "contact_updated", "contact": contact.summary()})
         if alert:
             self._to_wall(contact.team, alert)

@@ -2,7 +2,7 @@
 
 Message shapes (also in docs/live-protocol.md):
   client → WS /ws/contacts/{id}: {"speaker": "customer"|"agent", "text": "…", "ts": 1.5}
-  server → contact sockets: {"type": "assist", "event": AssistEvent} | {"type": "alert", …}
+  server → contact sockets: {"type": "assist", "event": AssistEvent, "server_ms": 0.8} | {"type": "alert", …}
                             | {"type": "whisper", "from", "text"} | {"type": "contact_closed"} | {"type": "error", "detail"}
   server → WS /ws/wall: {"type": "contact_opened"|"contact_updated", "contact": summary}
                         | {"type": "alert", …} | {"type": "contact_closed", "contact_id"}
@@ -11,6 +11,7 @@ Message shapes (also in docs/live-protocol.md):
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Request, WebSocket, WebSocketDisconnect
@@ -86,6 +87,7 @@ def get_contact(contact_id: int, session: SessionDep, hub: Hub, user: AgentUser)
 
 
 def _feed(session, hub: LiveHub, live: LiveContact, body: UtteranceIn) -> dict:
+    started = time.perf_counter()
     try:
         event = lives.feed(session, live, body.speaker, body.text, body.ts, now=now())
     except ValueError as exc:
@@ -94,8 +96,9 @@ def _feed(session, hub: LiveHub, live: LiveContact, body: UtteranceIn) -> dict:
     if alert:
         lives.record_alert(session, live, alert)
     session.commit()
-    hub.publish_event(live, event, alert)
-    return {"event": event.as_dict(), "alert": alert}
+    server_ms = round((time.perf_counter() - started) * 1000, 3)
+    hub.publish_event(live, event, alert, server_ms=server_ms)
+    return {"event": event.as_dict(), "alert": alert, "server_ms": server_ms}
 
 
 @router.post("/api/contacts/{contact_id}/utterances", summary="Add an utterance; answers its assist event")

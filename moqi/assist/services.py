@@ -31,6 +31,7 @@ def live_engine(session: Session) -> AssistEngine:
         if engine is None:
             model = trained.load(model_path.parent, "polarity") if model_version else None
             engine = AssistEngine(knowledge.load_content(session), version=str(revision), polarity_model=model)
+            _ = engine.tokenizer  # build jieba now, not in the middle of someone's call
             # Keep only the newest engine per database: old revisions are never asked for again.
             for old in [k for k in _engines if k[0] == key[0]]:
                 del _engines[old]
