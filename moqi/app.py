@@ -16,6 +16,7 @@ from moqi.assist.live_routes import router as live_router
 from moqi.assist.pages import router as assist_pages
 from moqi.assist.routes import router as assist_router
 from moqi.assist.services import live_engine
+from moqi.assist.writer import BatchWriter
 from moqi.db import make_engine, make_sessionmaker
 from moqi.settings import get_settings
 from moqi.web.errors import install_problem_handlers
@@ -33,6 +34,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
             if inspect(engine).has_table("content_revisions"):
                 live_engine(session)
         yield
+        app.state.writer.close()
         # Close pooled connections when the server stops, rather than leaving them to the GC.
         engine.dispose()
 
@@ -40,6 +42,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
     app.state.db = make_sessionmaker(engine)
     app.state.verified_logins = {}
     app.state.hub = LiveHub()
+    app.state.writer = BatchWriter(app.state.db)
     install_problem_handlers(app)
 
     @app.get("/api/health", tags=["meta"])

@@ -34,6 +34,9 @@ def login(request: Request, session: SessionDep, username: Annotated[str, Form(m
     if user is None:
         return templates.TemplateResponse(request, "login.html", {"error": "用户名或密码错误"}, status_code=401)
     token = start_login(session, user, now=now())
+    # Commit before answering: the browser follows the redirect at once, and the dependency's
+    # own commit may only run after the response has gone out.
+    session.commit()
     response = RedirectResponse(HOME.get(user.role, "/workbench"), status_code=303)
     response.set_cookie(COOKIE, token, httponly=True, samesite="lax", max_age=86400)
     return response
@@ -44,6 +47,7 @@ def logout(request: Request, session: SessionDep) -> RedirectResponse:
     token = request.cookies.get(COOKIE)
     if token:
         end_login(session, token)
+        session.commit()
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(COOKIE)
     return response

@@ -86,24 +86,25 @@ def get_contact(contact_id: int, session: SessionDep, hub: Hub, user: AgentUser)
     }
 
 
-def _feed(session, hub: LiveHub, live: LiveContact, body: UtteranceIn) -> dict:
+def _feed(app, live: LiveContact, body: UtteranceIn) -> dict:
+    """Analyse, hand the rows to the write-behind writer, publish: the database is not waited on."""
     started = time.perf_counter()
     try:
-        event = lives.feed(session, live, body.speaker, body.text, body.ts, now=now())
+        event, rows = lives.feed(live, body.speaker, body.text, body.ts)
     except ValueError as exc:
         raise HTTPException(422, str(exc)) from None
     alert = live.alert_for(event)
     if alert:
-        lives.record_alert(session, live, alert)
-    session.commit()
+        rows.append(lives.alert_row(live, alert))
+    app.state.writer.submit(rows)
     server_ms = round((time.perf_counter() - started) * 1000, 3)
-    hub.publish_event(live, event, alert, server_ms=server_ms)
+    app.state.hub.publish_event(live, event, alert, server_ms=server_ms)
     return {"event": event.as_dict(), "alert": alert, "server_ms": server_ms}
 
 
 @router.post("/api/contacts/{contact_id}/utterances", summary="Add an utterance; answers its assist event")
-def add_utterance(contact_id: int, body: UtteranceIn, session: SessionDep, hub: Hub, user: AgentUser) -> dict:
-    return _feed(session, hub, _live(hub, session, contact_id, user), body)
+def add_utterance(request: Request, contact_id: int, body: UtteranceIn, session: SessionDep, hub: Hub, user: AgentUser) -> dict:
+    return _feed(request.app, _live(hub, session, contact_id, user), body)
 
 
 @router.post("/api/contacts/{contact_id}/confirmation", summary="Record the customer's answer to the three-way read-back")
@@ -116,8 +117,9 @@ def confirm(contact_id: int, body: ConfirmationAnswer, session: SessionDep, hub:
 
 
 @router.post("/api/contacts/{contact_id}/wrapup", summary="Close the contact with reason, result, notes and follow-up")
-def wrapup(contact_id: int, body: WrapUp, session: SessionDep, hub: Hub, user: AgentUser) -> dict:
+def wrapup(request: Request, contact_id: int, body: WrapUp, session: SessionDep, hub: Hub, user: AgentUser) -> dict:
     live = _live(hub, session, contact_id, user)
+    request.app.state.writer.flush()  # every utterance of the call is stored before it closes
     try:
         contact = lives.wrap_up(session, hub, live, reason=body.reason, result=body.result, notes=body.notes, follow_up=body.follow_up, now=now())
     except lives.Conflict as exc:
@@ -175,11 +177,10 @@ async def contact_socket(websocket: WebSocket, contact_id: int) -> None:
             except ValidationError as exc:
                 await websocket.send_json({"type": "error", "detail": exc.errors(include_url=False, include_context=False)[0]["msg"]})
                 continue
-            with app.state.db() as session:
-                try:
-                    await asyncio.to_thread(_feed, session, app.state.hub, live, body)
-                except HTTPException as exc:
-                    await websocket.send_json({"type": "error", "detail": exc.detail})
+            try:
+                _feed(app, live, body)
+            except HTTPException as exc:
+                await websocket.send_json({"type": "error", "detail": exc.detail})
     except WebSocketDisconnect:
         pass
     finally:

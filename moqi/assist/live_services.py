@@ -55,20 +55,20 @@ def live_contact(hub: LiveHub, session: Session, contact_id: int) -> LiveContact
     raise Conflict(f"contact {contact_id} is not live (closed, or opened on another server)")
 
 
-def feed(session: Session, live: LiveContact, speaker: str, text: str, ts: float | None, *, now: datetime) -> AssistEvent:
-    """Analyse one utterance and store it with its assist event (and an alert when risk crosses)."""
+def feed(live: LiveContact, speaker: str, text: str, ts: float | None) -> tuple[AssistEvent, list]:
+    """Analyse one utterance in memory; returns the event and the rows to store (write-behind)."""
     event = live.session.feed(speaker, text, ts)
     live.events.append(event)
-    session.add(Utterance(contact_id=live.contact_id, turn=event.turn, speaker=event.speaker, text=event.text, ts=ts))
-    session.add(AssistEventRow(contact_id=live.contact_id, turn=event.turn, emotion=event.emotion["category"], risk=event.emotion["risk"], moment=event.need["moment"], reason=event.need["reasons"][0]["code"], payload=event.as_dict()))
-    contact = session.get(Contact, live.contact_id)
-    contact.peak_risk = max(contact.peak_risk or 0.0, event.emotion["risk"])
-    return event
+    rows = [
+        Utterance(contact_id=live.contact_id, turn=event.turn, speaker=event.speaker, text=event.text, ts=ts),
+        AssistEventRow(contact_id=live.contact_id, turn=event.turn, emotion=event.emotion["category"], risk=event.emotion["risk"], moment=event.need["moment"], reason=event.need["reasons"][0]["code"], payload=event.as_dict()),
+    ]
+    return event, rows
 
 
-def record_alert(session: Session, live: LiveContact, alert: dict) -> None:
-    """Keep the alert in the wall's history."""
-    session.add(AlertRow(contact_id=live.contact_id, agent=live.agent, team=live.team, turn=alert["turn"], risk=alert["risk"], reasons=alert["reasons"]))
+def alert_row(live: LiveContact, alert: dict) -> AlertRow:
+    """The alert as kept in the wall's history."""
+    return AlertRow(contact_id=live.contact_id, agent=live.agent, team=live.team, turn=alert["turn"], risk=alert["risk"], reasons=alert["reasons"])
 
 
 def answer_confirmation(live: LiveContact, agreed: bool) -> dict:
@@ -93,6 +93,7 @@ def wrap_up(session: Session, hub: LiveHub, live: LiveContact, *, reason: str, r
     contact.notes = mask_pii(normalize(notes))
     contact.follow_up = follow_up
     contact.ended_at, contact.status = now, "closed"
+    contact.peak_risk = max((e.emotion["risk"] for e in live.events), default=0.0)
     contact.moment = next(r.moment for r in live.session.engine.content.reasons if r.code == reason)
     session.add_all(
         ConfirmationRow(contact_id=live.contact_id, turn=c.turn, business_code=c.business_code, business_name=c.business_name, number=c.number, success=c.success, status=c.status)

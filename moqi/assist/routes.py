@@ -34,7 +34,9 @@ def analyze(body: AnalyzeRequest, session: SessionDep, user: Agent) -> AnalyzeRe
         contact_id, events = record_call(session, transcript, customer_ref=body.customer, now=now(), agent=user.username)
     except NotFound as exc:
         raise HTTPException(404, str(exc)) from None
-    if not body.store:
+    if body.store:
+        session.commit()  # before answering: the caller may ask for the contact at once
+    else:
         session.rollback()
         contact_id = None
     return AnalyzeResponse(contact_id=contact_id, events=[e.as_dict() for e in events])

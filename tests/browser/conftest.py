@@ -86,11 +86,23 @@ def shot():
     return lambda page, name: page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=False)
 
 
-def login(browser, server, username):
-    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
-    page = context.new_page()
-    page.goto(f"{server['url']}/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    return page
+@pytest.fixture
+def login(browser, server):
+    """Log a user in a fresh browser context (closed after the test); returns the landing page."""
+    contexts = []
+
+    def _login(username: str):
+        context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
+        contexts.append(context)
+        page = context.new_page()
+        page.goto(f"{server['url']}/login")
+        page.fill("input[name=username]", username)
+        page.fill("input[name=password]", PASSWORD)
+        with page.expect_navigation():
+            page.click("button[type=submit]")
+        page.wait_for_load_state("load")
+        return page
+
+    yield _login
+    for context in contexts:
+        context.close()

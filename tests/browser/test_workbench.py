@@ -8,16 +8,15 @@ from sqlalchemy import select
 
 from moqi.db import session_scope
 from moqi.service.models import Contact
-from tests.browser.conftest import login
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
-def test_agent_and_team_lead_work_a_live_call(server, browser, shot):
-    agent = login(browser, server, "agent_li")
-    agent.wait_for_url("**/workbench")
-    lead = login(browser, server, "lead_wang")
-    lead.wait_for_url("**/wall")
+def test_agent_and_team_lead_work_a_live_call(server, login, shot):
+    agent = login("agent_li")
+    assert agent.url.endswith("/workbench")
+    lead = login("lead_wang")
+    assert lead.url.endswith("/wall")
     lead.wait_for_selector("body[data-live='1']")
 
     # The simulator opens the contact for agent_li and replays the call fast.
@@ -65,9 +64,9 @@ def test_agent_and_team_lead_work_a_live_call(server, browser, shot):
         assert contact.status == "closed" and contact.result == "resolved" and len(contact.utterances) == 25
 
 
-def test_chat_agent_types_and_cannot_close_unconfirmed(server, browser):
-    agent = login(browser, server, "agent_li")
-    agent.wait_for_url("**/workbench")
+def test_chat_agent_types_and_cannot_close_unconfirmed(server, login):
+    agent = login("agent_li")
+    assert agent.url.endswith("/workbench")
     agent.select_option("select[name=customer]", "C1006")
     agent.select_option("select[name=channel]", "wechat")
     agent.click("#open-form button[type=submit]")
