@@ -24,6 +24,20 @@ def _text(path: Path) -> str:
         raise LabelledDataError(f"{path}: not UTF-8 (byte {exc.start})") from None
 
 
+def _objects(path: Path, raw: str):
+    """(line number, JSON object) for each non-empty line of a JSONL text."""
+    for number, line in enumerate(raw.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise LabelledDataError(f"{path}:{number}: not valid JSON ({exc.msg})") from None
+        if not isinstance(obj, dict):
+            raise LabelledDataError(f"{path}:{number}: expected a JSON object")
+        yield number, obj
+
+
 def read_labelled(path: Path, *, label_key: str | None = None, polarity: bool = False) -> tuple[list[str], list[str]]:
     """Texts and labels. JSONL takes `label` (or `sentiment`); CSV takes `label` and `review`/`text`."""
     raw = _text(path)
@@ -36,19 +50,7 @@ def read_labelled(path: Path, *, label_key: str | None = None, polarity: bool = 
             raise LabelledDataError(f"{path}: CSV needs columns label and review (or text)")
         rows = ((reader.line_num, row.get(text_key), row.get("label")) for row in reader)
     else:
-        def _rows():
-            for number, line in enumerate(raw.splitlines(), 1):
-                if not line.strip():
-                    continue
-                try:
-                    obj = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise LabelledDataError(f"{path}:{number}: not valid JSON ({exc.msg})") from None
-                if not isinstance(obj, dict):
-                    raise LabelledDataError(f"{path}:{number}: expected a JSON object")
-                key = label_key or ("label" if "label" in obj else "sentiment")
-                yield number, obj.get("text"), obj.get(key)
-        rows = _rows()
+        rows = ((n, obj.get("text"), obj.get(label_key or ("label" if "label" in obj else "sentiment"))) for n, obj in _objects(path, raw))
     for number, text, label in rows:
         if not isinstance(text, str) or label is None:
             raise LabelledDataError(f"{path}:{number}: needs a text string and a label")
@@ -74,15 +76,8 @@ def read_labelled(path: Path, *, label_key: str | None = None, polarity: bool = 
 def read_dialogues(path: Path) -> list[tuple[list[str], float]]:
     """STC-3-style dialogues: the customer turns' texts and the annotators' mean satisfaction S."""
     out = []
-    for number, line in enumerate(_text(path).splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise LabelledDataError(f"{path}:{number}: not valid JSON ({exc.msg})") from None
-        turns = obj.get("turns") if isinstance(obj, dict) else None
-        score = obj.get("S") if isinstance(obj, dict) else None
+    for number, obj in _objects(path, _text(path)):
+        turns, score = obj.get("turns"), obj.get("S")
         if not isinstance(turns, list) or not isinstance(score, int | float):
             raise LabelledDataError(f"{path}:{number}: needs turns[] and a numeric S")
         texts = [t.get("text", "") for t in turns if isinstance(t, dict) and t.get("sender") == "customer"]

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from moqi.accounts.models import User
 from moqi.accounts.services import authenticate, user_for_token
+from moqi.db import session_scope
 from moqi.web.clock import now
 
 _basic = HTTPBasic(auto_error=False)
@@ -19,15 +20,8 @@ _basic = HTTPBasic(auto_error=False)
 
 def get_db(request: Request) -> Iterator[Session]:
     """A session per request, committed when the route returns without error."""
-    session = request.app.state.db()
-    try:
+    with session_scope(request.app.state.db) as session:
         yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
 
 
 SessionDep = Annotated[Session, Depends(get_db)]
