@@ -111,7 +111,12 @@ def main() -> None:
     port = free_port()
     env = {**os.environ, "MOQI_HOME": str(home)}
     env.pop("MOQI_DATABASE_URL", None)
-    server = subprocess.Popen([sys.executable, "-m", "uvicorn", "moqi.app:create_app", "--factory", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"], env=env)
+    # One core for the server, the other for this load generator, so neither steals from the other.
+    cores = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
+    pin = (lambda: os.sched_setaffinity(0, {cores[0]})) if len(cores) >= 2 else None
+    server = subprocess.Popen([sys.executable, "-m", "uvicorn", "moqi.app:create_app", "--factory", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"], env=env, preexec_fn=pin)
+    if len(cores) >= 2:
+        os.sched_setaffinity(0, {cores[1]})
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(100):
