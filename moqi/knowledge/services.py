@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
@@ -69,3 +71,22 @@ def load_content(session: Session) -> Content:
         advice=docs.get("advice", {}),
         operations=docs.get("operations", {}),
     )
+
+
+_indexes: dict[tuple[str, int], object] = {}
+_index_lock = threading.Lock()
+
+
+def search_index(session: Session):
+    """The search index of the newest content revision (built once per revision)."""
+    from moqi.knowledge.search import KnowledgeIndex
+
+    key = (str(session.get_bind().url), current_revision(session))
+    with _index_lock:
+        index = _indexes.get(key)
+        if index is None:
+            index = KnowledgeIndex(load_content(session))
+            for old in [k for k in _indexes if k[0] == key[0]]:
+                del _indexes[old]
+            _indexes[key] = index
+    return index

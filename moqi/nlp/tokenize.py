@@ -31,3 +31,7 @@ class Tokenizer:
             out.append((pos, pos + len(word)))
             pos += len(word)
         return out
+
+    def cut_for_search(self, text: str) -> list[str]:
+        """Words and, for long words, their parts too (宽带故障报修 → 宽带, 故障, 报修, 宽带故障报修)."""
+        return list(self._t.cut_for_search(text, HMM=False))

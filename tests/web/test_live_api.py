@@ -137,3 +137,15 @@ def test_pages_need_login_and_the_right_role(app):
         assert "业务关联地图" in agent.get("/workbench").text
         assert agent.get("/wall").status_code == 403
         assert "监控墙" in login(app, "lead").get("/wall").text
+
+
+def test_knowledge_search_api(app):
+    with TestClient(app):
+        agent = login(app, "agent")
+        r = agent.get("/api/knowledge/search", params={"q": "出国怎么开漫游", "k": 3})
+        assert r.status_code == 200 and r.json()["hits"]
+        assert agent.get("/api/knowledge/search", params={"q": ""}).status_code == 422
+        assert agent.get("/api/knowledge/search", params={"q": "x" * 201}).status_code == 422
+        assert agent.get("/api/knowledge/search", params={"q": "漫游", "kind": "poem"}).status_code == 422
+        assert TestClient(app).get("/api/knowledge/search", params={"q": "漫游"}).status_code == 401
+        assert login(app, "expert").get("/api/knowledge/search", params={"q": "漫游"}).status_code == 200

@@ -222,6 +222,23 @@
     }
   });
 
+  const KINDS = { business: "业务", script: "话术", reason: "来电原因" };
+  function marked(text, spans) {
+    const out = [];
+    let at = 0;
+    spans.forEach(([s, e]) => { out.push(text.slice(at, s), el("mark", {}, text.slice(s, e))); at = e; });
+    out.push(text.slice(at));
+    return out;
+  }
+  $("search-form").addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const q = String(new FormData(ev.target).get("q") || "").trim();
+    if (!q) return;
+    const data = await api("GET", `/api/knowledge/search?q=${encodeURIComponent(q)}&k=5`);
+    $("search-results").replaceChildren(...(data.hits.length ? data.hits.map((h) => el("li", { class: "script hit" },
+      el("small", {}, `${KINDS[h.kind] || h.kind} · ${h.title}`), el("p", {}, marked(h.text, h.highlights)))) : [el("li", {}, "没有找到，换个说法试试")]));
+  });
+
   if (!contactId) api("GET", "/api/contacts").then((rows) => $("my-contacts").replaceChildren(...rows.map((c) =>
     el("li", {}, el("a", { href: `/workbench/${c.contact_id}` }, `#${c.contact_id} ${c.customer.phone_masked || ""} · ${c.emotion_label} · ${c.reason || "—"}`)))));
   if (contactId) api("GET", `/api/contacts/${contactId}`).then(showLive).catch((err) => { $("alert").hidden = false; $("alert").textContent = err.message; });
