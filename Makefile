@@ -25,4 +25,6 @@ test: install
 
 bench: install
 	$(BIN)/python bench/assist.py
-	$(BIN)/python bench/peers.py
+	$(BIN)/python bench/peers.py --train
+	$(BIN)/python bench/ws_load.py
+	$(BIN)/python bench/workforce.py

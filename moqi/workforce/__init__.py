@@ -1,0 +1,1 @@
+"""Workforce: answer rates by time slot and the staffing that balances them (Erlang C)."""
