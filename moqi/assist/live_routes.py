@@ -62,7 +62,7 @@ def _live(hub: LiveHub, session, contact_id: int, user: User) -> LiveContact:
 def open_contact(body: ContactOpen, session: SessionDep, hub: Hub, user: AgentUser) -> ContactOpened:
     """The customer card and the predicted need arrive before the first word."""
     try:
-        live, opening = lives.open_contact(session, hub, customer_ref=body.customer, channel=body.channel, title=body.title, agent=user.username, team=user.team, now=now())
+        live, opening = lives.open_contact(session, customer_ref=body.customer, channel=body.channel, title=body.title, agent=user.username, team=user.team, now=now())
     except NotFound as exc:
         raise HTTPException(404, str(exc)) from None
     session.commit()
@@ -121,7 +121,7 @@ def wrapup(request: Request, contact_id: int, body: WrapUp, session: SessionDep,
     live = _live(hub, session, contact_id, user)
     request.app.state.writer.flush()  # every utterance of the call is stored before it closes
     try:
-        contact = lives.wrap_up(session, hub, live, reason=body.reason, result=body.result, notes=body.notes, follow_up=body.follow_up, now=now())
+        contact = lives.wrap_up(session, live, reason=body.reason, result=body.result, notes=body.notes, follow_up=body.follow_up, now=now())
     except lives.Conflict as exc:
         raise HTTPException(409, str(exc)) from None
     except ValueError as exc:

@@ -1,6 +1,7 @@
 """Live contacts with storage: open, feed, confirm, wrap up, whisper — each a short transaction.
 
-Routes call these, commit, and only then publish to the hub (events after the commit).
+Routes call these, commit, and only then publish to the hub (events after the commit);
+utterances are the exception: `feed` returns rows for the write-behind writer.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ class Conflict(ValueError):
     """The contact is not in a state that allows this (closed, or an operation unconfirmed)."""
 
 
-def open_contact(session: Session, hub: LiveHub, *, customer_ref: str | None, channel: str, title: str, agent: str, team: str, now: datetime) -> tuple[LiveContact, dict]:
+def open_contact(session: Session, *, customer_ref: str | None, channel: str, title: str, agent: str, team: str, now: datetime) -> tuple[LiveContact, dict]:
     """Open a live contact; returns it with the opening view (need before the first word, greetings)."""
     assist, customer_id = start_session(session, customer_ref, now=now)
     contact = desk.create_contact(session, customer_id=customer_id, channel=channel, title=title, agent=agent, started_at=now)
@@ -80,7 +81,7 @@ def answer_confirmation(live: LiveContact, agreed: bool) -> dict:
     return confirmation.as_dict()
 
 
-def wrap_up(session: Session, hub: LiveHub, live: LiveContact, *, reason: str, result: str, notes: str, follow_up: bool, now: datetime) -> Contact:
+def wrap_up(session: Session, live: LiveContact, *, reason: str, result: str, notes: str, follow_up: bool, now: datetime) -> Contact:
     """Close the contact with its wrap-up; refused while an operation is not confirmed."""
     pending = [c for c in live.session.confirmations if c.status != "confirmed"]
     if pending:
