@@ -40,6 +40,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--queues", type=int, default=100)
     parser.add_argument("--slots", type=int, default=96)
+    parser.add_argument("--erlang-a-queues", type=int, default=10, help="queues of the grid to staff with Erlang A (scalar, slow)")
     args = parser.parse_args()
     calls, aht = grid(args.queues, args.slots)
     load = calls * aht / INTERVAL_S
@@ -79,6 +80,14 @@ def main() -> None:
         fewer = erlang.evaluate(c, INTERVAL_S, h, n - 1, THRESHOLD_S).service_level if n > 1 else math.nan
         mine = erlang.evaluate(c, INTERVAL_S, h, n, THRESHOLD_S).service_level
         print(f"  queue {i} slot {j}: {load[i, j]:.2f} Erlangs → moqi {n} (SL {mine:.4f}; {n - 1} agents give {fewer:.4f} < {TARGET}), pyworkforce {int(theirs[i, j])}")
+    from moqi.workforce import erlang_a
+
+    sub_calls, sub_aht = calls[: args.erlang_a_queues], aht[: args.erlang_a_queues]
+    t = time.perf_counter()
+    with_patience = np.array([[erlang_a.required_agents(c, INTERVAL_S, h, TARGET, THRESHOLD_S, 120).agents for c, h in zip(rc, rh, strict=True)] for rc, rh in zip(sub_calls, sub_aht, strict=True)])
+    a_s = time.perf_counter() - t
+    print(f"Erlang A (patience 120 s, SL = {erlang_a.SL_DEFINITIONS[erlang_a.DEFAULT_SL]}): {sub_calls.size} slots in {a_s:.1f} s "
+          f"(scalar; whole grid ≈ {a_s * calls.size / sub_calls.size:.0f} s); agents saved vs Erlang C: {int((ours[: args.erlang_a_queues] - with_patience).sum())}")
     big = erlang.required_agents(calls=60_000, interval_s=900, aht_s=300, target_sl=0.9, threshold_s=15)
     print(f"at scale: 20,000 Erlangs → {big.agents:,} agents, SL {big.service_level:.4f}, ASA {big.asa_s:.2f} s (no overflow)")
 
