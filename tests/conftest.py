@@ -87,3 +87,20 @@ def db(db_url):
     eng = make_engine(db_url)
     yield make_sessionmaker(eng)
     eng.dispose()
+
+
+@pytest.fixture
+def loaded_db(db):
+    """The fresh database with the shipped content and the demo customers in it."""
+    from moqi.content import load_files
+    from moqi.content.files import load_demo_customers
+    from moqi.db import session_scope
+    from moqi.knowledge import services as knowledge
+    from moqi.service import services as desk
+    from moqi.web.clock import now
+
+    with session_scope(db) as s:
+        knowledge.replace_content(s, load_files(), note="test")
+        for item in load_demo_customers():
+            desk.upsert_customer(s, item, now=now())
+    return db

@@ -19,12 +19,8 @@ NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def loaded(db):
-    with session_scope(db) as s:
-        knowledge.replace_content(s, load_files(), note="test")
-        for item in load_demo_customers():
-            desk.upsert_customer(s, item, now=NOW)
-    return db
+def loaded(loaded_db):
+    return loaded_db
 
 
 def test_content_round_trips_through_the_database(loaded):

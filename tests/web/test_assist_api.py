@@ -6,23 +6,15 @@ from sqlalchemy import func, select
 
 from moqi.accounts.services import add_user
 from moqi.app import create_app
-from moqi.content import load_files
-from moqi.content.files import load_demo_customers
 from moqi.db import session_scope
-from moqi.knowledge import services as knowledge
-from moqi.service import services as desk
 from moqi.service.models import Contact
-from moqi.web.clock import now
 
 PASSWORD = "correct-horse-1"
 
 
 @pytest.fixture
-def client(db, db_url):
-    with session_scope(db) as s:
-        knowledge.replace_content(s, load_files(), note="test")
-        for item in load_demo_customers():
-            desk.upsert_customer(s, item, now=now())
+def client(loaded_db, db_url):
+    with session_scope(loaded_db) as s:
         for role in ("agent", "expert", "team_lead"):
             add_user(s, role, PASSWORD, role)
     with TestClient(create_app(db_url)) as c:

@@ -8,23 +8,15 @@ from starlette.websockets import WebSocketDisconnect
 from moqi.accounts.services import add_user
 from moqi.app import create_app
 from moqi.assist.models import AlertRow, ConfirmationRow, WhisperRow
-from moqi.content import load_files
-from moqi.content.files import load_demo_customers
 from moqi.db import session_scope
-from moqi.knowledge import services as knowledge
-from moqi.service import services as desk
 from moqi.service.models import Contact, Utterance
-from moqi.web.clock import now
 
 PASSWORD = "correct-horse-1"
 
 
 @pytest.fixture
-def app(db, db_url):
-    with session_scope(db) as s:
-        knowledge.replace_content(s, load_files(), note="test")
-        for item in load_demo_customers():
-            desk.upsert_customer(s, item, now=now())
+def app(loaded_db, db_url):
+    with session_scope(loaded_db) as s:
         add_user(s, "agent", PASSWORD, "agent")
         add_user(s, "agent2", PASSWORD, "agent")
         add_user(s, "lead", PASSWORD, "team_lead")
