@@ -31,6 +31,14 @@ class LiveContact:
     alerted: bool = False
     whispers: list[dict] = field(default_factory=list)
 
+    def refusal(self, role: str, username: str, team: str) -> str | None:
+        """Why this user may not see or work this contact (None: they may)."""
+        if role == "agent" and self.agent != username:
+            return "this contact belongs to another agent"
+        if role == "team_lead" and self.team != team:
+            return "this contact belongs to another team"
+        return None
+
     def alert_for(self, event: AssistEvent) -> dict | None:
         """The alert when this event takes the contact over the risk threshold (once per crossing)."""
         risk = event.emotion["risk"]

@@ -51,10 +51,9 @@ def _live(hub: LiveHub, session, contact_id: int, user: User) -> LiveContact:
         raise HTTPException(404, str(exc)) from None
     except lives.Conflict as exc:
         raise HTTPException(409, str(exc)) from None
-    if user.role == "agent" and live.agent != user.username:
-        raise HTTPException(403, "this contact belongs to another agent")
-    if user.role == "team_lead" and live.team != user.team:
-        raise HTTPException(403, "this contact belongs to another team")
+    refusal = live.refusal(user.role, user.username, user.team)
+    if refusal:
+        raise HTTPException(403, refusal)
     return live
 
 
@@ -162,7 +161,7 @@ async def contact_socket(websocket: WebSocket, contact_id: int) -> None:
     with app.state.db() as session:
         user = socket_user(websocket, session, ("agent", "team_lead", "admin"))
         live = app.state.hub.get(contact_id)
-        if user is None or live is None or (user.role == "agent" and live.agent != user.username):
+        if user is None or live is None or live.refusal(user.role, user.username, user.team):
             await websocket.close(code=4403 if user is None or live is not None else 4404)
             return
     await websocket.accept()

@@ -12,8 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from moqi.assist.live import LiveContact, LiveHub
-from moqi.assist.models import AlertRow, AssistEventRow, ConfirmationRow, WhisperRow
-from moqi.assist.services import start_session
+from moqi.assist.models import AlertRow, WhisperRow
+from moqi.assist.services import confirmation_rows, event_row, start_session
 from moqi.assist.session import AssistEvent
 from moqi.nlp.mask import mask_pii
 from moqi.nlp.normalize import normalize
@@ -62,7 +62,7 @@ def feed(live: LiveContact, speaker: str, text: str, ts: float | None) -> tuple[
     live.events.append(event)
     rows = [
         Utterance(contact_id=live.contact_id, turn=event.turn, speaker=event.speaker, text=event.text, ts=ts),
-        AssistEventRow(contact_id=live.contact_id, turn=event.turn, emotion=event.emotion["category"], risk=event.emotion["risk"], moment=event.need["moment"], reason=event.need["reasons"][0]["code"], payload=event.as_dict()),
+        event_row(live.contact_id, event),
     ]
     return event, rows
 
@@ -96,10 +96,7 @@ def wrap_up(session: Session, live: LiveContact, *, reason: str, result: str, no
     contact.ended_at, contact.status = now, "closed"
     contact.peak_risk = max((e.emotion["risk"] for e in live.events), default=0.0)
     contact.moment = next(r.moment for r in live.session.engine.content.reasons if r.code == reason)
-    session.add_all(
-        ConfirmationRow(contact_id=live.contact_id, turn=c.turn, business_code=c.business_code, business_name=c.business_name, number=c.number, success=c.success, status=c.status)
-        for c in live.session.confirmations
-    )
+    session.add_all(confirmation_rows(live.contact_id, live.session))
     return contact
 
 

@@ -48,6 +48,22 @@ def start_session(session: Session, customer_ref: str | None, *, now: datetime, 
     return AssistSession(customer=inline_profile or {}, engine=engine), None
 
 
+def event_row(contact_id: int, event: AssistEvent) -> AssistEventRow:
+    """What is stored of an assist event: the whole payload, and the figures reports filter on."""
+    return AssistEventRow(
+        contact_id=contact_id, turn=event.turn, emotion=event.emotion["category"], risk=event.emotion["risk"],
+        moment=event.need["moment"], reason=event.need["reasons"][0]["code"], payload=event.as_dict(),
+    )
+
+
+def confirmation_rows(contact_id: int, assist: AssistSession) -> list[ConfirmationRow]:
+    """The three-way confirmations of a session, as recorded on its contact."""
+    return [
+        ConfirmationRow(contact_id=contact_id, turn=c.turn, business_code=c.business_code, business_name=c.business_name, number=c.number, success=c.success, status=c.status)
+        for c in assist.confirmations
+    ]
+
+
 def record_call(session: Session, transcript: Transcript, *, customer_ref: str | None, now: datetime, agent: str = "") -> tuple[int, list[AssistEvent]]:
     """Run a whole transcript through one session and store contact, utterances and events.
 
@@ -63,16 +79,9 @@ def record_call(session: Session, transcript: Transcript, *, customer_ref: str |
     )
     desk.add_utterances(session, contact, [(e.turn, e.speaker, e.text, e.ts) for e in events])
     session.add_all(
-        AssistEventRow(
-            contact_id=contact.id, turn=e.turn, emotion=e.emotion["category"], risk=e.emotion["risk"],
-            moment=e.need["moment"], reason=e.need["reasons"][0]["code"], payload=e.as_dict(),
-        )
-        for e in events
+event_row(contact.id, e) for e in events
     )
-    session.add_all(
-        ConfirmationRow(contact_id=contact.id, turn=c.turn, business_code=c.business_code, business_name=c.business_name, number=c.number, success=c.success, status=c.status)
-        for c in assist.confirmations
-    )
+    session.add_all(confirmation_rows(contact.id, assist))
     contact.moment = events[-1].need["moment"]
     contact.reason = events[-1].need["reasons"][0]["code"]
     contact.peak_risk = max(e.emotion["risk"] for e in events)

@@ -97,8 +97,10 @@ def test_roles_and_ownership(app, db):
         assert otherlead.post(f"/api/contacts/{cid}/whisper", json={"text": "hi"}).status_code == 403
         assert expert.get("/api/wall").status_code == 403
         assert TestClient(app).get("/api/wall").status_code == 401
-        with pytest.raises(WebSocketDisconnect), other.websocket_connect(f"/ws/contacts/{cid}") as ws:
-            ws.receive_json()
+        # The socket applies the same rule as the routes: another agent, or another team's lead, is refused.
+        for outsider in (other, otherlead):
+            with pytest.raises(WebSocketDisconnect), outsider.websocket_connect(f"/ws/contacts/{cid}") as ws:
+                ws.receive_json()
         with pytest.raises(WebSocketDisconnect), agent.websocket_connect("/ws/wall") as ws:
             ws.receive_json()
 
