@@ -4,7 +4,7 @@ Knowledge stores and versions it; assist compiles it into its live automata. Bot
 these plain dataclasses, so neither imports the other's internals.
 """
 
-from moqi.content.files import ContentError, load_files
+from moqi.content.files import ContentError, load_files, parse_article
 from moqi.content.model import (
     EMOTIONS,
     MOMENTS,
@@ -12,6 +12,7 @@ from moqi.content.model import (
     POSITIVE_EMOTIONS,
     RELATIONS,
     STAGES,
+    Article,
     Business,
     Content,
     LexiconEntry,
@@ -28,6 +29,7 @@ __all__ = [
     "POSITIVE_EMOTIONS",
     "RELATIONS",
     "STAGES",
+    "Article",
     "Business",
     "Content",
     "ContentError",
@@ -37,4 +39,5 @@ __all__ = [
     "Relation",
     "Script",
     "load_files",
+    "parse_article",
 ]

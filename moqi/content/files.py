@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import yaml
@@ -15,6 +17,7 @@ from moqi.content.model import (
     RELATIONS,
     SCRIPT_KINDS,
     STAGES,
+    Article,
     Business,
     Content,
     LexiconEntry,
@@ -139,6 +142,115 @@ def _scripts(path: Path, reason_codes: set[str]) -> tuple[Script, ...]:
     return tuple(out)
 
 
+ARTICLE_SECTIONS = {"答复": "answer", "步骤": "steps", "要点": "key_points"}
+_ARTICLE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{1,63}$")
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.、)])\s+")
+
+
+def _date(value, where: str, key: str) -> date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError as exc:
+        raise ContentError(f"{where}: {key} must be a date like 2026-12-31, not {value!r}") from exc
+
+
+def _strings(value, where: str, key: str) -> tuple[str, ...]:
+    if value in (None, "", "*"):
+        return ()
+    if isinstance(value, str):
+        value = [value]
+    _need(isinstance(value, list), where, f"{key} must be a list")
+    return tuple(str(v).strip() for v in value if str(v).strip() and str(v).strip() != "*")
+
+
+def parse_article(text: str, where: str, *, business_codes: set[str] | None = None, reason_codes: set[str] | None = None) -> Article:
+    """One article from its Markdown file: YAML front matter, then `## 答复`, `## 步骤`, `## 要点`.
+
+    `where` names the file in error messages; codes are checked when the known sets are given.
+    """
+    lines = text.lstrip("\ufeff").splitlines()
+    _need(bool(lines) and lines[0].strip() == "---", where, "must start with a --- front matter line")
+    try:
+        end = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
+    except StopIteration:
+        raise ContentError(f"{where}: front matter is not closed with ---") from None
+    try:
+        meta = yaml.safe_load("\n".join(lines[1:end])) or {}
+    except yaml.YAMLError as exc:
+        raise ContentError(f"{where}: front matter is not valid YAML: {exc}") from exc
+    _need(isinstance(meta, dict), where, "front matter must be key: value lines")
+    unknown = set(meta) - {"id", "title", "question", "businesses", "reasons", "brands", "regions", "valid_from", "valid_to", "tags"}
+    _need(not unknown, where, f"unknown front-matter key(s) {sorted(unknown)}")
+    article_id = str(meta.get("id") or "")
+    _need(bool(_ARTICLE_ID.match(article_id)), where, f"id {article_id!r} must be 2–64 lowercase letters, digits, - or _")
+    _need(bool(str(meta.get("title") or "").strip()), where, "needs a title")
+    sections: dict[str, list[str]] = {}
+    current = None
+    for number, line in enumerate(lines[end + 1 :], end + 2):
+        if line.startswith("## "):
+            heading = line[3:].strip()
+            _need(heading in ARTICLE_SECTIONS, f"{where}:{number}", f"unknown section {heading!r}; use {', '.join(ARTICLE_SECTIONS)}")
+            _need(heading not in sections, f"{where}:{number}", f"section {heading!r} appears twice")
+            current = heading
+            sections[current] = []
+        elif current is not None:
+            sections[current].append(line)
+        else:
+            _need(not line.strip(), f"{where}:{number}", "text before the first ## section")
+    answer = "\n".join(sections.get("答复", [])).strip()
+    _need(bool(answer), where, "needs a ## 答复 section with the answer for the customer")
+
+    def items(heading: str) -> tuple[str, ...]:
+        return tuple(_LIST_ITEM.sub("", x).strip() for x in sections.get(heading, []) if x.strip())
+
+    businesses = _strings(meta.get("businesses"), where, "businesses")
+    reasons = _strings(meta.get("reasons"), where, "reasons")
+    if business_codes is not None:
+        unknown_b = [b for b in businesses if b not in business_codes]
+        _need(not unknown_b, where, f"unknown business code(s) {unknown_b}")
+    if reason_codes is not None:
+        unknown_r = [r for r in reasons if r not in reason_codes]
+        _need(not unknown_r, where, f"unknown reason code(s) {unknown_r}")
+    brands = _strings(meta.get("brands"), where, "brands")
+    _need(all(b in BRANDS for b in brands), where, f"brands must be among {', '.join(BRANDS)}")
+    valid_from, valid_to = _date(meta.get("valid_from"), where, "valid_from"), _date(meta.get("valid_to"), where, "valid_to")
+    _need(not (valid_from and valid_to and valid_to < valid_from), where, "valid_to is before valid_from")
+    return Article(
+        id=article_id,
+        title=str(meta["title"]).strip(),
+        question=str(meta.get("question") or "").strip(),
+        answer=answer,
+        steps=items("步骤"),
+        key_points=items("要点"),
+        businesses=businesses,
+        reasons=reasons,
+        brands=brands,
+        regions=_strings(meta.get("regions"), where, "regions"),
+        valid_from=valid_from,
+        valid_to=valid_to,
+        tags=_strings(meta.get("tags"), where, "tags"),
+    )
+
+
+def load_articles(folder: Path, business_codes: set[str] | None = None, reason_codes: set[str] | None = None) -> tuple[Article, ...]:
+    """Every `*.md` article in `folder` (sorted by file name); ids must be unique."""
+    out, seen = [], {}
+    for path in sorted(folder.glob("*.md")) if folder.is_dir() else ():
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            raise ContentError(f"{path}: not UTF-8: {exc}") from exc
+        article = parse_article(text, str(path), business_codes=business_codes, reason_codes=reason_codes)
+        _need(article.id not in seen, str(path), f"duplicate article id {article.id!r} (also in {seen.get(article.id)})")
+        seen[article.id] = path.name
+        out.append(article)
+    return tuple(out)
+
+
 def load_files(root: Path = DATA_DIR) -> Content:
     """Read every content file under `root`, validating codes and cross-references."""
     businesses = _businesses(root / "catalogue" / "businesses.yaml")
@@ -161,6 +273,7 @@ def load_files(root: Path = DATA_DIR) -> Content:
         scripts=_scripts(root / "scripts" / "scripts.csv", reason_codes),
         advice=_yaml(root / "lexicon" / "advice.yaml") or {},
         operations=_yaml(root / "operations.yaml") or {},
+        articles=load_articles(root / "articles", codes, reason_codes),
     )
 
 

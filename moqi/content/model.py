@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 MOMENTS = ("inquiry", "handling", "complaint")
 MOMENT_LABELS = {"inquiry": "咨询查询", "handling": "业务办理", "complaint": "投诉"}
@@ -152,6 +153,34 @@ class Script:
     text: str
 
 
+@dataclass(frozen=True, slots=True)
+class Article:
+    """A knowledge article: the customer's question, the answer to give, the steps, the key points.
+
+    `answer` is Markdown (key phrases in **bold** are highlighted on the page); `businesses`
+    are catalogue codes, `brands`/`regions` limit where it applies (empty = everywhere), and it
+    is valid from `valid_from` to `valid_to` inclusive (None = open-ended).
+    """
+
+    id: str
+    title: str
+    question: str
+    answer: str
+    steps: tuple[str, ...] = ()
+    key_points: tuple[str, ...] = ()
+    businesses: tuple[str, ...] = ()
+    reasons: tuple[str, ...] = ()
+    brands: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    valid_from: date | None = None
+    valid_to: date | None = None
+    tags: tuple[str, ...] = ()
+
+    def valid_on(self, day: date) -> bool:
+        """Whether the article applies on `day`."""
+        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)
+
+
 @dataclass(frozen=True)
 class Content:
     """Everything the live engine needs, as loaded from files or from the database."""
@@ -166,6 +195,7 @@ class Content:
     scripts: tuple[Script, ...]
     advice: dict = field(default_factory=dict)
     operations: dict = field(default_factory=dict)
+    articles: tuple[Article, ...] = ()
 
     def counts(self) -> dict[str, int]:
         """How many of each kind of item this content holds."""
@@ -175,4 +205,5 @@ class Content:
             "reasons": len(self.reasons),
             "lexicon": len(self.lexicon),
             "scripts": len(self.scripts),
+            "articles": len(self.articles),
         }

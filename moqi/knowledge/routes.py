@@ -20,7 +20,7 @@ def search(
     session: SessionDep,
     user: Anyone,
     q: Annotated[str, Query(min_length=1, max_length=200, description="what the agent types, in the customer's words")],
-    kind: Annotated[Literal["business", "script", "reason"] | None, Query()] = None,
+    kind: Annotated[Literal["article", "business", "script", "reason"] | None, Query()] = None,
     k: Annotated[int, Query(ge=1, le=50)] = 10,
 ) -> dict:
     hits = search_index(session).search(q, k=k, kind=kind)

@@ -1,4 +1,4 @@
-"""Chinese search over the content: jieba words with the telecom dictionary, customers' names
+"""Chinese search over the content (see documents.py for what is indexed): jieba words with the telecom dictionary, customers' names
 for businesses expanded to the catalogue's, BM25 ranking by bm25s, highlighted snippets.
 
 Pure: built from a Content; no database, no web.
@@ -12,23 +12,12 @@ import bm25s
 import numpy as np
 
 from moqi.content import Content
-from moqi.content.model import SCRIPT_KIND_LABELS
+from moqi.knowledge.documents import documents
 from moqi.nlp.automaton import KeywordAutomaton
 from moqi.nlp.normalize import normalize
 from moqi.nlp.tokenize import Tokenizer
 
-KINDS = ("business", "script", "reason")
 _SKIP = set(" ,.!?;:，。！？；：、的了吗呢吧啊我你您")
-
-
-@dataclass(frozen=True, slots=True)
-class Doc:
-    """One searchable item."""
-
-    id: str
-    kind: str
-    title: str
-    text: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,19 +30,6 @@ class Hit:
     text: str
     score: float
     highlights: list[tuple[int, int]]
-
-
-def documents(content: Content) -> list[Doc]:
-    """Businesses (with aliases, summary and relation notes), scripts and call reasons."""
-    notes: dict[str, list[str]] = {}
-    for rel in content.relations:
-        if rel.note:
-            notes.setdefault(rel.src, []).append(rel.note)
-    reasons = {r.code: r.label for r in content.reasons}
-    docs = [Doc(f"business:{b.code}", "business", b.name, "；".join([b.summary, "又称：" + "、".join(b.aliases), *notes.get(b.code, [])])) for b in content.businesses]
-    docs += [Doc(f"script:{s.id}", "script", f"{SCRIPT_KIND_LABELS.get(s.kind, s.kind)} · {reasons.get(s.reason, '通用')}", s.text) for s in content.scripts]
-    docs += [Doc(f"reason:{r.code}", "reason", r.label, "客户常说：" + "、".join(r.cues)) for r in content.reasons]
-    return docs
 
 
 class KnowledgeIndex:
