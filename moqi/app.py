@@ -19,6 +19,7 @@ from moqi.assist.routes import router as assist_router
 from moqi.assist.services import live_engine
 from moqi.assist.writer import BatchWriter
 from moqi.db import make_engine, make_sessionmaker
+from moqi.knowledge.content_routes import router as knowledge_content_router
 from moqi.knowledge.routes import router as knowledge_router
 from moqi.settings import get_settings
 from moqi.web.errors import install_problem_handlers
@@ -56,7 +57,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
     def health() -> dict:
         return {"status": "ok", "version": __version__}
 
-    for router in (accounts_router, assist_router, live_router, assist_pages, knowledge_router):
+    for router in (accounts_router, assist_router, live_router, assist_pages, knowledge_router, knowledge_content_router):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

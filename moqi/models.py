@@ -5,5 +5,6 @@ from moqi.assist import models as _assist  # noqa: F401
 from moqi.db.base import Base
 from moqi.knowledge import models as _knowledge  # noqa: F401
 from moqi.service import models as _service  # noqa: F401
+from moqi.workforce import models as _workforce  # noqa: F401
 
 metadata = Base.metadata

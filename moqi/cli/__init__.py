@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from moqi.cli import assist, evaluate, init, serve, simulate, staff, train, user
+from moqi.cli import assist, evaluate, init, kb, serve, simulate, staff, train, user
 
 app = typer.Typer(help="moqi 默契 — live agent assist for telecom contact centres.", no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
 app.command("init")(init.init)
@@ -15,6 +15,7 @@ app.add_typer(evaluate.app, name="eval")
 app.add_typer(train.app, name="train")
 app.add_typer(user.app, name="user")
 app.add_typer(staff.app, name="staff")
+app.add_typer(kb.app, name="kb")
 
 
 def main() -> None:

@@ -36,9 +36,15 @@ def setup_database(*, demo: bool, content_dir=None) -> tuple[sessionmaker[Sessio
     engine = make_engine(settings.db_url)
     upgrade(engine)
     factory = make_sessionmaker(engine)
-    content = load_files(content_dir) if content_dir else load_files()
     with session_scope(factory) as session:
-        revision = knowledge.replace_content(session, content, note="moqi init: shipped content")
+        # The database is the source of truth once loaded: edits published through the review
+        # loop must survive a second `moqi init`. Only an explicit --content folder replaces it.
+        revision = knowledge.current_revision(session)
+        if content_dir or not revision:
+            content = load_files(content_dir) if content_dir else load_files()
+            revision = knowledge.replace_content(session, content, note=f"moqi init: {'content from ' + str(content_dir) if content_dir else 'shipped content'}")
+        else:
+            content = knowledge.load_content(session)
         customers, users = 0, {}
         if demo:
             for item in load_demo_customers():

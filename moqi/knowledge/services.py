@@ -8,7 +8,9 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from moqi.content import Business, Content, LexiconEntry, Moment, Reason, Relation, Script
+from moqi.knowledge import items, versions
 from moqi.knowledge.models import (
+    ArticleRow,
     BusinessRow,
     ContentDocRow,
     ContentRevisionRow,
@@ -20,11 +22,15 @@ from moqi.knowledge.models import (
     ScriptRow,
 )
 
-_TABLES = (RelationRow, BusinessRow, MomentRow, ReasonRow, LexiconRow, ModifierRow, ScriptRow, ContentDocRow)
+_TABLES = (RelationRow, ArticleRow, BusinessRow, MomentRow, ReasonRow, LexiconRow, ModifierRow, ScriptRow, ContentDocRow)
 
 
-def replace_content(session: Session, content: Content, note: str) -> int:
-    """Replace all live content with `content` in the caller's transaction; returns the new revision."""
+def replace_content(session: Session, content: Content, note: str, author: str = "moqi init") -> int:
+    """Replace all live content with `content` in the caller's transaction; returns the new revision.
+
+    Versioned items (articles, scripts, businesses, lexicon entries) keep their history: each
+    one that changed, appeared or went gets a new version.
+    """
     for table in _TABLES:
         session.execute(delete(table))
     session.add_all(BusinessRow(code=b.code, name=b.name, category=b.category, aliases=list(b.aliases), summary=b.summary) for b in content.businesses)
@@ -39,12 +45,13 @@ def replace_content(session: Session, content: Content, note: str) -> int:
     negations = set(content.negations)
     session.add_all(ModifierRow(word=w, kind="degree", weight=x) for w, x in dict(content.degrees).items() if w not in negations)
     session.add_all(ScriptRow(id=s.id, kind=s.kind, reason=s.reason, emotion=s.emotion, brand=s.brand, region=s.region, stage=s.stage, text=s.text) for s in content.scripts)
+    session.add_all(ArticleRow(**versions.row_values("article", key, body)) for _, key, body in map(items.body_of, content.articles))
     session.add(ContentDocRow(key="advice", body=content.advice))
     session.add(ContentDocRow(key="operations", body=content.operations))
-    revision = ContentRevisionRow(note=note)
-    session.add(revision)
-    session.flush()
-    return revision.id
+    revision = versions.new_revision(session, note)
+    bodies = {(kind, key): body for kind, key, body in map(items.body_of, (*content.articles, *content.scripts, *content.businesses, *content.lexicon))}
+    versions.record_versions(session, bodies, author=author, note=note, revision=revision)
+    return revision
 
 
 def current_revision(session: Session) -> int:
@@ -70,6 +77,7 @@ def load_content(session: Session) -> Content:
         scripts=tuple(Script(s.id, s.kind, s.reason, s.emotion, s.brand, s.region, s.stage, s.text) for s in session.scalars(select(ScriptRow).order_by(ScriptRow.id))),
         advice=docs.get("advice", {}),
         operations=docs.get("operations", {}),
+        articles=tuple(items.item_of("article", a.id, versions.body_of_row("article", a)) for a in session.scalars(select(ArticleRow).order_by(ArticleRow.id))),
     )
 
 
@@ -90,3 +98,36 @@ def search_index(session: Session):
                 del _indexes[old]
             _indexes[key] = index
     return index
+
+
+def export_rows(session: Session, kind: str) -> list[tuple[str, dict]]:
+    """Every published item of a kind as (key, body), by key."""
+    table, pk = versions.LIVE[kind]
+    return [(getattr(row, pk), versions.body_of_row(kind, row)) for row in session.scalars(select(table).order_by(getattr(table, pk)))]
+
+
+def import_items(session: Session, kind: str, rows: list[tuple[str, dict, str]], *, author: str, note: str) -> dict[str, int]:
+    """Publish imported items (new or changed ones) as one revision, or nothing at all.
+
+    Every row is checked before anything is written; an ItemError names the row at fault.
+    """
+    known = versions.codes(session)
+    checked = []
+    for key, body, where in rows:
+        try:
+            checked.append((key, items.check(kind, key, body, **known)))
+        except items.ItemError as exc:
+            raise items.ItemError(f"{where}: {exc}") from None
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    changed = []
+    for key, body in checked:
+        live = versions.live_body(session, kind, key)
+        state = "created" if live is None else "unchanged" if live == body else "updated"
+        counts[state] += 1
+        if state != "unchanged":
+            changed.append((key, body))
+    if changed:
+        revision = versions.new_revision(session, note)
+        for key, body in changed:
+            versions.publish(session, kind, key, body, author=author, note=note, revision=revision)
+    return counts
