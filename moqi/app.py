@@ -20,6 +20,7 @@ from moqi.assist.services import live_engine
 from moqi.assist.writer import BatchWriter
 from moqi.db import make_engine, make_sessionmaker
 from moqi.knowledge.content_routes import router as knowledge_content_router
+from moqi.knowledge.pages import router as knowledge_pages
 from moqi.knowledge.routes import router as knowledge_router
 from moqi.settings import get_settings
 from moqi.web.errors import install_problem_handlers
@@ -57,7 +58,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
     def health() -> dict:
         return {"status": "ok", "version": __version__}
 
-    for router in (accounts_router, assist_router, live_router, assist_pages, knowledge_router, knowledge_content_router):
+    for router in (accounts_router, assist_router, live_router, assist_pages, knowledge_router, knowledge_content_router, knowledge_pages):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

@@ -14,13 +14,13 @@ from moqi.web.clock import now
 from moqi.web.templates import templates
 
 router = APIRouter(tags=["accounts"])
-HOME = {"agent": "/workbench", "team_lead": "/wall", "admin": "/wall"}
+HOME = {"agent": "/workbench", "team_lead": "/wall", "admin": "/wall", "knowledge_editor": "/knowledge/review", "expert": "/knowledge"}
 
 
 @router.get("/", include_in_schema=False)
 def root(request: Request, session: SessionDep) -> RedirectResponse:
     user = page_user(request, session)
-    return RedirectResponse(HOME.get(user.role, "/workbench") if user else "/login", status_code=303)
+    return RedirectResponse(HOME.get(user.role, "/knowledge") if user else "/login", status_code=303)
 
 
 @router.get("/login", response_class=HTMLResponse, include_in_schema=False)
@@ -37,7 +37,7 @@ def login(request: Request, session: SessionDep, username: Annotated[str, Form(m
     # Commit before answering: the browser follows the redirect at once, and the dependency's
     # own commit may only run after the response has gone out.
     session.commit()
-    response = RedirectResponse(HOME.get(user.role, "/workbench"), status_code=303)
+    response = RedirectResponse(HOME.get(user.role, "/knowledge"), status_code=303)
     response.set_cookie(COOKIE, token, httponly=True, samesite="lax", max_age=86400)
     return response
 

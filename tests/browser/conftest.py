@@ -44,6 +44,7 @@ def server(tmp_path_factory):
     with session_scope(factory) as s:
         add_user(s, "agent_li", PASSWORD, "agent", "李坐席")
         add_user(s, "lead_wang", PASSWORD, "team_lead", "王班长")
+        add_user(s, "editor_zhao", PASSWORD, "knowledge_editor", "赵编辑")
     port = _free_port()
     env = {**os.environ, "MOQI_HOME": str(home)}
     env.pop("MOQI_DATABASE_URL", None)

@@ -1,0 +1,105 @@
+"""Knowledge pages: search with hot topics, an item with its versions, the review queue,
+success stories. Server-rendered; actions go through the JSON API (content_routes.py)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+from moqi.accounts import ROLES
+from moqi.content.model import BRANDS, SCRIPT_KIND_LABELS
+from moqi.knowledge import items, review, stories, usage, versions
+from moqi.knowledge.models import BusinessRow, ReasonRow
+from moqi.web.auth import SessionDep, page_user
+from moqi.web.clock import now
+from moqi.web.templates import templates
+
+router = APIRouter(include_in_schema=False)
+EDITORS = ("knowledge_editor", "admin")
+_md = MarkdownIt("commonmark", {"html": False})  # raw HTML in content is shown as text, never run
+
+
+def _page(request: Request, session, roles=ROLES):
+    user = page_user(request, session)
+    if user is None:
+        return None, RedirectResponse("/login", status_code=303)
+    if user.role not in roles:
+        raise HTTPException(403, f"role {user.role!r} may not open this page")
+    return user, None
+
+
+def _choices(session) -> dict:
+    from sqlalchemy import select
+
+    return {
+        "businesses": [(b.code, b.name) for b in session.scalars(select(BusinessRow).order_by(BusinessRow.name))],
+        "reasons": [(r.code, r.label) for r in session.scalars(select(ReasonRow).order_by(ReasonRow.position))],
+        "brands": BRANDS,
+        "kind_labels": items.KIND_LABELS,
+        "script_kinds": SCRIPT_KIND_LABELS,
+    }
+
+
+@router.get("/knowledge", response_class=HTMLResponse)
+def search_page(request: Request, session: SessionDep, q: str = ""):
+    user, redirect = _page(request, session)
+    if redirect:
+        return redirect
+    hot = usage.hot_topics(session, now=now())
+    return templates.TemplateResponse(request, "kb_search.html", {"user": user, "q": q, "hot": hot, "is_editor": user.role in EDITORS, **_choices(session)})
+
+
+@router.get("/knowledge/new/{kind}", response_class=HTMLResponse)
+def new_item_page(request: Request, session: SessionDep, kind: str):
+    user, redirect = _page(request, session)
+    if redirect:
+        return redirect
+    if kind not in items.VERSIONED:
+        raise HTTPException(404, f"no kind {kind!r}")
+    return templates.TemplateResponse(request, "kb_item.html", {"user": user, "kind": kind, "key": "", "body": None, "history": [], "fields": items.FIELDS[kind], "is_editor": user.role in EDITORS, "html": "", "list_fields": items.LIST_FIELDS, **_choices(session)})
+
+
+@router.get("/knowledge/{kind}/{key}", response_class=HTMLResponse)
+def item_page(request: Request, session: SessionDep, kind: str, key: str):
+    user, redirect = _page(request, session)
+    if redirect:
+        return redirect
+    if kind not in items.VERSIONED:
+        raise HTTPException(404, f"no kind {kind!r}")
+    body = versions.live_body(session, kind, key)
+    try:
+        history = versions.history(session, kind, key)
+    except versions.NotFound:
+        if body is None:
+            raise HTTPException(404, f"{items.KIND_LABELS[kind]} {key!r} does not exist") from None
+        history = []
+    html = Markup(_md.render(body["answer"])) if kind == "article" and body else ""
+    context = {"user": user, "kind": kind, "key": key, "body": body, "history": history, "fields": items.FIELDS[kind], "is_editor": user.role in EDITORS, "html": html, "list_fields": items.LIST_FIELDS}
+    return templates.TemplateResponse(request, "kb_item.html", {**context, **_choices(session)})
+
+
+@router.get("/knowledge/review", response_class=HTMLResponse, name="review_page")
+def review_page(request: Request, session: SessionDep, status: str = "open"):
+    user, redirect = _page(request, session)
+    if redirect:
+        return redirect
+    if status not in (*review.STATUSES, "all"):
+        raise HTTPException(422, f"unknown status {status!r}")
+    is_editor = user.role in EDITORS
+    rows = review.listing(session, status=None if status == "all" else status, proposer=None if is_editor else user.username)
+    proposals = [{"p": p, "diff": review.preview(session, p) if p.status == "open" else [], "comments": review.comments(session, p.id)} for p in rows]
+    return templates.TemplateResponse(
+        request, "kb_review.html", {"user": user, "proposals": proposals, "status": status, "is_editor": is_editor, "labels": review.STATUS_LABELS, "kind_labels": items.KIND_LABELS}
+    )
+
+
+@router.get("/knowledge/stories", response_class=HTMLResponse, name="stories_page")
+def stories_page(request: Request, session: SessionDep):
+    user, redirect = _page(request, session)
+    if redirect:
+        return redirect
+    return templates.TemplateResponse(request, "kb_stories.html", {"user": user, "stories": stories.ranked(session), "is_editor": user.role in EDITORS, **_choices(session)})
+
+
