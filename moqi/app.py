@@ -22,9 +22,12 @@ from moqi.db import make_engine, make_sessionmaker
 from moqi.knowledge.content_routes import router as knowledge_content_router
 from moqi.knowledge.pages import router as knowledge_pages
 from moqi.knowledge.routes import router as knowledge_router
+from moqi.service.routes import router as tickets_router
 from moqi.settings import get_settings
 from moqi.web.errors import install_problem_handlers
 from moqi.web.templates import STATIC
+from moqi.workforce.routes import pages as workforce_pages
+from moqi.workforce.routes import router as workforce_router
 
 
 def create_app(database_url: str | None = None) -> FastAPI:
@@ -58,7 +61,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
     def health() -> dict:
         return {"status": "ok", "version": __version__}
 
-    for router in (accounts_router, assist_router, live_router, assist_pages, knowledge_router, knowledge_content_router, knowledge_pages):
+    for router in (accounts_router, assist_router, live_router, assist_pages, knowledge_router, knowledge_content_router, knowledge_pages, tickets_router, workforce_router, workforce_pages):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

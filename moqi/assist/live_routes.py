@@ -28,6 +28,7 @@ from moqi.assist.schemas import (
     WhisperIn,
     WrapUp,
 )
+from moqi.service import tickets
 from moqi.service.services import NotFound
 from moqi.web.auth import SessionDep, require, socket_user
 from moqi.web.clock import now
@@ -82,6 +83,8 @@ def get_contact(contact_id: int, session: SessionDep, hub: Hub, user: AgentUser)
         "contact_id": live.contact_id, "agent": live.agent, "channel": live.channel, "customer": live.customer,
         "events": [e.as_dict() for e in live.events], "confirmations": [c.as_dict() for c in live.session.confirmations],
         "whispers": live.whispers, "opening": live.session.opening() if not live.events else None,
+        "history": lives.history(session, live.customer.get("id"), before=live.contact_id, engine=live.session.engine),
+        "tickets": tickets.open_tickets(session, live.customer.get("id"), now=now()),
     }
 
 

@@ -18,6 +18,7 @@ from moqi.assist.session import AssistEvent
 from moqi.nlp.mask import mask_pii
 from moqi.nlp.normalize import normalize
 from moqi.service import services as desk
+from moqi.service import tickets
 from moqi.service.models import Contact, Utterance
 from moqi.service.services import NotFound
 
@@ -34,7 +35,8 @@ def open_contact(session: Session, *, customer_ref: str | None, channel: str, ti
     session.flush()
     customer = dict(assist.customer.__dict__, events=[{"type": e.type, "days_ago": e.days_ago, "detail": e.detail} for e in assist.customer.events])
     live = LiveContact(contact.id, agent, team, customer, channel, assist)
-    return live, {**assist.opening(), "history": history(session, customer_id, before=contact.id, engine=assist.engine)}
+    opening = {**assist.opening(), "history": history(session, customer_id, before=contact.id, engine=assist.engine)}
+    return live, {**opening, "tickets": tickets.open_tickets(session, customer_id, now=now)}
 
 
 def history(session: Session, customer_id: str | None, *, before: int, engine, limit: int = 5) -> list[dict]:
@@ -97,6 +99,9 @@ def wrap_up(session: Session, live: LiveContact, *, reason: str, result: str, no
     contact.peak_risk = max((e.emotion["risk"] for e in live.events), default=0.0)
     contact.moment = next(r.moment for r in live.session.engine.content.reasons if r.code == reason)
     session.add_all(confirmation_rows(live.contact_id, live.session))
+    if follow_up:
+        label = next(r.label for r in live.session.engine.content.reasons if r.code == reason)
+        tickets.open_for_contact(session, contact, reason_label=label, now=now)
     return contact
 
 

@@ -40,6 +40,7 @@ class ContactOpened(BaseModel):
     need: dict = Field(description="the predicted need before the first word")
     scripts: list[dict] = Field(description="how to open the contact")
     history: list[dict] = Field(description="the customer's previous contacts, newest first")
+    tickets: list[dict] = Field(description="the customer's open tickets (follow-ups, complaints) with their SLA clocks, most urgent first")
 
 
 class ConfirmationAnswer(BaseModel):

@@ -77,3 +77,23 @@ class Utterance(Base):
     ts: Mapped[float | None] = mapped_column(Float, nullable=True)
 
     contact: Mapped[Contact] = relationship(back_populates="utterances")
+
+
+class Ticket(Base):
+    """A commitment made on a contact (follow-up or complaint), owned by the agent who took it
+    (首问负责制) until resolved, with a due time from the SLA."""
+
+    __tablename__ = "tickets"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    customer_id: Mapped[str | None] = mapped_column(ForeignKey("customers.id"), index=True, nullable=True)
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id"), index=True, nullable=True)
+    kind: Mapped[str] = mapped_column(String(16))  # follow_up | complaint
+    reason: Mapped[str] = mapped_column(String(64), default="")
+    title: Mapped[str] = mapped_column(String(200))
+    owner: Mapped[str] = mapped_column(String(64), index=True)
+    status: Mapped[str] = mapped_column(String(16), default="open", index=True)  # open | resolved
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    resolution: Mapped[str] = mapped_column(Text, default="")

@@ -32,11 +32,13 @@
     return node;
   }
 
-  function renderCustomer(c, history) {
+  function renderCustomer(c, history, tickets) {
     $("customer-card").hidden = false;
     const fields = [["号码", c.phone_masked], ["称呼", c.title], ["品牌", c.brand], ["地区", c.region], ["套餐", c.plan], ["生命周期", STAGES[c.stage] || c.stage], ["级别", c.vip], ["近7天来电", c.recent_contacts]];
     $("customer-fields").replaceChildren(...fields.filter(([, v]) => v !== null && v !== undefined && v !== "").flatMap(([k, v]) => [el("dt", {}, k), el("dd", {}, v)]));
     $("customer-events").replaceChildren(...(c.events || []).map((e) => el("li", {}, `${Math.round(e.days_ago)}天前 · ${e.detail || e.type}`)));
+    $("customer-tickets").replaceChildren(...(tickets || []).map((t) => el("li", { class: t.overdue ? "overdue" : "" },
+      `#${t.id} ${t.kind_label} · ${t.title} · ${t.owner} · ${t.overdue ? "已超时 " + Math.abs(t.hours_left) + " 小时" : "剩 " + t.hours_left + " 小时"}`)));
     $("customer-contacts").replaceChildren(...(history || []).map((h) => el("li", {}, `#${h.contact_id} ${h.started_at.slice(0, 10)} · ${h.reason_label || "—"} · ${h.result || "进行中"}`)));
   }
 
@@ -48,7 +50,8 @@
   function renderScripts(scripts) {
     $("scripts").replaceChildren(...scripts.map((s) => el("li", { class: "script" },
       el("p", {}, s.text), el("small", {}, s.why),
-      el("button", { class: "copy", onclick: (ev) => { navigator.clipboard && navigator.clipboard.writeText(s.text).catch(() => {}); ev.target.closest("li").classList.add("used"); ev.target.textContent = "已使用"; } }, "复制/使用"))));
+      el("button", { class: "copy", onclick: (ev) => { navigator.clipboard && navigator.clipboard.writeText(s.text).catch(() => {}); ev.target.closest("li").classList.add("used"); ev.target.textContent = "已使用"; api("POST", "/api/knowledge/uses", { item: `script:${s.id}`, action: "used" }).catch(() => {}); } }, "复制/使用"),
+      " ", el("a", { class: "improve", href: `/knowledge/script/${encodeURIComponent(s.id)}`, target: "_blank", title: "这句话术可以更好？提议修改，知识编辑审核后发布" }, "提议改进"))));
   }
 
   function highlighted(event) {
@@ -174,7 +177,7 @@
     $("open-panel").hidden = true;
     $("say-form").hidden = false;
     $("wrapup-panel").hidden = false;
-    renderCustomer(data.customer, data.history);
+    renderCustomer(data.customer, data.history, data.tickets);
     const opening = data.opening || data;
     if (opening.need) renderNeed(opening.need);
     if (opening.scripts) renderScripts(opening.scripts);
@@ -222,7 +225,7 @@
     }
   });
 
-  const KINDS = { business: "业务", script: "话术", reason: "来电原因" };
+  const KINDS = { article: "知识", business: "业务", script: "话术", reason: "来电原因" };
   function marked(text, spans) {
     const out = [];
     let at = 0;
@@ -234,10 +237,20 @@
     ev.preventDefault();
     const q = String(new FormData(ev.target).get("q") || "").trim();
     if (!q) return;
-    const data = await api("GET", `/api/knowledge/search?q=${encodeURIComponent(q)}&k=5`);
-    $("search-results").replaceChildren(...(data.hits.length ? data.hits.map((h) => el("li", { class: "script hit" },
-      el("small", {}, `${KINDS[h.kind] || h.kind} · ${h.title}`), el("p", {}, marked(h.text, h.highlights)))) : [el("li", {}, "没有找到，换个说法试试")]));
+    const data = await api("GET", `/api/knowledge/search?q=${encodeURIComponent(q)}&k=5&valid_on=${new Date().toISOString().slice(0, 10)}`);
+    const open = (h) => { if (data.search_id) api("POST", `/api/knowledge/searches/${data.search_id}/click`, { item: h.id }).catch(() => {}); };
+    const title = (h) => h.kind === "reason" ? h.title : el("a", { href: `/knowledge/${h.id.replace(":", "/")}`, target: "_blank", onclick: () => open(h) }, h.title);
+    const body = (h) => (h.snippet ? marked(h.snippet.text, h.snippet.highlights) : marked(h.text, h.highlights));
+    const hint = data.did_you_mean ? [el("li", {}, `您是不是要找：${data.did_you_mean}`)] : [];
+    $("search-results").replaceChildren(...hint, ...(data.hits.length ? data.hits.map((h) => el("li", { class: "script hit" },
+      el("small", {}, `${KINDS[h.kind] || h.kind} · `, title(h)), el("p", {}, body(h)))) : [el("li", {}, "没有找到，换个说法试试")]));
   });
+
+  // Keep the newest line in view when the transcript shrinks (an alert or whisper appears above it).
+  const transcript = $("transcript");
+  let pinned = true;
+  transcript.addEventListener("scroll", () => { pinned = transcript.scrollTop + transcript.clientHeight >= transcript.scrollHeight - 4; });
+  if (window.ResizeObserver) new ResizeObserver(() => { if (pinned) transcript.scrollTop = transcript.scrollHeight; }).observe(transcript);
 
   if (!contactId) api("GET", "/api/contacts").then((rows) => $("my-contacts").replaceChildren(...rows.map((c) =>
     el("li", {}, el("a", { href: `/workbench/${c.contact_id}` }, `#${c.contact_id} ${c.customer.phone_masked || ""} · ${c.emotion_label} · ${c.reason || "—"}`)))));

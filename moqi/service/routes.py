@@ -1,0 +1,44 @@
+"""Tickets over HTTP: an agent's own commitments, a lead's view of all, resolving one."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, HTTPException
+from pydantic import BaseModel, Field
+
+from moqi.accounts.models import User
+from moqi.service import tickets
+from moqi.service.services import NotFound
+from moqi.web.auth import SessionDep, require
+from moqi.web.clock import now
+
+router = APIRouter(prefix="/api/tickets", tags=["tickets"])
+Desk = Annotated[User, Depends(require("agent", "team_lead", "expert", "admin"))]
+
+
+class Resolution(BaseModel):
+    resolution: str = Field(min_length=1, max_length=4000, description="what was done for the customer")
+
+
+@router.get("", summary="Tickets, most urgent first (agents see their own; leads and admins see all)")
+def list_tickets(session: SessionDep, user: Desk, status: Literal["open", "resolved", "all"] = "open") -> list[dict]:
+    owner = None if user.role in tickets.LEADS else user.username
+    return tickets.listing(session, owner=owner, status=None if status == "all" else status, now=now())
+
+
+@router.post("/{ticket_id}/resolve", summary="Resolve a ticket (its owner, 首问负责, or a team lead)")
+def resolve(ticket_id: int, body: Resolution, session: SessionDep, user: Desk) -> dict:
+    try:
+        ticket = tickets.resolve(session, ticket_id, username=user.username, role=user.role, resolution=body.resolution, now=now())
+    except NotFound as exc:
+        raise HTTPException(404, str(exc)) from None
+    except PermissionError as exc:
+        raise HTTPException(403, str(exc)) from None
+    except tickets.Closed as exc:
+        raise HTTPException(409, str(exc)) from None
+    except ValueError as exc:
+        raise HTTPException(422, str(exc)) from None
+    out = tickets.as_dict(ticket, now())
+    session.commit()
+    return out
