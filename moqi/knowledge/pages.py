@@ -52,13 +52,13 @@ def search_page(request: Request, session: SessionDep, q: str = ""):
 
 
 @router.get("/knowledge/new/{kind}", response_class=HTMLResponse)
-def new_item_page(request: Request, session: SessionDep, kind: str):
+def new_item_page(request: Request, session: SessionDep, kind: str, source: str = "workbench", ref: str = ""):
     user, redirect = _page(request, session)
     if redirect:
         return redirect
     if kind not in items.VERSIONED:
         raise HTTPException(404, f"no kind {kind!r}")
-    return templates.TemplateResponse(request, "kb_item.html", {"user": user, "kind": kind, "key": "", "body": None, "history": [], "fields": items.FIELDS[kind], "is_editor": user.role in EDITORS, "html": "", "list_fields": items.LIST_FIELDS, **_choices(session)})
+    return templates.TemplateResponse(request, "kb_item.html", {"user": user, "kind": kind, "key": "", "body": None, "history": [], "fields": items.FIELDS[kind], "is_editor": user.role in EDITORS, "html": "", "list_fields": items.LIST_FIELDS, "source": source if source in review.SOURCES else "workbench", "source_ref": ref[:64], **_choices(session)})
 
 
 @router.get("/knowledge/{kind}/{key}", response_class=HTMLResponse)
@@ -96,10 +96,10 @@ def review_page(request: Request, session: SessionDep, status: str = "open"):
 
 
 @router.get("/knowledge/stories", response_class=HTMLResponse, name="stories_page")
-def stories_page(request: Request, session: SessionDep):
+def stories_page(request: Request, session: SessionDep, contact: int | None = None):
     user, redirect = _page(request, session)
     if redirect:
         return redirect
-    return templates.TemplateResponse(request, "kb_stories.html", {"user": user, "stories": stories.ranked(session), "is_editor": user.role in EDITORS, **_choices(session)})
+    return templates.TemplateResponse(request, "kb_stories.html", {"user": user, "stories": stories.ranked(session), "contact_id": contact, "is_editor": user.role in EDITORS, **_choices(session)})
 
 

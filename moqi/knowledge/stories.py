@@ -12,6 +12,7 @@ from moqi.knowledge import items, review
 from moqi.knowledge.models import BusinessRow, ReasonRow, StoryRatingRow, StoryRow
 from moqi.knowledge.versions import NotFound
 from moqi.nlp.mask import mask_pii
+from moqi.service import services as desk
 
 
 def share(session: Session, *, title: str, situation: str, what_worked: str, author: str, now: datetime, reason: str | None = None, businesses: list[str] = (), contact_id: int | None = None) -> StoryRow:
@@ -23,6 +24,11 @@ def share(session: Session, *, title: str, situation: str, what_worked: str, aut
     unknown = [b for b in businesses if session.get(BusinessRow, b) is None]
     if unknown:
         raise items.ItemError(f"unknown business code(s) {unknown}")
+    if contact_id is not None:
+        try:
+            desk.get_contact(session, contact_id)
+        except desk.NotFound:
+            raise NotFound(f"contact {contact_id} does not exist") from None
     story = StoryRow(
         title=mask_pii(title.strip()),
         situation=mask_pii(situation.strip()),

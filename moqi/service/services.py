@@ -97,6 +97,14 @@ def profile_of(session: Session, customer: Customer, *, now: datetime) -> dict:
     }
 
 
+def get_contact(session: Session, contact_id: int) -> Contact:
+    """A stored contact; NotFound otherwise."""
+    contact = session.get(Contact, contact_id)
+    if contact is None:
+        raise NotFound(f"no contact {contact_id}")
+    return contact
+
+
 def create_contact(session: Session, *, customer_id: str | None, channel: str, title: str, agent: str, started_at: datetime) -> Contact:
     """Open a contact (call or chat)."""
     if customer_id is not None and session.get(Customer, customer_id) is None:

@@ -149,6 +149,7 @@ def test_stories_are_rated_and_promoted_to_a_script_proposal(client):
     assert client.post(f"/api/knowledge/stories/{sid}/promote", json=promote, auth=EDITOR).status_code == 409
     bad = {**story, "reason": "no_such_reason"}
     assert client.post("/api/knowledge/stories", json=bad, auth=AGENT).status_code == 422
+    assert client.post("/api/knowledge/stories", json={**story, "contact_id": 99999}, auth=AGENT).status_code == 404
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])

@@ -94,7 +94,7 @@
       const summary = form.elements.summary.value.trim();
       const k = key || (form.elements.key && form.elements.key.value.trim());
       try {
-        const p = await api("POST", "/api/knowledge/proposals", { kind, key: k, action, body: action === "delete" ? null : bodyFromForm(), summary, source: "workbench" });
+        const p = await api("POST", "/api/knowledge/proposals", { kind, key: k, action, body: action === "delete" ? null : bodyFromForm(), summary, source: itemRoot.dataset.source || "workbench", source_ref: itemRoot.dataset.sourceRef || "" });
         status($("propose-status"), `已提交，编号 #${p.id}，等待知识编辑审核。`);
       } catch (err) {
         status($("propose-status"), err.message, true);
@@ -163,7 +163,8 @@
     ev.preventDefault();
     const f = storyForm.elements;
     try {
-      await api("POST", "/api/knowledge/stories", { title: f.title.value, situation: f.situation.value, what_worked: f.what_worked.value, reason: f.reason.value || null });
+      const contact = storyForm.dataset.contact ? Number(storyForm.dataset.contact) : null;
+      await api("POST", "/api/knowledge/stories", { title: f.title.value, situation: f.situation.value, what_worked: f.what_worked.value, reason: f.reason.value || null, contact_id: contact });
       location.reload();
     } catch (err) { status($("story-status"), err.message, true); }
   });

@@ -217,7 +217,10 @@
     try {
       const saved = await api("POST", `/api/contacts/${contactId}/wrapup`, { reason: form.get("reason"), result: form.get("result"), notes: form.get("notes") || "", follow_up: form.get("follow_up") === "on" });
       error.hidden = true;
-      $("wrapup-panel").replaceChildren(el("p", { class: "saved" }, `接触 #${saved.contact_id} 已保存（${saved.result}）`));
+      $("wrapup-panel").replaceChildren(el("p", { class: "saved" }, `接触 #${saved.contact_id} 已保存（${saved.result}）`),
+        el("p", {}, "这通电话有值得推广的经验？ ",
+          el("a", { href: `/knowledge/new/article?source=case&ref=${saved.contact_id}`, target: "_blank" }, "提议为知识"), " · ",
+          el("a", { href: `/knowledge/stories?contact=${saved.contact_id}`, target: "_blank" }, "分享为成功案例")));
       $("say-form").hidden = true;
     } catch (err) {
       error.hidden = false;
