@@ -1,14 +1,16 @@
-"""`moqi staff erlang`: agents needed for one slot (Erlang C), or what a given staffing achieves."""
+"""`moqi staff`: one slot by Erlang (`erlang`), ACD import (`import`), a week's plan (`plan`), demo data (`demo`)."""
 
 from __future__ import annotations
 
 import json
 import math
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from moqi.cli.common import fail
+from moqi.cli.common import fail, now, open_database
+from moqi.db import session_scope
 from moqi.workforce import erlang, erlang_a
 
 app = typer.Typer(help="Workforce planning.", no_args_is_help=True)
@@ -48,3 +50,110 @@ def erlang_slot(
     typer.echo(f"traffic {result.traffic_erlangs:.2f} Erlangs → {result.agents} agents on the phones ({out['rostered_agents']} rostered at {shrinkage:.0%} shrinkage)")
     abandon = f" · abandon {result.abandon:.1%}" if out["abandon"] is not None else ""
     typer.echo(f"{out['model']}: service level {result.service_level:.2%} within {threshold_s:g} s ({out['service_level_definition']}) · ASA {asa} · occupancy {result.occupancy:.1%}{abandon} · P(wait) {result.wait_probability:.1%}")
+
+
+
+@app.command("import")
+def import_file(
+    file: Annotated[Path, typer.Argument(help="ACD interval export: .csv (UTF-8 or GBK) or .xlsx.")],
+    queue: Annotated[str, typer.Option(help="Queue (skill group) the intervals belong to.")],
+    threshold_s: Annotated[int | None, typer.Option("--threshold-s", help="Service-level threshold, when the header does not say (e.g. 20秒内接通).")] = None,
+    interval_min: Annotated[int | None, typer.Option("--interval-min", help="15 or 30; read from the file when omitted.")] = None,
+) -> None:
+    """Store an ACD interval file in the database: every row is checked first, nothing is stored on any error."""
+    from moqi.workforce import services
+    from moqi.workforce.acd import AcdError
+
+    data = _read(file)
+    factory = open_database()
+    try:
+        with session_scope(factory) as session:
+            summary = services.import_acd(session, data, file.name, queue, "cli", threshold_s=threshold_s, interval_min=interval_min)
+    except AcdError as exc:
+        fail(f"{file.name} 未导入：{exc}")
+    typer.echo(f"已导入 {summary.rows} 个时段到队列“{summary.queue}”：{summary.first_start:%Y-%m-%d %H:%M} 至 {summary.last_start:%Y-%m-%d %H:%M}，"
+               f"{summary.interval_min} 分钟时段，门限 {summary.threshold_s} 秒（批次 {summary.import_id}）")
+
+
+@app.command("plan")
+def plan(
+    file: Annotated[Path | None, typer.Argument(help="ACD interval export (.csv/.xlsx) to plan from; omit with --queue to use stored data.")] = None,
+    queue: Annotated[str | None, typer.Option(help="Plan from this stored queue instead of a file.")] = None,
+    target_sl: Annotated[float, typer.Option("--target-sl", help="Target share answered within the threshold.")] = 0.8,
+    threshold_s: Annotated[int | None, typer.Option("--threshold-s", help="Service-level threshold in seconds (default: the file's).")] = None,
+    patience_s: Annotated[float | None, typer.Option("--patience-s", help="Mean caller patience: Erlang A; without it Erlang C.")] = None,
+    sl_definition: Annotated[str, typer.Option("--sl-definition", help="offered (default), answered, short_abandons_excluded.")] = erlang_a.DEFAULT_SL,
+    shrinkage: Annotated[float, typer.Option(help="Share of rostered time not on the phones besides the rostered breaks, 0–1.")] = 0.0,
+    weeks_back: Annotated[int, typer.Option("--weeks-back", help="Weeks of the same weekday the forecast averages.")] = 6,
+    held_back_weeks: Annotated[int, typer.Option("--held-back-weeks", help="Last weeks held back to measure the forecast error.")] = 2,
+    rules: Annotated[Path | None, typer.Option(help="Roster rules YAML (default: moqi/data/workforce/roster_rules.yaml).")] = None,
+    holidays: Annotated[Path | None, typer.Option(help="Holiday list YAML (default: moqi/data/workforce/holidays.yaml).")] = None,
+    time_limit_s: Annotated[float | None, typer.Option("--time-limit-s", help="Roster solver time limit (default: the rules').")] = None,
+    simulate_days: Annotated[int, typer.Option("--simulate-days", help="Plan days to check by simulation (0–7).")] = 1,
+    seed: Annotated[int, typer.Option(help="Simulation seed.")] = 1,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object.")] = False,
+) -> None:
+    """KPIs and balance of the history, forecast error, next week's requirement, roster with under/over per slot, simulation check."""
+    from moqi.workforce import acd, calendar, plan_text, roster, services
+    from moqi.workforce.plan import PlanOptions, make_plan, plan_as_dict
+
+    if (file is None) == (queue is None):
+        fail("give either an ACD FILE or --queue NAME")
+    try:
+        options = PlanOptions(target_sl, threshold_s, patience_s, sl_definition, shrinkage, weeks_back, held_back_weeks, time_limit_s, simulate_days, seed)
+        options.check()
+        rule_set = roster.load_rules(rules) if rules else roster.load_rules()
+        days_off = calendar.load_holidays(holidays) if holidays else calendar.load_holidays()
+    except (ValueError, OSError) as exc:
+        fail(str(exc))
+    raw = _read(file) if file is not None else b""
+    try:
+        if file is not None:
+            data = acd.parse(raw, file.name, threshold_s=threshold_s)
+            result = make_plan(list(data.intervals), data.interval_min, data.threshold_s, days_off, rule_set, options)
+        else:
+            with session_scope(open_database()) as session:
+                result = services.plan_queue(session, queue, days_off, rule_set, options)
+    except (ValueError, LookupError, RuntimeError) as exc:
+        fail(str(exc).strip("'\""))
+    if as_json:
+        print(json.dumps(plan_as_dict(result), ensure_ascii=False))
+        return
+    typer.echo(plan_text.render(result))
+
+
+@app.command("demo")
+def demo(
+    out: Annotated[Path, typer.Argument(help="File to write: .csv or .xlsx.")],
+    weeks: Annotated[int, typer.Option(help="Weeks of history.")] = 8,
+    start: Annotated[str | None, typer.Option(help="First day, YYYY-MM-DD (default: the Monday `weeks` weeks ago).")] = None,
+    interval_min: Annotated[int, typer.Option("--interval-min", help="15 or 30.")] = 30,
+    peak_calls: Annotated[float, typer.Option("--peak-calls", help="Calls in the busiest 30 minutes.")] = 1200,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 10086,
+) -> None:
+    """Write a synthetic, seeded ACD export of a 10086-like hotline (peaks at 9:00 and 20:00)."""
+    from datetime import date
+
+    from moqi.workforce import demo as demo_data
+
+    if not 1 <= weeks <= 104:
+        fail("--weeks must be 1–104")
+    try:
+        first = date.fromisoformat(start) if start else demo_data.default_start(weeks, now().date())
+        rows = demo_data.generate(first, weeks, interval_min, peak_calls, seed)
+    except ValueError as exc:
+        fail(str(exc))
+    if out.suffix.lower() == ".xlsx":
+        out.write_bytes(demo_data.to_xlsx(rows))
+    elif out.suffix.lower() == ".csv":
+        out.write_text(demo_data.to_csv(rows), encoding="utf-8")
+    else:
+        fail("the output file must end in .csv or .xlsx")
+    typer.echo(f"wrote {len(rows)} intervals ({weeks} weeks from {first}) to {out}")
+
+
+def _read(file: Path) -> bytes:
+    try:
+        return file.read_bytes()
+    except OSError as exc:
+        fail(f"cannot read {file}: {exc.strerror}")

@@ -1,13 +1,18 @@
-"""Erlang A: agrees with Erlang C when nobody gives up, and with a simulation when they do."""
+"""Erlang A: agrees with Erlang C when nobody gives up, with a simulation when they do, and with an
+independent numerical method (the birth–death chain and uniformisation); the grid finds true minima."""
 
 import heapq
 import json
+import math
 import random
 import subprocess
 import sys
 from collections import deque
 
+import numpy as np
 import pytest
+from scipy.special import gammaln, logsumexp
+from scipy.stats import poisson
 
 from moqi.workforce import erlang, erlang_a
 
@@ -76,3 +81,76 @@ def test_cli_with_patience():
     out = json.loads(done.stdout)
     assert out["model"] == "erlang_a" and out["agents"] == 12 and 0 < out["abandon"] < 0.1
     assert "offered" in out["service_level_definition"]
+
+
+def reference(calls, interval_s, aht_s, n, t, patience_s):
+    """SL (offered), abandonment and answered-within-T by brute force: the truncated stationary
+    distribution of the birth–death chain, and per queue position the chance of reaching an agent
+    within t by uniformisation of the position chain (the method moqi used before closed forms)."""
+    lam, mu, theta = calls / interval_s, 1 / aht_s, 1 / patience_s
+    a = lam / mu
+    k = np.arange(n + 1)
+    log_low = k * math.log(a) - gammaln(k + 1)
+    logs, total, j = [], 0.0, 1
+    while not (total < -35 and lam < n * mu + j * theta):
+        total += math.log(lam / (n * mu + j * theta))
+        logs.append(total)
+        j += 1
+    log_high = log_low[-1] + np.concatenate(([0.0], np.array(logs)))
+    norm = logsumexp(np.concatenate((log_low[:-1], log_high)))
+    p_free, high = float(np.exp(logsumexp(log_low[:-1]) - norm)), np.exp(log_high - norm)
+    depth = len(high)
+    rates = n * mu + np.arange(depth) * theta
+    lam_u = float(rates[-1] + theta)
+    stay, move = 1 - (rates + theta) / lam_u, rates / lam_u
+    steps = int(lam_u * t + 12 * math.sqrt(lam_u * t + 1) + 20)
+    weights = poisson.pmf(np.arange(steps + 1), lam_u * t)
+    v = np.zeros(depth)
+    within = weights[0] * v
+    for m in range(1, steps + 1):
+        v = stay * v + move * np.concatenate(([1.0], v[:-1]))
+        within = within + weights[m] * v
+    jj = np.arange(depth)
+    served_ever = np.exp(np.cumsum(np.log((n * mu + jj * theta) / (n * mu + (jj + 1) * theta))))
+    return p_free + float(high @ within), float(high @ (1 - served_ever))
+
+
+@pytest.mark.parametrize(("calls", "aht", "agents", "patience"), [(100, 180, 10, 60), (100, 180, 1, 60), (400, 180, 38, 90), (3000, 300, 480, 120), (3000, 300, 560, 30), (6, 600, 2, 400)])
+def test_closed_form_matches_the_birth_death_chain(calls, aht, agents, patience):
+    sl, abandon = reference(calls, 1800, aht, agents, 20, patience)
+    r = erlang_a.evaluate(calls, 1800, aht, agents, 20, patience)
+    assert r.service_level == pytest.approx(sl, abs=1e-9) and r.abandon == pytest.approx(abandon, abs=1e-9)
+
+
+def test_grid_finds_the_true_minimum_for_every_definition():
+    rng = np.random.default_rng(11)
+    calls = rng.uniform(0, 4000, 60).round()
+    aht = rng.uniform(90, 600, 60).round()
+    for definition in erlang_a.SL_DEFINITIONS:
+        grid = erlang_a.required_agents_grid(calls, 1800, aht, 0.8, 20, 120, definition)
+        for c, h, n in zip(calls, aht, grid, strict=True):
+            if c == 0:
+                assert n == 0
+                continue
+            assert erlang_a.evaluate(c, 1800, h, int(n), 20, 120, definition).service_level >= 0.8
+            if n > 1:
+                assert erlang_a.evaluate(c, 1800, h, int(n) - 1, 20, 120, definition).service_level < 0.8
+
+
+def test_service_level_rises_with_agents():
+    sl = erlang_a.service_levels(np.full(400, 2000.0), 1800, 300, np.arange(1, 401), 20, 90)
+    assert (np.diff(sl) >= -1e-12).all() and sl[0] < 0.01 and sl[-1] > 0.999
+
+
+def test_thousands_of_agents_stay_finite_and_exact():
+    # 20,000 Erlangs: far beyond what factorials or powers survive in floating point.
+    r = erlang_a.required_agents(calls=60_000, interval_s=900, aht_s=300, target_sl=0.9, threshold_s=15, patience_s=120)
+    assert r.agents > 5_000 and 0.9 <= r.service_level < 1 and math.isfinite(r.asa_s) and r.occupancy <= 1
+    # So large a queue runs below its load: the excess gives up (the fluid limit 1 − N/a), and
+    # the rest wait about (λ − Nμ)/θ callers' worth, under the 15 s threshold.
+    assert r.agents < r.traffic_erlangs and r.abandon == pytest.approx(1 - r.agents / r.traffic_erlangs, abs=0.003)
+    assert erlang_a.evaluate(60_000, 900, 300, r.agents - 1, 15, 120).service_level < 0.9
+    # Patient callers: it becomes Erlang C, at scale too.
+    c = erlang.evaluate(60_000, 900, 300, 20_100, 15)
+    a = erlang_a.evaluate(60_000, 900, 300, 20_100, 15, 1e9)
+    assert a.service_level == pytest.approx(c.service_level, abs=1e-5)
