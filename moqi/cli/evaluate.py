@@ -1,4 +1,4 @@
-"""`moqi eval`: measure moqi against labelled data — polarity, emotion, satisfaction."""
+"""`moqi eval`: measure moqi against labelled data — polarity, emotion, satisfaction, search."""
 
 from __future__ import annotations
 
@@ -19,12 +19,15 @@ from moqi.assist import trained
 from moqi.assist.engine import default_engine
 from moqi.assist.labelled import LabelledDataError, read_dialogues, read_labelled
 from moqi.cli.common import fail
+from moqi.knowledge.evaluate import SearchDataError, parse_corpus, parse_queries
 from moqi.nlp.normalize import normalize
 from moqi.settings import get_settings
 
 app = typer.Typer(help="Evaluate moqi on labelled data (the shipped lexicon and any trained model, side by side).", no_args_is_help=True)
 DataOpt = Annotated[Path, typer.Option("--data", help="Labelled JSONL ({text, label}) or CSV file.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object with the figures.")]
+CorpusOpt = Annotated[Path, typer.Option("--corpus", help="JSONL corpus, one {id, text} a line.")]
+QueriesOpt = Annotated[Path, typer.Option("--queries", help="JSONL queries, one {query, relevant: [corpus ids]} a line.")]
 
 
 @contextmanager
@@ -144,4 +147,48 @@ def satisfaction(data: DataOpt, as_json: JsonOpt = False) -> None:
         table.add_column(col)
     for name, rho in results.items():
         table.add_row(name, str(len(dialogues)), f"{rho:.3f}")
+    Console().print(table)
+
+
+def _lines(path: Path) -> list[str]:
+    try:
+        return path.read_text(encoding="utf-8-sig").splitlines()
+    except FileNotFoundError:
+        fail(f"{path}: file not found")
+    except IsADirectoryError:
+        fail(f"{path}: is a directory, not a JSONL file")
+    except UnicodeDecodeError:
+        fail(f"{path}: not UTF-8 text")
+    except OSError as exc:
+        fail(f"{path}: cannot be read ({exc.strerror})")
+
+
+@app.command()
+def search(corpus: CorpusOpt, queries: QueriesOpt, as_json: JsonOpt = False) -> None:
+    """Recall@1/5/10 and MRR@10 of knowledge search: the corpus is indexed and searched exactly as the content is."""
+    from moqi.knowledge.documents import Doc
+    from moqi.knowledge.evaluate import evaluate
+    from moqi.knowledge.search import KnowledgeIndex
+
+    try:
+        items = parse_corpus(_lines(corpus), str(corpus))
+        asked = parse_queries(_lines(queries), {item_id for item_id, _ in items}, str(queries))
+    except SearchDataError as exc:
+        fail(str(exc))
+    index = KnowledgeIndex.from_docs(Doc(item_id, "article", "", text) for item_id, text in items)
+    with _progress(len(asked)) as progress:
+
+        def ranked(query: str) -> list[str]:
+            if progress:
+                progress(1)
+            return [hit.id for hit in index.search(query, k=10)]
+
+        scores = evaluate(ranked, asked)
+    if as_json:
+        print(json.dumps(scores.as_dict()))
+        return
+    table = Table(title=f"search — {queries.name} over {len(items):,} items")
+    for col in ("system", "n", "Recall@1", "Recall@5", "Recall@10", "MRR@10"):
+        table.add_column(col)
+    table.add_row("moqi", str(scores.n), *(f"{scores.recall[k]:.3f}" for k in (1, 5, 10)), f"{scores.mrr:.3f}")
     Console().print(table)
