@@ -3,19 +3,39 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterable
 
 import jieba
 
 jieba.setLogLevel(logging.WARNING)
 
+_base: jieba.Tokenizer | None = None
+_base_lock = threading.Lock()
+
+
+def _fresh() -> jieba.Tokenizer:
+    """A jieba tokenizer with the stock dictionary, copied from one loaded once per process.
+
+    Reading the dictionary takes about a second; copying it takes tens of milliseconds, so a
+    content revision (new aliases, cues, words) rebuilds its tokenizers quickly.
+    """
+    global _base
+    with _base_lock:
+        if _base is None:
+            _base = jieba.Tokenizer()
+            _base.initialize()
+        tokenizer = jieba.Tokenizer()
+        tokenizer.FREQ, tokenizer.total = dict(_base.FREQ), _base.total
+        tokenizer.initialized = True
+    return tokenizer
+
 
 class Tokenizer:
     """A private jieba tokenizer that knows our words (catalogue aliases, lexicon, cues)."""
 
     def __init__(self, words: Iterable[str] = ()):
-        self._t = jieba.Tokenizer()
-        self._t.initialize()
+        self._t = _fresh()
         for word in set(words):
             if len(word) > 1:
                 self._t.add_word(word, freq=max(2000, self._t.suggest_freq(word, tune=False)))
