@@ -30,6 +30,11 @@ def _page(request: Request, session, roles=ROLES):
     return user, None
 
 
+def _source(user) -> str:
+    """Where a proposal made on these pages comes from: an expert's answer, an editor, the front line."""
+    return {"expert": "expert", "knowledge_editor": "editor", "admin": "editor"}.get(user.role, "workbench")
+
+
 def _choices(session) -> dict:
     from sqlalchemy import select
 
@@ -52,13 +57,13 @@ def search_page(request: Request, session: SessionDep, q: str = ""):
 
 
 @router.get("/knowledge/new/{kind}", response_class=HTMLResponse)
-def new_item_page(request: Request, session: SessionDep, kind: str, source: str = "workbench", ref: str = ""):
+def new_item_page(request: Request, session: SessionDep, kind: str, source: str = "", ref: str = ""):
     user, redirect = _page(request, session)
     if redirect:
         return redirect
     if kind not in items.VERSIONED:
         raise HTTPException(404, f"no kind {kind!r}")
-    return templates.TemplateResponse(request, "kb_item.html", {"user": user, "kind": kind, "key": "", "body": None, "history": [], "fields": items.FIELDS[kind], "is_editor": user.role in EDITORS, "html": "", "list_fields": items.LIST_FIELDS, "source": source if source in review.SOURCES else "workbench", "source_ref": ref[:64], **_choices(session)})
+    return templates.TemplateResponse(request, "kb_item.html", {"user": user, "kind": kind, "key": "", "body": None, "history": [], "fields": items.FIELDS[kind], "is_editor": user.role in EDITORS, "html": "", "list_fields": items.LIST_FIELDS, "source": source if source in review.SOURCES else _source(user), "source_ref": ref[:64], **_choices(session)})
 
 
 @router.get("/knowledge/{kind}/{key}", response_class=HTMLResponse)
@@ -76,7 +81,7 @@ def item_page(request: Request, session: SessionDep, kind: str, key: str):
             raise HTTPException(404, f"{items.KIND_LABELS[kind]} {key!r} does not exist") from None
         history = []
     html = Markup(_md.render(body["answer"])) if kind == "article" and body else ""
-    context = {"user": user, "kind": kind, "key": key, "body": body, "history": history, "fields": items.FIELDS[kind], "is_editor": user.role in EDITORS, "html": html, "list_fields": items.LIST_FIELDS}
+    context = {"user": user, "kind": kind, "key": key, "body": body, "history": history, "fields": items.FIELDS[kind], "is_editor": user.role in EDITORS, "html": html, "list_fields": items.LIST_FIELDS, "source": _source(user)}
     return templates.TemplateResponse(request, "kb_item.html", {**context, **_choices(session)})
 
 
