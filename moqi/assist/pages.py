@@ -2,31 +2,24 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
 from sqlalchemy import select
 
 from moqi.assist.services import live_engine
 from moqi.service.models import Customer
-from moqi.web.auth import SessionDep, page_user
+from moqi.web.auth import SessionDep, page_access
 from moqi.web.templates import templates
 
 router = APIRouter(include_in_schema=False)
 
 
-def _page(request: Request, session, roles: tuple[str, ...]):
-    user = page_user(request, session)
-    if user is None:
-        return None, RedirectResponse("/login", status_code=303)
-    if user.role not in roles:
-        raise HTTPException(403, f"role {user.role!r} may not open this page")
-    return user, None
 
 
 @router.get("/workbench", response_class=HTMLResponse)
 @router.get("/workbench/{contact_id}", response_class=HTMLResponse)
 def workbench(request: Request, session: SessionDep, contact_id: int | None = None):
-    user, redirect = _page(request, session, ("agent", "admin"))
+    user, redirect = page_access(request, session, ("agent", "admin"))
     if redirect:
         return redirect
     customers = session.scalars(select(Customer).order_by(Customer.id).limit(200)).all()
@@ -36,7 +29,7 @@ def workbench(request: Request, session: SessionDep, contact_id: int | None = No
 
 @router.get("/wall", response_class=HTMLResponse)
 def wall(request: Request, session: SessionDep):
-    user, redirect = _page(request, session, ("team_lead", "admin"))
+    user, redirect = page_access(request, session, ("team_lead", "admin"))
     if redirect:
         return redirect
     return templates.TemplateResponse(request, "wall.html", {"user": user})

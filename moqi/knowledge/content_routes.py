@@ -87,13 +87,8 @@ def list_items(kind: KindName, session: SessionDep, user: Anyone, offset: Annota
 
 @router.get("/items/{kind}/{key}", summary="One published item, its text and its version history")
 def get_item(kind: KindName, key: str, session: SessionDep, user: Anyone) -> dict:
-    body = versions.live_body(session, kind, key)
-    try:
-        history = versions.history(session, kind, key)
-    except versions.NotFound:
-        if body is None:
-            raise HTTPException(404, f"{items.KIND_LABELS[kind]} {key!r} does not exist") from None
-        history = []  # published before versioning began
+    with _answers():
+        body, history = versions.item_view(session, kind, key)
     return {
         "kind": kind,
         "key": key,

@@ -4,7 +4,7 @@ success stories. Server-rendered; actions go through the JSON API (content_route
 from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
@@ -12,7 +12,7 @@ from moqi.accounts import ROLES
 from moqi.content.model import BRANDS, SCRIPT_KIND_LABELS
 from moqi.knowledge import items, review, stories, usage, versions
 from moqi.knowledge.models import BusinessRow, ReasonRow
-from moqi.web.auth import SessionDep, page_user
+from moqi.web.auth import SessionDep, page_access
 from moqi.web.clock import now
 from moqi.web.templates import templates
 
@@ -21,13 +21,6 @@ EDITORS = ("knowledge_editor", "admin")
 _md = MarkdownIt("commonmark", {"html": False})  # raw HTML in content is shown as text, never run
 
 
-def _page(request: Request, session, roles=ROLES):
-    user = page_user(request, session)
-    if user is None:
-        return None, RedirectResponse("/login", status_code=303)
-    if user.role not in roles:
-        raise HTTPException(403, f"role {user.role!r} may not open this page")
-    return user, None
 
 
 def _source(user) -> str:
@@ -49,7 +42,7 @@ def _choices(session) -> dict:
 
 @router.get("/knowledge", response_class=HTMLResponse)
 def search_page(request: Request, session: SessionDep, q: str = ""):
-    user, redirect = _page(request, session)
+    user, redirect = page_access(request, session, ROLES)
     if redirect:
         return redirect
     hot = usage.hot_topics(session, now=now())
@@ -58,7 +51,7 @@ def search_page(request: Request, session: SessionDep, q: str = ""):
 
 @router.get("/knowledge/new/{kind}", response_class=HTMLResponse)
 def new_item_page(request: Request, session: SessionDep, kind: str, source: str = "", ref: str = ""):
-    user, redirect = _page(request, session)
+    user, redirect = page_access(request, session, ROLES)
     if redirect:
         return redirect
     if kind not in items.VERSIONED:
@@ -68,18 +61,15 @@ def new_item_page(request: Request, session: SessionDep, kind: str, source: str 
 
 @router.get("/knowledge/{kind}/{key}", response_class=HTMLResponse)
 def item_page(request: Request, session: SessionDep, kind: str, key: str):
-    user, redirect = _page(request, session)
+    user, redirect = page_access(request, session, ROLES)
     if redirect:
         return redirect
     if kind not in items.VERSIONED:
         raise HTTPException(404, f"no kind {kind!r}")
-    body = versions.live_body(session, kind, key)
     try:
-        history = versions.history(session, kind, key)
-    except versions.NotFound:
-        if body is None:
-            raise HTTPException(404, f"{items.KIND_LABELS[kind]} {key!r} does not exist") from None
-        history = []
+        body, history = versions.item_view(session, kind, key)
+    except versions.NotFound as exc:
+        raise HTTPException(404, str(exc)) from None
     html = Markup(_md.render(body["answer"])) if kind == "article" and body else ""
     context = {"user": user, "kind": kind, "key": key, "body": body, "history": history, "fields": items.FIELDS[kind], "is_editor": user.role in EDITORS, "html": html, "list_fields": items.LIST_FIELDS, "source": _source(user)}
     return templates.TemplateResponse(request, "kb_item.html", {**context, **_choices(session)})
@@ -87,7 +77,7 @@ def item_page(request: Request, session: SessionDep, kind: str, key: str):
 
 @router.get("/knowledge/review", response_class=HTMLResponse, name="review_page")
 def review_page(request: Request, session: SessionDep, status: str = "open"):
-    user, redirect = _page(request, session)
+    user, redirect = page_access(request, session, ROLES)
     if redirect:
         return redirect
     if status not in (*review.STATUSES, "all"):
@@ -102,7 +92,7 @@ def review_page(request: Request, session: SessionDep, status: str = "open"):
 
 @router.get("/knowledge/stories", response_class=HTMLResponse, name="stories_page")
 def stories_page(request: Request, session: SessionDep, contact: int | None = None):
-    user, redirect = _page(request, session)
+    user, redirect = page_access(request, session, ROLES)
     if redirect:
         return redirect
     return templates.TemplateResponse(request, "kb_stories.html", {"user": user, "stories": stories.ranked(session), "contact_id": contact, "is_editor": user.role in EDITORS, **_choices(session)})

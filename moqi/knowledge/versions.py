@@ -149,6 +149,17 @@ def history(session: Session, kind: str, key: str) -> list[ItemVersionRow]:
     return rows
 
 
+def item_view(session: Session, kind: str, key: str) -> tuple[dict | None, list[ItemVersionRow]]:
+    """(published body or None if removed, versions newest first); NotFound if it never existed."""
+    body = live_body(session, kind, key)
+    try:
+        return body, history(session, kind, key)
+    except NotFound:
+        if body is None:
+            raise NotFound(f"{items.KIND_LABELS[kind]} {key!r} does not exist") from None
+        return body, []  # published before versioning began
+
+
 def version_body(session: Session, kind: str, key: str, version: int) -> dict | None:
     """The body of one version (None if that version deleted the item)."""
     row = session.scalar(select(ItemVersionRow).where(ItemVersionRow.kind == kind, ItemVersionRow.key == key, ItemVersionRow.version == version))

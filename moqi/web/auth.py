@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request, WebSocket
+from fastapi.responses import RedirectResponse
 from fastapi.security import HTTPBasic, HTTPBasicCredentials
 from sqlalchemy.orm import Session
 
@@ -67,6 +68,17 @@ def page_user(request: Request, session: Session) -> User | None:
     """The user logged in with the cookie, for pages (they redirect to /login instead of 401)."""
     token = request.cookies.get(COOKIE)
     return user_for_token(session, token, now=now()) if token else None
+
+
+def page_access(request: Request, session: Session, roles: tuple[str, ...]) -> tuple[User | None, RedirectResponse | None]:
+    """For a page: (user, None) when their role may open it, (None, redirect to /login) when
+    nobody is logged in; 403 for a role that may not."""
+    user = page_user(request, session)
+    if user is None:
+        return None, RedirectResponse("/login", status_code=303)
+    if user.role not in roles:
+        raise HTTPException(403, f"role {user.role!r} may not open this page")
+    return user, None
 
 
 def socket_user(websocket: WebSocket, session: Session, roles: tuple[str, ...]) -> User | None:

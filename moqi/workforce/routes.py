@@ -6,10 +6,10 @@ import math
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, UploadFile
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 
 from moqi.accounts.models import User
-from moqi.web.auth import SessionDep, page_user, require
+from moqi.web.auth import SessionDep, page_access, require
 from moqi.web.errors import MAX_BODY, problem
 from moqi.web.templates import templates
 from moqi.workforce import calendar, erlang, erlang_a, plan_text, roster, services, views
@@ -103,18 +103,11 @@ def erlang_slot(body: ErlangRequest, user: Planner) -> dict:
     return out
 
 
-def _page(request: Request, session):
-    user = page_user(request, session)
-    if user is None:
-        return None, RedirectResponse("/login", status_code=303)
-    if user.role not in ROLES:
-        raise HTTPException(403, f"role {user.role!r} may not open this page")
-    return user, None
 
 
 @pages.get("/workforce", response_class=HTMLResponse)
 def index_page(request: Request, session: SessionDep):
-    user, redirect = _page(request, session)
+    user, redirect = page_access(request, session, ROLES)
     if redirect:
         return redirect
     return templates.TemplateResponse(request, "wf_index.html", {"user": user, "queues": services.list_queues(session), "max_kb": MAX_BODY // 1024})
@@ -122,7 +115,7 @@ def index_page(request: Request, session: SessionDep):
 
 @pages.get("/workforce/{queue}", response_class=HTMLResponse)
 def queue_page(request: Request, session: SessionDep, queue: str, sl_definition: Annotated[str, Query(pattern="^(offered|answered|short_abandons_excluded)$")] = erlang_a.DEFAULT_SL):
-    user, redirect = _page(request, session)
+    user, redirect = page_access(request, session, ROLES)
     if redirect:
         return redirect
     try:
@@ -136,7 +129,7 @@ def queue_page(request: Request, session: SessionDep, queue: str, sl_definition:
 
 @pages.get("/workforce/{queue}/plan", response_class=HTMLResponse)
 def plan_page(request: Request, session: SessionDep, queue: str, q: Annotated[PlanQuery, Query()], day: Annotated[int, Query(ge=0, le=6)] = 0):
-    user, redirect = _page(request, session)
+    user, redirect = page_access(request, session, ROLES)
     if redirect:
         return redirect
     result = _plan(session, queue, q)

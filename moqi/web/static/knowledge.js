@@ -3,21 +3,9 @@
 "use strict";
 (function () {
   const $ = (id) => document.getElementById(id);
+  const { api, el } = window.moqi;
 
-  async function api(method, url, body) {
-    const res = await fetch(url, { method, headers: { "Content-Type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
-    if (res.status === 204) return {};
-    const data = await res.json().catch(() => ({}));
-    if (!res.ok) throw new Error(data.detail || res.statusText);
-    return data;
-  }
 
-  function el(tag, attrs, ...children) {
-    const node = document.createElement(tag);
-    Object.entries(attrs || {}).forEach(([k, v]) => (k === "class" ? (node.className = v) : k.startsWith("on") ? node.addEventListener(k.slice(2), v) : node.setAttribute(k, v)));
-    children.flat().forEach((c) => node.append(c instanceof Node ? c : document.createTextNode(String(c))));
-    return node;
-  }
 
   // Text with [start, end) spans wrapped in <mark>.
   function marked(text, spans) {

@@ -2,16 +2,11 @@
 "use strict";
 (function () {
   const $ = (id) => document.getElementById(id);
+  const { el } = window.moqi;
   const contacts = new Map();
   const drafts = new Map(); // whisper text being typed survives re-rendering
   const TREND = { worsening: "↘", improving: "↗", stable: "→" };
 
-  function el(tag, attrs, ...children) {
-    const node = document.createElement(tag);
-    Object.entries(attrs || {}).forEach(([k, v]) => (k === "class" ? (node.className = v) : k.startsWith("on") ? node.addEventListener(k.slice(2), v) : node.setAttribute(k, v)));
-    children.flat().forEach((c) => node.append(c instanceof Node ? c : document.createTextNode(String(c ?? ""))));
-    return node;
-  }
 
   async function whisper(contactId, input) {
     const text = input.value.trim();

@@ -2,6 +2,7 @@
 "use strict";
 (function () {
   const $ = (id) => document.getElementById(id);
+  const { api, el } = window.moqi;
   const root = $("workbench");
   const COLORS = { anger: "#d62828", distrust: "#e76f51", anxiety: "#f4a261", disappointment: "#9d4edd", sadness: "#457b9d", confusion: "#2a9d8f", surprise: "#4cc9f0", satisfaction: "#2b9348", gratitude: "#55a630", neutral: "#888" };
   const RELATIONS = { requires: ["前置条件", "#1d3557"], conflicts_with: ["互斥", "#d62828"], bundles_with: ["常搭配", "#2a9d8f"], often_follows: ["常见后续", "#f4a261"], upgrade_to: ["可升级为", "#6a4c93"], common_issue: ["常见问题", "#e63946"] };
@@ -12,19 +13,7 @@
   const valences = [];
   let started = Date.now();
 
-  async function api(method, url, body) {
-    const res = await fetch(url, { method, headers: { "Content-Type": "application/json" }, body: body ? JSON.stringify(body) : undefined });
-    const data = await res.json().catch(() => ({}));
-    if (!res.ok) throw new Error(data.detail || res.statusText);
-    return data;
-  }
 
-  function el(tag, attrs, ...children) {
-    const node = document.createElement(tag);
-    Object.entries(attrs || {}).forEach(([k, v]) => (k === "class" ? (node.className = v) : k.startsWith("on") ? node.addEventListener(k.slice(2), v) : node.setAttribute(k, v)));
-    children.flat().forEach((c) => node.append(c instanceof Node ? c : document.createTextNode(String(c))));
-    return node;
-  }
 
   function svg(tag, attrs) {
     const node = document.createElementNS("http://www.w3.org/2000/svg", tag);
