@@ -6,6 +6,7 @@ Pure functions of the matches and the call's history; no clock, no I/O.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 
 from moqi.content.model import NEGATIVE_EMOTIONS, POSITIVE_EMOTIONS
@@ -16,6 +17,23 @@ from moqi.content.model import NEGATIVE_EMOTIONS, POSITIVE_EMOTIONS
 _FIRST_GAP = 2
 _CHAIN_GAP = 1
 _BREAKS = frozenset(",.!?;:，。！？；：、\n~")
+# "但是/可是/不过/然而" turn the sentence: what follows is what the speaker means, so
+# feelings before the turn count for less ("东西不错，但是物流太慢了" is a complaint).
+_CONTRAST = re.compile(r"但是|可是|不过|然而|(?<!不)但(?![愿凡])")
+_BEFORE_CONTRAST = 0.4
+_SENTENCE_ENDS = "。!?;\n"
+# With no emotion keyword at all, a negation or a question particle still leans the
+# utterance a little negative ("根本没人管", "有这样做生意的吗"); too little to change
+# the polarity, enough to break a tie.
+_LEAN = re.compile(r"[不没别吗]|无法|难道")
+_LEAN_VALENCE = -0.02
+# Function words that begin with a negation character but negate nothing: 不但/不仅
+# (not only), 不过 (but), 无论/不管 (whatever), 别人 (others), 识别/区别, 无线, 莫名 …
+_NOT_NEGATION = re.compile(
+    r"不但|不仅|不过|不管|不论|无论|不然|不得不|不断|不少|不久|不停|不时|不禁|不一会|"
+    r"无线|无限|无疑|无数|除非|未来|没准|莫名|"
+    r"别人|别的|别处|别致|[识区分告差级个性类辨鉴派判送离惜道诀]别"
+)
 # A customer's confusion is mildly negative for polarity; surprise can go either way.
 _VALENCE = {c: -1.0 for c in NEGATIVE_EMOTIONS} | {c: 1.0 for c in POSITIVE_EMOTIONS} | {"confusion": -0.35, "surprise": 0.0}
 
@@ -54,6 +72,11 @@ def _flip(category: str) -> str | None:
     return None
 
 
+def _modifiable(word: str) -> bool:
+    """Whether negation and degree can reach a keyword: not a laugh (哈哈, 呵呵) nor an emoji or [表情]."""
+    return word[0] != "[" and "\u4e00" <= word[0] <= "\u9fff" and not (len(word) > 1 and len(set(word)) == 1)
+
+
 def _rhetorical(text: str, end: int) -> bool:
     """Whether the clause after a keyword ends as a rhetorical question (…吗 / …嘛)."""
     for ch in text[end:end + 6]:
@@ -71,13 +94,16 @@ def find_keywords(text: str, matches: list[tuple[int, int, str, tuple]]) -> list
     """
     keywords: list[Keyword] = []
     modifiers: list[tuple[int, int, tuple]] = []
+    idle = [m.span() for m in _NOT_NEGATION.finditer(text)] if any(v[0] == "n" for _, _, _, v in matches) else []
     for start, end, word, value in matches:
+        if value[0] == "n" and any(a <= start < b for a, b in idle):
+            continue
         if value[0] != "e":
             modifiers.append((start, end, value))
             continue
         _, category, intensity, escalation, churn = value
         weight, negated, limit, gap = intensity / 5.0, False, start, _FIRST_GAP
-        for m_start, m_end, m_value in reversed(modifiers):
+        for m_start, m_end, m_value in reversed(modifiers if _modifiable(word) else ()):
             if limit - m_end > gap or any(ch in _BREAKS for ch in text[m_end:limit]):
                 break
             gap = _CHAIN_GAP
@@ -87,9 +113,14 @@ def find_keywords(text: str, matches: list[tuple[int, int, str, tuple]]) -> list
                 weight *= m_value[1]
             limit = m_start
         modifiers.clear()
-        if negated and _rhetorical(text, end):
+        rhetorical = _rhetorical(text, end)
+        if negated and rhetorical:
             # "这不是坑人吗" asserts what it seems to deny.
             negated = False
+        elif rhetorical and category in POSITIVE_EMOTIONS:
+            # "这个套餐划算吗" asks; "这也叫满意吗" doubts. Neither is praise.
+            keywords.append(Keyword(word, start, end, category, 0.0))
+            continue
         if negated:
             flipped = _flip(category)
             if flipped is None:
@@ -99,7 +130,23 @@ def find_keywords(text: str, matches: list[tuple[int, int, str, tuple]]) -> list
                 continue
             category, weight, escalation, churn = flipped, weight * 0.8, False, False
         keywords.append(Keyword(word, start, end, category, min(weight, 2.0), negated, escalation, churn))
+    _weigh_contrast(text, keywords)
     return keywords
+
+
+def _weigh_contrast(text: str, keywords: list[Keyword]) -> None:
+    """Within a sentence, scale down the feelings before 但是/可是/不过 when feelings follow it."""
+    if len(keywords) < 2:
+        return
+    for m in _CONTRAST.finditer(text):
+        if any(k.start <= m.start() < k.end for k in keywords):
+            continue  # part of a keyword, as in 不过如此
+        begin = max(text.rfind(ch, 0, m.start()) for ch in _SENTENCE_ENDS) + 1
+        stop = min((i for i in (text.find(ch, m.end()) for ch in _SENTENCE_ENDS) if i >= 0), default=len(text))
+        if any(m.end() <= k.start < stop and k.weight > 0 for k in keywords):
+            for k in keywords:
+                if begin <= k.start and k.end <= m.start():
+                    k.weight *= _BEFORE_CONTRAST
 
 
 def score_utterance(text: str, keywords: list[Keyword]) -> UtteranceEmotion:
@@ -112,7 +159,8 @@ def score_utterance(text: str, keywords: list[Keyword]) -> UtteranceEmotion:
     bangs = text.count("!") + text.count("?") // 2
     boost = 1.0 + min(bangs, 4) * 0.08
     if not by_cat:
-        return UtteranceEmotion("neutral", "neutral", 0.0, 0.0, keywords)
+        lean = _LEAN_VALENCE if _LEAN.search(text) else 0.0
+        return UtteranceEmotion("neutral", "neutral", 0.0, lean, keywords)
     category = max(by_cat, key=by_cat.__getitem__)
     total = sum(by_cat.values()) * boost
     signed = sum(_VALENCE[c] * w for c, w in by_cat.items()) * boost

@@ -1,32 +1,57 @@
 """Models an operator trains from labelled data of their own (`moqi train`), used when present.
 
-Character n-gram TF-IDF plus moqi's own lexicon readings, into a logistic regression:
-small, fast, no download. The lexicon features carry what the shipped content knows
-(negation, degree, telecom phrases) into domains the training data did not cover.
-Nothing trained is shipped with moqi; models live in MOQI_HOME/models.
+Character 1–3-grams, jieba word 1–2-grams and moqi's own lexicon readings, into a logistic
+regression: small, fast, no download. The characters catch what a tokenizer splits wrongly
+(网络用语, typos); the words catch phrases; the lexicon readings carry what the shipped
+content knows (negation, degree, irony, telecom phrases) into kinds of text the training
+data did not cover, such as short chat utterances. Nothing trained is shipped with moqi;
+models live in MOQI_HOME/models.
 """
 
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import joblib
 import numpy as np
-from scipy.sparse import csr_matrix
-from sklearn.base import BaseEstimator, TransformerMixin
+from scipy.sparse import csr_matrix, issparse
+from scipy.special import softmax
+from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 
-from moqi.content.model import EMOTIONS
+from moqi.content.model import EMOTIONS, NEGATIVE_EMOTIONS, POSITIVE_EMOTIONS
 from moqi.nlp.normalize import normalize
 
 KINDS = ("polarity", "emotion")
 
 
+def words(text: str) -> list[str]:
+    """jieba words of a text, with moqi's lexicon and catalogue in the dictionary."""
+    from moqi.assist.engine import default_engine
+
+    return default_engine().tokenizer.cut(normalize(text))
+
+
 class LexiconFeatures(BaseEstimator, TransformerMixin):
-    """Per text: valence, intensity, the weight of each emotion category, negations seen."""
+    """Per text: what moqi's lexicon reads in it.
+
+    Always: valence, intensity, the weight of each emotion category, whether a negation was
+    seen. With `detail` (every model trained since chat utterances were measured): how many
+    positive and negative keywords and the strongest of each, negated praise and negated
+    complaints, whether nothing emotional was found and whether it still leans negative,
+    question and exclamation marks, and the length (log).
+    """
+
+    COLUMNS = 23  # with detail; valence comes first
+    # Models saved before `detail` existed unpickle without it and keep their 12 columns.
+    detail = False
+
+    def __init__(self, detail: bool = True):
+        self.detail = detail
 
     def fit(self, texts, y=None):
         return self
@@ -35,14 +60,70 @@ class LexiconFeatures(BaseEstimator, TransformerMixin):
         from moqi.assist.engine import default_engine
 
         engine = default_engine()
-        rows = []
-        for text in texts:
-            e = engine.read_emotion(normalize(text))
-            by_cat = dict.fromkeys(EMOTIONS, 0.0)
-            for k in e.keywords:
-                by_cat[k.category] += k.weight
-            rows.append([e.valence, e.intensity, *by_cat.values(), float(any(k.negated for k in e.keywords))])
-        return csr_matrix(np.asarray(rows, dtype=float))
+        return csr_matrix(np.asarray([self._row(engine, normalize(t)) for t in texts], dtype=float))
+
+    def _row(self, engine, text: str) -> list[float]:
+        e = engine.read_emotion(text)
+        by_cat = dict.fromkeys(EMOTIONS, 0.0)
+        for k in e.keywords:
+            by_cat[k.category] += k.weight
+        row = [e.valence, e.intensity, *by_cat.values(), float(any(k.negated for k in e.keywords))]
+        if not self.detail:
+            return row
+        pos = [k.weight for k in e.keywords if k.weight > 0 and k.category in POSITIVE_EMOTIONS]
+        neg = [k.weight for k in e.keywords if k.weight > 0 and k.category in NEGATIVE_EMOTIONS]
+        return row + [
+            len(pos),
+            len(neg),
+            max(pos, default=0.0),
+            max(neg, default=0.0),
+            sum(1 for k in e.keywords if k.negated and k.weight > 0),
+            sum(1 for k in e.keywords if k.negated and k.weight == 0),
+            float(e.category == "neutral" and e.valence < 0),
+            float(e.category == "neutral"),
+            min(text.count("?"), 3) / 3,
+            min(text.count("!"), 3) / 3,
+            math.log1p(len(text)) / 6,
+        ]
+
+
+class LexiconPrior(ClassifierMixin, BaseEstimator):
+    """A balanced logistic regression whose positive and negative scores also get the lexicon's valence.
+
+    Fitted on reviews and posts, the regression learns that n-grams say most of what the
+    lexicon says, and gives the lexicon little weight. On a kind of text it never saw (short
+    chat utterances) the n-grams know less and the lexicon still knows as much, so its valence
+    is added with a fixed weight, `prior` (chosen on bench/polarity_dev.py --cross).
+    Models without positive and negative classes (emotion) are plain logistic regressions.
+    """
+
+    def __init__(self, C: float = 2.0, prior: float = 0.5, valence_column: int = -LexiconFeatures.COLUMNS):
+        self.C = C
+        self.prior = prior
+        self.valence_column = valence_column
+
+    def fit(self, X, y):
+        self.lr_ = LogisticRegression(max_iter=3000, C=self.C, class_weight="balanced").fit(X, y)
+        self.classes_ = self.lr_.classes_
+        return self
+
+    def decision_function(self, X) -> np.ndarray:
+        scores = self.lr_.decision_function(X)
+        if scores.ndim == 1:  # two classes: the score is for classes_[1] against classes_[0]
+            scores = np.column_stack([np.zeros_like(scores), scores])
+        classes = list(self.classes_)
+        if self.prior and "positive" in classes and "negative" in classes:
+            column = X[:, self.valence_column]
+            lexicon = np.asarray(column.todense() if issparse(column) else column, dtype=float).ravel()
+            scores[:, classes.index("positive")] += self.prior * lexicon
+            scores[:, classes.index("negative")] -= self.prior * lexicon
+        return scores
+
+    def predict_proba(self, X) -> np.ndarray:
+        return softmax(self.decision_function(X), axis=1)
+
+    def predict(self, X) -> np.ndarray:
+        return self.classes_[self.decision_function(X).argmax(axis=1)]
 
 
 def build(texts: list[str], labels: list[str]) -> Pipeline:
@@ -52,11 +133,18 @@ def build(texts: list[str], labels: list[str]) -> Pipeline:
     model = Pipeline([
         ("features", FeatureUnion([
             ("chars", TfidfVectorizer(analyzer="char", ngram_range=(1, 3), min_df=2, sublinear_tf=True, max_features=300_000, preprocessor=normalize)),
+            ("words", TfidfVectorizer(tokenizer=words, token_pattern=None, lowercase=False, ngram_range=(1, 2), min_df=2, sublinear_tf=True, max_features=300_000)),
             ("lexicon", LexiconFeatures()),
         ])),
-        ("lr", LogisticRegression(max_iter=3000, C=2.0, class_weight="balanced")),  # C chosen on EWECT usual_eval
+        # C, prior and the features were chosen with bench/polarity_dev.py (development data only).
+        ("lr", LexiconPrior(C=2.0, prior=0.5)),
     ])
     model.fit(texts, labels)
+    for _, step in model.named_steps["features"].transformer_list:
+        # The n-grams that did not make the cut are kept only for inspection; they would
+        # make the saved model several times larger.
+        if hasattr(step, "stop_words_"):
+            del step.stop_words_
     return model
 
 

@@ -1,0 +1,110 @@
+"""The trainable model: features, training, two-way answers from a three-way model, saving and loading."""
+
+import json
+import pickle
+
+import pytest
+
+from moqi.assist import trained
+from moqi.assist.engine import default_engine
+from moqi.assist.evaluate import classification_scores, polarity_label
+from moqi.nlp.normalize import normalize
+from tests.conftest import shared_file
+
+POSITIVE = ["太好了谢谢你", "服务很好很满意", "问题解决了真开心", "客服态度很好点赞", "网速很快很稳定", "办得很顺利谢谢", "你们真贴心", "太棒了非常感谢"]
+NEGATIVE = ["服务太差了", "乱扣费太过分了", "等了半天没人管", "信号差得要命", "我要投诉你们", "烦死了又断网", "垃圾运营商", "说好的优惠又不算数"]
+NEUTRAL = ["我想查一下话费", "请问怎么办理宽带", "流量包多少钱", "帮我查下套餐", "营业厅几点开门", "怎么改服务密码"]
+
+
+@pytest.fixture(scope="module")
+def small_model():
+    texts = POSITIVE + NEGATIVE + NEUTRAL
+    labels = ["positive"] * len(POSITIVE) + ["negative"] * len(NEGATIVE) + ["neutral"] * len(NEUTRAL)
+    # Repeat so every n-gram passes min_df; the model stays tiny.
+    return trained.build(texts * 2, labels * 2)
+
+
+def test_build_needs_two_labels():
+    with pytest.raises(ValueError, match="two different labels"):
+        trained.build(["好", "很好"], ["positive", "positive"])
+
+
+def test_three_way_model_answers_two_way_data_without_neutral(small_model):
+    texts = ["我想查一下话费", "太好了", "太差了"]
+    assert set(trained.predict(small_model, texts)) <= {"positive", "negative", "neutral"}
+    two_way = trained.predict(small_model, texts, ["positive", "negative"])
+    assert "neutral" not in two_way
+    assert two_way[1:] == ["positive", "negative"]
+
+
+def test_valence_is_signed_and_bounded(small_model):
+    good, bad = trained.valence(small_model, ["非常满意谢谢", "太过分了我要投诉"])
+    assert -1.0 <= bad < 0 < good <= 1.0
+
+
+def test_lexicon_features_read_the_shipped_lexicon():
+    rows = trained.LexiconFeatures().transform(["太差了", "太棒了", "我查一下话费"]).toarray()
+    assert rows.shape == (3, 23)
+    bad, good, plain = rows
+    assert bad[0] < 0 < good[0] and plain[0] == 0  # valence
+    assert bad[13] == 1 and good[12] == 1  # one negative keyword, one positive keyword
+    assert plain[19] == 1  # nothing emotional found
+
+
+def test_a_model_saved_before_the_detailed_features_still_loads():
+    # Older models pickled LexiconFeatures without `detail`; they must keep their 12 columns.
+    old = trained.LexiconFeatures()
+    del old.detail
+    restored = pickle.loads(pickle.dumps(old))
+    assert restored.transform(["太差了"]).shape == (1, 12)
+
+
+def test_words_keep_moqi_phrases_whole():
+    assert "投诉到工信部" in trained.words("我要投诉到工信部")
+
+
+def test_save_and_load(small_model, tmp_path):
+    assert trained.load(tmp_path, "polarity") is None
+    path = trained.save(small_model, tmp_path, "polarity", {"n": 44})
+    assert path.exists() and not path.with_suffix(".tmp").exists()
+    assert json.loads((tmp_path / "polarity.json").read_text(encoding="utf-8")) == {"n": 44}
+    loaded = trained.load(tmp_path, "polarity")
+    texts = ["服务很好", "信号太差"]
+    assert trained.predict(loaded, texts) == trained.predict(small_model, texts)
+    # The pruned n-grams are not carried into the saved file.
+    for _, step in loaded.named_steps["features"].transformer_list:
+        assert not hasattr(step, "stop_words_")
+
+
+def test_trained_on_posts_it_beats_the_lexicon_on_other_posts():
+    """Trained on EWECT virus posts, the model reads the everyday (usual) posts better than the lexicon."""
+    mapping = {"happy": "positive", "angry": "negative", "sad": "negative", "fear": "negative", "neutral": "neutral"}
+    train = [json.loads(line) for line in shared_file("data", "emotion", "ewect_virus_train.jsonl").read_text(encoding="utf-8").splitlines()]
+    test = [json.loads(line) for line in shared_file("data", "emotion", "ewect_usual_eval.jsonl").read_text(encoding="utf-8").splitlines()]
+    train = [r for r in train[:4000] if r["label"] in mapping]
+    test = [r for r in test if r["label"] in mapping and mapping[r["label"]] != "neutral"][:600]
+    model = trained.build([r["text"] for r in train], [mapping[r["label"]] for r in train])
+    gold = [mapping[r["label"]] for r in test]
+    texts = [r["text"] for r in test]
+    engine = default_engine()
+    lexicon = classification_scores(gold, [polarity_label(engine.read_emotion(normalize(t)), {"positive", "negative"}) for t in texts])
+    learned = classification_scores(gold, trained.predict(model, texts, ["positive", "negative"]))
+    assert learned.accuracy > lexicon.accuracy
+    assert learned.macro_f1 > 0.75
+
+
+def test_the_lexicon_prior_moves_polarity_and_leaves_emotion_models_alone():
+    import numpy as np
+
+    # Two features; the last column plays the lexicon's valence.
+    X = np.array([[1.0, 0.5], [1.0, -0.5], [0.0, 0.5], [0.0, -0.5]] * 5)
+    y = ["positive", "negative", "positive", "negative"] * 5
+    plain = trained.LexiconPrior(prior=0.0, valence_column=-1).fit(X, y)
+    nudged = trained.LexiconPrior(prior=2.0, valence_column=-1).fit(X, y)
+    probe = np.array([[1.0, 0.3]])
+    pos = list(plain.classes_).index("positive")
+    assert nudged.predict_proba(probe)[0, pos] > plain.predict_proba(probe)[0, pos]
+    emotions = ["happy", "angry", "happy", "angry"] * 5
+    a = trained.LexiconPrior(prior=0.0, valence_column=-1).fit(X, emotions)
+    b = trained.LexiconPrior(prior=2.0, valence_column=-1).fit(X, emotions)
+    assert np.allclose(a.predict_proba(probe), b.predict_proba(probe))
