@@ -17,6 +17,7 @@ from pathlib import Path
 import joblib
 import numpy as np
 from scipy.sparse import csr_matrix, issparse
+from scipy.sparse import hstack as sparse_hstack
 from scipy.special import softmax
 from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -108,9 +109,11 @@ class LexiconPrior(ClassifierMixin, BaseEstimator):
         return self
 
     def decision_function(self, X) -> np.ndarray:
-        scores = self.lr_.decision_function(X)
-        if scores.ndim == 1:  # two classes: the score is for classes_[1] against classes_[0]
-            scores = np.column_stack([np.zeros_like(scores), scores])
+        # The product itself, without scikit-learn's input checks: live assist scores one
+        # utterance at a time, and the checks would cost more than the arithmetic.
+        scores = np.asarray(X @ self.lr_.coef_.T) + self.lr_.intercept_
+        if scores.shape[1] == 1:  # two classes: the score is for classes_[1] against classes_[0]
+            scores = np.column_stack([np.zeros(len(scores)), scores[:, 0]])
         classes = list(self.classes_)
         if self.prior and "positive" in classes and "negative" in classes:
             column = X[:, self.valence_column]
@@ -148,6 +151,41 @@ def build(texts: list[str], labels: list[str]) -> Pipeline:
     return model
 
 
+def _tfidf(vectorizer: TfidfVectorizer, texts: list[str]) -> csr_matrix:
+    """What `vectorizer.transform` returns, computed directly from its vocabulary and idf."""
+    if vectorizer.binary or vectorizer.norm != "l2" or not vectorizer.use_idf:
+        return vectorizer.transform(texts)
+    analyze, vocabulary, idf = vectorizer.build_analyzer(), vectorizer.vocabulary_, vectorizer.idf_
+    indptr, indices, data = [0], [], []
+    for text in texts:
+        counts: dict[int, int] = {}
+        for gram in analyze(text):
+            j = vocabulary.get(gram)
+            if j is not None:
+                counts[j] = counts.get(j, 0) + 1
+        columns = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
+        weights = np.fromiter(counts.values(), dtype=float, count=len(counts))
+        if vectorizer.sublinear_tf:
+            weights = 1.0 + np.log(weights)
+        weights = weights * idf[columns]
+        norm = math.sqrt(float(weights @ weights))
+        indices.extend(columns.tolist())
+        data.extend((weights / norm if norm else weights).tolist())
+        indptr.append(len(indices))
+    matrix = csr_matrix((data, indices, indptr), shape=(len(texts), len(idf)))
+    matrix.sort_indices()
+    return matrix
+
+
+def _probabilities(model: Pipeline, texts: list[str]) -> np.ndarray:
+    """model.predict_proba(texts); for models built here, without scikit-learn's per-call overhead."""
+    union, final = model.steps[0][1], model.steps[-1][1]
+    if not isinstance(final, LexiconPrior) or not isinstance(union, FeatureUnion) or union.transformer_weights:
+        return model.predict_proba(texts)
+    blocks = [_tfidf(step, texts) if isinstance(step, TfidfVectorizer) else step.transform(texts) for _, step in union.transformer_list]
+    return final.predict_proba(sparse_hstack(blocks, format="csr"))
+
+
 def save(model: Pipeline, directory: Path, kind: str, meta: dict) -> Path:
     """Write the model and a JSON note of what it was trained on."""
     directory.mkdir(parents=True, exist_ok=True)
@@ -167,18 +205,18 @@ def load(directory: Path, kind: str) -> Pipeline | None:
 
 def predict(model: Pipeline, texts: list[str], labels: list[str] | None = None) -> list[str]:
     """Labels for texts, chosen among `labels` when given (a three-way model on two-way data)."""
-    if labels is None or set(model.classes_) <= set(labels):
-        return list(model.predict(texts))
-    classes = list(model.classes_)
-    allowed = [i for i, c in enumerate(classes) if c in labels]
-    probs = model.predict_proba(texts)[:, allowed]
+    classes = [str(c) for c in model.classes_]
+    allowed = [i for i, c in enumerate(classes) if labels is None or c in labels]
+    if not allowed:
+        allowed = list(range(len(classes)))  # the data's labels do not overlap the model's
+    probs = _probabilities(model, texts)[:, allowed]
     return [classes[allowed[j]] for j in probs.argmax(axis=1)]
 
 
 def valence(model: Pipeline, texts: list[str]) -> list[float]:
     """P(positive) − P(negative) per text, for satisfaction and trends."""
     classes = list(model.classes_)
-    probs = model.predict_proba(texts)
+    probs = _probabilities(model, texts)
     pos = probs[:, classes.index("positive")] if "positive" in classes else 0.0
     neg = probs[:, classes.index("negative")] if "negative" in classes else 0.0
     return list(np.asarray(pos - neg, dtype=float).reshape(-1))

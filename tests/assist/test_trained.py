@@ -108,3 +108,32 @@ def test_the_lexicon_prior_moves_polarity_and_leaves_emotion_models_alone():
     a = trained.LexiconPrior(prior=0.0, valence_column=-1).fit(X, emotions)
     b = trained.LexiconPrior(prior=2.0, valence_column=-1).fit(X, emotions)
     assert np.allclose(a.predict_proba(probe), b.predict_proba(probe))
+
+
+def test_the_direct_feature_path_matches_scikit_learn(small_model):
+    # predict/valence skip scikit-learn's per-call checks; the numbers must not change.
+    import numpy as np
+
+    texts = ["服务很好，谢谢", "信号差得要命！！", "我想查一下话费?", "", "😊👍"]
+    fast = trained._probabilities(small_model, texts)
+    assert np.allclose(fast, small_model.predict_proba(texts))
+    assert np.allclose(fast.sum(axis=1), 1.0)
+
+
+def test_a_model_built_the_old_way_still_predicts():
+    # A model saved by an older moqi: characters and 12 lexicon readings into a plain logistic regression.
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import FeatureUnion, Pipeline
+
+    old_features = trained.LexiconFeatures()
+    del old_features.detail
+    model = Pipeline([
+        ("features", FeatureUnion([("chars", TfidfVectorizer(analyzer="char", ngram_range=(1, 3), preprocessor=normalize)), ("lexicon", old_features)])),
+        ("lr", LogisticRegression(max_iter=1000)),
+    ])
+    model.fit(POSITIVE + NEGATIVE, ["positive"] * len(POSITIVE) + ["negative"] * len(NEGATIVE))
+    restored = pickle.loads(pickle.dumps(model))
+    assert trained.predict(restored, ["非常满意谢谢", "太过分了"]) == ["positive", "negative"]
+    good, bad = trained.valence(restored, ["非常满意谢谢", "太过分了"])
+    assert bad < 0 < good
