@@ -2,6 +2,7 @@
 
 import pytest
 
+from moqi.assist.evaluate import polarity_label
 from moqi.nlp.normalize import normalize
 
 
@@ -86,3 +87,45 @@ def test_irony_reads_as_irony(engine):
         assert read(engine, text).keywords
     assert read(engine, "[微笑]").polarity == "negative"
     assert read(engine, "呵呵").polarity == "negative"
+
+
+@pytest.mark.parametrize(
+    ("text", "polarity"),
+    [
+        ("早点休息，注意身体", "positive"),
+        ("众志成城，共渡难关", "positive"),
+        ("平安归来", "positive"),
+        ("真了不起", "positive"),
+        ("考上了！", "positive"),
+        ("[给你小心心]", "positive"),
+        ("什么时候才能发货啊", "negative"),
+        ("这都几天了", "negative"),
+        ("一点用也没有", "negative"),
+        ("被裁员了", "negative"),
+        ("晚上停电了", "negative"),
+        # The longer phrase wins over the praise inside it (还好, 好的).
+        ("还好意思说", "negative"),
+        ("说好的赠品呢", "negative"),
+        # 好冷淡 / 好热情 keep their own words: no 好冷 or 好热 entry swallows them.
+        ("好冷淡", "negative"),
+        ("好热情", "positive"),
+    ],
+)
+def test_everyday_wishes_praise_complaints_and_life_events(engine, text, polarity):
+    assert read(engine, text).polarity == polarity
+
+
+@pytest.mark.parametrize("text", ["对面有必胜客", "走下台阶就到", "用了不起作用", "打开线上营业厅查一下"])
+def test_words_that_live_inside_other_words_are_not_entries(engine, text):
+    # 必胜 in 必胜客, 下台 in 下台阶, 了不起 in 用了不起作用 would be false praise or blame.
+    assert read(engine, text).keywords == []
+
+
+def test_surprise_alone_leans_negative_without_changing_polarity(engine):
+    alone, praised = read(engine, "居然下雨了"), read(engine, "竟然这么好用")
+    assert (alone.category, alone.polarity) == ("surprise", "neutral")
+    assert alone.valence < 0
+    assert polarity_label(alone, {"positive", "negative"}) == "negative"
+    assert polarity_label(alone, {"positive", "negative", "neutral"}) == "neutral"
+    # With a feeling beside it, the surprise changes nothing.
+    assert praised.polarity == "positive"
