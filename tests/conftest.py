@@ -17,6 +17,7 @@ from moqi.settings import get_settings
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 PG_URL = os.environ.get("MOQI_TEST_POSTGRES_URL")
+PASSWORD = "correct-horse-1"  # every test user's password
 
 
 def shared_file(*parts: str) -> Path:
@@ -104,3 +105,34 @@ def loaded_db(db):
         for item in load_demo_customers():
             desk.upsert_customer(s, item, now=now())
     return db
+
+
+def add_users(db, **roles: str) -> None:
+    """Test users, username=role (a `role/team` value puts the user in that team)."""
+    from moqi.accounts.services import add_user
+    from moqi.db import session_scope
+
+    with session_scope(db) as s:
+        for username, role in roles.items():
+            role, _, team = role.partition("/")
+            add_user(s, username, PASSWORD, role, **({"team": team} if team else {}))
+
+
+def login(app, username: str):
+    """A browser-like client of `app` with `username` logged in (session cookie)."""
+    from fastapi.testclient import TestClient
+
+    client = TestClient(app)
+    r = client.post("/login", data={"username": username, "password": PASSWORD}, follow_redirects=False)
+    assert r.status_code == 303 and "moqi_session" in r.cookies
+    return client
+
+
+def count(db, table) -> int:
+    """Rows in a table (to check that a refused request stored nothing)."""
+    from sqlalchemy import func, select
+
+    from moqi.db import session_scope
+
+    with session_scope(db) as s:
+        return s.scalar(select(func.count()).select_from(table))

@@ -7,29 +7,17 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from moqi.accounts.services import add_user
 from moqi.app import create_app
 from moqi.db import session_scope
 from moqi.service.models import Ticket
 from moqi.service.sla import load_sla
-
-PASSWORD = "correct-horse-1"
+from tests.conftest import add_users, login
 
 
 @pytest.fixture
 def app(loaded_db, db_url):
-    with session_scope(loaded_db) as s:
-        add_user(s, "agent", PASSWORD, "agent")
-        add_user(s, "agent2", PASSWORD, "agent")
-        add_user(s, "lead", PASSWORD, "team_lead")
-        add_user(s, "editor", PASSWORD, "knowledge_editor")
+    add_users(loaded_db, agent="agent", agent2="agent", lead="team_lead", editor="knowledge_editor")
     return create_app(db_url)
-
-
-def login(app, username):
-    client = TestClient(app)
-    assert client.post("/login", data={"username": username, "password": PASSWORD}, follow_redirects=False).status_code == 303
-    return client
 
 
 def _call(agent, customer, text, wrap):

@@ -4,19 +4,15 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from moqi.accounts.services import add_user
 from moqi.app import create_app
 from moqi.db import session_scope
 from moqi.service.models import Contact
-
-PASSWORD = "correct-horse-1"
+from tests.conftest import PASSWORD, add_users
 
 
 @pytest.fixture
 def client(loaded_db, db_url):
-    with session_scope(loaded_db) as s:
-        for role in ("agent", "expert", "team_lead"):
-            add_user(s, role, PASSWORD, role)
+    add_users(loaded_db, agent="agent", expert="expert", team_lead="team_lead")
     with TestClient(create_app(db_url)) as c:
         yield c
 

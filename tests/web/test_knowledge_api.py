@@ -6,31 +6,21 @@ import io
 import pytest
 from fastapi.testclient import TestClient
 from openpyxl import Workbook
-from sqlalchemy import func, select
 
-from moqi.accounts.services import add_user
 from moqi.app import create_app
 from moqi.db import session_scope
 from moqi.knowledge.models import ItemVersionRow, ProposalRow, ScriptRow
+from tests.conftest import PASSWORD, add_users, count
 
-PASSWORD = "correct-horse-1"
 AGENT, EDITOR, LEAD = ("agent", PASSWORD), ("editor", PASSWORD), ("lead", PASSWORD)
 
 
 @pytest.fixture
 def client(loaded_db, db_url):
-    with session_scope(loaded_db) as s:
-        add_user(s, "agent", PASSWORD, "agent")
-        add_user(s, "agent2", PASSWORD, "agent")
-        add_user(s, "editor", PASSWORD, "knowledge_editor")
-        add_user(s, "lead", PASSWORD, "team_lead")
+    add_users(loaded_db, agent="agent", agent2="agent", editor="knowledge_editor", lead="team_lead")
     with TestClient(create_app(db_url)) as c:
         yield c
 
-
-def count(db, table) -> int:
-    with session_scope(db) as s:
-        return s.scalar(select(func.count()).select_from(table))
 
 
 def test_agent_proposes_editor_publishes_and_the_workbench_sees_it(client, db):

@@ -2,39 +2,20 @@
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
 from starlette.websockets import WebSocketDisconnect
 
-from moqi.accounts.services import add_user
 from moqi.app import create_app
 from moqi.assist.models import AlertRow, ConfirmationRow, WhisperRow
 from moqi.db import session_scope
 from moqi.service.models import Contact, Utterance
-
-PASSWORD = "correct-horse-1"
+from tests.conftest import add_users, count, login
 
 
 @pytest.fixture
 def app(loaded_db, db_url):
-    with session_scope(loaded_db) as s:
-        add_user(s, "agent", PASSWORD, "agent")
-        add_user(s, "agent2", PASSWORD, "agent")
-        add_user(s, "lead", PASSWORD, "team_lead")
-        add_user(s, "otherlead", PASSWORD, "team_lead", team="other")
-        add_user(s, "expert", PASSWORD, "expert")
+    add_users(loaded_db, agent="agent", agent2="agent", lead="team_lead", otherlead="team_lead/other", expert="expert")
     return create_app(db_url)
 
-
-def login(app, username):
-    client = TestClient(app)
-    r = client.post("/login", data={"username": username, "password": PASSWORD}, follow_redirects=False)
-    assert r.status_code == 303 and "moqi_session" in r.cookies
-    return client
-
-
-def count(db, table) -> int:
-    with session_scope(db) as s:
-        return s.scalar(select(func.count()).select_from(table))
 
 
 def test_a_whole_live_call(app, db):

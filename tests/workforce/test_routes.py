@@ -6,22 +6,19 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from moqi.accounts.services import add_user
 from moqi.app import create_app
 from moqi.db import session_scope
 from moqi.workforce import demo
 from moqi.workforce.models import IntervalRow, QueueRow
+from tests.conftest import PASSWORD, add_users
 
-PASSWORD = "correct-horse-1"
 CSV = demo.to_csv(demo.generate(date(2026, 3, 2), 3, peak_calls=100, seed=4)).encode()
 LEAD = ("team_lead", PASSWORD)
 
 
 @pytest.fixture
 def client(db, db_url):
-    with session_scope(db) as s:
-        for role in ("agent", "team_lead", "admin"):
-            add_user(s, role, PASSWORD, role)
+    add_users(db, agent="agent", team_lead="team_lead", admin="admin")
     with TestClient(create_app(db_url)) as c:
         yield c
 
