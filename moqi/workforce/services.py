@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
+from threading import Lock
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -85,8 +87,35 @@ def queue_data(session: Session, queue: str) -> AcdData:
 
 
 def plan_queue(session: Session, queue: str, holidays: Holidays, rules: Rules, options: PlanOptions, *, with_roster: bool = True) -> Plan:
-    """The plan for a stored queue (LookupError when unknown, ValueError when it has no data)."""
-    data = queue_data(session, queue)
-    if not data.intervals:
+    """The plan for a stored queue (LookupError when unknown, ValueError when it has no data).
+
+    Plans are kept per process for the same stored data, holidays, rules and options: the plan
+    page asked for another day, or reloaded, shows the roster it showed before instead of
+    solving again for seconds (CP-SAT under a time limit may return another, equally good one).
+    An import changes the data's fingerprint, so the next request plans afresh.
+    """
+    row = session.scalar(select(QueueRow).where(QueueRow.name == queue))
+    if row is None:
+        raise LookupError(f"没有名为“{queue}”的队列")
+    fingerprint = session.execute(select(func.count(IntervalRow.id), func.max(IntervalRow.id), func.min(IntervalRow.start), func.max(IntervalRow.start),
+                                         func.sum(IntervalRow.offered), func.sum(IntervalRow.answered)).where(IntervalRow.queue_id == row.id)).one()
+    if not fingerprint[0]:
         raise ValueError(f"队列“{queue}”还没有数据")
-    return make_plan(list(data.intervals), data.interval_min, data.threshold_s, holidays, rules, options, with_roster=with_roster)
+    key = (str(session.get_bind().url), row.id, tuple(fingerprint), row.interval_min, row.threshold_s,
+           tuple(sorted(holidays.off.items())), tuple(sorted(holidays.workdays.items())), rules, options, with_roster)
+    with _PLANS_LOCK:
+        if key in _PLANS:
+            _PLANS.move_to_end(key)
+            return _PLANS[key]
+    data = queue_data(session, queue)
+    plan = make_plan(list(data.intervals), data.interval_min, data.threshold_s, holidays, rules, options, with_roster=with_roster)
+    with _PLANS_LOCK:
+        _PLANS[key] = plan
+        while len(_PLANS) > _PLANS_KEPT:
+            _PLANS.popitem(last=False)
+    return plan
+
+
+_PLANS: OrderedDict[tuple, Plan] = OrderedDict()
+_PLANS_KEPT = 16
+_PLANS_LOCK = Lock()

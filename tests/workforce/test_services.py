@@ -62,3 +62,29 @@ def test_unknown_queue(db):
         services.queue_data(s, "nope")
     with pytest.raises(AcdError, match="队列名"), session_scope(db) as s:
         services.import_acd(s, CSV, "acd.csv", "  ", "tester")
+
+
+def test_the_same_data_and_options_give_the_same_plan_until_an_import(db):
+    # The plan page switching days must show one roster, not a fresh solve per click.
+    holidays, rules = load_holidays(), load_rules()
+    with session_scope(db) as s:
+        services.import_acd(s, CSV, "acd.csv", "q", "tester")
+    with session_scope(db) as s:
+        first = services.plan_queue(s, "q", holidays, rules, PlanOptions(), with_roster=False)
+        assert services.plan_queue(s, "q", holidays, rules, PlanOptions(), with_roster=False) is first
+        other = services.plan_queue(s, "q", holidays, rules, PlanOptions(target_sl=0.9), with_roster=False)
+        assert other is not first and other.required.sum() >= first.required.sum()
+    next_week = demo.to_csv(demo.generate(date(2026, 3, 23), 1, peak_calls=60, seed=6)).encode()
+    with session_scope(db) as s:
+        services.import_acd(s, next_week, "next.csv", "q", "tester")
+    with session_scope(db) as s:
+        assert services.plan_queue(s, "q", holidays, rules, PlanOptions(), with_roster=False) is not first
+
+
+def test_a_queue_without_data_has_no_plan(db):
+    with session_scope(db) as s:
+        s.add(QueueRow(name="empty", interval_min=30, threshold_s=20))
+    with pytest.raises(ValueError, match="还没有数据"), session_scope(db) as s:
+        services.plan_queue(s, "empty", load_holidays(), load_rules(), PlanOptions(), with_roster=False)
+    with pytest.raises(LookupError, match="没有名为"), session_scope(db) as s:
+        services.plan_queue(s, "nope", load_holidays(), load_rules(), PlanOptions(), with_roster=False)
