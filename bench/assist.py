@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import gc
 import os
-import resource
 import statistics
 import sys
 import time
@@ -20,6 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _data import real_utterances  # noqa: E402
+from _measure import peak_mb  # noqa: E402
 
 
 def rss_mb() -> float:
@@ -67,7 +67,7 @@ def main() -> None:
     p50 = lat[len(lat) // 2] / 1e6
     p99 = lat[int(len(lat) * 0.99)] / 1e6
     moqi_rate = n / wall
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = peak_mb()
     print(f"moqi AssistSession: p50 {p50:.3f} ms, p99 {p99:.3f} ms, max {lat[-1] / 1e6:.1f} ms, {moqi_rate:,.0f} utterances/s, peak RSS {peak:.0f} MB")
 
     texts = [text for call in calls for _, text in call]

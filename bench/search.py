@@ -22,11 +22,12 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import resource
 import statistics
 import sys
 import time
 from datetime import date, timedelta
+
+from _measure import peak_mb, percentile
 
 from moqi.content import Content, load_files
 from moqi.knowledge.documents import KINDS, Doc
@@ -123,16 +124,6 @@ def queries(content: Content, n: int, rng: random.Random) -> list[str]:
         else:
             out.append(rng.choice(content.businesses).name + rng.choice(QUERY_ENDS))
     return out
-
-
-def peak_mb() -> float:
-    """The most memory this process has held so far (MB)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
 def main() -> None:

@@ -24,17 +24,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _data import stc3_dialogues  # noqa: E402
+from _measure import percentile  # noqa: E402
 
 
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def pct(values: list[float], q: float) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, int(len(values) * q))] if values else float("nan")
 
 
 def prepare(home: Path) -> str:
@@ -137,7 +133,7 @@ def main() -> None:
     print("| latency | p50 | p95 | p99 | max |")
     print("|---|---|---|---|---|")
     for name, values in (("end-to-end (ms)", out["e2e"]), ("server: analyse+store+commit (ms)", out["server"])):
-        print(f"| {name} | {pct(values, .5):.1f} | {pct(values, .95):.1f} | {pct(values, .99):.1f} | {max(values, default=float('nan')):.1f} |")
+        print(f"| {name} | {percentile(values, .5):.1f} | {percentile(values, .95):.1f} | {percentile(values, .99):.1f} | {max(values, default=float('nan')):.1f} |")
     print(f"target: {args.contacts} contacts, p99 end-to-end ≤ 50 ms, 0 dropped")
 
 
