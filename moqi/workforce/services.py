@@ -76,11 +76,19 @@ def list_queues(session: Session) -> list[dict]:
             for q, n, a, b in session.execute(stmt)]
 
 
-def queue_data(session: Session, queue: str) -> AcdData:
-    """The stored intervals of a queue; LookupError when there is no such queue."""
+def _queue(session: Session, queue: str) -> QueueRow:
     row = session.scalar(select(QueueRow).where(QueueRow.name == queue))
     if row is None:
         raise LookupError(f"没有名为“{queue}”的队列")
+    return row
+
+
+def queue_data(session: Session, queue: str) -> AcdData:
+    """The stored intervals of a queue; LookupError when there is no such queue."""
+    return _intervals(session, _queue(session, queue))
+
+
+def _intervals(session: Session, row: QueueRow) -> AcdData:
     rows = session.scalars(select(IntervalRow).where(IntervalRow.queue_id == row.id).order_by(IntervalRow.start)).all()
     intervals = tuple(Interval(r.start, r.offered, r.answered, r.abandoned, r.answered_in_threshold, r.aht_s, r.agents, r.asa_s, r.abandoned_in_threshold) for r in rows)
     return AcdData(intervals, row.interval_min, row.threshold_s)
@@ -94,9 +102,7 @@ def plan_queue(session: Session, queue: str, holidays: Holidays, rules: Rules, o
     solving again for seconds (CP-SAT under a time limit may return another, equally good one).
     An import changes the data's fingerprint, so the next request plans afresh.
     """
-    row = session.scalar(select(QueueRow).where(QueueRow.name == queue))
-    if row is None:
-        raise LookupError(f"没有名为“{queue}”的队列")
+    row = _queue(session, queue)
     fingerprint = session.execute(select(func.count(IntervalRow.id), func.max(IntervalRow.id), func.min(IntervalRow.start), func.max(IntervalRow.start),
                                          func.sum(IntervalRow.offered), func.sum(IntervalRow.answered)).where(IntervalRow.queue_id == row.id)).one()
     if not fingerprint[0]:
@@ -107,7 +113,7 @@ def plan_queue(session: Session, queue: str, holidays: Holidays, rules: Rules, o
         if key in _PLANS:
             _PLANS.move_to_end(key)
             return _PLANS[key]
-    data = queue_data(session, queue)
+    data = _intervals(session, row)
     plan = make_plan(list(data.intervals), data.interval_min, data.threshold_s, holidays, rules, options, with_roster=with_roster)
     with _PLANS_LOCK:
         _PLANS[key] = plan
