@@ -162,11 +162,14 @@ class Suggester:
 
     def _near_key(self, letters: str) -> str | None:
         """The vocabulary word whose pinyin is one letter away (kuandia → 宽带)."""
-        if len(letters) < MIN_NEAR_KEY:
+        return self._nearest(letters, self._near_keys, MIN_NEAR_KEY)
+
+    def _nearest(self, text: str, near: dict[str, set[str]], shortest: int, fits=lambda term: True) -> str | None:
+        """The best-ranked term that `near` holds under one of `text`'s one-deletion variants."""
+        if len(text) < shortest:
             return None
-        found: set[str] = set()
-        for variant in _deletions(letters):
-            found |= self._near_keys.get(variant, set())
+        found = {term for variant in _deletions(text) for term in near.get(variant, ())}
+        found = {term for term in found if fits(term)}
         return max(found, key=self._rank) if found else None
 
     def _fix_typos(self, text: str) -> str:
@@ -229,13 +232,7 @@ class Suggester:
         return term
 
     def _near_word(self, piece: str) -> str | None:
-        if len(piece) < MIN_NEAR_WORD:
-            return None
-        found: set[str] = set()
-        for variant in _deletions(piece):
-            found |= self._near_chars.get(variant, set())
-        found = {term for term in found if self._slip(piece, term)}
-        return max(found, key=self._rank) if found else None
+        return self._nearest(piece, self._near_chars, MIN_NEAR_WORD, lambda term: self._slip(piece, term))
 
     def _slip(self, piece: str, term: str) -> bool:
         """Whether `piece` is `term` with one character changed, added or dropped inside it (not
