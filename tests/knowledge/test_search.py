@@ -8,11 +8,6 @@ from moqi.knowledge.documents import Doc
 from moqi.knowledge.search import SNIPPET_WIDTH, KnowledgeIndex, Results, _bm25_scores, snippet
 
 
-@pytest.fixture(scope="module")
-def index():
-    return KnowledgeIndex(load_files())
-
-
 @pytest.mark.parametrize(
     ("query", "expected"),
     [

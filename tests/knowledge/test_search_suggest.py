@@ -2,15 +2,9 @@
 
 import pytest
 
-from moqi.content import load_files
 from moqi.knowledge.documents import Doc
 from moqi.knowledge.search import KnowledgeIndex
 from moqi.knowledge.suggest import Suggester, pinyin_keys
-
-
-@pytest.fixture(scope="module")
-def index():
-    return KnowledgeIndex(load_files())
 
 
 @pytest.mark.parametrize(
