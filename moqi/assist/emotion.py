@@ -27,8 +27,6 @@ _SENTENCE_ENDS = "。!?;\n"
 # the polarity, enough to break a tie.
 _LEAN = re.compile(r"[不没别吗]|无法|难道")
 _LEAN_VALENCE = -0.02
-# Surprise alone (居然, 竟然, 卧槽) has no sign, but what surprises people enough to say so
-# is more often unwelcome: it leans negative the same way (chosen on dev data only).
 # Function words that begin with a negation character but negate nothing: 不但/不仅
 # (not only), 不过 (but), 无论/不管 (whatever), 别人 (others), 识别/区别, 无线, 莫名 …
 _NOT_NEGATION = re.compile(
@@ -167,6 +165,8 @@ def score_utterance(text: str, keywords: list[Keyword]) -> UtteranceEmotion:
     total = sum(by_cat.values()) * boost
     signed = sum(_VALENCE[c] * w for c, w in by_cat.items()) * boost
     intensity = 1.0 - math.exp(-1.3 * by_cat[category] * boost)
+    # Surprise alone (居然, 竟然, 卧槽) has no sign, but what surprises people enough to say so
+    # is more often unwelcome: it leans negative like no keyword at all (chosen on dev data).
     valence = math.tanh(1.2 * signed) if by_cat.keys() != {"surprise"} else _LEAN_VALENCE
     polarity = "positive" if valence > 0.05 else "negative" if valence < -0.05 else "neutral"
     if polarity == "neutral" and total > 0 and category not in ("confusion", "surprise"):

@@ -14,8 +14,6 @@ from moqi.web.templates import templates
 router = APIRouter(include_in_schema=False)
 
 
-
-
 @router.get("/workbench", response_class=HTMLResponse)
 @router.get("/workbench/{contact_id}", response_class=HTMLResponse)
 def workbench(request: Request, session: SessionDep, contact_id: int | None = None):

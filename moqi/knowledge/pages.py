@@ -21,8 +21,6 @@ EDITORS = ("knowledge_editor", "admin")
 _md = MarkdownIt("commonmark", {"html": False})  # raw HTML in content is shown as text, never run
 
 
-
-
 def _source(user) -> str:
     """Where a proposal made on these pages comes from: an expert's answer, an editor, the front line."""
     return {"expert": "expert", "knowledge_editor": "editor", "admin": "editor"}.get(user.role, "workbench")

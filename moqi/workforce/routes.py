@@ -103,8 +103,6 @@ def erlang_slot(body: ErlangRequest, user: Planner) -> dict:
     return out
 
 
-
-
 @pages.get("/workforce", response_class=HTMLResponse)
 def index_page(request: Request, session: SessionDep):
     user, redirect = page_access(request, session, ROLES)

@@ -5,8 +5,6 @@
   const $ = (id) => document.getElementById(id);
   const { api, el } = window.moqi;
 
-
-
   // Text with [start, end) spans wrapped in <mark>.
   function marked(text, spans) {
     const out = [];

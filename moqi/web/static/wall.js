@@ -7,7 +7,6 @@
   const drafts = new Map(); // whisper text being typed survives re-rendering
   const TREND = { worsening: "↘", improving: "↗", stable: "→" };
 
-
   async function whisper(contactId, input) {
     const text = input.value.trim();
     if (!text) return;

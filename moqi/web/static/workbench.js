@@ -13,8 +13,6 @@
   const valences = [];
   let started = Date.now();
 
-
-
   function svg(tag, attrs) {
     const node = document.createElementNS("http://www.w3.org/2000/svg", tag);
     Object.entries(attrs).forEach(([k, v]) => node.setAttribute(k, v));
