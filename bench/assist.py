@@ -1,6 +1,9 @@
 """Live-assist speed on real utterances, with snownlp and raw jieba on the same text in the same run.
 
-    python bench/assist.py [--min-utterances 20000]
+    python bench/assist.py [--min-utterances 20000] [--models DIR]
+
+With --models (a MOQI_HOME/models folder written by `moqi train polarity`) the engine reads
+customer utterances with that trained model too, as live assist does when one is present.
 
 Prints p50/p99 latency per utterance, utterances/s on one core, the memory the loaded engine
 takes, and the peers' rates. Targets (issue 2): p99 ≤ 5 ms, ≥ 2,000/s, ≥ 10× snownlp,
@@ -31,6 +34,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--min-utterances", type=int, default=20000)
     parser.add_argument("--snownlp-sample", type=int, default=3000)
+    parser.add_argument("--models", type=Path, help="a models folder with polarity.joblib (moqi train polarity)")
     args = parser.parse_args()
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})  # one core
@@ -44,6 +48,12 @@ def main() -> None:
     from moqi.assist import AssistSession, default_engine
 
     engine = default_engine()
+    if args.models:
+        from moqi.assist import trained
+
+        engine.polarity_model = trained.load(args.models, "polarity")
+        if engine.polarity_model is None:
+            sys.exit(f"bench: no polarity model in {args.models}")
     _ = engine.tokenizer  # jieba is part of the loaded engine
     load_s = time.perf_counter() - t0
     gc.collect()
