@@ -105,7 +105,7 @@ class AssistEngine:
             return e
         from moqi.assist.trained import valence
 
-        learned = valence(self.polarity_model, [text])[0]
+        learned = valence(self.polarity_model, [text], [e])[0]
         e.valence = round(learned if e.category == "neutral" else 0.5 * (e.valence + learned), 3)
         if e.category == "neutral":
             e.polarity = "positive" if learned > 0.5 else "negative" if learned < -0.5 else "neutral"

@@ -13,17 +13,19 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
+from weakref import WeakKeyDictionary
 
 import joblib
 import numpy as np
 from scipy.sparse import csr_matrix, issparse
-from scipy.sparse import hstack as sparse_hstack
 from scipy.special import softmax
 from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 
+from moqi.assist.emotion import UtteranceEmotion
+from moqi.assist.scorer import CompiledModel, NotCompilable, compile_model
 from moqi.content.model import EMOTIONS, NEGATIVE_EMOTIONS, POSITIVE_EMOTIONS
 from moqi.nlp.normalize import normalize
 
@@ -58,13 +60,18 @@ class LexiconFeatures(BaseEstimator, TransformerMixin):
         return self
 
     def transform(self, texts):
-        from moqi.assist.engine import default_engine
+        return csr_matrix(np.asarray([self.row(t) for t in texts], dtype=float))
 
-        engine = default_engine()
-        return csr_matrix(np.asarray([self._row(engine, normalize(t)) for t in texts], dtype=float))
+    def row(self, text: str, reading: UtteranceEmotion | None = None) -> list[float]:
+        """The readings of one text; `reading` is the lexicon's reading of it when already made."""
+        text = normalize(text)
+        if reading is None:
+            from moqi.assist.engine import default_engine
 
-    def _row(self, engine, text: str) -> list[float]:
-        e = engine.read_emotion(text)
+            reading = default_engine().read_emotion(text)
+        return self._row(reading, text)
+
+    def _row(self, e: UtteranceEmotion, text: str) -> list[float]:
         by_cat = dict.fromkeys(EMOTIONS, 0.0)
         for k in e.keywords:
             by_cat[k.category] += k.weight
@@ -151,59 +158,49 @@ def build(texts: list[str], labels: list[str]) -> Pipeline:
     return model
 
 
-def _tfidf(vectorizer: TfidfVectorizer, texts: list[str]) -> csr_matrix:
-    """What `vectorizer.transform` returns, computed directly from its vocabulary and idf."""
-    if vectorizer.binary or vectorizer.norm != "l2" or not vectorizer.use_idf:
-        return vectorizer.transform(texts)
-    analyze, vocabulary, idf = vectorizer.build_analyzer(), vectorizer.vocabulary_, vectorizer.idf_
-    indptr, indices, data = [0], [], []
-    for text in texts:
-        counts: dict[int, int] = {}
-        for gram in analyze(text):
-            j = vocabulary.get(gram)
-            if j is not None:
-                counts[j] = counts.get(j, 0) + 1
-        columns = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
-        weights = np.fromiter(counts.values(), dtype=float, count=len(counts))
-        if vectorizer.sublinear_tf:
-            weights = 1.0 + np.log(weights)
-        weights = weights * idf[columns]
-        norm = math.sqrt(float(weights @ weights))
-        indices.extend(columns.tolist())
-        data.extend((weights / norm if norm else weights).tolist())
-        indptr.append(len(indices))
-    matrix = csr_matrix((data, indices, indptr), shape=(len(texts), len(idf)))
-    matrix.sort_indices()
-    return matrix
+def compact(model: Pipeline | CompiledModel) -> Pipeline | CompiledModel:
+    """The compiled form of a model (moqi.assist.scorer) where it has one, else the model itself."""
+    try:
+        return compile_model(model)
+    except NotCompilable:
+        return model
 
 
-def _probabilities(model: Pipeline, texts: list[str]) -> np.ndarray:
-    """model.predict_proba(texts); for models built here, without scikit-learn's per-call overhead."""
-    union, final = model.steps[0][1], model.steps[-1][1]
-    if not isinstance(final, LexiconPrior) or not isinstance(union, FeatureUnion) or union.transformer_weights:
-        return model.predict_proba(texts)
-    blocks = [_tfidf(step, texts) if isinstance(step, TfidfVectorizer) else step.transform(texts) for _, step in union.transformer_list]
-    return final.predict_proba(sparse_hstack(blocks, format="csr"))
+# Pipelines built in this process (evaluations, benches) are compiled on first use.
+_compiled: WeakKeyDictionary = WeakKeyDictionary()
 
 
-def save(model: Pipeline, directory: Path, kind: str, meta: dict) -> Path:
-    """Write the model and a JSON note of what it was trained on."""
+def _probabilities(model, texts: list[str], readings: list[UtteranceEmotion] | None = None) -> np.ndarray:
+    """model.predict_proba(texts), through the compiled form where the model has one."""
+    if not isinstance(model, CompiledModel):
+        if model not in _compiled:
+            scorer = compact(model)
+            _compiled[model] = scorer if scorer is not model else None
+        model = _compiled[model] or model
+    return model.predict_proba(texts, readings) if isinstance(model, CompiledModel) else model.predict_proba(texts)
+
+
+def save(model: Pipeline | CompiledModel, directory: Path, kind: str, meta: dict) -> Path:
+    """Write the model (compiled where it can be: a fraction of the size) and a JSON note of what it was trained on."""
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / f"{kind}.joblib"
     tmp = path.with_suffix(".tmp")
-    joblib.dump(model, tmp)
+    joblib.dump(compact(model), tmp)
     tmp.replace(path)
     (directory / f"{kind}.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
     return path
 
 
-def load(directory: Path, kind: str) -> Pipeline | None:
-    """The trained model of this kind, or None when the operator has not trained one."""
+def load(directory: Path, kind: str) -> Pipeline | CompiledModel | None:
+    """The trained model of this kind, or None when the operator has not trained one.
+
+    Files written before models were saved compiled hold the pipeline; it is compiled here.
+    """
     path = directory / f"{kind}.joblib"
-    return joblib.load(path) if path.exists() else None
+    return compact(joblib.load(path)) if path.exists() else None
 
 
-def predict(model: Pipeline, texts: list[str], labels: list[str] | None = None) -> list[str]:
+def predict(model: Pipeline | CompiledModel, texts: list[str], labels: list[str] | None = None) -> list[str]:
     """Labels for texts, chosen among `labels` when given (a three-way model on two-way data)."""
     classes = [str(c) for c in model.classes_]
     allowed = [i for i, c in enumerate(classes) if labels is None or c in labels]
@@ -213,10 +210,10 @@ def predict(model: Pipeline, texts: list[str], labels: list[str] | None = None) 
     return [classes[allowed[j]] for j in probs.argmax(axis=1)]
 
 
-def valence(model: Pipeline, texts: list[str]) -> list[float]:
-    """P(positive) − P(negative) per text, for satisfaction and trends."""
+def valence(model: Pipeline | CompiledModel, texts: list[str], readings: list[UtteranceEmotion] | None = None) -> list[float]:
+    """P(positive) − P(negative) per text, for satisfaction and trends; `readings` are the lexicon's, when already made."""
     classes = list(model.classes_)
-    probs = _probabilities(model, texts)
+    probs = _probabilities(model, texts, readings)
     pos = probs[:, classes.index("positive")] if "positive" in classes else 0.0
     neg = probs[:, classes.index("negative")] if "negative" in classes else 0.0
     return list(np.asarray(pos - neg, dtype=float).reshape(-1))

@@ -3,11 +3,14 @@
 import json
 import pickle
 
+import joblib
+import numpy as np
 import pytest
 
 from moqi.assist import trained
 from moqi.assist.engine import default_engine
 from moqi.assist.evaluate import classification_scores, polarity_label
+from moqi.assist.scorer import CompiledModel
 from moqi.nlp.normalize import normalize
 from tests.conftest import shared_file
 
@@ -71,9 +74,20 @@ def test_save_and_load(small_model, tmp_path):
     loaded = trained.load(tmp_path, "polarity")
     texts = ["服务很好", "信号太差"]
     assert trained.predict(loaded, texts) == trained.predict(small_model, texts)
-    # The pruned n-grams are not carried into the saved file.
-    for _, step in loaded.named_steps["features"].transformer_list:
+    # What is saved is the compiled form: no vocabularies of strings, no pruned n-grams.
+    assert isinstance(loaded, CompiledModel)
+    assert isinstance(joblib.load(path), CompiledModel)
+    # The pruned n-grams are not kept on the pipeline either.
+    for _, step in small_model.named_steps["features"].transformer_list:
         assert not hasattr(step, "stop_words_")
+
+
+def test_a_pipeline_saved_before_models_were_compiled_loads_compiled(small_model, tmp_path):
+    joblib.dump(small_model, tmp_path / "polarity.joblib")
+    loaded = trained.load(tmp_path, "polarity")
+    assert isinstance(loaded, CompiledModel)
+    texts = ["服务很好", "信号太差", "我想查一下话费"]
+    assert np.allclose(trained.valence(loaded, texts), trained.valence(small_model, texts))
 
 
 def test_trained_on_posts_it_beats_the_lexicon_on_other_posts():
@@ -94,8 +108,6 @@ def test_trained_on_posts_it_beats_the_lexicon_on_other_posts():
 
 
 def test_the_lexicon_prior_moves_polarity_and_leaves_emotion_models_alone():
-    import numpy as np
-
     # Two features; the last column plays the lexicon's valence.
     X = np.array([[1.0, 0.5], [1.0, -0.5], [0.0, 0.5], [0.0, -0.5]] * 5)
     y = ["positive", "negative", "positive", "negative"] * 5
@@ -112,8 +124,6 @@ def test_the_lexicon_prior_moves_polarity_and_leaves_emotion_models_alone():
 
 def test_the_direct_feature_path_matches_scikit_learn(small_model):
     # predict/valence skip scikit-learn's per-call checks; the numbers must not change.
-    import numpy as np
-
     texts = ["服务很好，谢谢", "信号差得要命！！", "我想查一下话费?", "", "😊👍"]
     fast = trained._probabilities(small_model, texts)
     assert np.allclose(fast, small_model.predict_proba(texts))

@@ -1,0 +1,222 @@
+"""A trained pipeline compiled for scoring one utterance at a time: the same numbers, small and fast.
+
+`moqi train` fits a scikit-learn pipeline: TF-IDF blocks of character and word n-grams,
+moqi's lexicon readings, a logistic regression. Live assist scores one customer utterance
+at a time, where scikit-learn's per-call checks and sparse matrices cost more than the
+arithmetic, and where the vocabularies (hundreds of thousands of n-grams kept as Python
+strings in dicts) take most of the memory. The compiled form keeps:
+
+- each character n-gram (up to three characters) as one 64-bit integer, 21 bits a code
+  point, so the codes are exact and a whole utterance is coded and looked up at once with
+  a binary search over a sorted array;
+- each other n-gram (jieba words) as a 64-bit BLAKE2 hash in a sorted array;
+- the regression's weights as one features × classes array, so an utterance's scores are
+  a gather and a dot product per block.
+
+`compile_model` refuses (NotCompilable) what it cannot reproduce exactly; callers then use
+the pipeline itself.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from hashlib import blake2b
+
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import FeatureUnion, Pipeline
+
+_CODE_BITS = 21  # every Unicode code point + 1 fits in 21 bits; three of them in 63
+_WHITE_SPACES = re.compile(r"\s\s+")  # as scikit-learn's character analyzer collapses them
+
+
+class NotCompilable(ValueError):
+    """The pipeline has a part the compiled form does not reproduce exactly."""
+
+
+def char_key(gram: str) -> int:
+    """The code of one character n-gram: its code points + 1, 21 bits each, first one highest."""
+    code = 0
+    for ch in gram:
+        code = (code << _CODE_BITS) | (ord(ch) + 1)
+    return code
+
+
+def char_codes(text: str, low: int, high: int) -> np.ndarray:
+    """The codes of every character n-gram of `text` with low ≤ n ≤ high (as `char_key` gives them)."""
+    points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64) + 1
+    parts = []
+    for n in range(low, min(high, len(points)) + 1):
+        stop = len(points) - n + 1
+        code = points[:stop].copy()
+        for k in range(1, n):
+            code = (code << _CODE_BITS) | points[k : stop + k]
+        parts.append(code)
+    return np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
+
+
+def gram_hash(gram: str) -> int:
+    """A stable 64-bit hash of an n-gram (Python's own `hash` changes from process to process)."""
+    return int.from_bytes(blake2b(gram.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
+
+
+@dataclass
+class _Block:
+    """One TF-IDF block: n-gram keys (sorted) → the block's columns, and its idf."""
+
+    keys: np.ndarray
+    columns: np.ndarray
+    idf: np.ndarray
+    sublinear: bool
+    offset: int  # of the block's first column among all the model's features
+
+    def weights(self, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Columns (model-wide) and L2-normalised TF-IDF weights of the n-grams found."""
+        if not len(codes) or not len(self.keys):
+            return np.empty(0, dtype=np.intp), np.empty(0)
+        # Sorted, distinct queries: the binary searches then walk the keys in order. (By hand:
+        # np.unique with counts costs ten times as much on a hundred codes.)
+        codes = np.sort(codes)
+        first = np.flatnonzero(np.concatenate(([True], codes[1:] != codes[:-1])))
+        counts = np.diff(np.append(first, len(codes)))
+        codes = codes[first]
+        at = np.searchsorted(self.keys, codes)
+        at[at == len(self.keys)] = 0
+        hit = self.keys[at] == codes
+        columns = self.columns[at[hit]]
+        tf = counts[hit].astype(float)
+        if self.sublinear:
+            tf = 1.0 + np.log(tf)
+        w = tf * self.idf[columns]
+        norm = np.sqrt(w @ w)
+        return columns + self.offset, (w / norm if norm else w)
+
+
+@dataclass
+class _CharBlock(_Block):
+    preprocess: object = None
+    low: int = 1
+    high: int = 3
+
+    def codes(self, text: str) -> np.ndarray:
+        return char_codes(_WHITE_SPACES.sub(" ", self.preprocess(text)), self.low, self.high)
+
+
+@dataclass
+class _WordBlock(_Block):
+    preprocess: object = None
+    tokenize: object = None
+    low: int = 1
+    high: int = 2
+
+    def codes(self, text: str) -> np.ndarray:
+        tokens = self.tokenize(self.preprocess(text))
+        grams = [" ".join(tokens[i : i + n]) for n in range(self.low, self.high + 1) for i in range(len(tokens) - n + 1)]
+        return np.fromiter((gram_hash(g) for g in grams), dtype=np.uint64, count=len(grams))
+
+
+def _sorted(keys: list[int], columns: list[int], dtype) -> tuple[np.ndarray, np.ndarray]:
+    keys_a = np.asarray(keys, dtype=dtype)
+    order = np.argsort(keys_a, kind="stable")
+    keys_a = keys_a[order]
+    if len(keys_a) > 1 and (keys_a[1:] == keys_a[:-1]).any():
+        raise NotCompilable("two n-grams share a key")
+    return keys_a, np.asarray(columns, dtype=np.int64)[order]
+
+
+def _block(v, offset: int) -> _Block:
+    if not isinstance(v, TfidfVectorizer) or v.input != "content" or v.binary or v.norm != "l2" or not v.use_idf:
+        raise NotCompilable(f"unsupported features: {type(v).__name__}")
+    low, high = v.ngram_range
+    common = {"idf": np.asarray(v.idf_, dtype=float), "sublinear": bool(v.sublinear_tf), "offset": offset, "preprocess": v.build_preprocessor(), "low": low, "high": high}
+    vocabulary = v.vocabulary_
+    if v.analyzer == "char" and 1 <= low <= high <= 3:
+        keys, columns = _sorted([char_key(g) for g in vocabulary], list(vocabulary.values()), np.int64)
+        return _CharBlock(keys, columns, **common)
+    if v.analyzer == "word" and v.stop_words is None and 1 <= low <= high:
+        keys, columns = _sorted([gram_hash(g) for g in vocabulary], list(vocabulary.values()), np.uint64)
+        return _WordBlock(keys, columns, tokenize=v.build_tokenizer(), **common)
+    raise NotCompilable(f"unsupported analyzer {v.analyzer!r} with n-grams {v.ngram_range}")
+
+
+class CompiledModel:
+    """What `predict_proba` of the pipeline answers, one text at a time, without scikit-learn."""
+
+    def __init__(self, pipeline: Pipeline):
+        from moqi.assist.trained import LexiconFeatures, LexiconPrior
+
+        if not isinstance(pipeline, Pipeline) or len(pipeline.steps) != 2:
+            raise NotCompilable("not a features → classifier pipeline")
+        union, final = pipeline.steps[0][1], pipeline.steps[1][1]
+        if not isinstance(union, FeatureUnion) or union.transformer_weights:
+            raise NotCompilable("features are not a plain FeatureUnion")
+        lr = final.lr_ if isinstance(final, LexiconPrior) else final
+        if not isinstance(lr, LogisticRegression) or getattr(lr, "multi_class", "auto") not in ("auto", "multinomial"):
+            raise NotCompilable("the classifier is not a multinomial logistic regression")
+        coef = np.asarray(lr.coef_, dtype=float)
+        width = coef.shape[1]
+        self.blocks: list[_Block] = []
+        self.lexicon: LexiconFeatures | None = None
+        self._lexicon_at = (0, 0)
+        offset = 0
+        for _, step in union.transformer_list:
+            if isinstance(step, LexiconFeatures):
+                if self.lexicon is not None:
+                    raise NotCompilable("two lexicon blocks")
+                self.lexicon = step
+                self._lexicon_at = (offset, -1)  # its width is what the other blocks leave
+                continue
+            block = _block(step, offset)
+            self.blocks.append(block)
+            offset += len(block.idf)
+        if self.lexicon is not None:
+            start = self._lexicon_at[0]
+            size = width - offset
+            for block in self.blocks:
+                if block.offset >= start:
+                    block.offset += size
+            self._lexicon_at = (start, start + size)
+        elif offset != width:
+            raise NotCompilable("the features do not add up to the classifier's width")
+        self.classes_ = lr.classes_
+        # Two classes: scikit-learn keeps one row of weights, for classes_[1] against classes_[0].
+        self.weights = np.ascontiguousarray((np.vstack([np.zeros(width), coef[0]]) if len(coef) == 1 else coef).T)
+        self.intercept = np.asarray(lr.intercept_, dtype=float) if len(coef) > 1 else np.array([0.0, float(lr.intercept_[0])])
+        classes = [str(c) for c in self.classes_]
+        self.prior = 0.0
+        if isinstance(final, LexiconPrior) and final.prior and "positive" in classes and "negative" in classes:
+            column = width + final.valence_column if final.valence_column < 0 else final.valence_column
+            if not self._lexicon_at[0] <= column < self._lexicon_at[1]:
+                raise NotCompilable("the lexicon prior does not read a lexicon column")
+            self.prior = float(final.prior)
+            self._prior_at = (column - self._lexicon_at[0], classes.index("positive"), classes.index("negative"))
+
+    def scores(self, text: str, reading=None) -> np.ndarray:
+        """The regression's scores of one text; `reading` is the lexicon's reading of it, if already made."""
+        s = self.intercept.copy()
+        for block in self.blocks:
+            columns, w = block.weights(block.codes(text))
+            if len(columns):
+                s += w @ self.weights[columns]
+        if self.lexicon is not None:
+            row = np.asarray(self.lexicon.row(text, reading), dtype=float)
+            start, stop = self._lexicon_at
+            s += row @ self.weights[start:stop]
+            if self.prior:
+                at, pos, neg = self._prior_at
+                s[pos] += self.prior * row[at]
+                s[neg] -= self.prior * row[at]
+        return s
+
+    def predict_proba(self, texts: list[str], readings=None) -> np.ndarray:
+        scores = np.array([self.scores(t, readings[i] if readings else None) for i, t in enumerate(texts)]).reshape(len(texts), len(self.classes_))
+        scores -= scores.max(axis=1, keepdims=True)
+        np.exp(scores, out=scores)
+        return scores / scores.sum(axis=1, keepdims=True)
+
+
+def compile_model(model) -> CompiledModel:
+    """The compiled form of a fitted pipeline (itself when it already is one)."""
+    return model if isinstance(model, CompiledModel) else CompiledModel(model)

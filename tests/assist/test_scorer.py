@@ -1,0 +1,105 @@
+"""The compiled scorer answers what the scikit-learn pipeline answers, for every kind of text."""
+
+import pickle
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import FeatureUnion, Pipeline
+
+from moqi.assist import trained
+from moqi.assist.engine import default_engine
+from moqi.assist.scorer import (
+    CompiledModel,
+    NotCompilable,
+    char_codes,
+    char_key,
+    compile_model,
+    gram_hash,
+)
+from moqi.nlp.normalize import normalize
+from tests.assist.test_trained import NEGATIVE, NEUTRAL, POSITIVE
+
+LABELS = ["positive"] * len(POSITIVE) + ["negative"] * len(NEGATIVE) + ["neutral"] * len(NEUTRAL)
+# Whitespace runs, emoji and characters beyond the BMP, Latin case, digits, traditional
+# characters, full-width forms, one character, nothing at all, and a long review.
+PROBES = [
+    "服务很好，谢谢", "信号差得要命！！", "我想查一下话费?", "", "😊👍", "𠮷野家  太  好吃了", "OK ok Ok",
+    "網速太慢了", "ＡＢＣ流量包", "好", "  ", "流量" * 400, "宽带\t\n坏了   三天没人修", "乱扣费\U0001f621\U0001f621",
+]
+
+
+@pytest.fixture(scope="module")
+def pipeline():
+    return trained.build((POSITIVE + NEGATIVE + NEUTRAL) * 2, LABELS * 2)
+
+
+def test_the_compiled_form_gives_the_pipelines_probabilities(pipeline):
+    compiled = compile_model(pipeline)
+    assert list(compiled.classes_) == list(pipeline.classes_)
+    assert np.allclose(compiled.predict_proba(PROBES), pipeline.predict_proba(PROBES), atol=1e-12)
+
+
+def test_a_reading_handed_in_gives_the_same_answer(pipeline):
+    compiled = compile_model(pipeline)
+    engine = default_engine()
+    texts = [normalize(t) for t in PROBES]
+    readings = [engine.read_emotion(t) for t in texts]
+    assert np.allclose(compiled.predict_proba(texts, readings), compiled.predict_proba(texts))
+
+
+def test_two_class_models_and_the_old_layout_compile_exactly():
+    # A model saved by an older moqi: characters (lower-cased, no sublinear tf) and 12
+    # lexicon readings into a plain two-class logistic regression.
+    old_features = trained.LexiconFeatures()
+    del old_features.detail
+    model = Pipeline([
+        ("features", FeatureUnion([("lexicon", old_features), ("chars", TfidfVectorizer(analyzer="char", ngram_range=(1, 3)))])),
+        ("lr", LogisticRegression(max_iter=1000)),
+    ])
+    model.fit(POSITIVE + NEGATIVE, ["positive"] * len(POSITIVE) + ["negative"] * len(NEGATIVE))
+    compiled = compile_model(pickle.loads(pickle.dumps(model)))
+    assert np.allclose(compiled.predict_proba(PROBES), model.predict_proba(PROBES), atol=1e-12)
+
+
+def test_what_it_cannot_reproduce_is_refused_and_still_predicts():
+    model = Pipeline([
+        ("features", FeatureUnion([("counts", CountVectorizer(analyzer="char"))])),
+        ("lr", LogisticRegression(max_iter=1000)),
+    ]).fit(POSITIVE + NEGATIVE, ["positive"] * len(POSITIVE) + ["negative"] * len(NEGATIVE))
+    with pytest.raises(NotCompilable):
+        compile_model(model)
+    assert trained.compact(model) is model
+    assert trained.predict(model, ["太好了谢谢你", "服务太差了"]) == ["positive", "negative"]
+    binary = Pipeline([
+        ("features", FeatureUnion([("chars", TfidfVectorizer(analyzer="char", binary=True))])),
+        ("lr", LogisticRegression()),
+    ]).fit(POSITIVE + NEGATIVE, ["positive"] * len(POSITIVE) + ["negative"] * len(NEGATIVE))
+    with pytest.raises(NotCompilable):
+        compile_model(binary)
+
+
+def test_character_codes_are_exact_and_distinct_by_length():
+    text = "a𠮷好 "
+    grams = [text[i : i + n] for n in (1, 2, 3) for i in range(len(text) - n + 1)]
+    assert char_codes(text, 1, 3).tolist() == [char_key(g) for g in grams]
+    assert len({char_key(g) for g in grams}) == len(grams)
+    assert char_key("\U0010ffff" * 3) < 2**63  # the largest code point still fits
+    assert char_codes("", 1, 3).size == 0 and char_codes("好", 2, 3).size == 0
+
+
+def test_word_hashes_do_not_change_between_processes():
+    # Python's own hash() is salted per process; a saved model must find its n-grams in the next one.
+    code = "from moqi.assist.scorer import gram_hash; print(gram_hash('流量 超了'))"
+    other = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert int(other) == gram_hash("流量 超了")
+
+
+def test_a_compiled_model_pickles(pipeline):
+    compiled = compile_model(pipeline)
+    restored = pickle.loads(pickle.dumps(compiled))
+    assert isinstance(restored, CompiledModel)
+    assert np.allclose(restored.predict_proba(PROBES), compiled.predict_proba(PROBES))
