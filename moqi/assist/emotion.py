@@ -32,8 +32,14 @@ _LEAN_VALENCE = -0.02
 _NOT_NEGATION = re.compile(
     r"不但|不仅|不过|不管|不论|无论|不然|不得不|不断|不少|不久|不停|不时|不禁|不一会|"
     r"无线|无限|无疑|无数|除非|未来|没准|莫名|"
-    r"别人|别的|别处|别致|[识区分告差级个性类辨鉴派判送离惜道诀]别"
+    r"别人|别的|别处|别致|[识区分告差级个性类辨鉴派判送离惜道诀]别|"
+    # A-not-A questions (是不是, 能不能, 有没有, 满不满意) ask; they deny nothing.
+    r"(.)[不没]\1"
 )
+_A_NOT_A = re.compile(r"(.)[不没]\1")
+# A negation closed by a particle is a whole answer ("没有啦，谢谢", "不用了谢谢"): it does not
+# reach the feeling that follows.
+_PARTICLES = frozenset("啦啊呀哈嘛呢吧了哦喔")
 # A customer's confusion is mildly negative for polarity; surprise can go either way.
 _VALENCE = {c: -1.0 for c in NEGATIVE_EMOTIONS} | {c: 1.0 for c in POSITIVE_EMOTIONS} | {"confusion": -0.35, "surprise": 0.0}
 
@@ -87,6 +93,14 @@ def _rhetorical(text: str, end: int) -> bool:
     return False
 
 
+def _asked(text: str, start: int) -> bool:
+    """Whether the clause before a keyword asks an A-not-A question ("是不是很方便")."""
+    clause = text[:start]
+    for ch in _BREAKS:
+        clause = clause.rpartition(ch)[2]
+    return bool(_A_NOT_A.search(clause))
+
+
 def find_keywords(text: str, matches: list[tuple[int, int, str, tuple]]) -> list[Keyword]:
     """Turn automaton matches (emotion entries, negations, degrees) into scored keywords.
 
@@ -95,6 +109,7 @@ def find_keywords(text: str, matches: list[tuple[int, int, str, tuple]]) -> list
     keywords: list[Keyword] = []
     modifiers: list[tuple[int, int, tuple]] = []
     idle = [m.span() for m in _NOT_NEGATION.finditer(text)] if any(v[0] == "n" for _, _, _, v in matches) else []
+    asked = [m.span() for m in _A_NOT_A.finditer(text)]
     for start, end, word, value in matches:
         if value[0] == "n" and any(a <= start < b for a, b in idle):
             continue
@@ -104,7 +119,7 @@ def find_keywords(text: str, matches: list[tuple[int, int, str, tuple]]) -> list
         _, category, intensity, escalation, churn = value
         weight, negated, limit, gap = intensity / 5.0, False, start, _FIRST_GAP
         for m_start, m_end, m_value in reversed(modifiers if _modifiable(word) else ()):
-            if limit - m_end > gap or any(ch in _BREAKS for ch in text[m_end:limit]):
+            if limit - m_end > gap or any(ch in _BREAKS or ch in _PARTICLES for ch in text[m_end:limit]):
                 break
             gap = _CHAIN_GAP
             if m_value[0] == "n":
@@ -113,7 +128,11 @@ def find_keywords(text: str, matches: list[tuple[int, int, str, tuple]]) -> list
                 weight *= m_value[1]
             limit = m_start
         modifiers.clear()
-        rhetorical = _rhetorical(text, end)
+        if any(a < start < b for a, b in asked):
+            # The second half of an A-not-A question (划不划算, 满不满意) asks, it does not judge.
+            keywords.append(Keyword(word, start, end, category, 0.0))
+            continue
+        rhetorical = _rhetorical(text, end) or _asked(text, start)
         if negated and rhetorical:
             # "这不是坑人吗" asserts what it seems to deny.
             negated = False

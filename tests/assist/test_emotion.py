@@ -45,6 +45,31 @@ def test_negated_satisfaction_is_disappointment(engine):
     assert "satisfaction" not in {k.category for k in e.keywords if k.weight > 0}
 
 
+@pytest.mark.parametrize("text", ["是不是你们乱给我开的", "到底能不能修好", "是不是又乱扣费了"])
+def test_an_a_not_a_question_negates_nothing(engine, text):
+    # 是不是/能不能/有没有 ask; the 不 or 没 in them must not cancel the complaint that follows.
+    e = read(engine, text)
+    assert e.polarity == "negative"
+    assert not any(k.negated for k in e.keywords)
+
+
+@pytest.mark.parametrize("text", ["这个套餐划不划算", "你满不满意", "是不是很方便"])
+def test_an_a_not_a_question_judges_nothing(engine, text):
+    assert read(engine, text).polarity == "neutral"
+
+
+@pytest.mark.parametrize("text", ["沒有啦 謝謝小姐姐", "不用了谢谢", "没有了，谢谢你"])
+def test_a_negation_closed_by_a_particle_does_not_reach_the_thanks(engine, text):
+    e = read(engine, text)
+    assert e.category == "gratitude" and e.polarity == "positive"
+
+
+def test_numbers_do_not_read_as_a_hotline_threat(engine):
+    assert read(engine, "服务密码改成123456了").polarity == "neutral"
+    e = read(engine, "再不处理我就去12345投诉")
+    assert e.category == "anger" and e.escalation
+
+
 def test_negated_anger_carries_no_emotion(engine):
     e = read(engine, "我不生气")
     assert e.polarity != "negative"
