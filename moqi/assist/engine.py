@@ -9,7 +9,7 @@ from moqi.assist.bizmap import BusinessMap
 from moqi.assist.emotion import UtteranceEmotion, find_keywords, score_utterance
 from moqi.assist.need import NeedModel
 from moqi.assist.scripts import ScriptRanker
-from moqi.content import Content, load_files
+from moqi.content import Content, GenericTerm, load_files
 from moqi.nlp.automaton import KeywordAutomaton
 from moqi.nlp.tokenize import Tokenizer
 
@@ -35,6 +35,7 @@ class AssistEngine:
             for word in (b.name, *b.aliases):
                 aliases.setdefault(word, b.code)
         self.business_words = KeywordAutomaton(aliases)
+        self.generic_words = KeywordAutomaton({w: g for g in content.generic_terms for w in g.words})
 
         cues: dict[str, list[tuple[str, object]]] = {}
         self.need_model = NeedModel(content.reasons)
@@ -72,6 +73,26 @@ class AssistEngine:
         words += [a for b in self.content.businesses for a in (b.name, *b.aliases)]
         words += [c for r in self.content.reasons for c in r.cues]
         return Tokenizer(words)
+
+    def generic_mentions(self, text: str, named: list[tuple[int, int, str, str]]) -> list[tuple[str, GenericTerm]]:
+        """Generic words (宽带, 话费) in `text` that the business aliases found there (`named`,
+        as `business_words.longest` gives them) do not already cover: none inside an alias,
+        none whose group a named business belongs to."""
+        codes = {code for *_, code in named}
+        return [
+            (word, term)
+            for start, end, word, term in self.generic_words.longest(text)
+            if codes.isdisjoint(term.businesses) and not any(start < e and s < end for s, e, *_ in named)
+        ]
+
+    def resolve_generic(self, term: GenericTerm, reasons: list[str]) -> str | None:
+        """The business a generic word means in a call about `reasons` (most likely first)."""
+        for code in reasons:
+            at = self.need_model.index.get(code)
+            for business in self.need_model.reasons[at].businesses if at is not None else ():
+                if business in term.businesses:
+                    return business
+        return term.default if term.default in self.map.businesses else None
 
     def operation_outcome(self, text: str) -> str | None:
         """"done", "failed" or None for an agent utterance (failure wins when both are said)."""

@@ -111,11 +111,9 @@ class AssistSession:
         clean = mask_pii(normalize(text))
         self.turn += 1
         engine = self.engine
-        businesses = [code for _, _, _, code in engine.business_words.longest(clean)]
-        for code in businesses:
-            if code in self.mentioned:
-                self.mentioned.remove(code)
-            self.mentioned.append(code)
+        named = list(engine.business_words.longest(clean))
+        businesses = [code for *_, code in named]
+        said = {code: word for _, _, word, code in reversed(named)}
 
         if who == "customer":
             emotion = engine.read_customer(clean)
@@ -126,6 +124,18 @@ class AssistSession:
             emotion = self._last_emotion or UtteranceEmotion("neutral", "neutral", 0.0, 0.0)
 
         self._observe_need(clean, who, businesses, emotion)
+        for code in businesses:
+            if code in self.mentioned:
+                self.mentioned.remove(code)
+            self.mentioned.append(code)
+        for word, code in self._generic(clean, named):
+            if code not in said:
+                businesses.append(code)
+                said[code] = word
+                if code not in self.mentioned:
+                    # The weakest evidence of what the call is about: it goes behind every
+                    # business named by an alias (a confirmation names the latest of those).
+                    self.mentioned.insert(0, code)
         confirmation = self._confirmation(clean, who)
         need = self.predicted_need()
         risk, risk_reasons = escalation_risk(
@@ -158,7 +168,7 @@ class AssistSession:
             },
             need=need,
             businesses={
-                "mentioned": [{"code": c, "name": engine.map.name(c)} for c in dict.fromkeys(businesses)],
+                "mentioned": [{"code": c, "name": engine.map.name(c), "said": said[c]} for c in dict.fromkeys(businesses)],
                 "in_call": [{"code": c, "name": engine.map.name(c)} for c in self.mentioned],
                 "related": [{"from": link.src, "to": link.dst, "to_name": link.dst_name, "relation": link.relation, "note": link.note} for link in related],
             },
@@ -181,6 +191,21 @@ class AssistSession:
         negative = emotion.intensity if (who == "customer" and emotion.polarity == "negative") else 0.0
         # What the agent says is evidence too (他在复述客户的问题), but weaker.
         self.need.observe(reason_cues=reason_cues, moment_cues=moment_cues, businesses=businesses, issues=issues, negative=negative, weight=1.0 if who == "customer" else 0.35)
+
+    def _generic(self, text: str, named: list) -> list[tuple[str, str]]:
+        """(word, business) for each generic word (宽带, 话费, 合约) said: the business of its group
+        this call already named (the latest), else the one the predicted reasons point to."""
+        generic = self.engine.generic_mentions(text, named)
+        if not generic:
+            return []
+        reasons = [r.code for r, _ in self.need.predict(3)[2]]
+        out = []
+        for word, term in generic:
+            earlier = next((c for c in reversed(self.mentioned) if c in term.businesses), None)
+            code = earlier or self.engine.resolve_generic(term, reasons)
+            if code:
+                out.append((word, code))
+        return out
 
     def _confirmation(self, text: str, who: str) -> Confirmation | None:
         pending = self.confirmations[-1] if self.confirmations and self.confirmations[-1].status == "pending" else None

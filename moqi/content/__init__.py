@@ -4,7 +4,13 @@ Knowledge stores and versions it; assist compiles it into its live automata. Bot
 these plain dataclasses, so neither imports the other's internals.
 """
 
-from moqi.content.files import ContentError, load_files, parse_article
+from moqi.content.files import (
+    ContentError,
+    generic_terms,
+    load_files,
+    parse_article,
+    shipped_generic_terms,
+)
 from moqi.content.model import (
     EMOTIONS,
     MOMENTS,
@@ -15,6 +21,7 @@ from moqi.content.model import (
     Article,
     Business,
     Content,
+    GenericTerm,
     LexiconEntry,
     Moment,
     Reason,
@@ -33,11 +40,14 @@ __all__ = [
     "Business",
     "Content",
     "ContentError",
+    "GenericTerm",
     "LexiconEntry",
     "Moment",
     "Reason",
     "Relation",
     "Script",
+    "generic_terms",
     "load_files",
     "parse_article",
+    "shipped_generic_terms",
 ]

@@ -20,6 +20,7 @@ from moqi.content.model import (
     Article,
     Business,
     Content,
+    GenericTerm,
     LexiconEntry,
     Moment,
     Reason,
@@ -78,6 +79,43 @@ def _businesses(path: Path) -> tuple[Business, ...]:
         aliases = tuple(str(a).strip() for a in item.get("aliases") or () if str(a).strip())
         out.append(Business(str(item["code"]), str(item["name"]), str(item.get("category", "")), aliases, str(item.get("summary", ""))))
     return tuple(out)
+
+
+def generic_terms(items, businesses: tuple[Business, ...], where: str) -> tuple[GenericTerm, ...]:
+    """Generic terms from their file (or stored document), checked against the catalogue.
+
+    Each group: `words` (two characters or more, none a business alias, each in one group
+    only), the `businesses` they may mean, and an optional `default` among them.
+    """
+    _need(isinstance(items, list), where, "expected a list of {words, businesses, default}")
+    codes = {b.code for b in businesses}
+    aliases = {a for b in businesses for a in (b.name, *b.aliases)}
+    seen: dict[str, int] = {}
+    out = []
+    for i, item in enumerate(items, 1):
+        at = f"{where} group {i}"
+        _need(isinstance(item, dict), at, "expected words, businesses and an optional default")
+        words, meant, default = item.get("words"), item.get("businesses"), item.get("default")
+        for name, value in (("words", words), ("businesses", meant)):
+            _need(isinstance(value, list) and bool(value) and all(isinstance(v, str) for v in value), at, f"{name} must be a non-empty list of strings")
+        words = [w.strip() for w in words]
+        short = [w for w in words if len(w) < 2]
+        _need(not short, at, f"one-character words fire inside other words: {short}")
+        taken = [w for w in words if w in aliases]
+        _need(not taken, at, f"already a business alias (say it there): {taken}")
+        again = [f"{w} (group {seen[w]})" for w in words if w in seen]
+        _need(not again, at, f"word(s) in two groups: {again}")
+        unknown = [c for c in meant if c not in codes]
+        _need(not unknown, at, f"unknown business code(s) {unknown}")
+        _need(default is None or default in meant, at, f"default {default!r} is not one of the group's businesses")
+        seen.update(dict.fromkeys(words, i))
+        out.append(GenericTerm(tuple(words), tuple(meant), default))
+    return tuple(out)
+
+
+def shipped_generic_terms(root: Path = DATA_DIR) -> list:
+    """The generic-term groups as written in `catalogue/generic.yaml`, unchecked."""
+    return _yaml(root / "catalogue" / "generic.yaml")
 
 
 def _taxonomy(path: Path, business_codes: set[str]) -> tuple[tuple[Moment, ...], tuple[Reason, ...]]:
@@ -274,6 +312,7 @@ def load_files(root: Path = DATA_DIR) -> Content:
         advice=_yaml(root / "lexicon" / "advice.yaml") or {},
         operations=_yaml(root / "operations.yaml") or {},
         articles=load_articles(root / "articles", codes, reason_codes),
+        generic_terms=generic_terms(shipped_generic_terms(root), businesses, str(root / "catalogue" / "generic.yaml")),
     )
 
 

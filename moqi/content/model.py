@@ -97,6 +97,19 @@ class Business:
 
 
 @dataclass(frozen=True, slots=True)
+class GenericTerm:
+    """Words that name a whole kind of business (宽带, 话费, 合约), not one product.
+
+    Which business is meant depends on what the call is about: the first of `businesses`
+    that the predicted reasons list, else `default` (or nothing).
+    """
+
+    words: tuple[str, ...]
+    businesses: tuple[str, ...]
+    default: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Relation:
     """A typed edge of the business association map (`dst` is a reason for common_issue)."""
 
@@ -196,6 +209,7 @@ class Content:
     advice: dict = field(default_factory=dict)
     operations: dict = field(default_factory=dict)
     articles: tuple[Article, ...] = ()
+    generic_terms: tuple[GenericTerm, ...] = ()
 
     def counts(self) -> dict[str, int]:
         """How many of each kind of item this content holds."""

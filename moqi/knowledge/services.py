@@ -3,11 +3,24 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import asdict
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from moqi.content import Business, Content, LexiconEntry, Moment, Reason, Relation, Script
+from moqi.content import (
+    Business,
+    Content,
+    ContentError,
+    GenericTerm,
+    LexiconEntry,
+    Moment,
+    Reason,
+    Relation,
+    Script,
+    generic_terms,
+    shipped_generic_terms,
+)
 from moqi.knowledge import items, versions
 from moqi.knowledge.models import (
     ArticleRow,
@@ -48,6 +61,7 @@ def replace_content(session: Session, content: Content, note: str, author: str =
     session.add_all(ArticleRow(**versions.row_values("article", key, body)) for _, key, body in map(items.body_of, content.articles))
     session.add(ContentDocRow(key="advice", body=content.advice))
     session.add(ContentDocRow(key="operations", body=content.operations))
+    session.add(ContentDocRow(key="generic_terms", body=[asdict(g) for g in content.generic_terms]))
     revision = versions.new_revision(session, note)
     bodies = {(kind, key): body for kind, key, body in map(items.body_of, (*content.articles, *content.scripts, *content.businesses, *content.lexicon))}
     versions.record_versions(session, bodies, author=author, note=note, revision=revision)
@@ -63,8 +77,9 @@ def load_content(session: Session) -> Content:
     """The live content as stored in the database."""
     docs = {d.key: d.body for d in session.scalars(select(ContentDocRow))}
     modifiers = list(session.scalars(select(ModifierRow).order_by(ModifierRow.word)))
+    businesses = tuple(Business(b.code, b.name, b.category, tuple(b.aliases), b.summary) for b in session.scalars(select(BusinessRow).order_by(BusinessRow.code)))
     return Content(
-        businesses=tuple(Business(b.code, b.name, b.category, tuple(b.aliases), b.summary) for b in session.scalars(select(BusinessRow).order_by(BusinessRow.code))),
+        businesses=businesses,
         relations=tuple(Relation(r.src, r.dst, r.relation, r.note) for r in session.scalars(select(RelationRow).order_by(RelationRow.id))),
         moments=tuple(Moment(m.code, m.label, tuple(m.cues)) for m in session.scalars(select(MomentRow))),
         reasons=tuple(
@@ -78,7 +93,21 @@ def load_content(session: Session) -> Content:
         advice=docs.get("advice", {}),
         operations=docs.get("operations", {}),
         articles=tuple(items.item_of("article", a.id, versions.body_of_row("article", a)) for a in session.scalars(select(ArticleRow).order_by(ArticleRow.id))),
+        generic_terms=_generic_terms(docs.get("generic_terms"), businesses),
     )
+
+
+def _generic_terms(stored: list | None, businesses: tuple[Business, ...]) -> tuple[GenericTerm, ...]:
+    """The stored generic terms that fit the live catalogue (an instance loaded before they
+    existed gets the shipped ones); a group naming a business since removed, or a word since
+    made an alias, is left out rather than stopping the engine."""
+    fitting = []
+    for group in shipped_generic_terms() if stored is None else stored:
+        try:
+            fitting += generic_terms([group], businesses, "generic terms")
+        except ContentError:
+            continue
+    return tuple(fitting)
 
 
 _indexes: dict[tuple[str, int], object] = {}

@@ -34,6 +34,26 @@ def test_content_round_trips_through_the_database(loaded):
     assert stored.advice == files.advice and stored.operations == files.operations
 
 
+def test_generic_terms_round_trip_and_an_older_instance_gets_the_shipped_ones(loaded):
+    from sqlalchemy import delete, update
+
+    from moqi.knowledge.models import BusinessRow, ContentDocRow
+
+    shipped = load_files().generic_terms
+    with session_scope(loaded) as s:
+        assert knowledge.load_content(s).generic_terms == shipped
+        # An instance loaded before generic terms existed has no document for them.
+        s.execute(delete(ContentDocRow).where(ContentDocRow.key == "generic_terms"))
+    with session_scope(loaded) as s:
+        assert knowledge.load_content(s).generic_terms == shipped
+        # A group whose business has since gone is left out; the engine still builds.
+        s.execute(delete(BusinessRow).where(BusinessRow.code == "pts_query"))
+        s.execute(update(BusinessRow).where(BusinessRow.code == "pts_redeem").values(aliases=["积分"]))
+    with session_scope(loaded) as s:
+        terms = knowledge.load_content(s).generic_terms
+    assert len(terms) == len(shipped) - 1 and not any("积分" in t.words for t in terms)
+
+
 def test_customers_are_stored_masked(loaded):
     with session_scope(loaded) as s:
         customer = s.get(Customer, "C1001")
