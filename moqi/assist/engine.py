@@ -13,6 +13,9 @@ from moqi.content import Content, GenericTerm, load_files
 from moqi.nlp.automaton import KeywordAutomaton
 from moqi.nlp.tokenize import Tokenizer
 
+# "没有了" alone closes a call; "我的流量怎么没有了" does not.
+_SHORT = 10
+
 
 class AssistEngine:
     """Everything on the live path that does not change during a call, kept in memory.
@@ -54,6 +57,9 @@ class AssistEngine:
         answers = {p: True for p in ops.get("customer_ack", ())}
         answers.update({p: False for p in ops.get("customer_reject", ())})
         self.answer_words = KeywordAutomaton(answers)
+        ends = {p: True for p in ops.get("wrap_up_short", ())}
+        ends.update({p: False for p in ops.get("wrap_up", ())})
+        self.wrap_up_words = KeywordAutomaton(ends)
         verbs = "|".join(sorted(map(re.escape, ops.get("done_verbs", ())), key=len, reverse=True))
         self.done_pattern = re.compile(rf"(?:已经|已)(?:(?:为|帮|给)您(?:把[^,.!?;，。！？；]{{1,10}}?)?)?(?:{verbs})[^,.!?;，。！？；]{{0,6}}?(?:成功|好了|生效|了)") if verbs else None
         self.confirm_prompts = tuple(ops.get("confirm_prompts", ())) or ("跟您确认一下：为尾号{number}的号码办理{business}，结果：{result}。",)
@@ -93,6 +99,10 @@ class AssistEngine:
                 if business in term.businesses:
                     return business
         return term.default if term.default in self.map.businesses else None
+
+    def wraps_up(self, text: str) -> bool:
+        """Whether an utterance closes the call ("还有其他可以帮您的吗", "没有了，再见")."""
+        return any(not short or len(text) <= _SHORT for _, _, _, short in self.wrap_up_words.longest(text))
 
     def operation_outcome(self, text: str) -> str | None:
         """"done", "failed" or None for an agent utterance (failure wins when both are said)."""

@@ -113,7 +113,8 @@ class NeedTracker:
         mean = {m: mass[m] / self.model.moment_sizes[m] for m in MOMENTS if self.model.moment_sizes.get(m)}
         total = sum(mean.values())
         by_moment = {m: v / total for m, v in mean.items()}
-        moment = max(by_moment, key=by_moment.__getitem__)
+        # Rounded, so that a tie (nothing known yet) goes to the first moment, inquiry, not to float noise.
+        moment = max(by_moment, key=lambda m: round(by_moment[m], 9))
         ranked = sorted(range(len(dist)), key=dist.__getitem__, reverse=True)[:k]
         return moment, by_moment[moment], [(self.model.reasons[i], dist[i]) for i in ranked]
 

@@ -147,7 +147,10 @@ class AssistSession:
         focus = {r["code"] for r in need["reasons"]}
         shown = businesses or self.mentioned[-3:]
         related = engine.map.related(shown, focus_reasons=focus)
-        scripts = self._scripts(need, emotion, risk, confirmation)
+        # A call that wraps up gets its closing line, but a complaint still open is closed with
+        # a commitment, not a pleasantry: there the closing waits for thanks or a confirmation.
+        wrap_up = need["moment"] != "complaint" and engine.wraps_up(clean)
+        scripts = self._scripts(need, emotion, risk, confirmation, wrap_up)
         keywords = emotion.keywords if who == "customer" else []
         return AssistEvent(
             turn=self.turn, speaker=who, text=clean, ts=ts,
@@ -179,6 +182,10 @@ class AssistSession:
     # -- the parts --------------------------------------------------------------------------
 
     def _observe_need(self, text: str, who: str, businesses: list[str], emotion: UtteranceEmotion) -> None:
+        if who == "agent" and not self.mood.valences:
+            # Before the customer has spoken the agent is greeting ("工号3127为您服务"): a formula,
+            # not evidence of what this call is about.
+            return
         reason_cues, moment_cues = [], []
         for start, end, _, values in self.engine.cue_words.longest(text):
             shared = sum(1 for kind, _ in values if kind == "r")
@@ -231,15 +238,17 @@ class AssistSession:
                 return pending
         return pending
 
-    def _scripts(self, need: dict, emotion: UtteranceEmotion, risk: float, confirmation: Confirmation | None) -> list[Recommendation]:
+    def _scripts(self, need: dict, emotion: UtteranceEmotion, risk: float, confirmation: Confirmation | None, wrap_up: bool = False) -> list[Recommendation]:
         c = self.customer
         kinds = wanted_kinds(
             agent_turns=self.agent_turns, emotion=emotion, risk=risk, churn=self.mood.churn_turns > 0,
-            reasons=[r["code"] for r in need["reasons"]], stage=c.stage, confirmation=confirmation,
+            reasons=[r["code"] for r in need["reasons"]], stage=c.stage, confirmation=confirmation, wrap_up=wrap_up,
         )
         situation = Situation(
             kinds=kinds,
-            reasons=tuple((r["code"], r["label"], r["p"]) for r in need["reasons"]),
+            # Knowing nothing yet (no event, no word), every reason is as likely as the next:
+            # no reason's own lines are offered.
+            reasons=tuple((r["code"], r["label"], r["p"]) for r in need["reasons"]) if need["informed"] else (),
             emotion=emotion.category, brand=c.brand, region=c.region, stage=c.stage,
         )
         tail = phone_tail(c.phone_masked)

@@ -8,7 +8,7 @@ from moqi.assist.emotion import UtteranceEmotion
 _RETENTION_REASONS = {"porting_out", "porting_inquiry", "account_closure", "porting_obstruction"}
 
 
-def wanted_kinds(*, agent_turns: int, emotion: UtteranceEmotion, risk: float, churn: bool, reasons: list[str], stage: str | None, confirmation: Confirmation | None) -> dict[str, float]:
+def wanted_kinds(*, agent_turns: int, emotion: UtteranceEmotion, risk: float, churn: bool, reasons: list[str], stage: str | None, confirmation: Confirmation | None, wrap_up: bool = False) -> dict[str, float]:
     """Weights of script kinds for this moment of the call (higher is more wanted)."""
     kinds: dict[str, float] = {"explanation": 1.2, "guidance": 1.0}
     if agent_turns == 0:
@@ -35,4 +35,6 @@ def wanted_kinds(*, agent_turns: int, emotion: UtteranceEmotion, risk: float, ch
             kinds["closing"] = 3.0
     if emotion.category in ("gratitude", "satisfaction") and agent_turns >= 2:
         kinds["closing"] = max(kinds.get("closing", 0.0), 2.6)
+    if wrap_up and agent_turns >= 1:
+        kinds["closing"] = max(kinds.get("closing", 0.0), 3.0)
     return kinds

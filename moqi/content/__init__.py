@@ -9,7 +9,7 @@ from moqi.content.files import (
     generic_terms,
     load_files,
     parse_article,
-    shipped_generic_terms,
+    shipped_yaml,
 )
 from moqi.content.model import (
     EMOTIONS,
@@ -49,5 +49,5 @@ __all__ = [
     "generic_terms",
     "load_files",
     "parse_article",
-    "shipped_generic_terms",
+    "shipped_yaml",
 ]

@@ -113,9 +113,9 @@ def generic_terms(items, businesses: tuple[Business, ...], where: str) -> tuple[
     return tuple(out)
 
 
-def shipped_generic_terms(root: Path = DATA_DIR) -> list:
-    """The generic-term groups as written in `catalogue/generic.yaml`, unchecked."""
-    return _yaml(root / "catalogue" / "generic.yaml")
+def shipped_yaml(name: str, root: Path = DATA_DIR):
+    """A YAML content file as written (e.g. "catalogue/generic.yaml"), unchecked."""
+    return _yaml(root / name)
 
 
 def _taxonomy(path: Path, business_codes: set[str]) -> tuple[tuple[Moment, ...], tuple[Reason, ...]]:
@@ -312,7 +312,7 @@ def load_files(root: Path = DATA_DIR) -> Content:
         advice=_yaml(root / "lexicon" / "advice.yaml") or {},
         operations=_yaml(root / "operations.yaml") or {},
         articles=load_articles(root / "articles", codes, reason_codes),
-        generic_terms=generic_terms(shipped_generic_terms(root), businesses, str(root / "catalogue" / "generic.yaml")),
+        generic_terms=generic_terms(shipped_yaml("catalogue/generic.yaml", root), businesses, str(root / "catalogue" / "generic.yaml")),
     )
 
 

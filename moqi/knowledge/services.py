@@ -19,7 +19,7 @@ from moqi.content import (
     Relation,
     Script,
     generic_terms,
-    shipped_generic_terms,
+    shipped_yaml,
 )
 from moqi.knowledge import items, versions
 from moqi.knowledge.models import (
@@ -91,7 +91,9 @@ def load_content(session: Session) -> Content:
         degrees=tuple((m.word, float(m.weight or 1.0)) for m in modifiers if m.kind == "degree"),
         scripts=tuple(Script(s.id, s.kind, s.reason, s.emotion, s.brand, s.region, s.stage, s.text) for s in session.scalars(select(ScriptRow).order_by(ScriptRow.id))),
         advice=docs.get("advice", {}),
-        operations=docs.get("operations", {}),
+        # Kinds of phrase added to the shipped file after this instance was loaded (wrap_up …)
+        # come from the file; the ones the instance has stay as they are.
+        operations={**(shipped_yaml("operations.yaml") or {}), **docs.get("operations", {})},
         articles=tuple(items.item_of("article", a.id, versions.body_of_row("article", a)) for a in session.scalars(select(ArticleRow).order_by(ArticleRow.id))),
         generic_terms=_generic_terms(docs.get("generic_terms"), businesses),
     )
@@ -102,7 +104,7 @@ def _generic_terms(stored: list | None, businesses: tuple[Business, ...]) -> tup
     existed gets the shipped ones); a group naming a business since removed, or a word since
     made an alias, is left out rather than stopping the engine."""
     fitting = []
-    for group in shipped_generic_terms() if stored is None else stored:
+    for group in shipped_yaml("catalogue/generic.yaml") if stored is None else stored:
         try:
             fitting += generic_terms([group], businesses, "generic terms")
         except ContentError:

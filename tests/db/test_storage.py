@@ -54,6 +54,22 @@ def test_generic_terms_round_trip_and_an_older_instance_gets_the_shipped_ones(lo
     assert len(terms) == len(shipped) - 1 and not any("积分" in t.words for t in terms)
 
 
+def test_phrase_kinds_added_to_the_shipped_operations_reach_an_older_instance(loaded):
+    from sqlalchemy import update
+
+    from moqi.knowledge.models import ContentDocRow
+
+    with session_scope(loaded) as s:
+        stored = knowledge.load_content(s).operations
+        older = {k: v for k, v in stored.items() if not k.startswith("wrap_up")}
+        older["done"] = ["已经办好了"]  # what the instance has stays as it is
+        s.execute(update(ContentDocRow).where(ContentDocRow.key == "operations").values(body=older))
+    with session_scope(loaded) as s:
+        operations = knowledge.load_content(s).operations
+    assert operations["done"] == ["已经办好了"]
+    assert operations["wrap_up"] == stored["wrap_up"] and operations["wrap_up_short"] == stored["wrap_up_short"]
+
+
 def test_customers_are_stored_masked(loaded):
     with session_scope(loaded) as s:
         customer = s.get(Customer, "C1001")
