@@ -157,29 +157,26 @@ class CompiledModel:
             raise NotCompilable("the classifier is not a multinomial logistic regression")
         coef = np.asarray(lr.coef_, dtype=float)
         width = coef.shape[1]
+        steps = [step for _, step in union.transformer_list]
+        lexicons = [step for step in steps if isinstance(step, LexiconFeatures)]
+        if len(lexicons) > 1:
+            raise NotCompilable("two lexicon blocks")
+        self.lexicon: LexiconFeatures | None = lexicons[0] if lexicons else None
+        # Each TF-IDF block is as wide as its idf; the lexicon readings take what is left.
+        widths = [0 if step is self.lexicon else len(getattr(step, "idf_", ())) for step in steps]
+        if self.lexicon is not None:
+            widths[steps.index(self.lexicon)] = width - sum(widths)
+        if sum(widths) != width or min(widths, default=0) < 0:
+            raise NotCompilable("the features do not add up to the classifier's width")
         self.blocks: list[_Block] = []
-        self.lexicon: LexiconFeatures | None = None
         self._lexicon_at = (0, 0)
         offset = 0
-        for _, step in union.transformer_list:
-            if isinstance(step, LexiconFeatures):
-                if self.lexicon is not None:
-                    raise NotCompilable("two lexicon blocks")
-                self.lexicon = step
-                self._lexicon_at = (offset, -1)  # its width is what the other blocks leave
-                continue
-            block = _block(step, offset)
-            self.blocks.append(block)
-            offset += len(block.idf)
-        if self.lexicon is not None:
-            start = self._lexicon_at[0]
-            size = width - offset
-            for block in self.blocks:
-                if block.offset >= start:
-                    block.offset += size
-            self._lexicon_at = (start, start + size)
-        elif offset != width:
-            raise NotCompilable("the features do not add up to the classifier's width")
+        for step, size in zip(steps, widths, strict=True):
+            if step is self.lexicon:
+                self._lexicon_at = (offset, offset + size)
+            else:
+                self.blocks.append(_block(step, offset))
+            offset += size
         self.classes_ = lr.classes_
         # Two classes: scikit-learn keeps one row of weights, for classes_[1] against classes_[0].
         self.weights = np.ascontiguousarray((np.vstack([np.zeros(width), coef[0]]) if len(coef) == 1 else coef).T)
