@@ -9,7 +9,9 @@ strings in dicts) take most of the memory. The compiled form keeps:
 - each character n-gram (up to three characters) as one 64-bit integer, 21 bits a code
   point, so the codes are exact and a whole utterance is coded and looked up at once with
   a binary search over a sorted array;
-- each other n-gram (jieba words) as a 64-bit BLAKE2 hash in a sorted array;
+- each word n-gram (jieba words, up to three) as its tokens' numbers, one digit each in a
+  base as large as the vocabulary's words; a token's number is the place of its 64-bit
+  BLAKE2 hash among the vocabulary's, so a whole utterance is coded with one search too;
 - the regression's weights as one features × classes array, so an utterance's scores are
   a gather and a dot product per block.
 
@@ -22,6 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from hashlib import blake2b
+from itertools import combinations
 
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -55,11 +58,6 @@ def char_codes(text: str, low: int, high: int) -> np.ndarray:
             code = (code << _CODE_BITS) | points[k : stop + k]
         parts.append(code)
     return np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
-
-
-def gram_hash(gram: str) -> int:
-    """A stable 64-bit hash of an n-gram (Python's own `hash` changes from process to process)."""
-    return int.from_bytes(blake2b(gram.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
 
 
 @dataclass
@@ -110,11 +108,62 @@ class _WordBlock(_Block):
     tokenize: object = None
     low: int = 1
     high: int = 2
+    words: np.ndarray | None = None  # sorted hashes of every token in a vocabulary n-gram; its place is its number
+    base: int = 1  # n-gram codes are numbers in this base, one digit (token number + 1) per token
 
     def codes(self, text: str) -> np.ndarray:
         tokens = self.tokenize(self.preprocess(text))
-        grams = [" ".join(tokens[i : i + n]) for n in range(self.low, self.high + 1) for i in range(len(tokens) - n + 1)]
-        return np.fromiter((gram_hash(g) for g in grams), dtype=np.uint64, count=len(grams))
+        hashes = np.fromiter((token_hash(t) for t in tokens), dtype=np.uint64, count=len(tokens))
+        at = np.searchsorted(self.words, hashes)  # a fitted vocabulary is never empty
+        at[at == len(self.words)] = 0
+        ids = np.where(self.words[at] == hashes, at + 1, 0).astype(np.int64)
+        parts = []
+        for n in range(self.low, min(self.high, len(ids)) + 1):
+            stop = len(ids) - n + 1
+            code, known = ids[:stop].copy(), ids[:stop] > 0
+            for k in range(1, n):
+                code = code * self.base + ids[k : stop + k]
+                known &= ids[k : stop + k] > 0
+            parts.append(code[known])  # an n-gram with a token no vocabulary n-gram has is no feature
+        return np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
+
+
+def token_hash(token: str) -> int:
+    """A stable 64-bit hash of a token (Python's own `hash` changes from process to process)."""
+    return int.from_bytes(blake2b(token.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
+
+
+def _word_codes(vocabulary: dict[str, int], low: int, high: int) -> tuple[np.ndarray, int, list[int], list[int]]:
+    """Token numbers and one code per way each vocabulary n-gram can be tokens joined by spaces.
+
+    scikit-learn joins a word n-gram's tokens with spaces, so "a b" is the tokens (a, b), or
+    one token "a b"; every reading is coded, each to the n-gram's column, which is exactly
+    what joining the tokens and looking the string up would find.
+    """
+    readings: list[tuple[tuple[str, ...], int]] = []
+    for gram, column in vocabulary.items():
+        spaces = [i for i, ch in enumerate(gram) if ch == " "]
+        for n in range(low, high + 1):
+            for cut in combinations(spaces, n - 1):
+                bounds = (-1, *cut, len(gram))
+                tokens = tuple(gram[a + 1 : b] for a, b in zip(bounds, bounds[1:], strict=False))
+                if all(tokens):
+                    readings.append((tokens, column))
+    hashes = {t: token_hash(t) for tokens, _ in readings for t in tokens}
+    words = np.unique(np.fromiter(hashes.values(), dtype=np.uint64, count=len(hashes)))
+    if len(words) < len(hashes):
+        raise NotCompilable("two words share a hash")
+    ids = {t: int(i) for t, i in zip(hashes, np.searchsorted(words, np.fromiter(hashes.values(), dtype=np.uint64, count=len(hashes))), strict=True)}
+    base = len(words) + 1
+    if base**high >= 2**63:
+        raise NotCompilable("too many words for 64-bit n-gram codes")
+    codes = []
+    for tokens, _ in readings:
+        code = 0
+        for t in tokens:
+            code = code * base + ids[t] + 1
+        codes.append(code)
+    return words, base, codes, [column for _, column in readings]
 
 
 def _sorted(keys: list[int], columns: list[int], dtype) -> tuple[np.ndarray, np.ndarray]:
@@ -135,9 +184,10 @@ def _block(v, offset: int) -> _Block:
     if v.analyzer == "char" and 1 <= low <= high <= 3:
         keys, columns = _sorted([char_key(g) for g in vocabulary], list(vocabulary.values()), np.int64)
         return _CharBlock(keys, columns, **common)
-    if v.analyzer == "word" and v.stop_words is None and 1 <= low <= high:
-        keys, columns = _sorted([gram_hash(g) for g in vocabulary], list(vocabulary.values()), np.uint64)
-        return _WordBlock(keys, columns, tokenize=v.build_tokenizer(), **common)
+    if v.analyzer == "word" and v.stop_words is None and 1 <= low <= high <= 3:
+        words, base, codes, columns = _word_codes(vocabulary, low, high)
+        keys, columns = _sorted(codes, columns, np.int64)
+        return _WordBlock(keys, columns, tokenize=v.build_tokenizer(), words=words, base=base, **common)
     raise NotCompilable(f"unsupported analyzer {v.analyzer!r} with n-grams {v.ngram_range}")
 
 

@@ -1,8 +1,6 @@
 """The compiled scorer answers what the scikit-learn pipeline answers, for every kind of text."""
 
 import pickle
-import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -15,10 +13,12 @@ from moqi.assist.engine import default_engine
 from moqi.assist.scorer import (
     CompiledModel,
     NotCompilable,
+    _sorted,
+    _word_codes,
+    _WordBlock,
     char_codes,
     char_key,
     compile_model,
-    gram_hash,
 )
 from moqi.nlp.normalize import normalize
 from tests.assist.test_trained import NEGATIVE, NEUTRAL, POSITIVE
@@ -91,11 +91,19 @@ def test_character_codes_are_exact_and_distinct_by_length():
     assert char_codes("", 1, 3).size == 0 and char_codes("好", 2, 3).size == 0
 
 
-def test_word_hashes_do_not_change_between_processes():
-    # Python's own hash() is salted per process; a saved model must find its n-grams in the next one.
-    code = "from moqi.assist.scorer import gram_hash; print(gram_hash('流量 超了'))"
-    other = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
-    assert int(other) == gram_hash("流量 超了")
+def test_word_n_grams_are_found_however_their_tokens_were_joined():
+    # scikit-learn joins tokens with spaces: "流量 超了" is (流量, 超了); "  好" is (" ", 好).
+    vocabulary = {"流量": 0, "超了": 1, "流量 超了": 2, "  好": 3, "好": 4}
+    words, base, codes, columns = _word_codes(vocabulary, 1, 2)
+    block = _WordBlock(*_sorted(codes, columns, np.int64), idf=np.ones(5), sublinear=False, offset=0,
+                       preprocess=str, tokenize=lambda text: text.split("|"), words=words, base=base)
+    def found(text: str) -> list[int]:
+        return sorted(block.weights(block.codes(text))[0].tolist())
+
+    assert found("流量|超了") == [0, 1, 2]
+    assert found(" |好") == [3, 4]
+    assert found("流量|又|超了") == [0, 1], "no bigram across an unknown word"
+    assert found("") == [] and found("别的") == []
 
 
 def test_a_compiled_model_pickles(pipeline):
