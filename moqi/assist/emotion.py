@@ -29,16 +29,15 @@ _LEAN = re.compile(r"[不没别吗]|无法|难道")
 _LEAN_VALENCE = -0.02
 # Function words that begin with a negation character but negate nothing: 不但/不仅
 # (not only), 不过 (but), 无论/不管 (whatever), 别人 (others), 识别/区别, 无线, 莫名 …
+# A-not-A questions (是不是, 能不能, 有没有, 满不满意) ask; they deny nothing.
+_A_NOT_A = re.compile(r"(.)[不没]\1")
 _NOT_NEGATION = re.compile(
     r"不但|不仅|不过|不管|不论|无论|不然|不得不|不断|不少|不久|不停|不时|不禁|不一会|"
     r"无线|无限|无疑|无数|除非|未来|没准|莫名|"
-    r"别人|别的|别处|别致|[识区分告差级个性类辨鉴派判送离惜道诀]别|"
-    # A-not-A questions (是不是, 能不能, 有没有, 满不满意) ask; they deny nothing.
-    r"(.)[不没]\1"
+    r"别人|别的|别处|别致|[识区分告差级个性类辨鉴派判送离惜道诀]别|" + _A_NOT_A.pattern
 )
-_A_NOT_A = re.compile(r"(.)[不没]\1")
-# A negation closed by a particle is a whole answer ("没有啦，谢谢", "不用了谢谢"): it does not
-# reach the feeling that follows.
+# A negation (or degree word) closed by a particle is a whole answer ("没有啦，谢谢",
+# "不用了谢谢"): it does not reach the feeling that follows.
 _PARTICLES = frozenset("啦啊呀哈嘛呢吧了哦喔")
 # A customer's confusion is mildly negative for polarity; surprise can go either way.
 _VALENCE = {c: -1.0 for c in NEGATIVE_EMOTIONS} | {c: 1.0 for c in POSITIVE_EMOTIONS} | {"confusion": -0.35, "surprise": 0.0}
@@ -93,12 +92,10 @@ def _rhetorical(text: str, end: int) -> bool:
     return False
 
 
-def _asked(text: str, start: int) -> bool:
-    """Whether the clause before a keyword asks an A-not-A question ("是不是很方便")."""
-    clause = text[:start]
-    for ch in _BREAKS:
-        clause = clause.rpartition(ch)[2]
-    return bool(_A_NOT_A.search(clause))
+def _asked(text: str, start: int, asked: list[tuple[int, int]]) -> bool:
+    """Whether the clause before a keyword holds one of the A-not-A questions `asked` ("是不是很方便")."""
+    begin = max(text.rfind(ch, 0, start) for ch in _BREAKS) + 1
+    return any(begin <= a and b <= start for a, b in asked)
 
 
 def find_keywords(text: str, matches: list[tuple[int, int, str, tuple]]) -> list[Keyword]:
@@ -132,7 +129,7 @@ def find_keywords(text: str, matches: list[tuple[int, int, str, tuple]]) -> list
             # The second half of an A-not-A question (划不划算, 满不满意) asks, it does not judge.
             keywords.append(Keyword(word, start, end, category, 0.0))
             continue
-        rhetorical = _rhetorical(text, end) or _asked(text, start)
+        rhetorical = _rhetorical(text, end) or (bool(asked) and _asked(text, start, asked))
         if negated and rhetorical:
             # "这不是坑人吗" asserts what it seems to deny.
             negated = False

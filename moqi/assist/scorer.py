@@ -153,7 +153,8 @@ def _word_codes(vocabulary: dict[str, int], low: int, high: int) -> tuple[np.nda
     words = np.unique(np.fromiter(hashes.values(), dtype=np.uint64, count=len(hashes)))
     if len(words) < len(hashes):
         raise NotCompilable("two words share a hash")
-    ids = {t: int(i) for t, i in zip(hashes, np.searchsorted(words, np.fromiter(hashes.values(), dtype=np.uint64, count=len(hashes))), strict=True)}
+    place = {h: i for i, h in enumerate(words.tolist())}
+    ids = {t: place[h] for t, h in hashes.items()}
     base = len(words) + 1
     if base**high >= 2**63:
         raise NotCompilable("too many words for 64-bit n-gram codes")
