@@ -101,15 +101,16 @@ def _asked(text: str, start: int, asked: list[tuple[int, int]]) -> bool:
 def find_keywords(text: str, matches: list[tuple[int, int, str, tuple]]) -> list[Keyword]:
     """Turn automaton matches (emotion entries, negations, degrees) into scored keywords.
 
-    Each match value is ("e", category, intensity, escalation, churn), ("n",) or ("d", weight).
+    Each match value is ("e", category, intensity, escalation, churn), ("n",), ("d", weight)
+    or ("x",) for a mask: a word that holds an emotion word but carries none.
     """
     keywords: list[Keyword] = []
     modifiers: list[tuple[int, int, tuple]] = []
     idle = [m.span() for m in _NOT_NEGATION.finditer(text)] if any(v[0] == "n" for _, _, _, v in matches) else []
     asked = [m.span() for m in _A_NOT_A.finditer(text)]
     for start, end, word, value in matches:
-        if value[0] == "n" and any(a <= start < b for a, b in idle):
-            continue
+        if value[0] == "x" or value[0] == "n" and any(a <= start < b for a, b in idle):
+            continue  # a mask (满意度, 查一下) holds no feeling; an idle negation (不但) negates nothing
         if value[0] != "e":
             modifiers.append((start, end, value))
             continue

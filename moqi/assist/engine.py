@@ -31,7 +31,10 @@ class AssistEngine:
         emotion: dict[str, tuple] = {w: ("n",) for w in content.negations}
         emotion.update({w: ("d", weight) for w, weight in content.degrees})
         emotion.update({e.word: ("e", e.category, e.intensity, e.escalation, e.churn) for e in content.lexicon})
-        self.emotion_words = KeywordAutomaton(emotion)
+        # Masks go under everything else: a lexicon entry, negation or degree word of the same
+        # spelling wins.
+        masks = dict.fromkeys((*content.masks, *_praising_names(content, KeywordAutomaton(emotion))), ("x",))
+        self.emotion_words = KeywordAutomaton(masks | emotion)
 
         aliases: dict[str, str] = {}
         for b in content.businesses:
@@ -143,6 +146,14 @@ class AssistEngine:
         elif e.category not in ("confusion", "surprise"):
             e.polarity = "positive" if e.valence > 0 else "negative"
         return e
+
+
+def _praising_names(content: Content, emotion_words: KeywordAutomaton) -> list[str]:
+    """Business names and aliases that read as praise: 流量加油包, 优酷会员, 换个便宜点的套餐 name
+    a product or ask for one, they praise nothing. (网络不稳定, 说好的优惠 read as the complaints
+    they are, and stay.)"""
+    names = {a for b in content.businesses for a in (b.name, *b.aliases)}
+    return sorted(a for a in names if score_utterance(a, find_keywords(a, list(emotion_words.longest(a)))).polarity == "positive")
 
 
 @lru_cache(maxsize=1)

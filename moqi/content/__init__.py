@@ -9,6 +9,7 @@ from moqi.content.files import (
     generic_terms,
     load_files,
     parse_article,
+    shipped_words,
     shipped_yaml,
 )
 from moqi.content.model import (
@@ -49,5 +50,6 @@ __all__ = [
     "generic_terms",
     "load_files",
     "parse_article",
+    "shipped_words",
     "shipped_yaml",
 ]

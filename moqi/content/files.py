@@ -118,6 +118,11 @@ def shipped_yaml(name: str, root: Path = DATA_DIR):
     return _yaml(root / name)
 
 
+def shipped_words(name: str, root: Path = DATA_DIR) -> tuple[str, ...]:
+    """A one-word-a-line content file as shipped (e.g. "lexicon/not_emotion.txt")."""
+    return word_list(root / name)
+
+
 def _taxonomy(path: Path, business_codes: set[str]) -> tuple[tuple[Moment, ...], tuple[Reason, ...]]:
     doc = _yaml(path)
     _need(isinstance(doc, dict), str(path), "expected moments: and reasons:")
@@ -289,6 +294,17 @@ def load_articles(folder: Path, business_codes: set[str] | None = None, reason_c
     return tuple(out)
 
 
+def word_list(path: Path) -> tuple[str, ...]:
+    """A file of one word a line (# starts a comment), in order, each once."""
+    if not path.exists():
+        raise ContentError(f"{path}: file is missing")
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except UnicodeDecodeError as e:
+        raise ContentError(f"{path}: not UTF-8 text ({e.reason} at byte {e.start})") from None
+    return tuple(dict.fromkeys(w.strip() for w in lines if w.strip() and not w.lstrip().startswith("#")))
+
+
 def load_files(root: Path = DATA_DIR) -> Content:
     """Read every content file under `root`, validating codes and cross-references."""
     businesses = _businesses(root / "catalogue" / "businesses.yaml")
@@ -296,10 +312,7 @@ def load_files(root: Path = DATA_DIR) -> Content:
     moments, reasons = _taxonomy(root / "taxonomy.yaml", codes)
     reason_codes = {r.code for r in reasons}
     degrees = tuple((row["word"], float(row["weight"])) for _, row in _csv(root / "lexicon" / "degree.csv", ("word", "weight")))
-    negation_path = root / "lexicon" / "negation.txt"
-    if not negation_path.exists():
-        raise ContentError(f"{negation_path}: file is missing")
-    negations = tuple(w.strip() for w in negation_path.read_text(encoding="utf-8").splitlines() if w.strip() and not w.startswith("#"))
+    negations = word_list(root / "lexicon" / "negation.txt")
     return Content(
         businesses=businesses,
         relations=_relations(root / "catalogue" / "relations.csv", codes, reason_codes),
@@ -308,6 +321,7 @@ def load_files(root: Path = DATA_DIR) -> Content:
         lexicon=_lexicon(root / "lexicon" / "emotion.csv"),
         negations=negations,
         degrees=degrees,
+        masks=shipped_words("lexicon/not_emotion.txt", root),
         scripts=_scripts(root / "scripts" / "scripts.csv", reason_codes),
         advice=_yaml(root / "lexicon" / "advice.yaml") or {},
         operations=_yaml(root / "operations.yaml") or {},

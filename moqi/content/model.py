@@ -210,6 +210,8 @@ class Content:
     operations: dict = field(default_factory=dict)
     articles: tuple[Article, ...] = ()
     generic_terms: tuple[GenericTerm, ...] = ()
+    # Words that hold an emotion word but carry no emotion (查一下套餐, 满意度, 我爸妈的).
+    masks: tuple[str, ...] = ()
 
     def counts(self) -> dict[str, int]:
         """How many of each kind of item this content holds."""

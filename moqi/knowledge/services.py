@@ -19,6 +19,7 @@ from moqi.content import (
     Relation,
     Script,
     generic_terms,
+    shipped_words,
     shipped_yaml,
 )
 from moqi.knowledge import items, versions
@@ -57,6 +58,8 @@ def replace_content(session: Session, content: Content, note: str, author: str =
     session.add_all(ModifierRow(word=w, kind="negation", weight=None) for w in dict.fromkeys(content.negations))
     negations = set(content.negations)
     session.add_all(ModifierRow(word=w, kind="degree", weight=x) for w, x in dict(content.degrees).items() if w not in negations)
+    modifiers = negations | {w for w, _ in content.degrees}
+    session.add_all(ModifierRow(word=w, kind="mask", weight=None) for w in dict.fromkeys(content.masks) if w not in modifiers)
     session.add_all(ScriptRow(id=s.id, kind=s.kind, reason=s.reason, emotion=s.emotion, brand=s.brand, region=s.region, stage=s.stage, text=s.text) for s in content.scripts)
     session.add_all(ArticleRow(**versions.row_values("article", key, body)) for _, key, body in map(items.body_of, content.articles))
     session.add(ContentDocRow(key="advice", body=content.advice))
@@ -96,6 +99,8 @@ def load_content(session: Session) -> Content:
         operations={**(shipped_yaml("operations.yaml") or {}), **docs.get("operations", {})},
         articles=tuple(items.item_of("article", a.id, versions.body_of_row("article", a)) for a in session.scalars(select(ArticleRow).order_by(ArticleRow.id))),
         generic_terms=_generic_terms(docs.get("generic_terms"), businesses),
+        # An instance loaded before masks existed has none stored: it reads the shipped list.
+        masks=tuple(m.word for m in modifiers if m.kind == "mask") or shipped_words("lexicon/not_emotion.txt"),
     )
 
 

@@ -54,6 +54,22 @@ def test_generic_terms_round_trip_and_an_older_instance_gets_the_shipped_ones(lo
     assert len(terms) == len(shipped) - 1 and not any("积分" in t.words for t in terms)
 
 
+def test_masks_round_trip_and_an_older_instance_reads_the_shipped_list(loaded):
+    from sqlalchemy import delete
+
+    from moqi.knowledge.models import ModifierRow
+
+    shipped = load_files().masks
+    assert "一下" in shipped
+    with session_scope(loaded) as s:
+        assert set(knowledge.load_content(s).masks) == set(shipped)
+        s.execute(delete(ModifierRow).where(ModifierRow.kind == "mask"))
+    with session_scope(loaded) as s:
+        # Loaded before masks existed: none stored, so the shipped list applies.
+        assert knowledge.load_content(s).masks == shipped
+        assert live_engine(s).read_emotion("帮我查一下套餐").category == "neutral"
+
+
 def test_phrase_kinds_added_to_the_shipped_operations_reach_an_older_instance(loaded):
     from sqlalchemy import update
 
