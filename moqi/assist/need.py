@@ -18,6 +18,8 @@ _EVENT_HALF_LIFE_DAYS = 7.0
 _CUE = 1.6
 _TEMPERATURE = 0.75  # < 1 keeps the probabilities honest when evidence piles up
 _MOMENT_CUE = 0.8
+# "帮我开吧", "那就帮我换" ask for the operation itself: no inquiry cue says as much.
+_REQUEST_CUE = 1.6
 _BUSINESS = 0.45
 _ISSUE = 0.3
 
@@ -33,9 +35,15 @@ class NeedModel:
         self.index = {r.code: i for i, r in enumerate(self.reasons)}
         self.moment_of = [r.moment for r in self.reasons]
         self.moment_sizes = {m: self.moment_of.count(m) for m in MOMENTS}
+        # Businesses a customer has done for them (开通, 变更, 退订): those of the handling reasons.
+        self.handled = frozenset(b for r in self.reasons if r.moment == "handling" for b in r.businesses)
         for i, r in enumerate(self.reasons):
             for b in r.businesses:
                 self.by_business.setdefault(b, []).append(i)
+
+    def reasons_of(self, business: str) -> frozenset[str]:
+        """Codes of the reasons a business belongs to."""
+        return frozenset(self.reasons[i].code for i in self.by_business.get(business, ()))
 
     def event_prior(self, profile: CustomerProfile) -> list[float]:
         """Log-score of each reason from the customer's recent events, before any word."""
@@ -83,7 +91,7 @@ class NeedTracker:
             if i is not None:
                 self.evidence[i] += weight * _ISSUE
         for m in moment_cues:
-            self.moment_evidence[m] += weight * _MOMENT_CUE
+            self.moment_evidence[m] += weight * (_REQUEST_CUE if m == "handling" else _MOMENT_CUE)
         if negative > 0:
             self.moment_evidence["complaint"] += weight * 1.5 * negative
 
@@ -110,7 +118,10 @@ class NeedTracker:
         mass = dict.fromkeys(MOMENTS, 0.0)
         for p, m in zip(dist, self.model.moment_of, strict=True):
             mass[m] += p
-        mean = {m: mass[m] / self.model.moment_sizes[m] for m in MOMENTS if self.model.moment_sizes.get(m)}
+        # The moment's own evidence (帮我开吧, an operation done) counts in full here: within the
+        # reasons it is only half, and a moment's many cue-rich reasons ("漫游" cues the inquiry
+        # and the activation alike) would otherwise outvote the customer asking for the operation.
+        mean = {m: mass[m] / self.model.moment_sizes[m] * math.exp(0.5 * _TEMPERATURE * self.moment_evidence[m]) for m in MOMENTS if self.model.moment_sizes.get(m)}
         total = sum(mean.values())
         by_moment = {m: v / total for m, v in mean.items()}
         # Rounded, so that a tie (nothing known yet) goes to the first moment, inquiry, not to float noise.

@@ -23,6 +23,9 @@ class Situation:
     brand: str | None
     region: str | None
     stage: str | None
+    # After an operation: the reasons its business belongs to (None: no operation, or its business
+    # unknown). A read-back or closing line of another reason would name the wrong thing.
+    operated: frozenset[str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +63,8 @@ class ScriptRanker:
                 if "{business}" in s.text and s.reason not in business_for:
                     continue
                 if s.reason != "*":
+                    if kind in ("confirmation", "closing") and situation.operated is not None and s.reason not in situation.operated:
+                        continue
                     if reason_p.get(s.reason, 0.0) < _CLOSE * best_p:
                         continue
                     score += 3.0 * reason_p[s.reason] / best_p
@@ -87,7 +92,8 @@ class ScriptRanker:
                 continue
             used[s.kind] = used.get(s.kind, 0) + 1
             values = {**fill, "business": business_for.get(s.reason, "")}
-            text = _PLACEHOLDER.sub(lambda m, values=values: values.get(m.group(1), m.group(0)), s.text)
+            # A line that opens with the customer's title ("{customer}，…") opens with the rest when the title is unknown.
+            text = _PLACEHOLDER.sub(lambda m, values=values: values.get(m.group(1), m.group(0)), s.text).lstrip("，,、 ")
             out.append(Recommendation(s.id, s.kind, text, "；".join(why), round(score, 2)))
             if len(out) == k:
                 break

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from moqi.assist.advice import pick_advice
@@ -17,6 +18,16 @@ from moqi.nlp.mask import mask_pii, phone_tail
 from moqi.nlp.normalize import normalize
 
 MAX_CHARS = 5000
+# A number read out in the call: "尾号1007", "尾号是1007", or a phone number as masked (138****1007).
+_TAIL_SAID = re.compile(r"尾号(?:是|为)?(\d{4})(?!\d)|(?<!\d)1\d{2}\*{4}(\d{4})(?!\d)")
+# A customer still asking something ("那什么时候生效呢") has not closed the matter.
+_ASKING = re.compile(r"[?吗呢]|什么|怎么|多少|几[个天号点]|哪")
+_SHORT_ANSWER = 10
+# How much a negative feeling says the call is a complaint: anger and distrust say it; an
+# anxious or puzzled customer ("到了那边没网怎么办，急死了") is mostly still asking.
+_COMPLAINING = {"anger": 1.0, "distrust": 1.0, "disappointment": 0.8, "sadness": 0.5, "anxiety": 0.3, "confusion": 0.3}
+# What the agent fills in by hand when the call has not told the number.
+NUMBER_SLOT = "〔后四位〕"
 SPEAKERS = {
     "customer": "customer", "客户": "customer", "用户": "customer", "顾客": "customer", "user": "customer", "client": "customer", "caller": "customer",
     "agent": "agent", "坐席": "agent", "客服": "agent", "helpdesk": "agent", "staff": "agent", "operator": "agent", "话务员": "agent",
@@ -71,6 +82,8 @@ class AssistSession:
     confirmations: list[Confirmation] = field(default_factory=list)
     mentioned: list[str] = field(default_factory=list)
     agent_turns: int = 0
+    settled: bool = False  # whether the customer's last words close a matter (see wanted_kinds)
+    number_said: str = ""  # the last four digits of the number last read out in this call
     _last_emotion: UtteranceEmotion | None = None
 
     def __post_init__(self) -> None:
@@ -112,6 +125,9 @@ class AssistSession:
         self.turn += 1
         engine = self.engine
         named = list(engine.business_words.longest(clean))
+        tails = [a or b for a, b in _TAIL_SAID.findall(clean)]
+        if tails:
+            self.number_said = tails[-1]
         businesses = [code for *_, code in named]
         said = {code: word for _, _, word, code in reversed(named)}
 
@@ -119,6 +135,8 @@ class AssistSession:
             emotion = engine.read_customer(clean)
             self.mood.update(emotion)
             self._last_emotion = emotion
+            asking = bool(_ASKING.search(clean))
+            self.settled = not asking and (bool(self.confirmations) or emotion.category == "gratitude" or len(clean) <= _SHORT_ANSWER)
         else:
             self.agent_turns += 1
             emotion = self._last_emotion or UtteranceEmotion("neutral", "neutral", 0.0, 0.0)
@@ -136,7 +154,7 @@ class AssistSession:
                     # The weakest evidence of what the call is about: it goes behind every
                     # business named by an alias (a confirmation names the latest of those).
                     self.mentioned.insert(0, code)
-        confirmation = self._confirmation(clean, who)
+        confirmation = self._confirmation(clean, who, named, tails)
         need = self.predicted_need()
         risk, risk_reasons = escalation_risk(
             self.mood, emotion,
@@ -195,7 +213,7 @@ class AssistSession:
                 else:
                     moment_cues.append(target)
         issues = [i for b in businesses for i in self.engine.issues.get(b, ())]
-        negative = emotion.intensity if (who == "customer" and emotion.polarity == "negative") else 0.0
+        negative = emotion.intensity * _COMPLAINING.get(emotion.category, 0.5) if (who == "customer" and emotion.polarity == "negative") else 0.0
         # What the agent says is evidence too (他在复述客户的问题), but weaker.
         self.need.observe(reason_cues=reason_cues, moment_cues=moment_cues, businesses=businesses, issues=issues, negative=negative, weight=1.0 if who == "customer" else 0.35)
 
@@ -214,19 +232,29 @@ class AssistSession:
                 out.append((word, code))
         return out
 
-    def _confirmation(self, text: str, who: str) -> Confirmation | None:
+    def _operated(self, named: list[tuple[int, int, str, str]]) -> str | None:
+        """The business an operation was done on: the first one named in the agent's report that
+        is something a customer has done (开通/办理/变更), else the latest one of the call.
+
+        "已经为您办理成功……业务是30元20GB流量月包……超出的流量按套外计费" is about the data pack,
+        not the overage billing it explains."""
+        handled = self.engine.need_model.handled
+        return next((code for *_, code in named if code in handled), None) or (self.mentioned[-1] if self.mentioned else None)
+
+    def _confirmation(self, text: str, who: str, named: list, tails: list[str]) -> Confirmation | None:
         pending = self.confirmations[-1] if self.confirmations and self.confirmations[-1].status == "pending" else None
         if who == "agent":
             outcome = self.engine.operation_outcome(text)
             if outcome is None:
                 return pending
             success = outcome == "done"
-            code = self.mentioned[-1] if self.mentioned else None
+            code = self._operated(named)
             name = self.engine.map.name(code) if code else self.predicted_need()["reasons"][0]["label"]
-            tail = phone_tail(self.customer.phone_masked)
+            # The number read back in this very utterance is the one operated on; else the caller's.
+            tail = (tails[-1] if tails else "") or phone_tail(self.customer.phone_masked) or self.number_said
             number = f"尾号{tail}" if tail else "客户来电号码"
             prompt = self.engine.confirm_prompts[len(self.confirmations) % len(self.engine.confirm_prompts)]
-            prompt = prompt.format_map(_Fill(business=name, number=tail or number, result="成功" if success else "未成功"))
+            prompt = prompt.format_map(_Fill(business=name, number=tail or NUMBER_SLOT, result="成功" if success else "未成功"))
             confirmation = Confirmation(code, name, number, success, self.turn, prompt)
             self.confirmations.append(confirmation)
             self.need.operation_done(code)
@@ -243,6 +271,7 @@ class AssistSession:
         kinds = wanted_kinds(
             agent_turns=self.agent_turns, emotion=emotion, risk=risk, churn=self.mood.churn_turns > 0,
             reasons=[r["code"] for r in need["reasons"]], stage=c.stage, confirmation=confirmation, wrap_up=wrap_up,
+            settled=self.settled,
         )
         situation = Situation(
             kinds=kinds,
@@ -250,24 +279,27 @@ class AssistSession:
             # no reason's own lines are offered.
             reasons=tuple((r["code"], r["label"], r["p"]) for r in need["reasons"]) if need["informed"] else (),
             emotion=emotion.category, brand=c.brand, region=c.region, stage=c.stage,
+            # The latest operation of the call decides which reason's read-back and closing lines fit.
+            operated=self.engine.need_model.reasons_of(last.business_code) if (last := self.confirmations[-1] if self.confirmations else None) and last.business_code else None,
         )
-        tail = phone_tail(c.phone_masked)
         fill = {
             "customer": c.title or "",
-            "number": tail or "您的号码",
+            "number": phone_tail(c.phone_masked) or self.number_said or NUMBER_SLOT,
             "days": "〔N〕",  # a fact only the agent knows; left as a slot to fill
         }
-        return self.engine.ranker.rank(situation, fill, self._businesses_for(need))
+        return self.engine.ranker.rank(situation, fill, self._businesses_for(need, confirmation))
 
-    def _businesses_for(self, need: dict) -> dict[str, str]:
-        """The business of this call each candidate reason's scripts may name (newest first)."""
+    def _businesses_for(self, need: dict, confirmation: Confirmation | None = None) -> dict[str, str]:
+        """The business of this call each candidate reason's scripts may name (newest first);
+        while an operation is being confirmed, the general lines name the business operated on."""
         if not self.mentioned:
             return {}
         names = self.engine.map.name
-        out = {"*": names(self.mentioned[-1])}
+        operated = confirmation.business_code if confirmation is not None else None
+        out = {"*": names(operated or self.mentioned[-1])}
         for r in need["reasons"]:
             fitting = self.engine.need_model.reasons[self.engine.need_model.index[r["code"]]].businesses
-            for code in reversed(self.mentioned):
+            for code in (operated, *reversed(self.mentioned)):
                 if code in fitting:
                     out[r["code"]] = names(code)
                     break

@@ -8,8 +8,13 @@ from moqi.assist.emotion import UtteranceEmotion
 _RETENTION_REASONS = {"porting_out", "porting_inquiry", "account_closure", "porting_obstruction"}
 
 
-def wanted_kinds(*, agent_turns: int, emotion: UtteranceEmotion, risk: float, churn: bool, reasons: list[str], stage: str | None, confirmation: Confirmation | None, wrap_up: bool = False) -> dict[str, float]:
-    """Weights of script kinds for this moment of the call (higher is more wanted)."""
+def wanted_kinds(*, agent_turns: int, emotion: UtteranceEmotion, risk: float, churn: bool, reasons: list[str], stage: str | None, confirmation: Confirmation | None, wrap_up: bool = False, settled: bool = False) -> dict[str, float]:
+    """Weights of script kinds for this moment of the call (higher is more wanted).
+
+    `settled`: the customer's last words close a matter (an operation of this call was done,
+    or they thank, or give a short answer that asks nothing). Only then does their
+    satisfaction call for a closing: "便宜多了，那什么时候生效呢" is pleased and still asking.
+    """
     kinds: dict[str, float] = {"explanation": 1.2, "guidance": 1.0}
     if agent_turns == 0:
         kinds["greeting"] = 3.0
@@ -30,10 +35,11 @@ def wanted_kinds(*, agent_turns: int, emotion: UtteranceEmotion, risk: float, ch
         kinds["password_check"] = 1.8
     if confirmation is not None:
         if confirmation.status == "pending":
-            kinds["confirmation"] = 3.5
+            # Reading the operation back comes before anything else, empathy included.
+            kinds["confirmation"] = 5.0
         else:
             kinds["closing"] = 3.0
-    if emotion.category in ("gratitude", "satisfaction") and agent_turns >= 2:
+    if emotion.category in ("gratitude", "satisfaction") and agent_turns >= 2 and settled:
         kinds["closing"] = max(kinds.get("closing", 0.0), 2.6)
     if wrap_up and agent_turns >= 1:
         kinds["closing"] = max(kinds.get("closing", 0.0), 3.0)

@@ -62,3 +62,51 @@ def test_only_a_short_answer_wraps_up(engine):
     assert engine.wraps_up("没有了,谢谢")
     assert engine.wraps_up("好的,请问还有其他可以帮您的吗?")
     assert not engine.wraps_up("我的流量怎么这么快就没有了")
+
+
+def test_a_pleased_customer_still_asking_gets_no_closing_line(engine):
+    s = AssistSession(engine=engine)
+    s.feed("agent", GREETING)
+    s.feed("customer", "我流量老是不够用，有没有合适的套餐")
+    s.feed("agent", "给您推荐5G智享套餐98元，包含30个G通用流量")
+    asking = s.feed("customer", "那比我现在买加油包便宜多了，什么时候生效呢")
+    assert asking.emotion["polarity"] == "positive"
+    assert all(x["kind"] != "closing" for x in asking.scripts), asking.scripts
+    asking_to_do = s.feed("customer", "那太好了，那就帮我换成这个套餐吧")
+    assert asking_to_do.need["moment"] == "handling"
+    assert all(x["kind"] != "closing" for x in asking_to_do.scripts)
+    thanks = s.feed("customer", "好的谢谢")
+    assert any(x["kind"] == "closing" for x in thanks.scripts)
+
+
+def test_the_read_back_names_the_business_and_number_the_agent_reported(engine):
+    s = AssistSession(engine=engine)  # no profile: the number comes from the call itself
+    s.feed("agent", GREETING)
+    s.feed("customer", "我这个月流量超了，帮我加个流量包吧")
+    done = s.feed("agent", "已经为您办理成功。您办理的业务是30元20GB流量月包，办理号码是尾号1007的号码，超出的部分按套外流量计费")
+    c = done.confirmation
+    assert c["business"]["code"] == "data_pack_monthly", c  # not the overage billing it explains
+    assert c["number"] == "尾号1007" and "1007" in c["prompt"]
+    first = done.scripts[0]
+    assert first["kind"] == "confirmation" and "1007" in first["text"] and "流量包" in first["text"]
+    assert "套外" not in " ".join(x["text"] for x in done.scripts if x["kind"] == "confirmation")
+
+
+def test_a_read_back_with_no_number_known_leaves_a_slot_not_a_broken_sentence(engine):
+    s = AssistSession(engine=engine)
+    s.feed("customer", "帮我开通国际漫游")
+    done = s.feed("agent", "好的，国际漫游已经为您开通成功了")
+    lines = [x["text"] for x in done.scripts] + [done.confirmation["prompt"]]
+    assert all("尾号您" not in t and "尾号客户" not in t for t in lines), lines
+    assert any("〔后四位〕" in t for t in lines)
+    assert all(not t.startswith(("，", ",")) for t in lines), "a line opening with an unknown title starts cleanly"
+
+
+def test_the_closing_after_an_operation_fits_what_was_done(engine):
+    s = AssistSession(engine=engine)
+    s.feed("agent", GREETING)
+    s.feed("customer", "我流量老是不够，买了好几次加油包了，想换个流量多的套餐")
+    s.feed("agent", "已经为您办理成功，套餐变更为5G智享套餐，下月1号生效")
+    closing = s.feed("customer", "好的，没问题，谢谢")
+    texts = [x["text"] for x in closing.scripts if x["kind"] == "closing"]
+    assert texts and not any("流量包已经生效" in t for t in texts), texts

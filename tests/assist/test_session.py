@@ -140,3 +140,16 @@ def test_operation_outcome_from_the_agents_words(engine, said, outcome):
 def test_a_refusal_to_do_more_is_not_an_operation(engine):
     # "已经是我能为您申请到的最大额度了" is about a limit, not a completed operation.
     assert engine.operation_outcome("减免一半已经是我能为您申请到的最大额度了") is None
+
+
+def test_asking_for_the_operation_moves_the_call_to_handling(engine):
+    s = AssistSession(engine=engine)
+    s.feed("agent", "您好，请问有什么可以帮您")
+    s.feed("customer", "我明天去日本出差，漫游怎么收费，境外流量贵不贵")
+    s.feed("agent", "日本流量日包每天25元，出境前开通国际漫游就可以用")
+    anxious = s.feed("customer", "那到了那边要设置什么吗，别到时候没网，急死了")
+    # An anxious question is still a question, not a complaint.
+    assert anxious.need["moment"] == "inquiry", anxious.need
+    asked = s.feed("customer", "好好好，那你帮我开吧，漫游和日包一起开")
+    assert asked.need["moment"] == "handling", asked.need
+    assert {"roaming_activation"} & {r["code"] for r in asked.need["reasons"]}
