@@ -16,7 +16,8 @@ strings in dicts) take most of the memory. The compiled form keeps:
   a gather and a dot product per block.
 
 `compile_model` refuses (NotCompilable) what it cannot reproduce exactly; callers then use
-the pipeline itself.
+the pipeline itself. Only compiling imports scikit-learn: a compiled model holds NumPy
+arrays and moqi's own functions, so loading and scoring one does not.
 """
 
 from __future__ import annotations
@@ -27,9 +28,8 @@ from hashlib import blake2b
 from itertools import combinations
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import FeatureUnion, Pipeline
+
+from moqi.assist.readings import LexiconReadings
 
 _CODE_BITS = 21  # every Unicode code point + 1 fits in 21 bits; three of them in 63
 _WHITE_SPACES = re.compile(r"\s\s+")  # as scikit-learn's character analyzer collapses them
@@ -176,11 +176,30 @@ def _sorted(keys: list[int], columns: list[int], dtype) -> tuple[np.ndarray, np.
     return keys_a, np.asarray(columns, dtype=np.int64)[order]
 
 
+def _lowercase(text: str) -> str:
+    return text.lower()
+
+
+def _identity(text: str) -> str:
+    return text
+
+
+def _preprocessor(v):
+    """The vectorizer's preprocessing, as a function of moqi's own (refused where it has none)."""
+    if v.preprocessor is not None:
+        return v.preprocessor
+    if v.strip_accents:
+        raise NotCompilable("accent stripping")
+    return _lowercase if v.lowercase else _identity  # scikit-learn's default, accents kept
+
+
 def _block(v, offset: int) -> _Block:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     if not isinstance(v, TfidfVectorizer) or v.input != "content" or v.binary or v.norm != "l2" or not v.use_idf:
         raise NotCompilable(f"unsupported features: {type(v).__name__}")
     low, high = v.ngram_range
-    common = {"idf": np.asarray(v.idf_, dtype=float), "sublinear": bool(v.sublinear_tf), "offset": offset, "preprocess": v.build_preprocessor(), "low": low, "high": high}
+    common = {"idf": np.asarray(v.idf_, dtype=float), "sublinear": bool(v.sublinear_tf), "offset": offset, "preprocess": _preprocessor(v), "low": low, "high": high}
     vocabulary = v.vocabulary_
     if v.analyzer == "char" and 1 <= low <= high <= 3:
         keys, columns = _sorted([char_key(g) for g in vocabulary], list(vocabulary.values()), np.int64)
@@ -195,8 +214,11 @@ def _block(v, offset: int) -> _Block:
 class CompiledModel:
     """What `predict_proba` of the pipeline answers, one text at a time, without scikit-learn."""
 
-    def __init__(self, pipeline: Pipeline):
-        from moqi.assist.trained import LexiconFeatures, LexiconPrior
+    def __init__(self, pipeline):
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.pipeline import FeatureUnion, Pipeline
+
+        from moqi.assist.training import LexiconFeatures, LexiconPrior
 
         if not isinstance(pipeline, Pipeline) or len(pipeline.steps) != 2:
             raise NotCompilable("not a features → classifier pipeline")
@@ -212,23 +234,25 @@ class CompiledModel:
         lexicons = [step for step in steps if isinstance(step, LexiconFeatures)]
         if len(lexicons) > 1:
             raise NotCompilable("two lexicon blocks")
-        self.lexicon: LexiconFeatures | None = lexicons[0] if lexicons else None
+        lexicon = lexicons[0] if lexicons else None
         # Each TF-IDF block is as wide as its idf; the lexicon readings take what is left.
-        widths = [0 if step is self.lexicon else len(getattr(step, "idf_", ())) for step in steps]
-        if self.lexicon is not None:
-            widths[steps.index(self.lexicon)] = width - sum(widths)
+        widths = [0 if step is lexicon else len(getattr(step, "idf_", ())) for step in steps]
+        if lexicon is not None:
+            widths[steps.index(lexicon)] = width - sum(widths)
         if sum(widths) != width or min(widths, default=0) < 0:
             raise NotCompilable("the features do not add up to the classifier's width")
         self.blocks: list[_Block] = []
         self._lexicon_at = (0, 0)
         offset = 0
         for step, size in zip(steps, widths, strict=True):
-            if step is self.lexicon:
+            if step is lexicon:
                 self._lexicon_at = (offset, offset + size)
             else:
                 self.blocks.append(_block(step, offset))
             offset += size
-        self.classes_ = lr.classes_
+        # The lexicon block's readings, kept as moqi's own (no scikit-learn class in the saved model).
+        self.lexicon = LexiconReadings(lexicon.detail) if lexicon is not None else None
+        self.classes_ = np.asarray(lr.classes_)
         # Two classes: scikit-learn keeps one row of weights, for classes_[1] against classes_[0].
         self.weights = np.ascontiguousarray((np.vstack([np.zeros(width), coef[0]]) if len(coef) == 1 else coef).T)
         self.intercept = np.asarray(lr.intercept_, dtype=float) if len(coef) > 1 else np.array([0.0, float(lr.intercept_[0])])

@@ -111,3 +111,24 @@ def test_a_compiled_model_pickles(pipeline):
     restored = pickle.loads(pickle.dumps(compiled))
     assert isinstance(restored, CompiledModel)
     assert np.allclose(restored.predict_proba(PROBES), compiled.predict_proba(PROBES))
+
+
+def test_a_saved_model_is_loaded_and_scored_without_scikit_learn(tmp_path):
+    import subprocess
+    import sys
+
+    texts = ["太好了谢谢", "非常满意", "太差了", "垃圾服务", "我查一下话费", "好的"] * 3
+    labels = ["positive", "positive", "negative", "negative", "neutral", "neutral"] * 3
+    trained.save(trained.build(texts, labels), tmp_path, "polarity", {})
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from moqi.assist import default_engine, trained\n"
+        f"model = trained.load(Path({str(tmp_path)!r}), 'polarity')\n"
+        "engine = default_engine()\n"
+        "engine.polarity_model = model\n"
+        "assert engine.read_customer('太差了').valence < 0\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'sklearn', 'scipy'}))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]", out.stdout + out.stderr

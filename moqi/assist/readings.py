@@ -1,0 +1,72 @@
+"""What a trained model reads in a text besides its n-grams, without scikit-learn.
+
+Both the training pipeline (moqi.assist.training) and the compiled scorer that live assist
+uses (moqi.assist.scorer) read texts the same way: jieba words with moqi's own dictionary,
+and the lexicon's reading of the utterance as a row of numbers. Kept apart from training so
+that scoring a customer's words never imports scikit-learn or SciPy.
+"""
+
+from __future__ import annotations
+
+import math
+
+from moqi.assist.emotion import UtteranceEmotion
+from moqi.content.model import EMOTIONS, NEGATIVE_EMOTIONS, POSITIVE_EMOTIONS
+from moqi.nlp.normalize import normalize
+
+
+def words(text: str) -> list[str]:
+    """jieba words of a text, with moqi's lexicon and catalogue in the dictionary."""
+    from moqi.assist.engine import default_engine
+
+    return default_engine().tokenizer.cut(normalize(text))
+
+
+class LexiconReadings:
+    """Per text: what moqi's lexicon reads in it.
+
+    Always: valence, intensity, the weight of each emotion category, whether a negation was
+    seen. With `detail` (every model trained since chat utterances were measured): how many
+    positive and negative keywords and the strongest of each, negated praise and negated
+    complaints, whether nothing emotional was found and whether it still leans negative,
+    question and exclamation marks, and the length (log).
+    """
+
+    COLUMNS = 23  # with detail; valence comes first
+    # Models saved before `detail` existed unpickle without it and keep their 12 columns.
+    detail = False
+
+    def __init__(self, detail: bool = True):
+        self.detail = detail
+
+    def row(self, text: str, reading: UtteranceEmotion | None = None) -> list[float]:
+        """The readings of one text; `reading` is the lexicon's reading of it when already made."""
+        text = normalize(text)
+        if reading is None:
+            from moqi.assist.engine import default_engine
+
+            reading = default_engine().read_emotion(text)
+        return self._row(reading, text)
+
+    def _row(self, e: UtteranceEmotion, text: str) -> list[float]:
+        by_cat = dict.fromkeys(EMOTIONS, 0.0)
+        for k in e.keywords:
+            by_cat[k.category] += k.weight
+        row = [e.valence, e.intensity, *by_cat.values(), float(any(k.negated for k in e.keywords))]
+        if not self.detail:
+            return row
+        pos = [k.weight for k in e.keywords if k.weight > 0 and k.category in POSITIVE_EMOTIONS]
+        neg = [k.weight for k in e.keywords if k.weight > 0 and k.category in NEGATIVE_EMOTIONS]
+        return row + [
+            len(pos),
+            len(neg),
+            max(pos, default=0.0),
+            max(neg, default=0.0),
+            sum(1 for k in e.keywords if k.negated and k.weight > 0),
+            sum(1 for k in e.keywords if k.negated and k.weight == 0),
+            float(e.category == "neutral" and e.valence < 0),
+            float(e.category == "neutral"),
+            min(text.count("?"), 3) / 3,
+            min(text.count("!"), 3) / 3,
+            math.log1p(len(text)) / 6,
+        ]
