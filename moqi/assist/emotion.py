@@ -92,6 +92,16 @@ def _rhetorical(text: str, end: int) -> bool:
     return False
 
 
+_ASKING = re.compile(r"[?吗呢]|什么|怎么|如何|哪|多少|几")
+
+
+def _asking(text: str, start: int, end: int) -> bool:
+    """Whether the clause around a keyword asks something ("销户需要带什么材料", "怎么携号转网")."""
+    begin = max(text.rfind(ch, 0, start) for ch in _BREAKS - {"?"}) + 1
+    stops = [i for i in (text.find(ch, end) for ch in _BREAKS - {"?"}) if i >= 0]
+    return bool(_ASKING.search(text, begin, min(stops, default=len(text))))
+
+
 def _asked(text: str, start: int, asked: list[tuple[int, int]]) -> bool:
     """Whether the clause before a keyword holds one of the A-not-A questions `asked` ("是不是很方便")."""
     begin = max(text.rfind(ch, 0, start) for ch in _BREAKS) + 1
@@ -138,6 +148,11 @@ def find_keywords(text: str, matches: list[tuple[int, int, str, tuple]]) -> list
             # "这个套餐划算吗" asks; "这也叫满意吗" doubts. Neither is praise.
             keywords.append(Keyword(word, start, end, category, 0.0))
             continue
+        if churn and category == "disappointment" and not negated and _asking(text, start, end):
+            # "携号转网需要什么条件？", "销户要带什么材料" ask the procedure: the churn is real (the
+            # flag stays, for retention), the disappointment is not said.
+            keywords.append(Keyword(word, start, end, category, 0.0, churn=True))
+            continue
         if negated:
             flipped = _flip(category)
             if flipped is None:
@@ -177,7 +192,8 @@ def score_utterance(text: str, keywords: list[Keyword]) -> UtteranceEmotion:
     boost = 1.0 + min(bangs, 4) * 0.08
     if not by_cat:
         lean = _LEAN_VALENCE if _LEAN.search(text) else 0.0
-        return UtteranceEmotion("neutral", "neutral", 0.0, lean, keywords)
+        # A churn word asked about ("携号转网要什么条件") carries no feeling but still signals churn.
+        return UtteranceEmotion("neutral", "neutral", 0.0, lean, keywords, churn=any(k.churn for k in keywords))
     category = max(by_cat, key=by_cat.__getitem__)
     total = sum(by_cat.values()) * boost
     signed = sum(_VALENCE[c] * w for c, w in by_cat.items()) * boost

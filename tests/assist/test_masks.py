@@ -75,3 +75,19 @@ def test_word_lists_skip_comments_and_repeats_and_refuse_what_is_not_text(tmp_pa
         word_list(path)
     with pytest.raises(ContentError, match="missing"):
         word_list(tmp_path / "gone.txt")
+
+
+def test_a_churn_word_asked_about_carries_churn_but_no_feeling(engine):
+    asked = read(engine, "请问携号转网需要满足什么条件？")
+    assert asked.polarity == "neutral" and asked.churn
+    assert read(engine, "销户要带什么材料").polarity == "neutral"
+    said = read(engine, "你们再这样我就携号转网")
+    assert said.polarity == "negative" and said.churn
+    # The question does not wash out a complaint said alongside it.
+    assert read(engine, "你们这么坑我，销户怎么弄").polarity == "negative"
+
+
+def test_turning_on_a_protection_service_is_no_complaint(engine):
+    assert read(engine, "我想开通骚扰拦截功能").polarity == "neutral"
+    assert read(engine, "防诈骗提醒在哪里设置").polarity == "neutral"
+    assert read(engine, "天天接到骚扰电话烦死了").polarity == "negative"
