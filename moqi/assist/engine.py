@@ -30,6 +30,8 @@ class AssistEngine:
         self.polarity_model = polarity_model
         emotion: dict[str, tuple] = {w: ("n",) for w in content.negations}
         emotion.update({w: ("d", weight) for w, weight in content.degrees})
+        self.negations = frozenset(content.negations)
+        self.modifiers = dict(emotion)  # negation and degree words: what a word's head may be
         emotion.update({e.word: ("e", e.category, e.intensity, e.escalation, e.churn) for e in content.lexicon})
         # Masks go under everything else: a lexicon entry, negation or degree word of the same
         # spelling wins.
@@ -123,10 +125,35 @@ class AssistEngine:
         (坑 yes, 坑洼 no); jieba runs only for utterances that have one.
         """
         matches = list(self.emotion_words.longest(text))
+        if any(len(value) <= 2 and value[0] in "nd" and end - start > 1 for start, end, _, value in matches):
+            matches = self._phrases_first(text, matches)
         if any(end - start == 1 and value[0] == "e" for start, end, _, value in matches):
             spans = set(self.tokenizer.spans(text))
             matches = [m for m in matches if m[1] - m[0] > 1 or m[3][0] != "e" or (m[0], m[1]) in spans]
         return score_utterance(text, find_keywords(text, matches))
+
+    def _phrases_first(self, text: str, matches: list) -> list:
+        """A compound negation or degree word that runs into an emotion phrase beginning with its
+        own last negation (根本没 + 没人管) gives the negation to the phrase and keeps its head
+        if that is a modifier itself: "根本没人管" is 根本 (degree) + 没人管, not 根本没 + 人管."""
+        phrases: dict[int, tuple] = {}
+        for m in self.emotion_words.all(text):
+            if m[3][0] == "e" and m[1] - m[0] > phrases.get(m[0], (0, 0))[1] - phrases.get(m[0], (0, 0))[0]:
+                phrases[m[0]] = m
+        out: list = []
+        for m in matches:
+            if out and m[0] < out[-1][1]:
+                continue  # inside a phrase taken over below
+            start, end, _, value = m
+            phrase = next((phrases[i] for i in range(start + 1, end) if i in phrases), None) if value[0] in "nd" else None
+            if phrase is None or phrase[1] <= end or text[phrase[0]:end] not in self.negations:
+                out.append(m)
+                continue
+            head = text[start:phrase[0]]
+            if self.modifiers.get(head):
+                out.append((start, phrase[0], head, self.modifiers[head]))
+            out.append(phrase)
+        return out
 
     def read_customer(self, text: str) -> UtteranceEmotion:
         """The emotion of a customer utterance: the lexicon, refined by a trained model if any.

@@ -110,3 +110,20 @@ def test_calming_call_improves(engine):
     last = s.feed("customer", "谢谢你，解决了，非常满意")
     assert last.emotion["trend"] == "improving"
     assert last.emotion["polarity"] == "positive"
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [("我报修三天了，根本没人管", "没人管"), ("从来没人管过", "没人管"), ("根本不满意", "不满意")],
+)
+def test_a_compound_negation_gives_its_negation_to_the_phrase_it_runs_into(engine, text, word):
+    # 根本没 + 人管 found nothing; 根本 (degree) + 没人管 (a complaint) is what was said.
+    e = read(engine, text)
+    assert e.polarity == "negative" and word in {k.text for k in e.keywords}, e.keywords
+    if "根本" in text:
+        assert max(k.weight for k in e.keywords) > 0.6  # 根本 (a degree word) still strengthens it
+
+
+def test_a_negation_before_a_phrase_not_starting_with_one_still_negates(engine):
+    assert read(engine, "还是不能上网了").polarity == "negative"
+    assert read(engine, "我不生气").polarity == "neutral"
