@@ -74,7 +74,7 @@ class AssistEngine:
         for rel in content.relations:
             if rel.relation == "common_issue":
                 self.issues.setdefault(rel.src, []).append(rel.dst)
-        self.ranker = ScriptRanker(content.scripts)
+        self.ranker = ScriptRanker(content.scripts, failing=frozenset(s.id for s in content.scripts if s.kind == "confirmation" and self.operation_outcome(s.text) == "failed"))
         self.advice = content.advice or {}
 
     @cached_property

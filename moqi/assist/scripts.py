@@ -26,6 +26,7 @@ class Situation:
     # After an operation: the reasons its business belongs to (None: no operation, or its business
     # unknown). A read-back or closing line of another reason would name the wrong thing.
     operated: frozenset[str] | None = None
+    succeeded: bool | None = None  # the latest operation's outcome, None before any
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +43,9 @@ class Recommendation:
 class ScriptRanker:
     """Scores every script that fits the situation; a keyed attribute that does not match excludes it."""
 
-    def __init__(self, scripts: tuple[Script, ...]):
+    def __init__(self, scripts: tuple[Script, ...], failing: frozenset[str] = frozenset()):
+        # Read-back lines that report a failed operation ("这次没有办理成功"), by id.
+        self.failing = failing
         self._by_kind: dict[str, list[Script]] = {}
         for s in scripts:
             self._by_kind.setdefault(s.kind, []).append(s)
@@ -62,6 +65,8 @@ class ScriptRanker:
                 score, why = 2.0 * kind_weight, [f"类型：{SCRIPT_KIND_LABELS.get(kind, kind)}"]
                 if "{business}" in s.text and s.reason not in business_for:
                     continue
+                if kind == "confirmation" and situation.succeeded is not None and (s.id in self.failing) == situation.succeeded:
+                    continue  # a read-back of the other outcome
                 if s.reason != "*":
                     if kind in ("confirmation", "closing") and situation.operated is not None and s.reason not in situation.operated:
                         continue

@@ -83,7 +83,8 @@ class AssistSession:
     mentioned: list[str] = field(default_factory=list)
     agent_turns: int = 0
     settled: bool = False  # whether the customer's last words close a matter (see wanted_kinds)
-    number_said: str = ""  # the last four digits of the number last read out in this call
+    number_said: str = ""
+    _customer_turn: int = 0  # the turn of the customer's latest utterance  # the last four digits of the number last read out in this call
     _last_emotion: UtteranceEmotion | None = None
 
     def __post_init__(self) -> None:
@@ -165,9 +166,9 @@ class AssistSession:
         focus = {r["code"] for r in need["reasons"]}
         shown = businesses or self.mentioned[-3:]
         related = engine.map.related(shown, focus_reasons=focus)
-        # A call that wraps up gets its closing line, but a complaint still open is closed with
-        # a commitment, not a pleasantry: there the closing waits for thanks or a confirmation.
-        wrap_up = need["moment"] != "complaint" and engine.wraps_up(clean)
+        wrap_up = engine.wraps_up(clean)
+        if who == "customer":
+            self._customer_turn = self.turn
         scripts = self._scripts(need, emotion, risk, confirmation, wrap_up)
         keywords = emotion.keywords if who == "customer" else []
         return AssistEvent(
@@ -272,6 +273,8 @@ class AssistSession:
             agent_turns=self.agent_turns, emotion=emotion, risk=risk, churn=self.mood.churn_turns > 0,
             reasons=[r["code"] for r in need["reasons"]], stage=c.stage, confirmation=confirmation, wrap_up=wrap_up,
             settled=self.settled,
+            read_back_due=confirmation is None or self._customer_turn <= confirmation.turn,
+            complaint=need["moment"] == "complaint",
         )
         situation = Situation(
             kinds=kinds,
@@ -281,6 +284,7 @@ class AssistSession:
             emotion=emotion.category, brand=c.brand, region=c.region, stage=c.stage,
             # The latest operation of the call decides which reason's read-back and closing lines fit.
             operated=self.engine.need_model.reasons_of(last.business_code) if (last := self.confirmations[-1] if self.confirmations else None) and last.business_code else None,
+            succeeded=last.success if last else None,
         )
         fill = {
             "customer": c.title or "",

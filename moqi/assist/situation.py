@@ -8,12 +8,15 @@ from moqi.assist.emotion import UtteranceEmotion
 _RETENTION_REASONS = {"porting_out", "porting_inquiry", "account_closure", "porting_obstruction"}
 
 
-def wanted_kinds(*, agent_turns: int, emotion: UtteranceEmotion, risk: float, churn: bool, reasons: list[str], stage: str | None, confirmation: Confirmation | None, wrap_up: bool = False, settled: bool = False) -> dict[str, float]:
+def wanted_kinds(*, agent_turns: int, emotion: UtteranceEmotion, risk: float, churn: bool, reasons: list[str], stage: str | None, confirmation: Confirmation | None, wrap_up: bool = False, settled: bool = False, read_back_due: bool = True, complaint: bool = False) -> dict[str, float]:
     """Weights of script kinds for this moment of the call (higher is more wanted).
 
     `settled`: the customer's last words close a matter (an operation of this call was done,
     or they thank, or give a short answer that asks nothing). Only then does their
     satisfaction call for a closing: "便宜多了，那什么时候生效呢" is pleased and still asking.
+    `read_back_due`: the customer has not spoken since the operation was reported; once they
+    have, a read-back still unanswered gives way to what comes next. `complaint`: the call is
+    a complaint, which ends with a follow-up commitment (跟进承诺), not a pleasantry.
     """
     kinds: dict[str, float] = {"explanation": 1.2, "guidance": 1.0}
     if agent_turns == 0:
@@ -36,11 +39,16 @@ def wanted_kinds(*, agent_turns: int, emotion: UtteranceEmotion, risk: float, ch
     if confirmation is not None:
         if confirmation.status == "pending":
             # Reading the operation back comes before anything else, empathy included.
-            kinds["confirmation"] = 5.0
+            kinds["confirmation"] = 5.0 if read_back_due else 1.5
         else:
             kinds["closing"] = 3.0
     if emotion.category in ("gratitude", "satisfaction") and agent_turns >= 2 and settled:
         kinds["closing"] = max(kinds.get("closing", 0.0), 2.6)
-    if wrap_up and agent_turns >= 1:
+    if complaint:
+        if agent_turns >= 1 and (wrap_up or settled):
+            # A complaint may still be open when the call ends (a ticket, a refund): the agent
+            # says who follows it up and when, and keeps the pleasantries for when it is solved.
+            kinds["follow_up"] = 3.2
+    elif wrap_up and agent_turns >= 1:
         kinds["closing"] = max(kinds.get("closing", 0.0), 3.0)
     return kinds

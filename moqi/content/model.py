@@ -69,6 +69,7 @@ SCRIPT_KINDS = (
     "closing",
     "password_check",
     "reassurance",
+    "follow_up",
 )
 SCRIPT_KIND_LABELS = {
     "greeting": "问候",
@@ -82,6 +83,7 @@ SCRIPT_KIND_LABELS = {
     "closing": "结束语",
     "password_check": "密码验证",
     "reassurance": "安抚",
+    "follow_up": "跟进承诺",
 }
 
 

@@ -110,3 +110,29 @@ def test_the_closing_after_an_operation_fits_what_was_done(engine):
     closing = s.feed("customer", "好的，没问题，谢谢")
     texts = [x["text"] for x in closing.scripts if x["kind"] == "closing"]
     assert texts and not any("流量包已经生效" in t for t in texts), texts
+
+
+def test_read_back_lines_fit_the_outcome(engine):
+    s = AssistSession(engine=engine)
+    s.feed("customer", "帮我开通国际漫游")
+    done = s.feed("agent", "好的，国际漫游已经为您开通成功了")
+    failed_ids = engine.ranker.failing
+    assert failed_ids and not {x["id"] for x in done.scripts} & failed_ids
+    s = AssistSession(engine=engine)
+    s.feed("customer", "帮我开通国际漫游")
+    failed = s.feed("agent", "不好意思，系统提示不能开通，暂时无法办理")
+    reads = [x for x in failed.scripts if x["kind"] == "confirmation"]
+    assert reads and all(x["id"] in failed_ids for x in reads), reads
+
+
+def test_a_complaint_call_ends_with_a_follow_up_commitment_not_a_pleasantry(engine):
+    s = AssistSession(engine=engine)
+    s.feed("agent", GREETING)
+    s.feed("customer", "我家宽带又断了，这个月第三次了，你们到底能不能修好")
+    s.feed("agent", "非常抱歉，已经为您提交加急报修工单，报修号码尾号1003")
+    s.feed("customer", "行吧那你们尽快")
+    end = s.feed("agent", "好的，请问还有其他需要帮您的吗？")
+    assert end.need["moment"] == "complaint"
+    kinds = [x["kind"] for x in end.scripts]
+    assert kinds[0] == "follow_up" and "closing" not in kinds, end.scripts
+    assert "confirmation" not in kinds, "a read-back the customer has talked past gives way"
