@@ -35,22 +35,26 @@ class ContentError(ValueError):
     """A content file is malformed; the message names the file and the line or item at fault."""
 
 
-def _yaml(path: Path):
+def _text(path: Path, encoding: str = "utf-8") -> str:
+    """A content file's text; a missing or non-UTF-8 file is a ContentError naming it."""
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise ContentError(f"{path}: file is missing") from exc
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise ContentError(f"{path}: not valid UTF-8 YAML: {exc}") from exc
-
-
-def _csv(path: Path, columns: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
-    try:
-        text = path.read_text(encoding="utf-8-sig")
+        return path.read_text(encoding=encoding)
     except FileNotFoundError as exc:
         raise ContentError(f"{path}: file is missing") from exc
     except UnicodeDecodeError as exc:
         raise ContentError(f"{path}: not UTF-8: {exc}") from exc
+
+
+def _yaml(path: Path):
+    text = _text(path)
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ContentError(f"{path}: not valid YAML: {exc}") from exc
+
+
+def _csv(path: Path, columns: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
+    text = _text(path, "utf-8-sig")
     reader = csv.DictReader(text.splitlines())
     missing = [c for c in columns if c not in (reader.fieldnames or [])]
     if missing:
@@ -296,12 +300,7 @@ def load_articles(folder: Path, business_codes: set[str] | None = None, reason_c
 
 def word_list(path: Path) -> tuple[str, ...]:
     """A file of one word a line (# starts a comment), in order, each once."""
-    if not path.exists():
-        raise ContentError(f"{path}: file is missing")
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except UnicodeDecodeError as e:
-        raise ContentError(f"{path}: not UTF-8 text ({e.reason} at byte {e.start})") from None
+    lines = _text(path).splitlines()
     return tuple(dict.fromkeys(w.strip() for w in lines if w.strip() and not w.lstrip().startswith("#")))
 
 
