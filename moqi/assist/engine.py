@@ -136,9 +136,9 @@ class AssistEngine:
         """A compound negation or degree word that runs into an emotion phrase beginning with its
         own last negation (根本没 + 没人管) gives the negation to the phrase and keeps its head
         if that is a modifier itself: "根本没人管" is 根本 (degree) + 没人管, not 根本没 + 人管."""
-        phrases: dict[int, tuple] = {}
+        phrases: dict[int, tuple] = {}  # the longest emotion entry starting at each place
         for m in self.emotion_words.all(text):
-            if m[3][0] == "e" and m[1] - m[0] > phrases.get(m[0], (0, 0))[1] - phrases.get(m[0], (0, 0))[0]:
+            if m[3][0] == "e" and (m[0] not in phrases or m[1] > phrases[m[0]][1]):
                 phrases[m[0]] = m
         out: list = []
         for m in matches:

@@ -83,8 +83,8 @@ class AssistSession:
     mentioned: list[str] = field(default_factory=list)
     agent_turns: int = 0
     settled: bool = False  # whether the customer's last words close a matter (see wanted_kinds)
-    number_said: str = ""
-    _customer_turn: int = 0  # the turn of the customer's latest utterance  # the last four digits of the number last read out in this call
+    number_said: str = ""  # the last four digits of the number last read out in this call
+    _customer_turn: int = 0  # the turn of the customer's latest utterance
     _last_emotion: UtteranceEmotion | None = None
 
     def __post_init__(self) -> None:
@@ -269,6 +269,7 @@ class AssistSession:
 
     def _scripts(self, need: dict, emotion: UtteranceEmotion, risk: float, confirmation: Confirmation | None, wrap_up: bool = False) -> list[Recommendation]:
         c = self.customer
+        last = self.confirmations[-1] if self.confirmations else None
         kinds = wanted_kinds(
             agent_turns=self.agent_turns, emotion=emotion, risk=risk, churn=self.mood.churn_turns > 0,
             reasons=[r["code"] for r in need["reasons"]], stage=c.stage, confirmation=confirmation, wrap_up=wrap_up,
@@ -283,7 +284,7 @@ class AssistSession:
             reasons=tuple((r["code"], r["label"], r["p"]) for r in need["reasons"]) if need["informed"] else (),
             emotion=emotion.category, brand=c.brand, region=c.region, stage=c.stage,
             # The latest operation of the call decides which reason's read-back and closing lines fit.
-            operated=self.engine.need_model.reasons_of(last.business_code) if (last := self.confirmations[-1] if self.confirmations else None) and last.business_code else None,
+            operated=self.engine.need_model.reasons_of(last.business_code) if last and last.business_code else None,
             succeeded=last.success if last else None,
         )
         fill = {
