@@ -92,14 +92,16 @@ def _rhetorical(text: str, end: int) -> bool:
     return False
 
 
-_ASKING = re.compile(r"[?吗呢]|什么|怎么|如何|哪|多少|几")
+# What makes a clause a question ("销户需要带什么材料", "那什么时候生效呢"). 几 asks only where
+# it is not 好几, 十几 or 几乎: "打了好几次了" tells, it does not ask.
+ASKING = re.compile(r"[?吗呢]|什么|怎么|如何|哪|多少|(?<![好十百千万\d])几(?!乎)")
 
 
 def _asking(text: str, start: int, end: int) -> bool:
     """Whether the clause around a keyword asks something ("销户需要带什么材料", "怎么携号转网")."""
     begin = max(text.rfind(ch, 0, start) for ch in _BREAKS - {"?"}) + 1
     stops = [i for i in (text.find(ch, end) for ch in _BREAKS - {"?"}) if i >= 0]
-    return bool(_ASKING.search(text, begin, min(stops, default=len(text))))
+    return bool(ASKING.search(text, begin, min(stops, default=len(text))))
 
 
 def _asked(text: str, start: int, asked: list[tuple[int, int]]) -> bool:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from moqi.assist.advice import pick_advice
 from moqi.assist.confirm import Confirmation
-from moqi.assist.emotion import CallMood, UtteranceEmotion, escalation_risk
+from moqi.assist.emotion import ASKING, CallMood, UtteranceEmotion, escalation_risk
 from moqi.assist.engine import AssistEngine, default_engine
 from moqi.assist.need import NeedTracker
 from moqi.assist.profile import CustomerProfile
@@ -20,8 +20,6 @@ from moqi.nlp.normalize import normalize
 MAX_CHARS = 5000
 # A number read out in the call: "尾号1007", "尾号是1007", or a phone number as masked (138****1007).
 _TAIL_SAID = re.compile(r"尾号(?:是|为)?(\d{4})(?!\d)|(?<!\d)1\d{2}\*{4}(\d{4})(?!\d)")
-# A customer still asking something ("那什么时候生效呢") has not closed the matter.
-_ASKING = re.compile(r"[?吗呢]|什么|怎么|多少|几[个天号点]|哪")
 _SHORT_ANSWER = 10
 # How much a negative feeling says the call is a complaint: anger and distrust say it; an
 # anxious or puzzled customer ("到了那边没网怎么办，急死了") is mostly still asking.
@@ -136,7 +134,7 @@ class AssistSession:
             emotion = engine.read_customer(clean)
             self.mood.update(emotion)
             self._last_emotion = emotion
-            asking = bool(_ASKING.search(clean))
+            asking = bool(ASKING.search(clean))  # a customer still asking has not closed the matter
             self.settled = not asking and (bool(self.confirmations) or emotion.category == "gratitude" or len(clean) <= _SHORT_ANSWER)
         else:
             self.agent_turns += 1

@@ -85,6 +85,10 @@ def test_a_churn_word_asked_about_carries_churn_but_no_feeling(engine):
     assert said.polarity == "negative" and said.churn
     # The question does not wash out a complaint said alongside it.
     assert read(engine, "你们这么坑我，销户怎么弄").polarity == "negative"
+    # 好几次, 十几块 tell how often and how much; they ask nothing, and the churn word stands.
+    assert read(engine, "销户需要几天").polarity == "neutral"
+    for told in ("好几次投诉都没用我要销号", "十几块钱都扣了我要销号"):
+        assert read(engine, told).polarity == "negative" and read(engine, told).churn, told
 
 
 def test_turning_on_a_protection_service_is_no_complaint(engine):
