@@ -8,6 +8,7 @@ from functools import cached_property, lru_cache
 from moqi.assist.bizmap import BusinessMap
 from moqi.assist.emotion import UtteranceEmotion, find_keywords, score_utterance
 from moqi.assist.need import NeedModel
+from moqi.assist.reason_text import ReasonTexts
 from moqi.assist.scripts import ScriptRanker
 from moqi.content import Content, GenericTerm, load_files
 from moqi.nlp.automaton import KeywordAutomaton
@@ -70,6 +71,7 @@ class AssistEngine:
         self.confirm_prompts = tuple(ops.get("confirm_prompts", ())) or ("跟您确认一下：为尾号{number}的号码办理{business}，结果：{result}。",)
 
         self.map = BusinessMap(content.businesses, content.relations, content.reasons)
+        self.reason_texts = ReasonTexts.from_content(content)
         self.issues = {}
         for rel in content.relations:
             if rel.relation == "common_issue":

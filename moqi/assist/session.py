@@ -214,7 +214,12 @@ class AssistSession:
         issues = [i for b in businesses for i in self.engine.issues.get(b, ())]
         negative = emotion.intensity * _COMPLAINING.get(emotion.category, 0.5) if (who == "customer" and emotion.polarity == "negative") else 0.0
         # What the agent says is evidence too (他在复述客户的问题), but weaker.
-        self.need.observe(reason_cues=reason_cues, moment_cues=moment_cues, businesses=businesses, issues=issues, negative=negative, weight=1.0 if who == "customer" else 0.35)
+        self.need.observe(
+            reason_cues=reason_cues, moment_cues=moment_cues, businesses=businesses, issues=issues, negative=negative,
+            # The reasons' texts are what customers say; the agent explaining ("出境前开通国际漫游就
+            # 可以用") is not asking for what he explains.
+            likeness=self.engine.reason_texts.similarities(text) if who == "customer" else (), weight=1.0 if who == "customer" else 0.35,
+        )
 
     def _generic(self, text: str, named: list) -> list[tuple[str, str]]:
         """(word, business) for each generic word (宽带, 话费, 合约) said: the business of its group

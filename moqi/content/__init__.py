@@ -9,8 +9,10 @@ from moqi.content.files import (
     generic_terms,
     load_files,
     parse_article,
+    sample_utterances,
     shipped_words,
     shipped_yaml,
+    with_examples,
 )
 from moqi.content.model import (
     EMOTIONS,
@@ -50,6 +52,8 @@ __all__ = [
     "generic_terms",
     "load_files",
     "parse_article",
+    "sample_utterances",
     "shipped_words",
     "shipped_yaml",
+    "with_examples",
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -298,6 +299,24 @@ def load_articles(folder: Path, business_codes: set[str] | None = None, reason_c
     return tuple(out)
 
 
+def sample_utterances(doc: object, reason_codes: set[str], where: str) -> dict[str, tuple[str, ...]]:
+    """The sample utterances of each reason ({reason code: [utterance, …]}), checked."""
+    if doc is None:
+        return {}
+    _need(isinstance(doc, dict), where, "expected a mapping of reason code to a list of utterances")
+    out = {}
+    for code, lines in doc.items():
+        _need(code in reason_codes, where, f"unknown reason code {code!r}")
+        _need(isinstance(lines, list) and all(isinstance(x, str) and x.strip() for x in lines), f"{where} {code}", "expected a list of non-empty strings")
+        out[code] = tuple(dict.fromkeys(x.strip() for x in lines))
+    return out
+
+
+def with_examples(reasons: tuple[Reason, ...], examples: dict[str, tuple[str, ...]]) -> tuple[Reason, ...]:
+    """The reasons with their sample utterances."""
+    return tuple(replace(r, examples=examples.get(r.code, ())) for r in reasons)
+
+
 def word_list(path: Path) -> tuple[str, ...]:
     """A file of one word a line (# starts a comment), in order, each once."""
     lines = _text(path).splitlines()
@@ -310,6 +329,7 @@ def load_files(root: Path = DATA_DIR) -> Content:
     codes = {b.code for b in businesses}
     moments, reasons = _taxonomy(root / "taxonomy.yaml", codes)
     reason_codes = {r.code for r in reasons}
+    reasons = with_examples(reasons, sample_utterances(_yaml(root / "utterances.yaml"), reason_codes, str(root / "utterances.yaml")))
     degrees = tuple((row["word"], float(row["weight"])) for _, row in _csv(root / "lexicon" / "degree.csv", ("word", "weight")))
     negations = word_list(root / "lexicon" / "negation.txt")
     return Content(

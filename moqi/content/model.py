@@ -132,7 +132,8 @@ class Moment:
 
 @dataclass(frozen=True, slots=True)
 class Reason:
-    """A fine-grained call reason, its cue words, businesses and the events that predict it."""
+    """A fine-grained call reason: its cue words, businesses, the events that predict it, and
+    sample utterances (how customers bring it up, in their words)."""
 
     code: str
     label: str
@@ -140,6 +141,7 @@ class Reason:
     cues: tuple[str, ...] = ()
     businesses: tuple[str, ...] = ()
     events: tuple[tuple[str, float], ...] = ()
+    examples: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

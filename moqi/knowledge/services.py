@@ -19,8 +19,10 @@ from moqi.content import (
     Relation,
     Script,
     generic_terms,
+    sample_utterances,
     shipped_words,
     shipped_yaml,
+    with_examples,
 )
 from moqi.knowledge import items, versions
 from moqi.knowledge.models import (
@@ -65,6 +67,7 @@ def replace_content(session: Session, content: Content, note: str, author: str =
     session.add(ContentDocRow(key="advice", body=content.advice))
     session.add(ContentDocRow(key="operations", body=content.operations))
     session.add(ContentDocRow(key="generic_terms", body=[asdict(g) for g in content.generic_terms]))
+    session.add(ContentDocRow(key="utterances", body={r.code: list(r.examples) for r in content.reasons if r.examples}))
     revision = versions.new_revision(session, note)
     bodies = {(kind, key): body for kind, key, body in map(items.body_of, (*content.articles, *content.scripts, *content.businesses, *content.lexicon))}
     versions.record_versions(session, bodies, author=author, note=note, revision=revision)
@@ -81,14 +84,18 @@ def load_content(session: Session) -> Content:
     docs = {d.key: d.body for d in session.scalars(select(ContentDocRow))}
     modifiers = list(session.scalars(select(ModifierRow).order_by(ModifierRow.word)))
     businesses = tuple(Business(b.code, b.name, b.category, tuple(b.aliases), b.summary) for b in session.scalars(select(BusinessRow).order_by(BusinessRow.code)))
+    reasons = tuple(
+        Reason(r.code, r.label, r.moment, tuple(r.cues), tuple(r.businesses), tuple((k, float(v)) for k, v in r.events.items()))
+        for r in session.scalars(select(ReasonRow).order_by(ReasonRow.position))
+    )
+    # An instance loaded before sample utterances existed has none stored: it reads the shipped ones.
+    stored = docs.get("utterances")
+    examples = sample_utterances(stored if stored is not None else shipped_yaml("utterances.yaml"), {r.code for r in reasons}, "utterances")
     return Content(
         businesses=businesses,
         relations=tuple(Relation(r.src, r.dst, r.relation, r.note) for r in session.scalars(select(RelationRow).order_by(RelationRow.id))),
         moments=tuple(Moment(m.code, m.label, tuple(m.cues)) for m in session.scalars(select(MomentRow))),
-        reasons=tuple(
-            Reason(r.code, r.label, r.moment, tuple(r.cues), tuple(r.businesses), tuple((k, float(v)) for k, v in r.events.items()))
-            for r in session.scalars(select(ReasonRow).order_by(ReasonRow.position))
-        ),
+        reasons=with_examples(reasons, examples),
         lexicon=tuple(LexiconEntry(e.word, e.category, e.intensity, e.escalation, e.churn, e.domain) for e in session.scalars(select(LexiconRow).order_by(LexiconRow.word))),
         negations=tuple(m.word for m in modifiers if m.kind == "negation"),
         degrees=tuple((m.word, float(m.weight or 1.0)) for m in modifiers if m.kind == "degree"),

@@ -41,6 +41,34 @@ def test_taxonomy(content):
     assert all(len(r.cues) >= 5 for r in content.reasons)
 
 
+def test_every_reason_has_sample_utterances_each_said_once(content):
+    assert all(len(r.examples) >= 10 for r in content.reasons)
+    said = Counter(x for r in content.reasons for x in r.examples)
+    assert said.most_common(1)[0][1] == 1, said.most_common(3)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("no_such_reason:\n  - 查流量\n", "unknown reason code 'no_such_reason'"),
+        ("balance_query: 查余额\n", "expected a list of non-empty strings"),
+        ("balance_query:\n  - ''\n", "expected a list of non-empty strings"),
+        ("- 查余额\n", "expected a mapping"),
+        ("balance_query: [\n", "not valid YAML"),
+    ],
+)
+def test_broken_sample_utterances_are_refused(tmp_path, text, message):
+    import shutil
+
+    from moqi.content.files import DATA_DIR
+
+    root = tmp_path / "data"
+    shutil.copytree(DATA_DIR, root)
+    (root / "utterances.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(ContentError, match=message):
+        load_files(root)
+
+
 def test_scripts(content):
     assert len(content.scripts) >= 200
     kinds = Counter(s.kind for s in content.scripts)

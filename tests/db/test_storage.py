@@ -70,6 +70,21 @@ def test_masks_round_trip_and_an_older_instance_reads_the_shipped_list(loaded):
         assert live_engine(s).read_emotion("帮我查一下套餐").category == "neutral"
 
 
+def test_sample_utterances_round_trip_and_an_older_instance_reads_the_shipped_ones(loaded):
+    from sqlalchemy import delete
+
+    from moqi.knowledge.models import ContentDocRow
+
+    shipped = {r.code: r.examples for r in load_files().reasons}
+    assert all(shipped.values())
+    with session_scope(loaded) as s:
+        assert {r.code: r.examples for r in knowledge.load_content(s).reasons} == shipped
+        s.execute(delete(ContentDocRow).where(ContentDocRow.key == "utterances"))
+    with session_scope(loaded) as s:
+        # Loaded before sample utterances existed: none stored, so the shipped ones apply.
+        assert {r.code: r.examples for r in knowledge.load_content(s).reasons} == shipped
+
+
 def test_phrase_kinds_added_to_the_shipped_operations_reach_an_older_instance(loaded):
     from sqlalchemy import update
 
