@@ -106,3 +106,43 @@ def predict_all(reader: Callable[[str], str], texts: list[str], progress: Callab
     if progress:
         progress(len(texts) % 500)
     return out
+
+
+@dataclass
+class NeedScores:
+    """Call-reason prediction figures: moment accuracy, top-1 and top-3 reason accuracy, macro-F1
+    over the reasons in the data, and the commonest mistakes (gold, predicted, count)."""
+
+    n: int
+    moment_accuracy: float
+    top1: float
+    top3: float
+    macro_f1: float
+    mistakes: list[tuple[str, str, int]]
+
+    def as_dict(self) -> dict:
+        return {
+            "n": self.n, "moment_accuracy": round(self.moment_accuracy, 4), "top1": round(self.top1, 4), "top3": round(self.top3, 4),
+            "macro_f1": round(self.macro_f1, 4), "mistakes": [{"gold": g, "predicted": p, "count": c} for g, p, c in self.mistakes],
+        }
+
+
+def need_scores(gold: list[tuple[str, str]], predicted: list[tuple[str, list[str]]], shown: int = 5) -> NeedScores:
+    """`gold`: (reason, moment) per contact; `predicted`: (moment, reasons best first) per contact."""
+    if len(gold) != len(predicted) or not gold:
+        raise ValueError("need as many predictions as labelled contacts, and at least one")
+    reasons = sorted({r for r, _ in gold})
+    firsts = [codes[0] if codes else "" for _, codes in predicted]
+    n = len(gold)
+    mistakes: dict[tuple[str, str], int] = {}
+    for (g, _), p in zip(gold, firsts, strict=True):
+        if g != p:
+            mistakes[g, p] = mistakes.get((g, p), 0) + 1
+    return NeedScores(
+        n=n,
+        moment_accuracy=sum(m == pm for (_, m), (pm, _) in zip(gold, predicted, strict=True)) / n,
+        top1=sum(g == p for (g, _), p in zip(gold, firsts, strict=True)) / n,
+        top3=sum(g in codes[:3] for (g, _), (_, codes) in zip(gold, predicted, strict=True)) / n,
+        macro_f1=classification_scores([g for g, _ in gold], firsts, reasons).macro_f1,
+        mistakes=[(g, p, c) for (g, p), c in sorted(mistakes.items(), key=lambda kv: (-kv[1], kv[0]))[:shown]],
+    )

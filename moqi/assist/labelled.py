@@ -1,10 +1,14 @@
-"""Read labelled text for evaluation and training: JSONL {text, label} or CSV (label, review/text)."""
+"""Read labelled data for evaluation and training: JSONL {text, label} or CSV (label, review/text), STC-3 dialogues, and contacts labelled with their call reason."""
 
 from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Container
+from dataclasses import dataclass
 from pathlib import Path
+
+from moqi.assist.session import MAX_CHARS, canonical_speaker
 
 _POLARITY = {"1": "positive", "0": "negative", "pos": "positive", "neg": "negative", "positive": "positive", "negative": "negative", "neutral": "neutral", "2": "neutral"}
 # Emotion-labelled data (e.g. EWECT) also teaches polarity; surprise can go either way and is left out.
@@ -84,4 +88,57 @@ def read_dialogues(path: Path) -> list[tuple[list[str], float]]:
         out.append(([t for t in texts if isinstance(t, str)], float(score)))
     if not out:
         raise LabelledDataError(f"{path}: no dialogues")
+    return out
+
+
+@dataclass(frozen=True)
+class NeedItem:
+    """A contact labelled with the reason it was filed under: what was said, and the customer's recent events."""
+
+    turns: tuple[tuple[str, str], ...]  # (speaker, text)
+    reason: str
+    events: tuple[dict, ...] = ()
+
+
+def _event(value: object) -> dict | None:
+    """An event as a profile takes it: "overage_charge" means one from yesterday."""
+    if isinstance(value, str) and value.strip():
+        return {"type": value.strip(), "days_ago": 1}
+    if isinstance(value, dict) and isinstance(value.get("type"), str) and isinstance(value.get("days_ago", 1), int | float):
+        return {"type": value["type"], "days_ago": value.get("days_ago", 1)}
+    return None
+
+
+def read_need(path: Path, reasons: Container[str]) -> list[NeedItem]:
+    """Contacts labelled with a call reason: JSONL {text | turns[{speaker, text}], reason, events?}.
+
+    `text` is the customer's words; `turns` a whole contact. `events` are event types
+    ("overage_charge") or {type, days_ago}. Every reason must be one of `reasons`.
+    """
+    out = []
+    for number, obj in _objects(path, _text(path)):
+        where = f"{path}:{number}"
+        reason, text, turns = obj.get("reason"), obj.get("text"), obj.get("turns")
+        if not isinstance(reason, str) or reason not in reasons:
+            raise LabelledDataError(f"{where}: reason {reason!r} is not a reason code of the taxonomy")
+        if isinstance(text, str) and turns is None:
+            said = (("customer", text),)
+        elif isinstance(turns, list) and text is None and all(isinstance(t, dict) and isinstance(t.get("text"), str) for t in turns):
+            try:
+                said = tuple((canonical_speaker(t.get("speaker", "customer")), t["text"]) for t in turns)
+            except ValueError as exc:
+                raise LabelledDataError(f"{where}: {exc}") from None
+        else:
+            raise LabelledDataError(f"{where}: needs a text string or turns [{{speaker, text}}], not both")
+        if not any(who == "customer" and t.strip() for who, t in said):
+            raise LabelledDataError(f"{where}: the customer says nothing")
+        if len(max((t for _, t in said), key=len)) > MAX_CHARS:
+            raise LabelledDataError(f"{where}: an utterance is over the {MAX_CHARS}-character limit")
+        events = obj.get("events") or []
+        read = [_event(e) for e in events] if isinstance(events, list) else [None]
+        if None in read:
+            raise LabelledDataError(f"{where}: events must be a list of event types or {{type, days_ago}}")
+        out.append(NeedItem(said, reason, tuple(read)))
+    if not out:
+        raise LabelledDataError(f"{path}: no labelled contacts")
     return out

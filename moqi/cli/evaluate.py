@@ -1,4 +1,4 @@
-"""`moqi eval`: measure moqi against labelled data — polarity, emotion, satisfaction, search."""
+"""`moqi eval`: measure moqi against labelled data — polarity, emotion, satisfaction, call reasons, search."""
 
 from __future__ import annotations
 
@@ -17,7 +17,13 @@ from rich.table import Table
 from moqi.assist import evaluate as ev
 from moqi.assist import trained
 from moqi.assist.engine import default_engine
-from moqi.assist.labelled import LabelledDataError, read_dialogues, read_labelled
+from moqi.assist.labelled import (
+    LabelledDataError,
+    NeedItem,
+    read_dialogues,
+    read_labelled,
+    read_need,
+)
 from moqi.cli.common import fail
 from moqi.knowledge.evaluate import SearchDataError, parse_corpus, parse_queries
 from moqi.nlp.normalize import normalize
@@ -148,6 +154,64 @@ def satisfaction(data: DataOpt, as_json: JsonOpt = False) -> None:
     for name, rho in results.items():
         table.add_row(name, str(len(dialogues)), f"{rho:.3f}")
     Console().print(table)
+
+
+def _need_of(engine, item: NeedItem, with_events: bool) -> tuple[str, list[str]]:
+    """The moment and reasons live assist shows after the contact's last utterance."""
+    from moqi.assist.session import AssistSession
+
+    session = AssistSession(customer={"events": list(item.events) if with_events else []}, engine=engine)
+    need = session.predicted_need()
+    for speaker, text in item.turns:
+        need = session.feed(speaker, text).need
+    return need["moment"], [r["code"] for r in need["reasons"]]
+
+
+@app.command()
+def need(data: DataOpt, as_json: JsonOpt = False) -> None:
+    """Moment and call-reason accuracy (top-1, top-3) on contacts labelled with their reason.
+
+    JSONL {text | turns[{speaker, text}], reason, events?}; with events in the data, the same
+    contacts are also read without them, to show what the customer's profile adds.
+    """
+    engine = default_engine()
+    moments = {r.code: r.moment for r in engine.need_model.reasons}
+    try:
+        items = read_need(data, moments)
+    except LabelledDataError as exc:
+        fail(str(exc))
+    gold = [(item.reason, moments[item.reason]) for item in items]
+    runs = {"moqi": True}
+    if any(item.events for item in items):
+        runs["moqi, words only"] = False
+    results = {}
+    with _progress(len(items) * len(runs)) as progress:
+        for name, with_events in runs.items():
+            predicted = []
+            for item in items:
+                predicted.append(_need_of(engine, item, with_events))
+                if progress:
+                    progress(1)
+            results[name] = ev.need_scores(gold, predicted)
+    if as_json:
+        out = {"model": "moqi", **results["moqi"].as_dict()}
+        if "moqi, words only" in results:
+            out["words_only"] = results["moqi, words only"].as_dict()
+        print(json.dumps(out, ensure_ascii=False))
+        return
+    console = Console()
+    table = Table(title=f"need — {data.name} ({sum(1 for i in items if i.events)} of {len(items)} contacts with events)")
+    for col in ("system", "n", "moment", "reason top-1", "reason top-3", "macro-F1"):
+        table.add_column(col)
+    for name, s in results.items():
+        table.add_row(name, str(s.n), f"{s.moment_accuracy:.3f}", f"{s.top1:.3f}", f"{s.top3:.3f}", f"{s.macro_f1:.3f}")
+    console.print(table)
+    mistakes = Table(title="commonest mistakes (moqi)")
+    for col in ("filed as", "predicted", "contacts"):
+        mistakes.add_column(col)
+    for g, p, c in results["moqi"].mistakes:
+        mistakes.add_row(g, p or "—", str(c))
+    console.print(mistakes)
 
 
 def _lines(path: Path) -> list[str]:
