@@ -46,9 +46,10 @@ class ScriptRanker:
     def __init__(self, scripts: tuple[Script, ...], failing: frozenset[str] = frozenset()):
         # Read-back lines that report a failed operation ("这次没有办理成功"), by id.
         self.failing = failing
-        self._by_kind: dict[str, list[Script]] = {}
+        # By kind, then by reason ("*" for every reason): only the lines of the reasons in view are looked at.
+        self._by_kind: dict[str, dict[str, list[Script]]] = {}
         for s in scripts:
-            self._by_kind.setdefault(s.kind, []).append(s)
+            self._by_kind.setdefault(s.kind, {}).setdefault(s.reason, []).append(s)
 
     def rank(self, situation: Situation, fill: dict[str, str], business_for: dict[str, str], k: int = 3, per_kind: int = 2) -> list[Recommendation]:
         """The top-k scripts, at most `per_kind` of one kind, each filled in and explained.
@@ -57,49 +58,62 @@ class ScriptRanker:
         a script that names {business} is left out when no business of the call fits it.
         """
         reason_p = {code: p for code, _, p in situation.reasons}
-        labels = {code: label for code, label, _ in situation.reasons}
         best_p = max(reason_p.values(), default=0.0) or 1.0
-        scored: list[tuple[float, Script, list[str]]] = []
+        keyed = (("brand", situation.brand), ("region", situation.region), ("stage", situation.stage))
+        scored: list[tuple[float, Script]] = []
         for kind, kind_weight in situation.kinds.items():
-            for s in self._by_kind.get(kind, ()):
-                score, why = 2.0 * kind_weight, [f"类型：{SCRIPT_KIND_LABELS.get(kind, kind)}"]
+            by_reason = self._by_kind.get(kind, {})
+            for s in (s for code in ("*", *reason_p) for s in by_reason.get(code, ())):
                 if "{business}" in s.text and s.reason not in business_for:
                     continue
                 if kind == "confirmation" and situation.succeeded is not None and (s.id in self.failing) == situation.succeeded:
                     continue  # a read-back of the other outcome
+                score = 2.0 * kind_weight
                 if s.reason != "*":
                     if kind in ("confirmation", "closing") and situation.operated is not None and s.reason not in situation.operated:
                         continue
                     if reason_p.get(s.reason, 0.0) < _CLOSE * best_p:
                         continue
                     score += 3.0 * reason_p[s.reason] / best_p
-                    why.append(f"场景：{labels[s.reason]}（{reason_p[s.reason]:.0%}）")
                 if s.emotion != "*":
                     if s.emotion != situation.emotion:
                         continue
                     score += 1.5
-                    why.append(f"情绪：{EMOTION_LABELS.get(s.emotion, s.emotion)}")
-                for attr, value, label in (("brand", situation.brand, "品牌"), ("region", situation.region, "地区"), ("stage", situation.stage, "阶段")):
+                for attr, value in keyed:
                     want = getattr(s, attr)
                     if want == "*":
                         continue
                     if want != value:
                         break
                     score += 1.0
-                    why.append(f"{label}：{STAGE_LABELS.get(want, want)}")
                 else:
-                    scored.append((score, s, why))
+                    scored.append((score, s))
         scored.sort(key=lambda t: (-t[0], t[1].id))
         out: list[Recommendation] = []
         used: dict[str, int] = {}
-        for score, s, why in scored:
+        for score, s in scored:
             if used.get(s.kind, 0) >= per_kind:
                 continue
             used[s.kind] = used.get(s.kind, 0) + 1
             values = {**fill, "business": business_for.get(s.reason, "")}
             # A line that opens with the customer's title ("{customer}，…") opens with the rest when the title is unknown.
             text = _PLACEHOLDER.sub(lambda m, values=values: values.get(m.group(1), m.group(0)), s.text).lstrip("，,、 ")
-            out.append(Recommendation(s.id, s.kind, text, "；".join(why), round(score, 2)))
+            out.append(Recommendation(s.id, s.kind, text, _why(s, situation), round(score, 2)))
             if len(out) == k:
                 break
         return out
+
+
+def _why(s: Script, situation: Situation) -> str:
+    """Why a chosen script fits: its kind and each keyed attribute it matched."""
+    why = [f"类型：{SCRIPT_KIND_LABELS.get(s.kind, s.kind)}"]
+    if s.reason != "*":
+        label, p = next((label, p) for code, label, p in situation.reasons if code == s.reason)
+        why.append(f"场景：{label}（{p:.0%}）")
+    if s.emotion != "*":
+        why.append(f"情绪：{EMOTION_LABELS.get(s.emotion, s.emotion)}")
+    for attr, label in (("brand", "品牌"), ("region", "地区"), ("stage", "阶段")):
+        want = getattr(s, attr)
+        if want != "*":
+            why.append(f"{label}：{STAGE_LABELS.get(want, want)}")
+    return "；".join(why)
