@@ -88,9 +88,13 @@ def load_content(session: Session) -> Content:
         Reason(r.code, r.label, r.moment, tuple(r.cues), tuple(r.businesses), tuple((k, float(v)) for k, v in r.events.items()))
         for r in session.scalars(select(ReasonRow).order_by(ReasonRow.position))
     )
-    # An instance loaded before sample utterances existed has none stored: it reads the shipped ones.
-    stored = docs.get("utterances")
-    examples = sample_utterances(stored if stored is not None else shipped_yaml("utterances.yaml"), {r.code for r in reasons}, "utterances")
+    # An instance loaded before sample utterances existed has none stored: it reads the shipped
+    # ones, for the reasons it has.
+    examples = docs.get("utterances")
+    if examples is None:
+        shipped = shipped_yaml("utterances.yaml") or {}
+        examples = {code: lines for code, lines in shipped.items() if code in {r.code for r in reasons}}
+    examples = sample_utterances(examples, {r.code for r in reasons}, "utterances")
     return Content(
         businesses=businesses,
         relations=tuple(Relation(r.src, r.dst, r.relation, r.note) for r in session.scalars(select(RelationRow).order_by(RelationRow.id))),

@@ -85,6 +85,14 @@ def test_sample_utterances_round_trip_and_an_older_instance_reads_the_shipped_on
         assert {r.code: r.examples for r in knowledge.load_content(s).reasons} == shipped
 
 
+def test_a_database_without_content_loads_empty_content(db):
+    # A fresh database (nothing loaded yet) has no reasons: the shipped sample utterances do
+    # not apply to reasons it does not have.
+    with session_scope(db) as s:
+        content = knowledge.load_content(s)
+    assert content.reasons == () and content.businesses == ()
+
+
 def test_phrase_kinds_added_to_the_shipped_operations_reach_an_older_instance(loaded):
     from sqlalchemy import update
 
