@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from moqi.content.model import EMOTION_LABELS, SCRIPT_KIND_LABELS, STAGE_LABELS, Script
 
@@ -40,16 +41,41 @@ class Recommendation:
     score: float
 
 
+@dataclass(frozen=True, slots=True)
+class _Line:
+    """A script with what ranking asks of it worked out once, when the ranker is built."""
+
+    script: Script
+    names_business: bool  # "{business}" in the text: needs a business of the call that fits
+    failing: bool  # a read-back that reports a failed operation
+    emotion: str  # the emotion it is keyed to, "*" for any
+    keys: tuple[tuple[int, str], ...]  # (index into (brand, region, stage), the value it is keyed to)
+    bonus: float  # what its keyed emotion and attributes add when they match
+
+
 class ScriptRanker:
     """Scores every script that fits the situation; a keyed attribute that does not match excludes it."""
 
     def __init__(self, scripts: tuple[Script, ...], failing: frozenset[str] = frozenset()):
-        # Read-back lines that report a failed operation ("这次没有办理成功"), by id.
-        self.failing = failing
-        # By kind, then by reason ("*" for every reason): only the lines of the reasons in view are looked at.
-        self._by_kind: dict[str, dict[str, list[Script]]] = {}
+        self.failing = failing  # read-back lines that report a failed operation ("这次没有办理成功"), by id
+        self._lines: list[_Line] = []
         for s in scripts:
-            self._by_kind.setdefault(s.kind, {}).setdefault(s.reason, []).append(s)
+            keys = tuple((i, want) for i, want in enumerate((s.brand, s.region, s.stage)) if want != "*")
+            bonus = (1.5 if s.emotion != "*" else 0.0) + len(keys)
+            self._lines.append(_Line(s, "{business}" in s.text, s.id in failing, s.emotion, keys, bonus))
+        self._view = lru_cache(maxsize=1024)(self._fitting)
+
+    def _fitting(self, emotion: str, context: tuple[str | None, str | None, str | None]) -> dict[str, dict[str, list[_Line]]]:
+        """The lines whose keyed emotion and attributes fit, by kind, then by reason ("*" for
+        every reason). Worked out once for each emotion and customer context seen."""
+        out: dict[str, dict[str, list[_Line]]] = {}
+        for line in self._lines:
+            if line.emotion != "*" and line.emotion != emotion:
+                continue
+            if any(context[i] != want for i, want in line.keys):
+                continue
+            out.setdefault(line.script.kind, {}).setdefault(line.script.reason, []).append(line)
+        return out
 
     def rank(self, situation: Situation, fill: dict[str, str], business_for: dict[str, str], k: int = 3, per_kind: int = 2) -> list[Recommendation]:
         """The top-k scripts, at most `per_kind` of one kind, each filled in and explained.
@@ -59,35 +85,28 @@ class ScriptRanker:
         """
         reason_p = {code: p for code, _, p in situation.reasons}
         best_p = max(reason_p.values(), default=0.0) or 1.0
-        keyed = (("brand", situation.brand), ("region", situation.region), ("stage", situation.stage))
+        view = self._view(situation.emotion, (situation.brand, situation.region, situation.stage))
         scored: list[tuple[float, Script]] = []
         for kind, kind_weight in situation.kinds.items():
-            by_reason = self._by_kind.get(kind, {})
-            for s in (s for code in ("*", *reason_p) for s in by_reason.get(code, ())):
-                if "{business}" in s.text and s.reason not in business_for:
-                    continue
-                if kind == "confirmation" and situation.succeeded is not None and (s.id in self.failing) == situation.succeeded:
-                    continue  # a read-back of the other outcome
+            lines = view.get(kind)
+            if not lines:
+                continue
+            reads_back = kind == "confirmation" and situation.succeeded is not None
+            for code in ("*", *reason_p):
                 score = 2.0 * kind_weight
-                if s.reason != "*":
-                    if kind in ("confirmation", "closing") and situation.operated is not None and s.reason not in situation.operated:
+                if code != "*":
+                    if kind in ("confirmation", "closing") and situation.operated is not None and code not in situation.operated:
                         continue
-                    if reason_p.get(s.reason, 0.0) < _CLOSE * best_p:
+                    if reason_p[code] < _CLOSE * best_p:
                         continue
-                    score += 3.0 * reason_p[s.reason] / best_p
-                if s.emotion != "*":
-                    if s.emotion != situation.emotion:
+                    score += 3.0 * reason_p[code] / best_p
+                named = code in business_for
+                for line in lines.get(code, ()):
+                    if line.names_business and not named:
                         continue
-                    score += 1.5
-                for attr, value in keyed:
-                    want = getattr(s, attr)
-                    if want == "*":
-                        continue
-                    if want != value:
-                        break
-                    score += 1.0
-                else:
-                    scored.append((score, s))
+                    if reads_back and line.failing == situation.succeeded:
+                        continue  # a read-back of the other outcome
+                    scored.append((score + line.bonus, line.script))
         scored.sort(key=lambda t: (-t[0], t[1].id))
         out: list[Recommendation] = []
         used: dict[str, int] = {}
