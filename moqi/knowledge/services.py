@@ -90,11 +90,12 @@ def load_content(session: Session) -> Content:
     )
     # An instance loaded before sample utterances existed has none stored: it reads the shipped
     # ones, for the reasons it has.
+    codes = {r.code for r in reasons}
     examples = docs.get("utterances")
     if examples is None:
         shipped = shipped_yaml("utterances.yaml") or {}
-        examples = {code: lines for code, lines in shipped.items() if code in {r.code for r in reasons}}
-    examples = sample_utterances(examples, {r.code for r in reasons}, "utterances")
+        examples = {code: lines for code, lines in shipped.items() if code in codes}
+    examples = sample_utterances(examples, codes, "utterances")
     return Content(
         businesses=businesses,
         relations=tuple(Relation(r.src, r.dst, r.relation, r.note) for r in session.scalars(select(RelationRow).order_by(RelationRow.id))),
