@@ -14,7 +14,11 @@ _BANK_CARD = re.compile(r"(?<!\d)(\d{4})((?:" + _SEP + r"\d){8,11})(" + _SEP + r
 _MOBILE = re.compile(r"(?<!\d)(\+?86[ \-]?)?(1[3-9]\d)" + _SEP + r"(\d{4})" + _SEP + r"(\d{4})(?!\d)")
 _LANDLINE = re.compile(r"(?<!\d)(0\d{2,3})-?(\d{3,4})(\d{4})(?!\d)")
 _SPOKEN_DIGITS = re.compile(f"[{_CN_DIGITS}]{{7,}}")
-_PASSWORD = re.compile(r"(密码|口令|验证码|PIN码?)(\s*(?:是|为|:|：)?\s*)([0-9A-Za-z" + _CN_DIGITS + r"]{4,12})", re.I)
+_PASSWORD_WORDS = r"密码|口令|验证码|PIN"
+_PASSWORD = re.compile(r"(" + _PASSWORD_WORDS + r"码?)(\s*(?:是|为|:|：)?\s*)([0-9A-Za-z" + _CN_DIGITS + r"]{4,12})", re.I)
+
+# Every pattern above needs one of these; most utterances have none.
+_MAYBE = re.compile(r"\d|" + _PASSWORD_WORDS + f"|[{_CN_DIGITS}]{{7,}}", re.I)
 
 
 def _mask_id(m: re.Match[str]) -> str:
@@ -42,6 +46,8 @@ def mask_pii(text: str) -> str:
     >>> mask_pii("我的号码13812345678，身份证441900199001011234")
     '我的号码138****5678，身份证441***********1234'
     """
+    if not _MAYBE.search(text):
+        return text  # no digit, no run of spoken digits, no password word: nothing to mask
     text = _PASSWORD.sub(lambda m: m.group(1) + m.group(2) + "*" * len(m.group(3)), text)
     text = _ID_CARD.sub(_mask_id, text)
     text = _MOBILE.sub(_mask_mobile, text)

@@ -11,6 +11,7 @@ import opencc
 # Hesitation sounds an ASR transcribes; they carry no meaning for assist. 嗯 alone is kept
 # because "嗯" is also how customers say yes.
 _FILLERS = re.compile(r"(?:[呃唔]+|嗯{2,}|[Ee]m{2,}|(?<=[，,。\s])嗯(?=[，,。\s]))[，,。\s]*")
+_FILLER_SOUNDS = re.compile(r"[呃唔嗯Ee]")  # a character every filler above starts with
 _SPACES = re.compile(r"\s+")
 # Some ASR engines and keyboards leave spaces between Chinese characters.
 _CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
@@ -34,6 +35,11 @@ def normalize(text: str) -> str:
     if not unicodedata.is_normalized("NFKC", text):  # the check is a tenth of the work
         text = unicodedata.normalize("NFKC", text)
     text = _t2s().convert(text)
-    text = _FILLERS.sub("", text)
+    # Each pattern below costs a scan with lookbehinds at every character; most utterances
+    # have no filler sound and no space at all, which one plain scan tells.
+    if _FILLER_SOUNDS.search(text):
+        text = _FILLERS.sub("", text)
+    if text.isprintable() and " " not in text:
+        return text  # no whitespace (every space but " " is unprintable): nothing below would change it
     text = _CJK_GAP.sub("", text)
     return _SPACES.sub(" ", text).strip()

@@ -19,6 +19,10 @@ from moqi.nlp.mask import mask_pii, phone_tail
         ("验证码:8848", "验证码:****"),
         ("我的号码幺三八一二三四五六七八", "我的号码幺三八****五六七八"),
         ("固话020-87654321", "固话020-****4321"),
+        # No digit at all, still a password or a number said in words.
+        ("密码是abcdef", "密码是******"),
+        ("pin码 qwer", "pin码 ****"),
+        ("号码是一三九八七六五四三二一", "号码是一三九****四三二一"),
     ],
 )
 def test_masks_personal_numbers(raw, masked):

@@ -15,6 +15,15 @@ from moqi.nlp.normalize import normalize
         ("嗯嗯嗯我的流量", "我的流量"),
         ("  OK   好的  ", "OK 好的"),
         ("我 要 投 诉", "我要投诉"),
+        # Every kind of whitespace, not only " ": tabs, line breaks, no-break and ideographic spaces.
+        ("宽带\t断了", "宽带断了"),
+        ("流量\n用完了 ", "流量用完了"),
+        ("话费\u00a0多少", "话费多少"),
+        ("我\u3000要\u3000销户", "我要销户"),
+        ("OK\t好的", "OK 好的"),
+        ("\u2028", ""),
+        ("Emmm好吧", "好吧"),
+        ("没有填充词也没有空格", "没有填充词也没有空格"),
     ],
 )
 def test_normalize(raw, clean):
