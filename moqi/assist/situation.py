@@ -45,7 +45,10 @@ def wanted_kinds(*, agent_turns: int, emotion: UtteranceEmotion, risk: float, ch
     if emotion.category in ("gratitude", "satisfaction") and agent_turns >= 2 and settled:
         kinds["closing"] = max(kinds.get("closing", 0.0), 2.6)
     if complaint:
-        if agent_turns >= 1 and (wrap_up or settled):
+        # Mid-complaint a short answer ("嗯输好了", "是的") settles nothing: the commitment
+        # comes once something was done, the customer is content, or the call winds down.
+        accepted = settled and (confirmation is not None or emotion.category in ("gratitude", "satisfaction"))
+        if agent_turns >= 1 and (wrap_up or accepted):
             # A complaint may still be open when the call ends (a ticket, a refund): the agent
             # says who follows it up and when, and keeps the pleasantries for when it is solved.
             kinds["follow_up"] = 3.2
