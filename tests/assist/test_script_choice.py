@@ -136,3 +136,12 @@ def test_a_complaint_call_ends_with_a_follow_up_commitment_not_a_pleasantry(engi
     kinds = [x["kind"] for x in end.scripts]
     assert kinds[0] == "follow_up" and "closing" not in kinds, end.scripts
     assert "confirmation" not in kinds, "a read-back the customer has talked past gives way"
+
+
+def test_a_short_answer_mid_complaint_brings_no_follow_up_commitment(engine):
+    s = AssistSession(engine=engine)
+    s.feed("agent", GREETING)
+    s.feed("customer", "我这个月话费怎么多扣了九十多块，你们怎么回事")
+    s.feed("agent", "为了保障您的账户安全，请您在电话按键上输入服务密码")
+    mid = s.feed("customer", "嗯输好了")
+    assert "follow_up" not in [x["kind"] for x in mid.scripts], mid.scripts
