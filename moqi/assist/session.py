@@ -135,10 +135,7 @@ class AssistSession:
             self.mood.update(emotion)
             self._last_emotion = emotion
             asking = bool(ASKING.search(clean))  # a customer still asking has not closed the matter
-            # A short answer that asks nothing closes a matter ("好的", "行，就这样") unless it
-            # still presses: "是是是就是我你快点查" answers the identity check and wants more.
-            short_answer = len(clean) <= _SHORT_ANSWER and emotion.polarity != "negative"
-            self.settled = not asking and (bool(self.confirmations) or emotion.category == "gratitude" or short_answer)
+            self.settled = not asking and (bool(self.confirmations) or emotion.category == "gratitude" or len(clean) <= _SHORT_ANSWER)
         else:
             self.agent_turns += 1
             emotion = self._last_emotion or UtteranceEmotion("neutral", "neutral", 0.0, 0.0)
