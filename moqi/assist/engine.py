@@ -129,10 +129,11 @@ class AssistEngine:
         matches = list(self.emotion_words.longest(text))
         if any(len(value) <= 2 and value[0] in "nd" and end - start > 1 for start, end, _, value in matches):
             matches = self._phrases_first(text, matches)
-        single = [(start, end) for start, end, _, value in matches if end - start == 1 and value[0] == "e"]
+        single = {(start, end) for start, end, _, value in matches if end - start == 1 and value[0] == "e"}
         if single:
-            words = self.tokenizer.words_among(text, single)
-            matches = [m for m in matches if m[1] - m[0] > 1 or m[3][0] != "e" or (m[0], m[1]) in words]
+            # Matches never overlap, so a span names one match: drop those jieba does not see as words.
+            dropped = single - self.tokenizer.words_among(text, single)
+            matches = [m for m in matches if (m[0], m[1]) not in dropped]
         return score_utterance(text, find_keywords(text, matches))
 
     def _phrases_first(self, text: str, matches: list) -> list:
