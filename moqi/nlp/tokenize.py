@@ -36,7 +36,9 @@ class Tokenizer:
 
     def __init__(self, words: Iterable[str] = ()):
         self._t = _fresh()
-        for word in set(words):
+        # Sorted: each suggested frequency depends on the words added before it, and set order
+        # changes with every process (hash randomisation), which made the cut differ run to run.
+        for word in sorted(set(words)):
             if len(word) > 1:
                 self._t.add_word(word, freq=max(2000, self._t.suggest_freq(word, tune=False)))
 
