@@ -43,14 +43,16 @@ class ReasonTexts:
         for doc in documents:
             tf: dict[str, float] = defaultdict(float)
             for text, weight in doc:
-                for g in grams(normalize(text)):
+                for g in sorted(grams(normalize(text))):
                     tf[g] += weight
             counts.append(tf)
             for g in tf:
                 df[g] += 1
         n = len(documents)
-        self.index = {g: i for i, g in enumerate(df)}
-        self.idf = np.array([math.log((1 + n) / (1 + df[g])) + 1 for g in df], dtype=np.float32)
+        # Grams in sorted order, and rows summed in that order below: a set's order changes
+        # with every process, and float32 sums in another order move a probability's last digit.
+        self.index = {g: i for i, g in enumerate(sorted(df))}
+        self.idf = np.array([math.log((1 + n) / (1 + df[g])) + 1 for g in self.index], dtype=np.float32)
         self.weights = np.zeros((len(df), n), dtype=np.float32)  # gram × reason, each reason's column of unit length
         for r, tf in enumerate(counts):
             rows = [self.index[g] for g in tf]
@@ -76,7 +78,7 @@ class ReasonTexts:
 
     def similarities(self, text: str) -> list[float]:
         """Cosine of a normalised utterance with each reason (0 where nothing is shared)."""
-        rows = [i for i in map(self.index.get, grams(text)) if i is not None]
+        rows = sorted(i for i in map(self.index.get, grams(text)) if i is not None)
         if not rows:
             return [0.0] * self.weights.shape[1]
         q = self.idf[rows]
