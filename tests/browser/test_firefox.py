@@ -70,7 +70,9 @@ def login(firefox: Firefox, base: str, username: str) -> Page:
     page.type("input[name=username]", username)
     page.type("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
-    page.wait_for("location.pathname !== '/login' && document.readyState === 'complete'")
+    # While the form's navigation commits, Firefox can answer from a transient about:blank
+    # (pathname "blank"): wait for a page of the server itself.
+    page.wait_for("location.origin === " + json.dumps(base) + " && location.pathname !== '/login' && document.readyState === 'complete'")
     return page
 
 
