@@ -6,7 +6,7 @@ import re
 from functools import cached_property, lru_cache
 
 from moqi.assist.bizmap import BusinessMap
-from moqi.assist.emotion import UtteranceEmotion, find_keywords, score_utterance
+from moqi.assist.emotion import ASKING, UtteranceEmotion, find_keywords, score_utterance
 from moqi.assist.need import NeedModel
 from moqi.assist.reason_text import ReasonTexts
 from moqi.assist.scripts import ScriptRanker
@@ -14,8 +14,21 @@ from moqi.content import Content, GenericTerm, load_files
 from moqi.nlp.automaton import KeywordAutomaton
 from moqi.nlp.tokenize import Tokenizer
 
-# "没有了" alone closes a call; "我的流量怎么没有了" does not.
+# "没有了" alone closes a call; "我的流量怎么没有了" does not. Nor does it inside a longer
+# utterance, unless it stands as a clause of its own or is said twice and nothing is asked
+# ("没了没了你这么一说我就明白了", "没有了，谢谢你啊"): "就这样把我的钱扣了" goes on.
 _SHORT = 10
+_CLAUSE_BREAKS = frozenset(",.!?;:，。！？；：、~…")
+
+
+def _own_clause(text: str, found: list[tuple[int, int, str, bool]], i: int) -> bool:
+    """Whether the i-th wrap-up word found stands as a clause of its own, or is said twice in a row."""
+    start, end, word, _ = found[i]
+    if text.startswith(word, end) or (i and found[i - 1][1] == start and found[i - 1][2] == word):
+        return True
+    before = start == 0 or text[start - 1] in _CLAUSE_BREAKS
+    after = end == len(text) or text[end] in _CLAUSE_BREAKS or text[end] in "啊呀啦吧哈"
+    return before and after
 
 
 class AssistEngine:
@@ -109,7 +122,11 @@ class AssistEngine:
 
     def wraps_up(self, text: str) -> bool:
         """Whether an utterance closes the call ("还有其他可以帮您的吗", "没有了，再见")."""
-        return any(not short or len(text) <= _SHORT for _, _, _, short in self.wrap_up_words.longest(text))
+        found = list(self.wrap_up_words.longest(text))
+        if any(not short for *_, short in found) or (found and len(text) <= _SHORT):
+            return True
+        # In a longer utterance it closes nothing while the customer still asks ("没了，那话费呢？").
+        return not ASKING.search(text) and any(_own_clause(text, found, i) for i in range(len(found)))
 
     def operation_outcome(self, text: str) -> str | None:
         """"done", "failed" or None for an agent utterance (failure wins when both are said)."""

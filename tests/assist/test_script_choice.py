@@ -64,6 +64,17 @@ def test_only_a_short_answer_wraps_up(engine):
     assert not engine.wraps_up("我的流量怎么这么快就没有了")
 
 
+def test_a_closing_word_of_its_own_wraps_up_a_longer_answer(engine):
+    # said twice, or as a clause of its own, with nothing asked after it
+    assert engine.wraps_up("没了没了你这么一说我就明白了刚才我态度不太好啊不好意思")
+    assert engine.wraps_up("没有了，谢谢你啊，今天麻烦你了小姑娘")
+    assert engine.wraps_up("就这样吧，我等你们的短信通知")
+    # inside a clause it is not the call ending, and a customer still asking has not finished
+    assert not engine.wraps_up("就这样把我的钱扣了你们也不说一声")
+    assert not engine.wraps_up("没了，那我这个月的话费什么时候能退")
+    assert not engine.wraps_up("我家宽带昨天晚上又断了没了信号")
+
+
 def test_a_pleased_customer_still_asking_gets_no_closing_line(engine):
     s = AssistSession(engine=engine)
     s.feed("agent", GREETING)
