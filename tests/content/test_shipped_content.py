@@ -1,5 +1,6 @@
 """The shipped zh-CN content is complete, consistent and large enough to be useful."""
 
+import re
 from collections import Counter
 
 import pytest
@@ -78,6 +79,16 @@ def test_scripts(content):
     assert any("旅途愉快" in t for t in closings) and any("谢谢您的理解" in t for t in closings)
     reasons = Counter(s.reason for s in content.scripts)
     assert all(reasons[r.code] >= 3 for r in content.reasons)
+
+
+def test_lines_offered_before_anything_is_done_claim_nothing_done(content):
+    # Empathy, reassurance, explanation … are offered from the first words of a call, before
+    # the agent has done anything: "我已经为您开启流量提醒" read then tells the customer
+    # something untrue. Only read-backs, closings and follow-ups report what was done.
+    claims = re.compile(r"我(?:已经|已)|已经?(?:为|帮|给)您")
+    early = [s for s in content.scripts if s.kind not in ("confirmation", "closing", "follow_up")]
+    assert len(early) > 150
+    assert [(s.id, s.text) for s in early if claims.search(s.text)] == []
 
 
 def test_a_broken_file_names_the_line(tmp_path, content):
