@@ -8,7 +8,11 @@ from dataclasses import dataclass, field
 
 from moqi.assist.session import MAX_CHARS, canonical_speaker
 
-_PLAIN = re.compile(r"^\s*([^:：\s]{1,12})\s*[:：]\s*(.*)$")
+# 客户：…, optionally after the time an ASR export puts first: "[00:01:05] 客户：…", "00:12 坐席: …".
+_PLAIN = re.compile(
+    r"^\s*(?:[\[(（【]?\s*(?:(\d{1,2}):)?(\d{1,3}):(\d{2}(?:[.,]\d+)?)\s*[\])）】]?\s*)?"
+    r"([^:：\s\[\]()（）【】]{1,12})\s*[:：]\s*(.*)$"
+)
 
 
 class TranscriptError(ValueError):
@@ -74,8 +78,10 @@ def parse_transcript(raw: bytes | str) -> Transcript:
             where = f"line {number}"
             m = _PLAIN.match(line)
             if not m:
-                raise TranscriptError(f"{where}: unknown format (expected JSONL or lines like 客户：…/坐席：…)")
-            out.turns.append((_speaker(m.group(1), where), _check_text(m.group(2).strip(), where), None))
+                raise TranscriptError(f"{where}: unknown format (expected JSONL or lines like 客户：…/坐席：…, optionally after a time such as [00:01:05])")
+            hours, minutes, seconds, speaker, text = m.groups()
+            ts = None if minutes is None else int(hours or 0) * 3600 + int(minutes) * 60 + float(seconds.replace(",", "."))
+            out.turns.append((_speaker(speaker, where), _check_text(text.strip(), where), ts))
     if not out.turns:
         raise TranscriptError("empty transcript: no utterances")
     return out

@@ -25,6 +25,21 @@ def test_plain_lines_with_either_colon():
     assert t.turns == [("agent", "您好，请问有什么可以帮您", None), ("customer", "我的宽带断了", None), ("customer", "好几天了", None)]
 
 
+def test_plain_lines_after_an_asr_time_and_in_traditional_characters():
+    t = parse_transcript("[00:00:03] 坐席：您好\n00:12 客戶：我的寬帶又斷了\n（1:02:03.5）顧客: 好的\n客户：约的12:30到了吗")
+    assert t.turns == [
+        ("agent", "您好", 3.0),
+        ("customer", "我的寬帶又斷了", 12.0),
+        ("customer", "好的", 3723.5),
+        ("customer", "约的12:30到了吗", None),
+    ]
+
+
+def test_jsonl_speakers_in_traditional_and_full_width_forms():
+    raw = "\n".join(json.dumps({"speaker": s, "text": "好"}, ensure_ascii=False) for s in ("客戶", "用戶", "ＡＧＥＮＴ", "Helpdesk"))
+    assert [s for s, _, _ in parse_transcript(raw).turns] == ["customer", "customer", "agent", "agent"]
+
+
 @pytest.mark.parametrize(
     ("raw", "message"),
     [
@@ -32,6 +47,8 @@ def test_plain_lines_with_either_colon():
         (b"\n  \n", "empty transcript"),
         ("客户：太过分了".encode("gbk"), "not UTF-8"),
         (b"hello world", "line 1: unknown format"),
+        ("[00:01] 老板：快点".encode(), "unknown speaker"),
+        ("00:01 我的宽带断了".encode(), "line 1: unknown speaker"),
         (b'{"speaker": "customer", "text": "hi"}\n{broken', "line 2: not valid JSON"),
         (b'{"speaker": "boss", "text": "hi"}', "unknown speaker"),
         (b'{"speaker": "customer"}', "needs both speaker and text"),
