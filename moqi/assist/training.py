@@ -76,16 +76,21 @@ class LexiconPrior(ClassifierMixin, BaseEstimator):
         return self.classes_[self.decision_function(X).argmax(axis=1)]
 
 
+def features() -> FeatureUnion:
+    """What a model reads in a text: character and word n-grams, and the lexicon's readings (last)."""
+    return FeatureUnion([
+        ("chars", TfidfVectorizer(analyzer="char", ngram_range=(1, 3), min_df=2, sublinear_tf=True, max_features=300_000, preprocessor=normalize)),
+        ("words", TfidfVectorizer(tokenizer=words, token_pattern=None, lowercase=False, ngram_range=(1, 2), min_df=2, sublinear_tf=True, max_features=300_000)),
+        ("lexicon", LexiconFeatures()),
+    ])
+
+
 def build(texts: list[str], labels: list[str]) -> Pipeline:
     """Fit a classifier on the texts."""
     if len(set(labels)) < 2:
         raise ValueError("training data needs at least two different labels")
     model = Pipeline([
-        ("features", FeatureUnion([
-            ("chars", TfidfVectorizer(analyzer="char", ngram_range=(1, 3), min_df=2, sublinear_tf=True, max_features=300_000, preprocessor=normalize)),
-            ("words", TfidfVectorizer(tokenizer=words, token_pattern=None, lowercase=False, ngram_range=(1, 2), min_df=2, sublinear_tf=True, max_features=300_000)),
-            ("lexicon", LexiconFeatures()),
-        ])),
+        ("features", features()),
         # C, prior and the features were chosen with bench/polarity_dev.py (development data only).
         ("lr", LexiconPrior(C=2.0, prior=0.5)),
     ])

@@ -1,0 +1,143 @@
+"""Variants of the trained polarity model on the development protocol, features computed once.
+
+    python bench/polarity_variants.py [VARIANT …]     # default: all of them
+
+The dev sets and training parts are bench/polarity_dev.py's (data/ only; held-out files are
+never opened). The features (moqi.assist.training.features) are fitted once on the training
+parts of both kinds of text; then each variant fits three regressions — on everything, on
+Weibo posts only, on reviews only — and is read in-domain and on the unseen domain as
+polarity_dev.py --cross reads it. Per set it prints accuracy, macro-F1 and the share of
+items predicted negative beside the true share: a model that leans to one side on text it
+never saw (chat) loses macro-F1 before accuracy.
+
+Variants: the shipped fit (base); C = 1; an NB-style scaling of each n-gram by 1 + β·|log
+count ratio| of positive to negative (β = 0.5, 1); the lexicon prior at weight 1; and, on the
+base fit, two-way decisions that give part of P(neutral) to positive (λ) or add a constant to
+the positive log-odds (bias).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+warnings.filterwarnings("ignore")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from polarity_dev import dev_protocol  # noqa: E402
+
+from moqi.assist import evaluate as ev  # noqa: E402
+from moqi.assist.training import LexiconFeatures, LexiconPrior, features  # noqa: E402
+
+FITS = {"base": {}, "C1": {"C": 1.0}, "nb0.5": {"nb": 0.5}, "nb1": {"nb": 1.0}, "prior1": {"prior": 1.0}}
+DECISIONS = {"λ=0.6": (0.6, 0.0), "λ=0.8": (0.8, 0.0), "λ=1": (1.0, 0.0), "bias 0.25": (0.5, 0.25), "bias 0.5": (0.5, 0.5)}
+
+
+class Variant:
+    """A LexiconPrior regression, optionally over NB-scaled n-gram columns (lexicon columns unscaled)."""
+
+    def __init__(self, C: float = 2.0, prior: float = 0.5, nb: float | None = None):
+        self.C, self.prior, self.nb = C, prior, nb
+
+    def fit(self, X, y):
+        self.scale = None
+        if self.nb is not None:
+            binary = X.copy()
+            binary.data[:] = 1
+            p = np.asarray(binary[y == "positive"].sum(0)).ravel() + 1
+            q = np.asarray(binary[y == "negative"].sum(0)).ravel() + 1
+            self.scale = 1 + self.nb * np.abs(np.log((p / p.sum()) / (q / q.sum())))
+            self.scale[-LexiconFeatures.COLUMNS :] = 1
+            X = X.multiply(self.scale).tocsr()
+        self.model = LexiconPrior(C=self.C, prior=self.prior).fit(X, y)
+        self.classes = list(self.model.classes_)
+        return self
+
+    def probabilities(self, X) -> dict[str, np.ndarray]:
+        """P(class) per item, by class name (a two-way model has no neutral)."""
+        if self.scale is not None:
+            X = X.multiply(self.scale).tocsr()
+        s = self.model.decision_function(X)
+        e = np.exp(s - s.max(axis=1, keepdims=True))
+        p = e / e.sum(axis=1, keepdims=True)
+        return {c: p[:, i] for i, c in enumerate(self.classes)}
+
+
+def decide(probs: dict[str, np.ndarray], labels: list[str], lam: float = 0.5, bias: float = 0.0) -> list[str]:
+    """Labels among `labels`; on two-way data a share λ of P(neutral) goes to positive."""
+    if "neutral" in labels:
+        order = [c for c in labels if c in probs]
+        return [order[i] for i in np.column_stack([probs[c] for c in order]).argmax(axis=1)]
+    neutral = probs.get("neutral", 0.0)
+    pos = probs["positive"] + lam * neutral
+    neg = probs["negative"] + (1 - lam) * neutral
+    return list(np.where(np.log(pos) - np.log(neg) + bias > 0, "positive", "negative"))
+
+
+def report(title: str, dev: dict, read) -> None:
+    print(f"\n{title}\n| dev set | in-domain acc / F1 / predicted negative | unseen domain acc / F1 / predicted negative | true negative |")
+    print("|---|---|---|---|")
+    for name, (gold, *_) in dev.items():
+        labels = ["positive", "negative", "neutral"] if "neutral" in gold else ["positive", "negative"]
+        order = [x for x in labels if x in set(gold)]
+        cells = []
+        for where in ("in", "unseen"):
+            pred = read(name, where, labels)
+            if pred is None:
+                cells.append("—")
+                continue
+            s = ev.classification_scores(gold, pred, order)
+            cells.append(f"{s.accuracy:.3f} / {s.macro_f1:.3f} / {pred.count('negative') / len(pred):.3f}")
+        print(f"| {name} | {cells[0]} | {cells[1]} | {gold.count('negative') / len(gold):.3f} |")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("variants", nargs="*", help=f"of {', '.join(FITS)} (default: all)")
+    args = parser.parse_args()
+    unknown = set(args.variants) - set(FITS)
+    if unknown:
+        sys.exit(f"bench: unknown variant(s) {', '.join(sorted(unknown))}; known: {', '.join(FITS)}")
+
+    t = time.perf_counter()
+    sets, by_kind = dev_protocol()
+    texts = by_kind["review"][0] + by_kind["weibo"][0]
+    y = np.array(by_kind["review"][1] + by_kind["weibo"][1])
+    kind = np.array(["review"] * len(by_kind["review"][0]) + ["weibo"] * len(by_kind["weibo"][0]))
+    union = features()
+    X = union.fit_transform(texts).tocsr()
+    dev = {name: (list(items[1]), union.transform(items[0]).tocsr(), np.array(kinds)) for name, (items, kinds) in sets.items()}
+    print(f"features: {X.shape[0]} training items, {X.shape[1]} columns, in {time.perf_counter() - t:.0f}s", file=sys.stderr)
+
+    for name in args.variants or list(FITS):
+        t = time.perf_counter()
+        full = Variant(**FITS[name]).fit(X, y)
+        unseen = {"review": Variant(**FITS[name]).fit(X[kind == "weibo"], y[kind == "weibo"]), "weibo": Variant(**FITS[name]).fit(X[kind == "review"], y[kind == "review"]), "stc3": full}
+        probs = {}
+        for set_name, (_, Xd, kinds) in dev.items():
+            probs[set_name, "in"] = full.probabilities(Xd)
+            if "3-way" not in set_name:
+                probs[set_name, "unseen"] = [(kinds == k, m.probabilities(Xd[kinds == k])) for k, m in unseen.items() if (kinds == k).any()]
+
+        def read(set_name, where, labels, lam=0.5, bias=0.0, probs=probs):
+            if (set_name, where) not in probs:
+                return None
+            if where == "in":
+                return decide(probs[set_name, where], labels, lam, bias)
+            out = np.empty(len(dev[set_name][0]), dtype=object)
+            for mask, p in probs[set_name, where]:
+                out[mask] = decide(p, labels, lam, bias)
+            return list(out)
+
+        report(f"## {name} ({FITS[name] or 'as shipped'}; fitted in {time.perf_counter() - t:.0f}s)", dev, read)
+        if name == "base":
+            for title, (lam, bias) in DECISIONS.items():
+                report(f"## base, two-way decision {title}", dev, lambda s, w, labels, lam=lam, bias=bias: read(s, w, labels, lam, bias) if "neutral" not in labels else None)
+
+
+if __name__ == "__main__":
+    main()
