@@ -83,9 +83,10 @@ def test_scripts(content):
 
 def test_lines_offered_before_anything_is_done_claim_nothing_done(content):
     # Empathy, reassurance, explanation … are offered from the first words of a call, before
-    # the agent has done anything: "我已经为您开启流量提醒" read then tells the customer
-    # something untrue. Only read-backs, closings and follow-ups report what was done.
-    claims = re.compile(r"我(?:已经|已)|已经?(?:为|帮|给)您")
+    # the agent has done or looked up anything: "我已经为您开启流量提醒", "您刚缴的费用已经到账",
+    # "您那一带正在抢修" read then may tell the customer something untrue. Only read-backs,
+    # closings and follow-ups report what was done; the others say what the agent will do.
+    claims = re.compile(r"已经|我已|已(?:为|帮|给)您|正在抢修")
     early = [s for s in content.scripts if s.kind not in ("confirmation", "closing", "follow_up")]
     assert len(early) > 150
     assert [(s.id, s.text) for s in early if claims.search(s.text)] == []
