@@ -19,6 +19,9 @@ def read(engine, text):
         ("为什么扣了我这么多钱看不懂账单", None, "negative"),
         ("骗子公司，我不相信你们", None, "negative"),
         ("我查一下话费", "neutral", "neutral"),
+        # a promise broken before: nothing here is a classic emotion word
+        ("上次也是这么说的,结果根本没人来", "distrust", "negative"),
+        ("说好的师傅呢，等了一上午", "anger", "negative"),
     ],
 )
 def test_categories_and_polarity(engine, text, category, polarity):
