@@ -18,8 +18,10 @@ from moqi.nlp.mask import mask_pii, phone_tail
 from moqi.nlp.normalize import normalize
 
 MAX_CHARS = 5000
-# A number read out in the call: "尾号1007", "尾号是1007", or a phone number as masked (138****1007).
-_TAIL_SAID = re.compile(r"尾号(?:是|为)?(\d{4})(?!\d)|(?<!\d)1\d{2}\*{4}(\d{4})(?!\d)")
+# A number read out in the call: "尾号1007", "尾号是1007", or a phone number as masked (138****1007);
+# not one said to be another number ("交到了尾号8823的另一个号码上").
+_ANOTHER = r"(?!的?(?:另一个|另外一个|另外的|别的|其他的?)号)"
+_TAIL_SAID = re.compile(rf"尾号(?:是|为)?(\d{{4}})(?!\d){_ANOTHER}|(?<!\d)1\d{{2}}\*{{4}}(\d{{4}})(?!\d){_ANOTHER}")
 _SHORT_ANSWER = 10
 # How much a negative feeling says the call is a complaint: anger and distrust say it; an
 # anxious or puzzled customer ("到了那边没网怎么办，急死了") is mostly still asking.

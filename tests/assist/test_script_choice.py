@@ -113,6 +113,17 @@ def test_a_read_back_with_no_number_known_leaves_a_slot_not_a_broken_sentence(en
     assert all(not t.startswith(("，", ",")) for t in lines), "a line opening with an unknown title starts cleanly"
 
 
+def test_a_number_said_to_be_another_one_is_not_read_back(engine):
+    s = AssistSession(engine=engine)
+    s.feed("customer", "我手机怎么停机了，我上礼拜刚交的钱")
+    s.feed("agent", "查到了，您上周交的50元交到了尾号8823的另一个号码上，本机欠费32元所以停机了")
+    s.feed("customer", "交好了，你帮我看看")
+    done = s.feed("agent", "已经为您确认，缴费已到账，号码已经恢复正常使用了")
+    c = done.confirmation
+    assert "8823" not in c["prompt"] and "8823" not in " ".join(x["text"] for x in done.scripts), c
+    assert c["business"]["name"] == "欠费缴纳", c
+
+
 def test_the_closing_after_an_operation_fits_what_was_done(engine):
     s = AssistSession(engine=engine)
     s.feed("agent", GREETING)
