@@ -130,6 +130,8 @@ class AssistEngine:
 
     def operation_outcome(self, text: str) -> str | None:
         """"done", "failed" or None for an agent utterance (failure wins when both are said)."""
+        # The phrases say 您; an agent talking to a student says 你 ("已经为你办理成功").
+        text = text.replace("你", "您")
         found = {value for _, _, _, value in self.operation_words.longest(text)}
         if "failed" in found:
             return "failed"
