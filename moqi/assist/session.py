@@ -148,13 +148,16 @@ class AssistSession:
             emotion = engine.read_customer(clean)
             self.mood.update(emotion)
             self._last_emotion = emotion
-            asking = bool(ASKING.search(clean))  # a customer still asking has not closed the matter
-            self.settled = not asking and (bool(self.confirmations) or emotion.category == "gratitude" or len(clean) <= _SHORT_ANSWER)
         else:
             self.agent_turns += 1
             emotion = self._last_emotion or UtteranceEmotion("neutral", "neutral", 0.0, 0.0)
 
-        self._observe_need(clean, who, businesses, emotion)
+        moments = self._observe_need(clean, who, businesses, emotion)
+        if who == "customer":
+            # A customer still asking, or asking for something to be done ("好的那帮我改吧"),
+            # has not closed the matter.
+            open_ = bool(ASKING.search(clean)) or "handling" in moments
+            self.settled = not open_ and (bool(self.confirmations) or emotion.category == "gratitude" or len(clean) <= _SHORT_ANSWER)
         for code in businesses:
             if code in self.mentioned:
                 self.mentioned.remove(code)
@@ -212,11 +215,12 @@ class AssistSession:
 
     # -- the parts --------------------------------------------------------------------------
 
-    def _observe_need(self, text: str, who: str, businesses: list[str], emotion: UtteranceEmotion) -> None:
+    def _observe_need(self, text: str, who: str, businesses: list[str], emotion: UtteranceEmotion) -> list[str]:
+        """Fold the utterance into the need; answers the moments its cues named."""
         if who == "agent" and not self.mood.valences:
             # Before the customer has spoken the agent is greeting ("工号3127为您服务"): a formula,
             # not evidence of what this call is about.
-            return
+            return []
         reason_cues, moment_cues = [], []
         for start, end, _, values in self.engine.cue_words.longest(text):
             shared = sum(1 for kind, _ in values if kind == "r")
@@ -234,6 +238,7 @@ class AssistSession:
             # 可以用") is not asking for what he explains.
             likeness=self.engine.reason_texts.similarities(text) if who == "customer" else (), weight=1.0 if who == "customer" else 0.35,
         )
+        return moment_cues
 
     def _generic(self, text: str, named: list) -> list[tuple[str, str]]:
         """(word, business) for each generic word (宽带, 话费, 合约) said: the business of its group
