@@ -9,6 +9,8 @@ from functools import lru_cache
 from moqi.content.model import EMOTION_LABELS, SCRIPT_KIND_LABELS, STAGE_LABELS, Script
 
 _PLACEHOLDER = re.compile(r"\{(customer|business|number|days)\}")
+# Where an unknown title was left out mid-line ("注意安全，{customer}！"), the comma before it goes too.
+_DANGLING = re.compile(r"[，,、]\s*(?=[！!。？?；;]|$)")
 # A reason's own lines are offered only while it is a close call with the best one: in a
 # roaming inquiry (19%) a line about a disputed bill (6%) misleads more than a general one.
 _CLOSE = 0.5
@@ -116,7 +118,7 @@ class ScriptRanker:
             used[s.kind] = used.get(s.kind, 0) + 1
             values = {**fill, "business": business_for.get(s.reason, "")}
             # A line that opens with the customer's title ("{customer}，…") opens with the rest when the title is unknown.
-            text = _PLACEHOLDER.sub(lambda m, values=values: values.get(m.group(1), m.group(0)), s.text).lstrip("，,、 ")
+            text = _DANGLING.sub("", _PLACEHOLDER.sub(lambda m, values=values: values.get(m.group(1), m.group(0)), s.text).lstrip("，,、 "))
             out.append(Recommendation(s.id, s.kind, text, _why(s, situation), round(score, 2)))
             if len(out) == k:
                 break
