@@ -1,6 +1,7 @@
 """Which lines the agent is offered: nothing reason-specific while nothing is known, a reason's
 own lines only while it is a close call, and closings when an inquiry wraps up."""
 
+import re
 from dataclasses import replace
 
 from moqi.assist import AssistSession
@@ -122,6 +123,36 @@ def test_a_number_said_to_be_another_one_is_not_read_back(engine):
     c = done.confirmation
     assert "8823" not in c["prompt"] and "8823" not in " ".join(x["text"] for x in done.scripts), c
     assert c["business"]["name"] == "欠费缴纳", c
+
+
+def test_an_operation_reported_with_ni_is_read_back_too(engine):
+    # talking to a student the agent says 你, not 您
+    s = AssistSession(engine=engine)
+    s.feed("customer", "有没有流量多一点的套餐，学生党，现在的不够用")
+    done = s.feed("agent", "好的，已经为你办理成功，尾号3321的号码下月起变更为29元20G校园套餐")
+    assert done.confirmation and done.confirmation["number"] == "尾号3321"
+    assert done.scripts[0]["kind"] == "confirmation"
+    assert all("套餐变更为套餐变更" not in x["text"] for x in done.scripts)
+
+
+def test_asking_for_the_operation_is_not_the_moment_to_close(engine):
+    s = AssistSession(engine=engine)
+    s.feed("customer", "有没有流量多一点的套餐，现在这个每个月都不够用")
+    s.feed("agent", "有一个29元20个G的套餐，下个月1号生效")
+    s.feed("customer", "那就这个吧")
+    s.feed("agent", "好的，套餐变更下个月1号生效，本月还是原来的套餐")
+    asking = s.feed("customer", "好的那帮我改吧")
+    assert all(x["kind"] != "closing" for x in asking.scripts), asking.scripts
+
+
+def test_a_line_whose_title_is_unknown_keeps_no_dangling_comma(engine):
+    s = AssistSession(engine=engine)  # no profile: no title to address the customer by
+    s.feed("customer", "刚才有个电话说是你们移动的，要我提供验证码，是不是骗子")
+    s.feed("agent", "这是诈骗电话，我帮您提交举报，同时帮您开通骚扰拦截")
+    s.feed("agent", "骚扰拦截已经为您开通成功了")
+    thanks = s.feed("customer", "好的谢谢你啊")
+    lines = [x["text"] for x in thanks.scripts]
+    assert lines and not any(re.search(r"[，,、][！!。？?]|[，,、]$", t) for t in lines), lines
 
 
 def test_the_closing_after_an_operation_fits_what_was_done(engine):
