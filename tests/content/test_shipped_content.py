@@ -92,6 +92,14 @@ def test_lines_offered_before_anything_is_done_claim_nothing_done(content):
     assert [(s.id, s.text) for s in early if claims.search(s.text)] == []
 
 
+def test_offers_name_their_own_product(content):
+    # {business} is filled with a business the call mentioned: an offer built on it read
+    # "我们为您申请了老客户专属回馈携号转网", "北京移动近期有账单查询活动".
+    offers = [s for s in content.scripts if s.kind in ("offer", "retention")]
+    assert len(offers) >= 30
+    assert [s.id for s in offers if "{business}" in s.text] == []
+
+
 def test_a_broken_file_names_the_line(tmp_path, content):
     import shutil
 
