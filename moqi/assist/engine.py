@@ -19,6 +19,8 @@ from moqi.nlp.tokenize import Tokenizer
 # ("没了没了你这么一说我就明白了", "没有了，谢谢你啊"): "就这样把我的钱扣了" goes on.
 _SHORT = 10
 _CLAUSE_BREAKS = frozenset(",.!?;:，。！？；：、~…")
+# Words of an outcome, not of what was done ("已经为您开通成功了").
+_OUTCOME_WORDS = ("成功", "好了", "生效", "完成", "失败", "正常")
 
 
 def _own_clause(text: str, found: list[tuple[int, int, str, bool]], i: int) -> bool:
@@ -81,6 +83,8 @@ class AssistEngine:
         self.wrap_up_words = KeywordAutomaton(ends)
         verbs = "|".join(sorted(map(re.escape, ops.get("done_verbs", ())), key=len, reverse=True))
         self.done_pattern = re.compile(rf"(?:已经|已)(?:(?:为|帮|给)您(?:把[^,.!?;，。！？；]{{1,10}}?)?)?(?:{verbs})[^,.!?;，。！？；]{{0,6}}?(?:成功|好了|生效|了)") if verbs else None
+        # What the agent says was done for the customer, right after the verb ("已经为您办理了停机").
+        self.done_object = re.compile(rf"(?:已经|已)(?:为|帮|给)您(?:{verbs})了?([^,.!?;:，。！？；：、\d]{{2,8}}?)(?=[,.!?;:，。！？；：、]|$)") if verbs else None
         self.confirm_prompts = tuple(ops.get("confirm_prompts", ())) or ("跟您确认一下：为尾号{number}的号码办理{business}，结果：{result}。",)
 
         self.map = BusinessMap(content.businesses, content.relations, content.reasons)
@@ -138,6 +142,13 @@ class AssistEngine:
         if found or (self.done_pattern is not None and self.done_pattern.search(text)):
             return "done"
         return None
+
+    def operation_object(self, text: str) -> str | None:
+        """What an agent's report says was done, in its own words ("已经为您办理了停机" → 停机), or None."""
+        m = self.done_object.search(text.replace("你", "您")) if self.done_object is not None else None
+        if m is None or any(w in m.group(1) for w in _OUTCOME_WORDS):
+            return None
+        return m.group(1)
 
     def read_emotion(self, text: str) -> UtteranceEmotion:
         """The emotion of one normalised utterance.

@@ -19,9 +19,11 @@ from moqi.nlp.normalize import normalize
 
 MAX_CHARS = 5000
 # A number read out in the call: "尾号1007", "尾号是1007", or a phone number as masked (138****1007);
-# not one said to be another number ("交到了尾号8823的另一个号码上").
+# not one said to be another number ("交到了尾号8823的另一个号码上"), nor a ticket's or a card's
+# ("工单号尾号5521", "银行卡尾号6789").
 _ANOTHER = r"(?!的?(?:另一个|另外一个|另外的|别的|其他的?)号)"
-_TAIL_SAID = re.compile(rf"尾号(?:是|为)?(\d{{4}})(?!\d){_ANOTHER}|(?<!\d)1\d{{2}}\*{{4}}(\d{{4}})(?!\d){_ANOTHER}")
+_NOT_A_PHONE = r"(?<!单号)(?<!工单)(?<!订单)(?<!卡号)(?<!行卡)"
+_TAIL_SAID = re.compile(rf"{_NOT_A_PHONE}尾号(?:是|为)?(\d{{4}})(?!\d){_ANOTHER}|(?<!\d)1\d{{2}}\*{{4}}(\d{{4}})(?!\d){_ANOTHER}")
 _SHORT_ANSWER = 10
 # How much a negative feeling says the call is a complaint: anger and distrust say it; an
 # anxious or puzzled customer ("到了那边没网怎么办，急死了") is mostly still asking.
@@ -255,14 +257,23 @@ class AssistSession:
                 out.append((word, code))
         return out
 
-    def _operated(self, named: list[tuple[int, int, str, str]]) -> str | None:
-        """The business an operation was done on: the first one named in the agent's report that
-        is something a customer has done (开通/办理/变更), else the latest one of the call.
+    def _operated(self, text: str, named: list[tuple[int, int, str, str]]) -> tuple[str | None, str]:
+        """(code, name) of what an operation was done on: the first business named in the agent's
+        report that is something a customer has done (开通/办理/变更); else what the report says
+        was done in its own words ("已经为您办理了停机", code None); else the latest business of
+        the call; else the top reason.
 
         "已经为您办理成功……业务是30元20GB流量月包……超出的流量按套外计费" is about the data pack,
-        not the overage billing it explains."""
+        not the overage billing it explains; "已经为您办理了停机" in a call about closing an account
+        is the suspension, not the closure."""
         handled = self.engine.need_model.handled
-        return next((code for *_, code in named if code in handled), None) or (self.mentioned[-1] if self.mentioned else None)
+        code = next((code for *_, code in named if code in handled), None)
+        if code is None:
+            said = self.engine.operation_object(text)
+            if said:
+                return None, said
+            code = self.mentioned[-1] if self.mentioned else None
+        return code, self.engine.map.name(code) if code else self.predicted_need()["reasons"][0]["label"]
 
     def _confirmation(self, text: str, who: str, named: list, tails: list[str]) -> Confirmation | None:
         pending = self.confirmations[-1] if self.confirmations and self.confirmations[-1].status == "pending" else None
@@ -271,8 +282,7 @@ class AssistSession:
             if outcome is None:
                 return pending
             success = outcome == "done"
-            code = self._operated(named)
-            name = self.engine.map.name(code) if code else self.predicted_need()["reasons"][0]["label"]
+            code, name = self._operated(text, named)
             # The number read back in this very utterance is the one operated on; else the caller's.
             tail = (tails[-1] if tails else "") or phone_tail(self.customer.phone_masked) or self.number_said
             number = f"尾号{tail}" if tail else "客户来电号码"
@@ -306,7 +316,8 @@ class AssistSession:
             reasons=tuple((r["code"], r["label"], r["p"]) for r in need["reasons"]) if need["informed"] else (),
             emotion=emotion.category, brand=c.brand, region=c.region, stage=c.stage,
             # The latest operation of the call decides which reason's read-back and closing lines fit.
-            operated=self.engine.need_model.reasons_of(last.business_code) if last and last.business_code else None,
+            # An operation known only by the agent's words fits no reason's own read-back.
+            operated=(self.engine.need_model.reasons_of(last.business_code) if last.business_code else frozenset()) if last else None,
             succeeded=last.success if last else None,
         )
         fill = {
@@ -319,6 +330,8 @@ class AssistSession:
     def _businesses_for(self, need: dict, confirmation: Confirmation | None = None) -> dict[str, str]:
         """The business of this call each candidate reason's scripts may name (newest first);
         while an operation is being confirmed, the general lines name the business operated on."""
+        if confirmation is not None and confirmation.business_code is None:
+            return {"*": confirmation.business_name}  # what the agent said was done, in its words
         if not self.mentioned:
             return {}
         names = self.engine.map.name

@@ -155,6 +155,19 @@ def test_a_line_whose_title_is_unknown_keeps_no_dangling_comma(engine):
     assert lines and not any(re.search(r"[，,、][！!。？?]|[，,、]$", t) for t in lines), lines
 
 
+def test_an_operation_no_business_names_is_read_back_in_the_agents_words(engine):
+    s = AssistSession(engine=engine)
+    s.feed("customer", "我父亲去世了，他名下的号码我想销掉，我人在外地")
+    s.feed("agent", "销户要到营业厅办理，您也可以先办理停机，回来再去营业厅销户")
+    s.feed("customer", "好吧，那先帮我停机吧")
+    done = s.feed("agent", "好的，已经为您办理了停机，工单号尾号5521，号码从今天起停机")
+    c = done.confirmation
+    assert c["business"] == {"code": None, "name": "停机"}, c
+    lines = [x["text"] for x in done.scripts if x["kind"] == "confirmation"]
+    assert lines and all("销户" not in t and "5521" not in t for t in lines), lines
+    assert "5521" not in c["prompt"]
+
+
 def test_the_closing_after_an_operation_fits_what_was_done(engine):
     s = AssistSession(engine=engine)
     s.feed("agent", GREETING)
