@@ -168,6 +168,21 @@ def test_an_operation_no_business_names_is_read_back_in_the_agents_words(engine)
     assert "5521" not in c["prompt"]
 
 
+def test_a_chat_opening_offers_no_reasons_lines_yet(engine):
+    # "在吗" leans a little towards some reason (8% of 38): a guess, not a scenario to script
+    s = AssistSession(engine=engine)
+    for event in (s.feed("customer", "在吗"), s.feed("agent", "您好，这里是在线客服，请问有什么可以帮您？")):
+        assert event.scripts and all("场景" not in x["why"] for x in event.scripts), event.scripts
+
+
+def test_an_anxious_question_is_not_answered_with_a_ticket_commitment(engine):
+    s = AssistSession(engine=engine)
+    s.feed("customer", "我的流量怎么这么快就用完了，才月中")
+    s.feed("agent", "您这个月通用流量已经用了20G，主要是视频类应用")
+    asking = s.feed("customer", "哦哦原来是这样那现在怎么办加个包多少钱")
+    assert all("工单" not in x["text"] for x in asking.scripts), asking.scripts
+
+
 def test_the_closing_after_an_operation_fits_what_was_done(engine):
     s = AssistSession(engine=engine)
     s.feed("agent", GREETING)
