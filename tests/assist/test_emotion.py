@@ -23,6 +23,7 @@ def read(engine, text):
         ("上次也是这么说的,结果根本没人来", "distrust", "negative"),
         ("说好的师傅呢，等了一上午", "anger", "negative"),
         ("我上周三办的宽带到现在还没装，说好三天内上门的，一个人都没来", "anger", "negative"),
+        ("每个月都扣我五块钱说是什么彩铃我从来没开过这个东西啊", "anger", "negative"),
     ],
 )
 def test_categories_and_polarity(engine, text, category, polarity):
