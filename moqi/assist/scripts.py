@@ -14,6 +14,12 @@ _DANGLING = re.compile(r"[，,、]\s*(?=[！!。？?；;]|$)")
 # A reason's own lines are offered only while it is a close call with the best one: in a
 # roaming inquiry (19%) a line about a disputed bill (6%) misleads more than a general one.
 _CLOSE = 0.5
+# Words that tell, or presume, a repeat contact about the same matter: a caller's "第四次打电话",
+# "打了两次电话", "上次也是这么说的"; a line's "让您反复打电话", "打了这么多次电话", "一次次追问".
+REPEAT_CONTACT = re.compile(
+    r"第[二两三四五六七八九十几\d]+次|[好几两三四五六七八九十\d]+次(?:电话|了|打|来电)|这么多次|一次次|"
+    r"又打(?:来|过来|电话)|反复(?:打|来电|找)|多次来电|上次(?:也|打|来电)|之前(?:为这件事)?(?:来电|打过)"
+)
 # …and only once it stands out from the crowd: with 38 reasons, 0.08 after "在吗" is a guess.
 _FLOOR = 0.1
 
@@ -32,6 +38,7 @@ class Situation:
     # unknown). A read-back or closing line of another reason would name the wrong thing.
     operated: frozenset[str] | None = None
     succeeded: bool | None = None  # the latest operation's outcome, None before any
+    repeat: bool = False  # the customer has called about this before (profile, or their own words)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +59,7 @@ class _Line:
     script: Script
     names_business: bool  # "{business}" in the text: needs a business of the call that fits
     failing: bool  # a read-back that reports a failed operation
+    repeat: bool  # presumes the customer called before ("让您为同一件事打了这么多次电话")
     emotion: str  # the emotion it is keyed to, "*" for any
     keys: tuple[tuple[int, str], ...]  # (index into (brand, region, stage), the value it is keyed to)
     bonus: float  # what its keyed emotion and attributes add when they match
@@ -66,7 +74,7 @@ class ScriptRanker:
         for s in scripts:
             keys = tuple((i, want) for i, want in enumerate((s.brand, s.region, s.stage)) if want != "*")
             bonus = (1.5 if s.emotion != "*" else 0.0) + len(keys)
-            self._lines.append(_Line(s, "{business}" in s.text, s.id in failing, s.emotion, keys, bonus))
+            self._lines.append(_Line(s, "{business}" in s.text, s.id in failing, bool(REPEAT_CONTACT.search(s.text)), s.emotion, keys, bonus))
         self._view = lru_cache(maxsize=1024)(self._fitting)
 
     def _fitting(self, emotion: str, context: tuple[str | None, str | None, str | None]) -> dict[str, dict[str, list[_Line]]]:
@@ -110,6 +118,8 @@ class ScriptRanker:
                         continue
                     if reads_back and line.failing == situation.succeeded:
                         continue  # a read-back of the other outcome
+                    if line.repeat and not situation.repeat:
+                        continue  # "打了好几次电话" to a first-time caller
                     scored.append((score + line.bonus, line.script))
         scored.sort(key=lambda t: (-t[0], t[1].id))
         out: list[Recommendation] = []

@@ -11,7 +11,7 @@ from moqi.assist.emotion import ASKING, CallMood, UtteranceEmotion, escalation_r
 from moqi.assist.engine import AssistEngine, default_engine
 from moqi.assist.need import NeedTracker
 from moqi.assist.profile import CustomerProfile
-from moqi.assist.scripts import Recommendation, Situation
+from moqi.assist.scripts import REPEAT_CONTACT, Recommendation, Situation
 from moqi.assist.situation import wanted_kinds
 from moqi.content.model import EMOTION_LABELS, MOMENT_LABELS
 from moqi.nlp.mask import mask_pii, phone_tail
@@ -98,6 +98,7 @@ class AssistSession:
     agent_turns: int = 0
     settled: bool = False  # whether the customer's last words close a matter (see wanted_kinds)
     number_said: str = ""  # the last four digits of the number last read out in this call
+    repeat: bool = False  # the customer said they have called about this before ("第四次打电话")
     _customer_turn: int = 0  # the turn of the customer's latest utterance
     _last_emotion: UtteranceEmotion | None = None
 
@@ -148,6 +149,7 @@ class AssistSession:
 
         if who == "customer":
             emotion = engine.read_customer(clean)
+            self.repeat = self.repeat or bool(REPEAT_CONTACT.search(clean))
             self.mood.update(emotion)
             self._last_emotion = emotion
         else:
@@ -319,6 +321,7 @@ class AssistSession:
             # An operation known only by the agent's words fits no reason's own read-back.
             operated=(self.engine.need_model.reasons_of(last.business_code) if last.business_code else frozenset()) if last else None,
             succeeded=last.success if last else None,
+            repeat=self.repeat or c.recent_contacts >= 2,
         )
         fill = {
             "customer": c.title or "",

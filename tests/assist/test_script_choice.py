@@ -183,6 +183,20 @@ def test_an_anxious_question_is_not_answered_with_a_ticket_commitment(engine):
     assert all("工单" not in x["text"] for x in asking.scripts), asking.scripts
 
 
+def test_only_a_repeat_caller_hears_about_calling_again(engine):
+    again = "打了这么多次电话|好几次电话|反复打电话|之前为这件事来电"
+    first = AssistSession(engine=engine)
+    angry = first.feed("customer", "我现在在泰国手机一点信号都没有，出发前明明开了漫游的，你们怎么搞的")
+    assert angry.emotion["category"] == "anger"
+    assert not any(re.search(again, x["text"]) for x in angry.scripts), angry.scripts
+    repeat = AssistSession(engine=engine)
+    told = repeat.feed("customer", "我这已经是第四次打电话了，宽带退费的事到现在还没到账，你们怎么搞的")
+    assert any(re.search(again + "|一次次", x["text"]) for x in told.scripts), told.scripts
+    profile = AssistSession(engine=engine, customer={"recent_contacts": 3})
+    known = profile.feed("customer", "你们怎么搞的，乱扣费")
+    assert any(re.search(again, x["text"]) for x in known.scripts), known.scripts
+
+
 def test_the_closing_after_an_operation_fits_what_was_done(engine):
     s = AssistSession(engine=engine)
     s.feed("agent", GREETING)
