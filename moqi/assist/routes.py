@@ -12,7 +12,7 @@ from moqi.assist.models import AssistEventRow
 from moqi.assist.schemas import AnalyzeRequest, AnalyzeResponse
 from moqi.assist.services import live_engine, record_call
 from moqi.assist.session import canonical_speaker
-from moqi.assist.transcript import Transcript
+from moqi.assist.transcript import Transcript, check_said
 from moqi.service.models import Contact
 from moqi.service.services import NotFound
 from moqi.web.auth import SessionDep, require
@@ -27,6 +27,7 @@ def analyze(body: AnalyzeRequest, session: SessionDep, user: Agent) -> AnalyzeRe
     """Every utterance gets an assist event; with `store` the contact is recorded (all or nothing)."""
     try:
         turns = [(canonical_speaker(u.speaker), u.text, u.ts) for u in body.utterances]
+        check_said(turns)
     except ValueError as exc:
         raise HTTPException(422, str(exc)) from None
     transcript = Transcript(header={"channel": body.channel, "title": body.title}, turns=turns)

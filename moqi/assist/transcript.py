@@ -84,4 +84,12 @@ def parse_transcript(raw: bytes | str) -> Transcript:
             out.turns.append((_speaker(speaker, where), _check_text(text.strip(), where), ts))
     if not out.turns:
         raise TranscriptError("empty transcript: no utterances")
+    check_said(out.turns)
     return out
+
+
+def check_said(turns: list[tuple[str, str, float | None]]) -> None:
+    """A call in which nobody said anything (every utterance blank) is refused; one blank
+    utterance among others (an ASR segment of silence) is not."""
+    if not any(text.strip() for _, text, _ in turns):
+        raise TranscriptError("empty call: every utterance is blank")

@@ -35,6 +35,11 @@ def test_plain_lines_after_an_asr_time_and_in_traditional_characters():
     ]
 
 
+def test_a_blank_utterance_among_others_is_kept():
+    t = parse_transcript('{"speaker": "customer", "text": ""}\n{"speaker": "customer", "text": "喂？"}')
+    assert [text for _, text, _ in t.turns] == ["", "喂？"]
+
+
 def test_jsonl_speakers_in_traditional_and_full_width_forms():
     raw = "\n".join(json.dumps({"speaker": s, "text": "好"}, ensure_ascii=False) for s in ("客戶", "用戶", "ＡＧＥＮＴ", "Helpdesk"))
     assert [s for s, _, _ in parse_transcript(raw).turns] == ["customer", "customer", "agent", "agent"]
@@ -55,6 +60,8 @@ def test_jsonl_speakers_in_traditional_and_full_width_forms():
         (b'{"speaker": "customer", "text": 5}', "text must be a string"),
         (b'{"speaker": "customer", "text": "x", "ts": "soon"}', "ts must be a number"),
         (b'{"customer": "C1"}', "empty transcript"),
+        (b'{"speaker": "customer", "text": ""}\n{"speaker": "agent", "text": "  "}', "empty call: every utterance is blank"),
+        ("客户：\n坐席：   ".encode(), "empty call"),
         (b'{"speaker": "customer", "text": "x"}\n{"customer": "C1"}', "header object must be the first line"),
         (("客户：" + "啊" * 5001).encode(), "over the 5000-character limit"),
     ],

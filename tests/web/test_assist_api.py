@@ -55,6 +55,7 @@ def test_unknown_ids_are_404(client, db):
         {"utterances": []},
         {"utterances": [{"speaker": "customer"}]},
         {"utterances": [{"speaker": "boss", "text": "hi"}]},
+        {"utterances": [{"speaker": "customer", "text": ""}, {"speaker": "agent", "text": "  "}]},
         {"utterances": [{"speaker": "customer", "text": "啊" * 5001}]},
         {"channel": "pigeon", "utterances": [{"speaker": "customer", "text": "hi"}]},
         "not an object",
