@@ -10,6 +10,12 @@ from moqi.assist.scripts import Situation
 GREETING = "您好，10086，工号3127为您服务，请问有什么可以帮您？"
 
 
+def call(engine, *turns: tuple[str, str]):
+    """The events of one call fed turn by turn: (speaker, text) pairs."""
+    s = AssistSession(engine=engine)
+    return [s.feed(speaker, text) for speaker, text in turns]
+
+
 def test_the_agents_greeting_is_not_evidence_of_the_need(engine):
     s = AssistSession(engine=engine)
     event = s.feed("agent", GREETING)
@@ -115,11 +121,13 @@ def test_a_read_back_with_no_number_known_leaves_a_slot_not_a_broken_sentence(en
 
 
 def test_a_number_said_to_be_another_one_is_not_read_back(engine):
-    s = AssistSession(engine=engine)
-    s.feed("customer", "我手机怎么停机了，我上礼拜刚交的钱")
-    s.feed("agent", "查到了，您上周交的50元交到了尾号8823的另一个号码上，本机欠费32元所以停机了")
-    s.feed("customer", "交好了，你帮我看看")
-    done = s.feed("agent", "已经为您确认，缴费已到账，号码已经恢复正常使用了")
+    *_, done = call(
+        engine,
+        ("customer", "我手机怎么停机了，我上礼拜刚交的钱"),
+        ("agent", "查到了，您上周交的50元交到了尾号8823的另一个号码上，本机欠费32元所以停机了"),
+        ("customer", "交好了，你帮我看看"),
+        ("agent", "已经为您确认，缴费已到账，号码已经恢复正常使用了"),
+    )
     c = done.confirmation
     assert "8823" not in c["prompt"] and "8823" not in " ".join(x["text"] for x in done.scripts), c
     assert c["business"]["name"] == "欠费缴纳", c
@@ -127,40 +135,48 @@ def test_a_number_said_to_be_another_one_is_not_read_back(engine):
 
 def test_an_operation_reported_with_ni_is_read_back_too(engine):
     # talking to a student the agent says 你, not 您
-    s = AssistSession(engine=engine)
-    s.feed("customer", "有没有流量多一点的套餐，学生党，现在的不够用")
-    done = s.feed("agent", "好的，已经为你办理成功，尾号3321的号码下月起变更为29元20G校园套餐")
+    *_, done = call(
+        engine,
+        ("customer", "有没有流量多一点的套餐，学生党，现在的不够用"),
+        ("agent", "好的，已经为你办理成功，尾号3321的号码下月起变更为29元20G校园套餐"),
+    )
     assert done.confirmation and done.confirmation["number"] == "尾号3321"
     assert done.scripts[0]["kind"] == "confirmation"
     assert all("套餐变更为套餐变更" not in x["text"] for x in done.scripts)
 
 
 def test_asking_for_the_operation_is_not_the_moment_to_close(engine):
-    s = AssistSession(engine=engine)
-    s.feed("customer", "有没有流量多一点的套餐，现在这个每个月都不够用")
-    s.feed("agent", "有一个29元20个G的套餐，下个月1号生效")
-    s.feed("customer", "那就这个吧")
-    s.feed("agent", "好的，套餐变更下个月1号生效，本月还是原来的套餐")
-    asking = s.feed("customer", "好的那帮我改吧")
+    *_, asking = call(
+        engine,
+        ("customer", "有没有流量多一点的套餐，现在这个每个月都不够用"),
+        ("agent", "有一个29元20个G的套餐，下个月1号生效"),
+        ("customer", "那就这个吧"),
+        ("agent", "好的，套餐变更下个月1号生效，本月还是原来的套餐"),
+        ("customer", "好的那帮我改吧"),
+    )
     assert all(x["kind"] != "closing" for x in asking.scripts), asking.scripts
 
 
 def test_a_line_whose_title_is_unknown_keeps_no_dangling_comma(engine):
-    s = AssistSession(engine=engine)  # no profile: no title to address the customer by
-    s.feed("customer", "刚才有个电话说是你们移动的，要我提供验证码，是不是骗子")
-    s.feed("agent", "这是诈骗电话，我帮您提交举报，同时帮您开通骚扰拦截")
-    s.feed("agent", "骚扰拦截已经为您开通成功了")
-    thanks = s.feed("customer", "好的谢谢你啊")
+    *_, thanks = call(  # no profile: no title to address the customer by
+        engine,
+        ("customer", "刚才有个电话说是你们移动的，要我提供验证码，是不是骗子"),
+        ("agent", "这是诈骗电话，我帮您提交举报，同时帮您开通骚扰拦截"),
+        ("agent", "骚扰拦截已经为您开通成功了"),
+        ("customer", "好的谢谢你啊"),
+    )
     lines = [x["text"] for x in thanks.scripts]
     assert lines and not any(re.search(r"[，,、][！!。？?]|[，,、]$", t) for t in lines), lines
 
 
 def test_an_operation_no_business_names_is_read_back_in_the_agents_words(engine):
-    s = AssistSession(engine=engine)
-    s.feed("customer", "我父亲去世了，他名下的号码我想销掉，我人在外地")
-    s.feed("agent", "销户要到营业厅办理，您也可以先办理停机，回来再去营业厅销户")
-    s.feed("customer", "好吧，那先帮我停机吧")
-    done = s.feed("agent", "好的，已经为您办理了停机，工单号尾号5521，号码从今天起停机")
+    *_, done = call(
+        engine,
+        ("customer", "我父亲去世了，他名下的号码我想销掉，我人在外地"),
+        ("agent", "销户要到营业厅办理，您也可以先办理停机，回来再去营业厅销户"),
+        ("customer", "好吧，那先帮我停机吧"),
+        ("agent", "好的，已经为您办理了停机，工单号尾号5521，号码从今天起停机"),
+    )
     c = done.confirmation
     assert c["business"] == {"code": None, "name": "停机"}, c
     lines = [x["text"] for x in done.scripts if x["kind"] == "confirmation"]
@@ -170,27 +186,26 @@ def test_an_operation_no_business_names_is_read_back_in_the_agents_words(engine)
 
 def test_a_chat_opening_offers_no_reasons_lines_yet(engine):
     # "在吗" leans a little towards some reason (8% of 38): a guess, not a scenario to script
-    s = AssistSession(engine=engine)
-    for event in (s.feed("customer", "在吗"), s.feed("agent", "您好，这里是在线客服，请问有什么可以帮您？")):
+    for event in call(engine, ("customer", "在吗"), ("agent", "您好，这里是在线客服，请问有什么可以帮您？")):
         assert event.scripts and all("场景" not in x["why"] for x in event.scripts), event.scripts
 
 
 def test_an_anxious_question_is_not_answered_with_a_ticket_commitment(engine):
-    s = AssistSession(engine=engine)
-    s.feed("customer", "我的流量怎么这么快就用完了，才月中")
-    s.feed("agent", "您这个月通用流量已经用了20G，主要是视频类应用")
-    asking = s.feed("customer", "哦哦原来是这样那现在怎么办加个包多少钱")
+    *_, asking = call(
+        engine,
+        ("customer", "我的流量怎么这么快就用完了，才月中"),
+        ("agent", "您这个月通用流量已经用了20G，主要是视频类应用"),
+        ("customer", "哦哦原来是这样那现在怎么办加个包多少钱"),
+    )
     assert all("工单" not in x["text"] for x in asking.scripts), asking.scripts
 
 
 def test_only_a_repeat_caller_hears_about_calling_again(engine):
     again = "打了这么多次电话|好几次电话|反复打电话|之前为这件事来电"
-    first = AssistSession(engine=engine)
-    angry = first.feed("customer", "我现在在泰国手机一点信号都没有，出发前明明开了漫游的，你们怎么搞的")
+    (angry,) = call(engine, ("customer", "我现在在泰国手机一点信号都没有，出发前明明开了漫游的，你们怎么搞的"))
     assert angry.emotion["category"] == "anger"
     assert not any(re.search(again, x["text"]) for x in angry.scripts), angry.scripts
-    repeat = AssistSession(engine=engine)
-    told = repeat.feed("customer", "我这已经是第四次打电话了，宽带退费的事到现在还没到账，你们怎么搞的")
+    (told,) = call(engine, ("customer", "我这已经是第四次打电话了，宽带退费的事到现在还没到账，你们怎么搞的"))
     assert any(re.search(again + "|一次次", x["text"]) for x in told.scripts), told.scripts
     profile = AssistSession(engine=engine, customer={"recent_contacts": 3})
     known = profile.feed("customer", "你们怎么搞的，乱扣费")
