@@ -23,6 +23,11 @@ _CLAUSE_BREAKS = frozenset(",.!?;:，。！？；：、~…")
 _OUTCOME_WORDS = ("成功", "好了", "生效", "完成", "失败", "正常")
 
 
+def _polite(text: str) -> str:
+    """The operation phrases say 您; an agent talking to a student says 你 ("已经为你办理成功")."""
+    return text.replace("你", "您")
+
+
 def _own_clause(text: str, found: list[tuple[int, int, str, bool]], i: int) -> bool:
     """Whether the i-th wrap-up word found stands as a clause of its own, or is said twice in a row."""
     start, end, word, _ = found[i]
@@ -134,8 +139,7 @@ class AssistEngine:
 
     def operation_outcome(self, text: str) -> str | None:
         """"done", "failed" or None for an agent utterance (failure wins when both are said)."""
-        # The phrases say 您; an agent talking to a student says 你 ("已经为你办理成功").
-        text = text.replace("你", "您")
+        text = _polite(text)
         found = {value for _, _, _, value in self.operation_words.longest(text)}
         if "failed" in found:
             return "failed"
@@ -145,7 +149,7 @@ class AssistEngine:
 
     def operation_object(self, text: str) -> str | None:
         """What an agent's report says was done, in its own words ("已经为您办理了停机" → 停机), or None."""
-        m = self.done_object.search(text.replace("你", "您")) if self.done_object is not None else None
+        m = self.done_object.search(_polite(text)) if self.done_object is not None else None
         if m is None or any(w in m.group(1) for w in _OUTCOME_WORDS):
             return None
         return m.group(1)

@@ -318,7 +318,8 @@ class AssistSession:
             reasons=tuple((r["code"], r["label"], r["p"]) for r in need["reasons"]) if need["informed"] else (),
             emotion=emotion.category, brand=c.brand, region=c.region, stage=c.stage,
             # The latest operation of the call decides which reason's read-back and closing lines fit.
-            # An operation known only by the agent's words fits no reason's own read-back.
+            # An operation with no business of the catalogue (known by the agent's words, or by the
+            # top reason alone) fits no reason's own read-back or closing.
             operated=(self.engine.need_model.reasons_of(last.business_code) if last.business_code else frozenset()) if last else None,
             succeeded=last.success if last else None,
             repeat=self.repeat or c.recent_contacts >= 2,
@@ -334,7 +335,7 @@ class AssistSession:
         """The business of this call each candidate reason's scripts may name (newest first);
         while an operation is being confirmed, the general lines name the business operated on."""
         if confirmation is not None and confirmation.business_code is None:
-            return {"*": confirmation.business_name}  # what the agent said was done, in its words
+            return {"*": confirmation.business_name}  # as the read-back prompt names it
         if not self.mentioned:
             return {}
         names = self.engine.map.name
