@@ -88,7 +88,9 @@ class AssistEngine:
         self.wrap_up_words = KeywordAutomaton(ends)
         verbs = "|".join(sorted(map(re.escape, ops.get("done_verbs", ())), key=len, reverse=True))
         self.done_pattern = re.compile(rf"(?:已经|已)(?:(?:为|帮|给)您(?:把[^,.!?;，。！？；]{{1,10}}?)?)?(?:{verbs})[^,.!?;，。！？；]{{0,6}}?(?:成功|好了|生效|了)") if verbs else None
-        # What the agent says was done for the customer, right after the verb ("已经为您办理了停机").
+        # The verb of what the agent says was done for the customer ("已经为您兑换成功" → 兑换) …
+        self.done_verb = re.compile(rf"(?:已经|已)(?:为|帮|给)您(?:把[^,.!?;，。！？；]{{1,10}}?)?({verbs})") if verbs else None
+        # … and its object, right after the verb ("已经为您办理了停机" → 停机).
         self.done_object = re.compile(rf"(?:已经|已)(?:为|帮|给)您(?:{verbs})了?([^,.!?;:，。！？；：、\d]{{2,8}}?)(?=[,.!?;:，。！？；：、]|$)") if verbs else None
         self.confirm_prompts = tuple(ops.get("confirm_prompts", ())) or ("跟您确认一下：为尾号{number}的号码办理{business}，结果：{result}。",)
 
@@ -153,6 +155,11 @@ class AssistEngine:
         if m is None or any(w in m.group(1) for w in _OUTCOME_WORDS):
             return None
         return m.group(1)
+
+    def operation_verb(self, text: str) -> str | None:
+        """The verb of what an agent's report says was done ("已经为您兑换成功" → 兑换), or None."""
+        m = self.done_verb.search(_polite(text)) if self.done_verb is not None else None
+        return m.group(1) if m else None
 
     def read_emotion(self, text: str) -> UtteranceEmotion:
         """The emotion of one normalised utterance.

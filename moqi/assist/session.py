@@ -262,8 +262,8 @@ class AssistSession:
     def _operated(self, text: str, named: list[tuple[int, int, str, str]]) -> tuple[str | None, str]:
         """(code, name) of what an operation was done on: the first business named in the agent's
         report that is something a customer has done (开通/办理/变更); else what the report says
-        was done in its own words ("已经为您办理了停机", code None); else the latest business of
-        the call; else the top reason.
+        was done in its own words ("已经为您办理了停机", code None); else the top reason's business
+        its verb names; else the latest business of the call; else the top reason.
 
         "已经为您办理成功……业务是30元20GB流量月包……超出的流量按套外计费" is about the data pack,
         not the overage billing it explains; "已经为您办理了停机" in a call about closing an account
@@ -274,8 +274,18 @@ class AssistSession:
             said = self.engine.operation_object(text)
             if said:
                 return None, said
-            code = self.mentioned[-1] if self.mentioned else None
+            code = self._named_by_verb(text) or (self.mentioned[-1] if self.mentioned else None)
         return code, self.engine.map.name(code) if code else self.predicted_need()["reasons"][0]["label"]
+
+    def _named_by_verb(self, text: str) -> str | None:
+        """The business of the top reason whose name holds the report's verb: "已经为您兑换成功"
+        in a points call is 积分兑换, not the 视频会员权益 mentioned on the way. One-character
+        verbs (开, 办, 加) are in too many names to tell."""
+        verb = self.engine.operation_verb(text)
+        if not verb or len(verb) < 2:
+            return None
+        top = self.need.predict(1)[2][0][0]
+        return next((b for b in top.businesses if verb in self.engine.map.name(b)), None)
 
     def _confirmation(self, text: str, who: str, named: list, tails: list[str]) -> Confirmation | None:
         pending = self.confirmations[-1] if self.confirmations and self.confirmations[-1].status == "pending" else None
