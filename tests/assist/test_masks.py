@@ -27,6 +27,7 @@ def read(engine, text):
         "我去年办的套餐",  # 我去
         "我去营业厅办的卡",  # 我去
         "只在用的那天扣是吧?我去五天",  # 我去
+        "我想问下我的积分能换什么，听说快过期了",  # 过期了
         "麻烦你帮我查一下话费",  # 烦你
         "我妈的手机欠费停机了吗",  # 妈的 (欠费停机 is no keyword here)
         "满意度短信我收到了",  # 满意
@@ -36,7 +37,7 @@ def read(engine, text):
 )
 def test_a_mask_hides_the_emotion_word_inside_it(engine, text):
     e = read(engine, text)
-    masked = {"下套", "下流", "问号", "失信", "怎么办", "我操", "天才", "我去", "烦你", "妈的", "满意", "没用", "不满"}
+    masked = {"下套", "下流", "问号", "失信", "怎么办", "我操", "天才", "我去", "烦你", "妈的", "满意", "没用", "不满", "过期了"}
     assert not masked & {k.text.rstrip(",!") for k in e.keywords}, e.keywords
 
 

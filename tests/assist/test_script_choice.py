@@ -201,15 +201,30 @@ def test_an_anxious_question_is_not_answered_with_a_ticket_commitment(engine):
 
 
 def test_only_a_repeat_caller_hears_about_calling_again(engine):
-    again = "打了这么多次电话|好几次电话|反复打电话|之前为这件事来电"
+    again = "打了这么多次电话|好几次电话|反复打电话|之前为这件事来电|之前反映"
     (angry,) = call(engine, ("customer", "我现在在泰国手机一点信号都没有，出发前明明开了漫游的，你们怎么搞的"))
     assert angry.emotion["category"] == "anger"
     assert not any(re.search(again, x["text"]) for x in angry.scripts), angry.scripts
+    (moving,) = call(engine, ("customer", "我下个月要搬家了，宽带能不能跟着移过去"))
+    assert not any(re.search(again, x["text"]) for x in moving.scripts), moving.scripts
     (told,) = call(engine, ("customer", "我这已经是第四次打电话了，宽带退费的事到现在还没到账，你们怎么搞的"))
     assert any(re.search(again + "|一次次", x["text"]) for x in told.scripts), told.scripts
     profile = AssistSession(engine=engine, customer={"recent_contacts": 3})
     known = profile.feed("customer", "你们怎么搞的，乱扣费")
     assert any(re.search(again, x["text"]) for x in known.scripts), known.scripts
+
+
+def test_an_operation_named_by_its_verb_is_the_top_reasons_business_of_that_name(engine):
+    # "兑换" in a points call is 积分兑换, not the 视频会员 the agent listed on the way
+    *_, done = call(
+        engine,
+        ("customer", "你好，我想问下我的积分能换什么，听说快过期了"),
+        ("agent", "您有3200分本月底清零，可以兑换话费、流量，也可以兑换视频会员"),
+        ("customer", "那换话费吧，好的，换吧"),
+        ("agent", "好的，已经为您兑换成功，30元话费稍后到账，请留意短信"),
+    )
+    assert done.confirmation["business"]["name"] == "积分兑换", done.confirmation
+    assert all("积分兑换积分兑换" not in x["text"] for x in done.scripts), done.scripts
 
 
 def test_the_closing_after_an_operation_fits_what_was_done(engine):
