@@ -16,7 +16,7 @@ from moqi.content.model import NEGATIVE_EMOTIONS, POSITIVE_EMOTIONS
 # they chain ("不是很满意"), so "不想打了真的很失望" keeps its disappointment.
 _FIRST_GAP = 2
 _CHAIN_GAP = 1
-_BREAKS = frozenset(",.!?;:，。！？；：、\n~")
+BREAKS = frozenset(",.!?;:，。！？；：、\n~")
 # "但是/可是/不过/然而" turn the sentence: what follows is what the speaker means, so
 # feelings before the turn count for less ("东西不错，但是物流太慢了" is a complaint).
 _CONTRAST = re.compile(r"但是|可是|不过|然而|(?<!不)但(?![愿凡])")
@@ -87,7 +87,7 @@ def _rhetorical(text: str, end: int) -> bool:
     for ch in text[end:end + 6]:
         if ch in "吗嘛":
             return True
-        if ch in _BREAKS:
+        if ch in BREAKS:
             return False
     return False
 
@@ -99,14 +99,14 @@ ASKING = re.compile(r"[?吗呢]|什么|怎么|如何|哪|多少|(?<![好十百�
 
 def _asking(text: str, start: int, end: int) -> bool:
     """Whether the clause around a keyword asks something ("销户需要带什么材料", "怎么携号转网")."""
-    begin = max(text.rfind(ch, 0, start) for ch in _BREAKS - {"?"}) + 1
-    stops = [i for i in (text.find(ch, end) for ch in _BREAKS - {"?"}) if i >= 0]
+    begin = max(text.rfind(ch, 0, start) for ch in BREAKS - {"?"}) + 1
+    stops = [i for i in (text.find(ch, end) for ch in BREAKS - {"?"}) if i >= 0]
     return bool(ASKING.search(text, begin, min(stops, default=len(text))))
 
 
 def _asked(text: str, start: int, asked: list[tuple[int, int]]) -> bool:
     """Whether the clause before a keyword holds one of the A-not-A questions `asked` ("是不是很方便")."""
-    begin = max(text.rfind(ch, 0, start) for ch in _BREAKS) + 1
+    begin = max(text.rfind(ch, 0, start) for ch in BREAKS) + 1
     return any(begin <= a and b <= start for a, b in asked)
 
 
@@ -129,7 +129,7 @@ def find_keywords(text: str, matches: list[tuple[int, int, str, tuple]]) -> list
         _, category, intensity, escalation, churn = value
         weight, negated, limit, gap = intensity / 5.0, False, start, _FIRST_GAP
         for m_start, m_end, m_value in reversed(modifiers if _modifiable(word) else ()):
-            if limit - m_end > gap or any(ch in _BREAKS or ch in _PARTICLES for ch in text[m_end:limit]):
+            if limit - m_end > gap or any(ch in BREAKS or ch in _PARTICLES for ch in text[m_end:limit]):
                 break
             gap = _CHAIN_GAP
             if m_value[0] == "n":

@@ -6,7 +6,7 @@ import re
 from functools import cached_property, lru_cache
 
 from moqi.assist.bizmap import BusinessMap
-from moqi.assist.emotion import ASKING, UtteranceEmotion, find_keywords, score_utterance
+from moqi.assist.emotion import ASKING, BREAKS, UtteranceEmotion, find_keywords, score_utterance
 from moqi.assist.need import NeedModel
 from moqi.assist.reason_text import ReasonTexts
 from moqi.assist.scripts import ScriptRanker
@@ -18,7 +18,6 @@ from moqi.nlp.tokenize import Tokenizer
 # utterance, unless it stands as a clause of its own or is said twice and nothing is asked
 # ("没了没了你这么一说我就明白了", "没有了，谢谢你啊"): "就这样把我的钱扣了" goes on.
 _SHORT = 10
-_CLAUSE_BREAKS = frozenset(",.!?;:，。！？；：、~…")
 # Words of an outcome, not of what was done ("已经为您开通成功了").
 _OUTCOME_WORDS = ("成功", "好了", "生效", "完成", "失败", "正常")
 
@@ -33,8 +32,8 @@ def _own_clause(text: str, found: list[tuple[int, int, str, bool]], i: int) -> b
     start, end, word, _ = found[i]
     if text.startswith(word, end) or (i and found[i - 1][1] == start and found[i - 1][2] == word):
         return True
-    before = start == 0 or text[start - 1] in _CLAUSE_BREAKS
-    after = end == len(text) or text[end] in _CLAUSE_BREAKS or text[end] in "啊呀啦吧哈"
+    before = start == 0 or text[start - 1] in BREAKS
+    after = end == len(text) or text[end] in BREAKS or text[end] in "啊呀啦吧哈"
     return before and after
 
 

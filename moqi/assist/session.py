@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from moqi.assist.advice import pick_advice
 from moqi.assist.confirm import Confirmation
@@ -36,22 +37,17 @@ SPEAKERS = {
 }
 
 
-_SPEAKER_FORMS: dict[str, str] = {}
-
-
+@lru_cache(maxsize=256)
 def _speaker_form(key: str) -> str | None:
     """The speaker a label in another written form stands for (remembered: labels are few)."""
-    found = SPEAKERS.get(normalize(key).lower())
-    if found is not None and len(_SPEAKER_FORMS) < 1000:
-        _SPEAKER_FORMS[key] = found
-    return found
+    return SPEAKERS.get(normalize(key).lower())
 
 
 def canonical_speaker(speaker: str) -> str:
     """customer or agent for any accepted synonym, in traditional or full-width characters too
     (客戶, 顧客, ＡＧＥＮＴ); ValueError otherwise."""
     key = str(speaker).strip()
-    found = SPEAKERS.get(key) or _SPEAKER_FORMS.get(key) or _speaker_form(key)
+    found = SPEAKERS.get(key) or _speaker_form(key)
     if found is None:
         raise ValueError(f"unknown speaker {speaker!r} (expected customer/客户 or agent/坐席/helpdesk)")
     return found
