@@ -1,42 +1,61 @@
-"""Aho–Corasick keyword automata: every lexicon, alias and cue found in one pass over the text."""
+"""Aho–Corasick keyword automata: every lexicon, alias and cue found in one pass over the text.
+
+Built on the Rust `aho-corasick` crate (ahocorasick-rs): a DFA whose leftmost-longest search is
+exact. (pyahocorasick, used before, walks a linked trie — slow at a root with thousands of
+Chinese first characters — and its `iter_long` drops a short match after a longer one fails:
+"不走套餐流量" lost its 不; pyahocorasick issues #133, #185.)
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import Any
 
-import ahocorasick
+import ahocorasick_rs
 
 
 class KeywordAutomaton:
     """Finds keywords in text with their character spans.
 
     >>> a = KeywordAutomaton({"乱扣费": "anger", "扣费": "fee"})
-    >>> list(a.longest("你们乱扣费"))
+    >>> a.longest("你们乱扣费")
     [(2, 5, '乱扣费', 'anger')]
     """
 
     def __init__(self, words: dict[str, Any] | Iterable[tuple[str, Any]]):
-        self._a = ahocorasick.Automaton()
-        items = words.items() if isinstance(words, dict) else words
-        self.size = 0
-        for word, value in items:
+        found: dict[str, Any] = {}
+        for word, value in words.items() if isinstance(words, dict) else words:
             if word:
-                self._a.add_word(word, (word, value))
-                self.size += 1
+                found[word] = value  # a word given twice keeps its last value
+        self.size = len(found)
+        self._words = list(found)
+        self._values = list(found.values())
+        self._longest = self._all = None
         if self.size:
-            self._a.make_automaton()
+            self._longest = ahocorasick_rs.AhoCorasick(self._words, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
 
-    def longest(self, text: str) -> Iterator[tuple[int, int, str, Any]]:
+    def longest(self, text: str) -> list[tuple[int, int, str, Any]]:
         """Non-overlapping, leftmost-longest matches as (start, end, word, value)."""
         if not self.size or not text:
-            return
-        for end, (word, value) in self._a.iter_long(text):
-            yield end - len(word) + 1, end + 1, word, value
+            return []
+        words, values = self._words, self._values
+        return [(start, end, words[i], values[i]) for i, start, end in self._longest.find_matches_as_indexes(text)]
 
-    def all(self, text: str) -> Iterator[tuple[int, int, str, Any]]:
+    def all(self, text: str) -> list[tuple[int, int, str, Any]]:
         """Every match, overlapping ones included, as (start, end, word, value)."""
         if not self.size or not text:
-            return
-        for end, (word, value) in self._a.iter(text):
-            yield end - len(word) + 1, end + 1, word, value
+            return []
+        words, values = self._words, self._values
+        return [(start, end, words[i], values[i]) for i, start, end in self._overlapping().find_matches_as_indexes(text, overlapping=True)]
+
+    def present(self, text: str) -> set[Any]:
+        """The values of every word found anywhere in `text`, overlapping ones included."""
+        if not self.size or not text:
+            return set()
+        values = self._values
+        return {values[i] for i, _, _ in self._overlapping().find_matches_as_indexes(text, overlapping=True)}
+
+    def _overlapping(self) -> ahocorasick_rs.AhoCorasick:
+        if self._all is None:  # built on first need: few automata are asked for overlaps
+            self._all = ahocorasick_rs.AhoCorasick(self._words)
+        return self._all
