@@ -136,7 +136,7 @@ class AssistEngine:
         if any(not short for *_, short in found) or (found and len(text) <= _SHORT):
             return True
         # In a longer utterance it closes nothing while the customer still asks ("没了，那话费呢？").
-        return not ASKING.search(text) and any(_own_clause(text, found, i) for i in range(len(found)))
+        return any(_own_clause(text, found, i) for i in range(len(found))) and not ASKING.search(text)
 
     def operation_outcome(self, text: str) -> str | None:
         """"done", "failed" or None for an agent utterance (failure wins when both are said)."""

@@ -11,6 +11,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from moqi.assist.profile import CustomerProfile
 from moqi.content.model import MOMENTS, Reason
 
@@ -38,6 +40,7 @@ class NeedModel:
     def __post_init__(self) -> None:
         self.index = {r.code: i for i, r in enumerate(self.reasons)}
         self.moment_of = [r.moment for r in self.reasons]
+        self.moment_at = np.array([MOMENTS.index(m) for m in self.moment_of], dtype=np.intp)
         self.moment_sizes = {m: self.moment_of.count(m) for m in MOMENTS}
         # Businesses a customer has done for them (开通, 变更, 退订): those of the handling reasons.
         self.handled = frozenset(b for r in self.reasons if r.moment == "handling" for b in r.businesses)
@@ -65,16 +68,18 @@ class NeedModel:
 
 @dataclass
 class NeedTracker:
-    """The need as it builds up over one call."""
+    """The need as it builds up over one call.
+
+    Scores are numpy vectors in reason order: every utterance updates and reads all of them."""
 
     model: NeedModel
-    prior: list[float]
-    evidence: list[float] = field(default_factory=list)
+    prior: Sequence[float]
+    evidence: np.ndarray | None = None
     moment_evidence: dict[str, float] = field(default_factory=lambda: dict.fromkeys(MOMENTS, 0.0))
 
     def __post_init__(self) -> None:
-        if not self.evidence:
-            self.evidence = [0.0] * len(self.model.reasons)
+        self.prior = np.asarray(self.prior, dtype=np.float64)
+        self.evidence = np.zeros(len(self.model.reasons)) if self.evidence is None else np.asarray(self.evidence, dtype=np.float64)
 
     def observe(
         self, *, reason_cues: list[tuple[int, int, int]], moment_cues: list[str], businesses: list[str], issues: list[str], negative: float,
@@ -86,20 +91,21 @@ class NeedTracker:
         long cue says more than a short one, and a cue shared by reasons says less of each.
         `likeness` is the utterance's similarity to each reason's texts, in reason order.
         """
+        evidence = self.evidence
         if weight >= 1.0:
-            self.evidence = [s * _DECAY for s in self.evidence]
+            evidence *= _DECAY
             self.moment_evidence = {m: s * _DECAY for m, s in self.moment_evidence.items()}
         for i, length, shared in reason_cues:
-            self.evidence[i] += weight * _CUE * (0.6 + 0.15 * min(length, 6)) / shared
-        for i, x in enumerate(likeness):
-            self.evidence[i] += weight * _TEXT * x
+            evidence[i] += weight * _CUE * (0.6 + 0.15 * min(length, 6)) / shared
+        if len(likeness):
+            evidence += (weight * _TEXT) * np.asarray(likeness, dtype=np.float64)
         for code in businesses:
             for i in self.model.by_business.get(code, ()):
-                self.evidence[i] += weight * _BUSINESS
+                evidence[i] += weight * _BUSINESS
         for code in issues:
             i = self.model.index.get(code)
             if i is not None:
-                self.evidence[i] += weight * _ISSUE
+                evidence[i] += weight * _ISSUE
         for m in moment_cues:
             self.moment_evidence[m] += weight * (_REQUEST_CUE if m == "handling" else _MOMENT_CUE)
         if negative > 0:
@@ -112,34 +118,31 @@ class NeedTracker:
             if self.model.moment_of[i] == "handling":
                 self.evidence[i] += 2.0
 
-    def distribution(self) -> list[float]:
+    def distribution(self) -> np.ndarray:
         """Probability of each reason (softmax of prior + evidence + moment evidence)."""
-        scores = [_TEMPERATURE * (p + e + 0.5 * self.moment_evidence[m]) for p, e, m in zip(self.prior, self.evidence, self.model.moment_of, strict=True)]
-        top = max(scores)
-        exps = [math.exp(s - top) for s in scores]
-        total = sum(exps)
-        return [x / total for x in exps]
+        moments = np.array([self.moment_evidence[m] for m in MOMENTS])
+        scores = _TEMPERATURE * (self.prior + self.evidence + 0.5 * moments[self.model.moment_at])
+        exps = np.exp(scores - scores.max())
+        return exps / exps.sum()
 
     def predict(self, k: int = 3) -> tuple[str, float, list[tuple[Reason, float]]]:
         """The moment of truth with its probability, and the top-k reasons with theirs."""
         dist = self.distribution()
         # Each moment gets an equal prior: average its reasons' mass rather than summing it,
         # or the moment with the most reasons in the taxonomy would win by default.
-        mass = dict.fromkeys(MOMENTS, 0.0)
-        for p, m in zip(dist, self.model.moment_of, strict=True):
-            mass[m] += p
+        mass = np.bincount(self.model.moment_at, weights=dist, minlength=len(MOMENTS)).tolist()
         # The moment's own evidence (帮我开吧, an operation done) counts in full here: within the
         # reasons it is only half, and a moment's many cue-rich reasons ("漫游" cues the inquiry
         # and the activation alike) would otherwise outvote the customer asking for the operation.
-        mean = {m: mass[m] / self.model.moment_sizes[m] * math.exp(0.5 * _TEMPERATURE * self.moment_evidence[m]) for m in MOMENTS if self.model.moment_sizes.get(m)}
+        mean = {m: mass[j] / self.model.moment_sizes[m] * math.exp(0.5 * _TEMPERATURE * self.moment_evidence[m]) for j, m in enumerate(MOMENTS) if self.model.moment_sizes.get(m)}
         total = sum(mean.values())
         by_moment = {m: v / total for m, v in mean.items()}
         # Rounded, so that a tie (nothing known yet) goes to the first moment, inquiry, not to float noise.
         moment = max(by_moment, key=lambda m: round(by_moment[m], 9))
-        ranked = sorted(range(len(dist)), key=dist.__getitem__, reverse=True)[:k]
-        return moment, by_moment[moment], [(self.model.reasons[i], dist[i]) for i in ranked]
+        ranked = np.argsort(-dist, kind="stable")[:k].tolist()  # stable: a tie goes to the reason listed first
+        return moment, by_moment[moment], [(self.model.reasons[i], float(dist[i])) for i in ranked]
 
     @property
     def informed(self) -> bool:
         """Whether anything (an event or a word) has moved the need away from uniform."""
-        return any(self.prior) or any(self.evidence) or any(self.moment_evidence.values())
+        return bool(self.prior.any() or self.evidence.any()) or any(self.moment_evidence.values())

@@ -32,7 +32,9 @@ class CustomerProfile:
     @classmethod
     def from_dict(cls, data: dict | None) -> CustomerProfile:
         """Build a profile from a plain mapping (demo YAML, JSON header, API body)."""
-        data = dict(data or {})
+        if not data:
+            return _UNKNOWN  # most chats come with no profile; the profile is immutable
+        data = dict(data)
         events = tuple(
             CustomerEvent(str(e.get("type", "")), float(e.get("days_ago", 0) or 0), str(e.get("detail", "")))
             for e in data.get("events") or ()
@@ -44,3 +46,6 @@ class CustomerProfile:
     def has_event(self, kind: str, within_days: float = 30) -> bool:
         """Whether an event of this kind happened within the last `within_days`."""
         return any(e.type == kind and e.days_ago <= within_days for e in self.events)
+
+
+_UNKNOWN = CustomerProfile()

@@ -128,9 +128,11 @@ class ScriptRanker:
             if used.get(s.kind, 0) >= per_kind:
                 continue
             used[s.kind] = used.get(s.kind, 0) + 1
-            values = {**fill, "business": business_for.get(s.reason, "")}
-            # A line that opens with the customer's title ("{customer}，…") opens with the rest when the title is unknown.
-            text = _DANGLING.sub("", _PLACEHOLDER.sub(lambda m, values=values: values.get(m.group(1), m.group(0)), s.text).lstrip("，,、 "))
+            text = s.text
+            if "{" in text:
+                values = {**fill, "business": business_for.get(s.reason, "")}
+                # A line that opens with the customer's title ("{customer}，…") opens with the rest when the title is unknown.
+                text = _DANGLING.sub("", _PLACEHOLDER.sub(lambda m, values=values: values.get(m.group(1), m.group(0)), text).lstrip("，,、 "))
             out.append(Recommendation(s.id, s.kind, text, _why(s, situation), round(score, 2)))
             if len(out) == k:
                 break

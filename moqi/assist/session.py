@@ -137,7 +137,8 @@ class AssistSession:
         self.turn += 1
         engine = self.engine
         named = list(engine.business_words.longest(clean))
-        tails = [a or b for a, b in _TAIL_SAID.findall(clean)]
+        # (Every number _TAIL_SAID reads holds one of these; most utterances have neither.)
+        tails = [a or b for a, b in _TAIL_SAID.findall(clean)] if "尾号" in clean or "****" in clean else []
         if tails:
             self.number_said = tails[-1]
         businesses = [code for *_, code in named]

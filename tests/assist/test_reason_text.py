@@ -17,7 +17,15 @@ def test_the_likest_document_scores_highest_and_unknown_words_score_nothing():
     texts = ReasonTexts([[("宽带断网了", 1.0), ("光猫红灯", 0.5)], [("话费余额还有多少", 1.0)]])
     broadband, balance = texts.similarities("家里宽带又断了")
     assert broadband > 0.3 and balance == 0.0
-    assert texts.similarities("天气不错") == [0.0, 0.0]
+    assert texts.similarities("天气不错").tolist() == [0.0, 0.0]
+    assert texts.similarities("").tolist() == [0.0, 0.0]
+
+
+
+def test_no_gram_is_found_across_punctuation():
+    texts = ReasonTexts([[("断网光猫", 1.0)], [("话费", 1.0)]])
+    across, inside = texts.similarities("网，光")[0], texts.similarities("网光")[0]
+    assert 0.0 < across < inside  # 网 and 光 are shared either way; the bigram 网光 only without the comma
     assert max(texts.similarities("宽带话费")) <= 1.0 + 1e-6
 
 
