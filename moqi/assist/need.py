@@ -122,8 +122,9 @@ class NeedTracker:
         """Probability of each reason (softmax of prior + evidence + moment evidence)."""
         moments = np.array([self.moment_evidence[m] for m in MOMENTS])
         scores = _TEMPERATURE * (self.prior + self.evidence + 0.5 * moments[self.model.moment_at])
-        exps = np.exp(scores - scores.max())
-        return exps / exps.sum()
+        # The ufuncs' own reductions: ndarray.max() and .sum() go through numpy's Python wrappers.
+        exps = np.exp(scores - np.maximum.reduce(scores))
+        return exps / np.add.reduce(exps)
 
     def predict(self, k: int = 3) -> tuple[str, float, list[tuple[Reason, float]]]:
         """The moment of truth with its probability, and the top-k reasons with theirs."""
@@ -139,10 +140,10 @@ class NeedTracker:
         by_moment = {m: v / total for m, v in mean.items()}
         # Rounded, so that a tie (nothing known yet) goes to the first moment, inquiry, not to float noise.
         moment = max(by_moment, key=lambda m: round(by_moment[m], 9))
-        ranked = np.argsort(-dist, kind="stable")[:k].tolist()  # stable: a tie goes to the reason listed first
+        ranked = (-dist).argsort(kind="stable")[:k].tolist()  # stable: a tie goes to the reason listed first
         return moment, by_moment[moment], [(self.model.reasons[i], float(dist[i])) for i in ranked]
 
     @property
     def informed(self) -> bool:
         """Whether anything (an event or a word) has moved the need away from uniform."""
-        return bool(self.prior.any() or self.evidence.any()) or any(self.moment_evidence.values())
+        return bool(np.count_nonzero(self.prior) or np.count_nonzero(self.evidence)) or any(self.moment_evidence.values())
