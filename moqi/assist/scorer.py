@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from hashlib import blake2b
 from itertools import combinations
 
@@ -80,7 +81,7 @@ class _Block:
         first = np.flatnonzero(np.concatenate(([True], codes[1:] != codes[:-1])))
         counts = np.diff(np.append(first, len(codes)))
         codes = codes[first]
-        at = np.searchsorted(self.keys, codes)
+        at = self.keys.searchsorted(codes)  # the method: np.searchsorted's wrapper costs as much
         at[at == len(self.keys)] = 0
         hit = self.keys[at] == codes
         columns = self.columns[at[hit]]
@@ -113,8 +114,8 @@ class _WordBlock(_Block):
 
     def codes(self, text: str) -> np.ndarray:
         tokens = self.tokenize(self.preprocess(text))
-        hashes = np.fromiter((token_hash(t) for t in tokens), dtype=np.uint64, count=len(tokens))
-        at = np.searchsorted(self.words, hashes)  # a fitted vocabulary is never empty
+        hashes = np.fromiter(map(_known_hash, tokens), dtype=np.uint64, count=len(tokens))
+        at = self.words.searchsorted(hashes)  # a fitted vocabulary is never empty
         at[at == len(self.words)] = 0
         ids = np.where(self.words[at] == hashes, at + 1, 0).astype(np.int64)
         parts = []
@@ -131,6 +132,10 @@ class _WordBlock(_Block):
 def token_hash(token: str) -> int:
     """A stable 64-bit hash of a token (Python's own `hash` changes from process to process)."""
     return int.from_bytes(blake2b(token.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
+
+
+# Words recur (Zipf): most tokens of an utterance were hashed before.
+_known_hash = lru_cache(maxsize=1 << 15)(token_hash)
 
 
 def _word_codes(vocabulary: dict[str, int], low: int, high: int) -> tuple[np.ndarray, int, list[int], list[int]]:
