@@ -270,3 +270,28 @@ def test_a_short_answer_mid_complaint_brings_no_follow_up_commitment(engine):
     s.feed("agent", "为了保障您的账户安全，请您在电话按键上输入服务密码")
     mid = s.feed("customer", "嗯输好了")
     assert "follow_up" not in [x["kind"] for x in mid.scripts], mid.scripts
+
+
+def test_once_the_need_is_said_no_line_asks_what_the_matter_is(engine):
+    general = {s.id for s in engine.content.scripts if s.kind == "guidance" and s.reason == "*"}
+    opening, = call(engine, ("agent", GREETING))
+    assert {x["id"] for x in opening.scripts} & general, "with nothing known, the agent asks what the matter is"
+    events = call(
+        engine,
+        ("customer", "我家宽带报装一个星期了还没人来装"),
+        ("agent", "非常抱歉，我帮您查一下工单，师傅可以下周二或者下个月5号上门"),
+        ("customer", "那就约下个月5号吧"),
+    )
+    for event in events:
+        assert event.need["reasons"][0]["code"] == "install_delay"
+        assert not {x["id"] for x in event.scripts} & general, event.scripts
+    assert any("场景：装机维修超时" in x["why"] for x in events[-1].scripts)
+
+
+def test_agreeing_to_an_appointment_asks_for_it_to_be_booked(engine):
+    s = AssistSession(engine=engine)
+    s.feed("customer", "我家宽带报装一个星期了还没人来装")
+    s.feed("agent", "师傅可以下周二或者下个月5号上门，您看哪天方便")
+    s.feed("customer", "那就约下个月5号吧")
+    # A short answer, but a request: the booking is still to be done, nothing is settled.
+    assert not s.settled
