@@ -132,7 +132,7 @@ class AssistEngine:
 
     def wraps_up(self, text: str) -> bool:
         """Whether an utterance closes the call ("还有其他可以帮您的吗", "没有了，再见")."""
-        found = list(self.wrap_up_words.longest(text))
+        found = self.wrap_up_words.longest(text)
         if any(not short for *_, short in found) or (found and len(text) <= _SHORT):
             return True
         # In a longer utterance it closes nothing while the customer still asks ("没了，那话费呢？").
@@ -166,7 +166,7 @@ class AssistEngine:
         A one-character keyword counts only where jieba sees it as a word of its own
         (坑 yes, 坑洼 no); jieba runs only for utterances that have one.
         """
-        matches = list(self.emotion_words.longest(text))
+        matches = self.emotion_words.longest(text)
         if any(len(value) <= 2 and value[0] in "nd" and end - start > 1 for start, end, _, value in matches):
             matches = self._phrases_first(text, matches)
         single = {(start, end) for start, end, _, value in matches if end - start == 1 and value[0] == "e"}
@@ -224,7 +224,7 @@ def _praising_names(content: Content, emotion_words: KeywordAutomaton) -> list[s
     a product or ask for one, they praise nothing. (网络不稳定, 说好的优惠 read as the complaints
     they are, and stay.)"""
     names = {a for b in content.businesses for a in (b.name, *b.aliases)}
-    return sorted(a for a in names if score_utterance(a, find_keywords(a, list(emotion_words.longest(a)))).polarity == "positive")
+    return sorted(a for a in names if score_utterance(a, find_keywords(a, emotion_words.longest(a))).polarity == "positive")
 
 
 @lru_cache(maxsize=1)

@@ -1,7 +1,6 @@
 """Aho–Corasick keyword automata: every lexicon, alias and cue found in one pass over the text.
 
-Built on the Rust `aho-corasick` crate (ahocorasick-rs): a DFA whose leftmost-longest search is
-exact. (pyahocorasick, used before, walks a linked trie — slow at a root with thousands of
+Built on the Rust `aho-corasick` crate (ahocorasick-rs), whose leftmost-longest search is exact. (pyahocorasick, used before, walks a linked trie — slow at a root with thousands of
 Chinese first characters — and its `iter_long` drops a short match after a longer one fails:
 "不走套餐流量" lost its 不; pyahocorasick issues #133, #185.)
 """
