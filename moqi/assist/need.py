@@ -111,6 +111,21 @@ class NeedTracker:
         if negative > 0:
             self.moment_evidence["complaint"] += weight * 1.5 * negative
 
+    def requested(self) -> None:
+        """The customer asks for what they asked about to be done ("那你帮我开吧"): the inquiry
+        becomes the handling of it. The handling reasons that share a business with the
+        inquiry leading now (国际漫游咨询 → 开通国际漫游) are lifted together, the likeliest of
+        them to just ahead of it, in their own order. (A complaint's requests — 约个时间上门,
+        帮我退了 — are how the complaint is settled: it stays the complaint.)"""
+        score = self.prior + self.evidence
+        top = int(score.argmax())
+        if self.model.moment_of[top] != "inquiry":
+            return
+        businesses = set(self.model.reasons[top].businesses)
+        near = [i for i, r in enumerate(self.model.reasons) if r.moment == "handling" and businesses.intersection(r.businesses)]
+        if near:
+            self.evidence[near] += score[top] - max(score[i] for i in near) + _REQUEST_CUE
+
     def operation_done(self, business: str | None) -> None:
         """An agent completed an operation: this call is business handling, about that business."""
         self.moment_evidence["handling"] += 2.0

@@ -239,6 +239,9 @@ class AssistSession:
             # 可以用") is not asking for what he explains.
             likeness=self.engine.reason_texts.similarities(text) if who == "customer" else (), weight=1.0 if who == "customer" else 0.35,
         )
+        if who == "customer" and "handling" in moment_cues and not ASKING.search(text):
+            # "那你帮我开吧" asks for it; "融合的话我手机卡也得换成联通的吗？" still asks about it.
+            self.need.requested()
         return moment_cues
 
     def _generic(self, text: str, named: list) -> list[tuple[str, str]]:
