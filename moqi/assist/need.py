@@ -124,7 +124,7 @@ class NeedTracker:
         businesses = set(self.model.reasons[top].businesses)
         near = [i for i, r in enumerate(self.model.reasons) if r.moment == "handling" and businesses.intersection(r.businesses)]
         if near:
-            self.evidence[near] += score[top] - max(score[i] for i in near) + _REQUEST_CUE
+            self.evidence[near] += score[top] - score[near].max() + _REQUEST_CUE
 
     def operation_done(self, business: str | None) -> None:
         """An agent completed an operation: this call is business handling, about that business."""

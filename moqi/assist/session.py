@@ -153,11 +153,12 @@ class AssistSession:
             self.agent_turns += 1
             emotion = self._last_emotion or UtteranceEmotion("neutral", "neutral", 0.0, 0.0)
 
-        moments = self._observe_need(clean, who, businesses, emotion)
+        asking = who == "customer" and bool(ASKING.search(clean))
+        moments = self._observe_need(clean, who, businesses, emotion, asking)
         if who == "customer":
             # A customer still asking, or asking for something to be done ("好的那帮我改吧"),
             # has not closed the matter.
-            open_ = bool(ASKING.search(clean)) or "handling" in moments
+            open_ = asking or "handling" in moments
             self.settled = not open_ and (bool(self.confirmations) or emotion.category == "gratitude" or len(clean) <= _SHORT_ANSWER)
         for code in businesses:
             if code in self.mentioned:
@@ -216,7 +217,7 @@ class AssistSession:
 
     # -- the parts --------------------------------------------------------------------------
 
-    def _observe_need(self, text: str, who: str, businesses: list[str], emotion: UtteranceEmotion) -> list[str]:
+    def _observe_need(self, text: str, who: str, businesses: list[str], emotion: UtteranceEmotion, asking: bool) -> list[str]:
         """Fold the utterance into the need; answers the moments its cues named."""
         if who == "agent" and not self.mood.valences:
             # Before the customer has spoken the agent is greeting ("工号3127为您服务"): a formula,
@@ -239,7 +240,7 @@ class AssistSession:
             # 可以用") is not asking for what he explains.
             likeness=self.engine.reason_texts.similarities(text) if who == "customer" else (), weight=1.0 if who == "customer" else 0.35,
         )
-        if who == "customer" and "handling" in moment_cues and not ASKING.search(text):
+        if who == "customer" and "handling" in moment_cues and not asking:
             # "那你帮我开吧" asks for it; "融合的话我手机卡也得换成联通的吗？" still asks about it.
             self.need.requested()
         return moment_cues
