@@ -99,7 +99,7 @@ class AssistEngine:
         for rel in content.relations:
             if rel.relation == "common_issue":
                 self.issues.setdefault(rel.src, []).append(rel.dst)
-        self.ranker = ScriptRanker(content.scripts, failing=frozenset(s.id for s in content.scripts if s.kind == "confirmation" and self.operation_outcome(s.text) == "failed"))
+        self.ranker = ScriptRanker(content.scripts)
         self.advice = content.advice or {}
 
     @cached_property

@@ -6,7 +6,13 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from moqi.content.model import EMOTION_LABELS, SCRIPT_KIND_LABELS, STAGE_LABELS, Script
+from moqi.content.model import (
+    EMOTION_LABELS,
+    SCRIPT_CONDITIONS,
+    SCRIPT_KIND_LABELS,
+    STAGE_LABELS,
+    Script,
+)
 
 _PLACEHOLDER = re.compile(r"\{(customer|business|number|days)\}")
 # Where an unknown title was left out mid-line ("注意安全，{customer}！"), the comma before it goes too.
@@ -14,17 +20,17 @@ _DANGLING = re.compile(r"[，,、]\s*(?=[！!。？?；;]|$)")
 # A reason's own lines are offered only while it is a close call with the best one: in a
 # roaming inquiry (19%) a line about a disputed bill (6%) misleads more than a general one.
 _CLOSE = 0.5
-# Words that tell, or presume, a repeat contact about the same matter: a caller's "第四次打电话",
-# "打了两次电话", "上次也是这么说的"; a line's "让您反复打电话", "打了这么多次电话", "一次次追问".
+# A caller's words that tell a repeat contact about the same matter: "第四次打电话", "打了两次电话",
+# "上次也是这么说的". (Lines that presume one say so in their conditions: repeat_contact.)
 REPEAT_CONTACT = re.compile(
     r"第[二两三四五六七八九十几\d]+次|[好几两三四五六七八九十\d]+次(?:电话|了|打|来电)|这么多次|一次次|"
     r"又打(?:来|过来|电话)|反复(?:打|来电|找)|多次来电|上次(?:也|打|来电)|之前(?:为这件事)?(?:来电|打过|反映)"
 )
 # …and only once it stands out from the crowd: with 38 reasons, 0.08 after "在吗" is a guess.
 _FLOOR = 0.1
-# The general guidance lines ask what the matter is ("是话费、流量还是宽带方面的问题？"): once one
-# reason of the 38 holds 40% of the probability (an even guess is under 3%), the call has said
-# it — or the account's events have — and only that reason's own guidance fits.
+# A need_open line asks what the matter is ("是话费、流量还是宽带方面的问题？"): once one reason
+# of the 38 holds 40% of the probability (an even guess is under 3%), the call has said it — or
+# the account's events have.
 _KNOWN = 0.4
 
 
@@ -62,8 +68,7 @@ class _Line:
 
     script: Script
     names_business: bool  # "{business}" in the text: needs a business of the call that fits
-    failing: bool  # a read-back that reports a failed operation
-    repeat: bool  # presumes the customer called before ("让您为同一件事打了这么多次电话")
+    conditions: frozenset[str]  # of SCRIPT_CONDITIONS: what the call must show first
     emotion: str  # the emotion it is keyed to, "*" for any
     keys: tuple[tuple[int, str], ...]  # (index into (brand, region, stage), the value it is keyed to)
     bonus: float  # what its keyed emotion and attributes add when they match
@@ -72,13 +77,12 @@ class _Line:
 class ScriptRanker:
     """Scores every script that fits the situation; a keyed attribute that does not match excludes it."""
 
-    def __init__(self, scripts: tuple[Script, ...], failing: frozenset[str] = frozenset()):
-        self.failing = failing  # read-back lines that report a failed operation ("这次没有办理成功"), by id
+    def __init__(self, scripts: tuple[Script, ...]):
         self._lines: list[_Line] = []
         for s in scripts:
             keys = tuple((i, want) for i, want in enumerate((s.brand, s.region, s.stage)) if want != "*")
             bonus = (1.5 if s.emotion != "*" else 0.0) + len(keys)
-            self._lines.append(_Line(s, "{business}" in s.text, s.id in failing, bool(REPEAT_CONTACT.search(s.text)), s.emotion, keys, bonus))
+            self._lines.append(_Line(s, "{business}" in s.text, frozenset(s.conditions), s.emotion, keys, bonus))
         self._view = lru_cache(maxsize=1024)(self._fitting)
 
     def _fitting(self, emotion: str, context: tuple[str | None, str | None, str | None]) -> dict[str, dict[str, list[_Line]]]:
@@ -103,15 +107,12 @@ class ScriptRanker:
         best_p = max(reason_p.values(), default=0.0) or 1.0
         view = self._view(situation.emotion, (situation.brand, situation.region, situation.stage))
         scored: list[tuple[float, Script]] = []
-        known = best_p >= _KNOWN and bool(reason_p)
+        shown = self._shown(situation, best_p >= _KNOWN and bool(reason_p))
         for kind, kind_weight in situation.kinds.items():
             lines = view.get(kind)
             if not lines:
                 continue
-            reads_back = kind == "confirmation" and situation.succeeded is not None
             for code in ("*", *reason_p):
-                if code == "*" and kind == "guidance" and known:
-                    continue
                 score = 2.0 * kind_weight
                 if code != "*":
                     if kind in ("confirmation", "closing") and situation.operated is not None and code not in situation.operated:
@@ -123,10 +124,8 @@ class ScriptRanker:
                 for line in lines.get(code, ()):
                     if line.names_business and not named:
                         continue
-                    if reads_back and line.failing == situation.succeeded:
-                        continue  # a read-back of the other outcome
-                    if line.repeat and not situation.repeat:
-                        continue  # "打了好几次电话" to a first-time caller
+                    if not line.conditions <= shown:
+                        continue  # "打了好几次电话" to a first-time caller, a read-back of the other outcome
                     scored.append((score + line.bonus, line.script))
         scored.sort(key=lambda t: (-t[0], t[1].id))
         out: list[Recommendation] = []
@@ -145,6 +144,18 @@ class ScriptRanker:
                 break
         return out
 
+    @staticmethod
+    def _shown(situation: Situation, known: bool) -> frozenset[str]:
+        """The conditions (SCRIPT_CONDITIONS) that this moment of the call fulfils."""
+        held = set()
+        if situation.repeat:
+            held.add("repeat_contact")
+        if not known:
+            held.add("need_open")
+        if situation.succeeded is not None:
+            held.add("succeeded" if situation.succeeded else "failed")
+        return frozenset(held)
+
 
 def _why(s: Script, situation: Situation) -> str:
     """Why a chosen script fits: its kind and each keyed attribute it matched."""
@@ -158,4 +169,5 @@ def _why(s: Script, situation: Situation) -> str:
         want = getattr(s, attr)
         if want != "*":
             why.append(f"{label}：{STAGE_LABELS.get(want, want)}")
+    why += (f"条件：{SCRIPT_CONDITIONS[c]}" for c in s.conditions)
     return "；".join(why)

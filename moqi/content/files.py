@@ -16,6 +16,7 @@ from moqi.content.model import (
     EMOTIONS,
     MOMENTS,
     RELATIONS,
+    SCRIPT_CONDITIONS,
     SCRIPT_KINDS,
     STAGES,
     Article,
@@ -176,7 +177,7 @@ def _lexicon(path: Path) -> tuple[LexiconEntry, ...]:
 
 def _scripts(path: Path, reason_codes: set[str]) -> tuple[Script, ...]:
     out, seen = [], set()
-    for line, row in _csv(path, ("id", "kind", "reason", "emotion", "brand", "region", "stage", "text")):
+    for line, row in _csv(path, ("id", "kind", "reason", "emotion", "brand", "region", "stage", "conditions", "text")):
         where = f"{path}:{line}"
         _need(bool(row["id"]) and row["id"] not in seen, where, f"missing or duplicate id {row['id']!r}")
         _need(row["kind"] in SCRIPT_KINDS, where, f"unknown kind {row['kind']!r}")
@@ -184,9 +185,12 @@ def _scripts(path: Path, reason_codes: set[str]) -> tuple[Script, ...]:
         _need(row["emotion"] == "*" or row["emotion"] in EMOTIONS, where, f"unknown emotion {row['emotion']!r}")
         _need(row["brand"] == "*" or row["brand"] in BRANDS, where, f"unknown brand {row['brand']!r}")
         _need(row["stage"] == "*" or row["stage"] in STAGES, where, f"unknown stage {row['stage']!r}")
+        conditions = tuple(c for c in re.split(r"[;；]", row["conditions"]) if c.strip() not in ("", "*"))
+        unknown = [c for c in conditions if c not in SCRIPT_CONDITIONS]
+        _need(not unknown, where, f"unknown condition(s) {unknown}; use {', '.join(SCRIPT_CONDITIONS)} (several joined by ;)")
         _need(bool(row["text"]), where, "empty text")
         seen.add(row["id"])
-        out.append(Script(**{k: row[k] for k in ("id", "kind", "reason", "emotion", "brand", "region", "stage", "text")}))
+        out.append(Script(**{k: row[k] for k in ("id", "kind", "reason", "emotion", "brand", "region", "stage", "text")}, conditions=conditions))
     return tuple(out)
 
 

@@ -155,6 +155,15 @@ class LexiconEntry:
     churn: bool = False
     domain: str = "telecom"
 
+# When a line may be offered at all, beyond its keys: a line that presumes something of the call
+# waits until the call shows it. A script lists none, one or several (all must hold).
+SCRIPT_CONDITIONS = {
+    "repeat_contact": "客户为此事来电过",  # the profile's recent contacts, or the customer says so
+    "need_open": "诉求尚未明确",  # asks what the matter is: no reason holds 40% of the need yet
+    "succeeded": "操作已成功",  # reads back an operation the agent reported done
+    "failed": "操作未成功",  # reads back an operation the agent reported failed
+}
+
 
 @dataclass(frozen=True, slots=True)
 class Script:
@@ -168,6 +177,7 @@ class Script:
     region: str
     stage: str
     text: str
+    conditions: tuple[str, ...] = ()  # of SCRIPT_CONDITIONS; all must hold
 
 
 @dataclass(frozen=True, slots=True)

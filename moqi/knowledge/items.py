@@ -13,17 +13,17 @@ from datetime import date
 
 from moqi.content import Article, Business, LexiconEntry, Script
 from moqi.content.files import ContentError, parse_article
-from moqi.content.model import BRANDS, EMOTIONS, SCRIPT_KINDS, STAGES
+from moqi.content.model import BRANDS, EMOTIONS, SCRIPT_CONDITIONS, SCRIPT_KINDS, STAGES
 
 VERSIONED = ("article", "script", "business", "lexicon")
 KIND_LABELS = {"article": "知识文章", "script": "话术", "business": "业务目录", "lexicon": "情绪词"}
 FIELDS = {
     "article": ("title", "question", "answer", "steps", "key_points", "businesses", "reasons", "brands", "regions", "valid_from", "valid_to", "tags"),
-    "script": ("kind", "reason", "emotion", "brand", "region", "stage", "text"),
+    "script": ("kind", "reason", "emotion", "brand", "region", "stage", "conditions", "text"),
     "business": ("name", "category", "aliases", "summary"),
     "lexicon": ("category", "intensity", "escalation", "churn", "domain"),
 }
-LIST_FIELDS = {"steps", "key_points", "businesses", "reasons", "brands", "regions", "tags", "aliases"}
+LIST_FIELDS = {"steps", "key_points", "businesses", "reasons", "brands", "regions", "tags", "aliases", "conditions"}
 _KEY = {
     "article": re.compile(r"^[a-z0-9][a-z0-9_-]{1,63}$"),
     "script": re.compile(r"^[A-Za-z0-9_-]{1,32}$"),
@@ -114,6 +114,9 @@ def _check_rules(kind: str, key: str, b: dict, businesses: set[str], reasons: se
             b[name] = b[name] or "*"
             need(b[name] == "*" or b[name] in allowed, f"unknown {name} {b[name]!r}")
         b["region"] = b["region"] or "*"
+        unknown = [c for c in b["conditions"] if c not in SCRIPT_CONDITIONS]
+        need(not unknown, f"unknown condition(s) {unknown}; use {', '.join(SCRIPT_CONDITIONS)}")
+        b["conditions"] = list(dict.fromkeys(b["conditions"]))
         need(bool(b["text"]), "needs the script's text")
     elif kind == "business":
         need(bool(b["name"]), "needs a name")
@@ -134,7 +137,7 @@ def body_of(item) -> tuple[str, str, dict]:
         body["valid_to"] = item.valid_to.isoformat() if item.valid_to else None
         return "article", item.id, body
     if isinstance(item, Script):
-        return "script", item.id, {f: getattr(item, f) for f in FIELDS["script"]}
+        return "script", item.id, {f: list(v) if isinstance(v := getattr(item, f), tuple) else v for f in FIELDS["script"]}
     if isinstance(item, Business):
         return "business", item.code, {"name": item.name, "category": item.category, "aliases": list(item.aliases), "summary": item.summary}
     if isinstance(item, LexiconEntry):
@@ -152,7 +155,7 @@ def item_of(kind: str, key: str, body: dict):
             valid_to=date.fromisoformat(body["valid_to"]) if body.get("valid_to") else None,
         )
     if kind == "script":
-        return Script(id=key, **body)
+        return Script(id=key, **{**body, "conditions": tuple(body.get("conditions") or ())})
     if kind == "business":
         return Business(key, body["name"], body["category"], tuple(body["aliases"]), body["summary"])
     if kind == "lexicon":
@@ -206,8 +209,8 @@ def render(kind: str, key: str, body: dict | None) -> str:
     lines = []
     for name in FIELDS[kind]:
         value = body.get(name)
-        if isinstance(value, list):
-            value = "、".join(value)
+        if name in LIST_FIELDS:  # a version saved before the field existed has none
+            value = "、".join(value or [])
         lines.append(f"{name}: {value}")
     return "\n".join(lines) + "\n"
 

@@ -93,6 +93,7 @@ class ScriptRow(Base):
     region: Mapped[str] = mapped_column(String(32), default="*")
     stage: Mapped[str] = mapped_column(String(32), default="*")
     text: Mapped[str] = mapped_column(Text)
+    conditions: Mapped[list] = mapped_column(JSON, default=list)  # of SCRIPT_CONDITIONS
 
 
 class ContentDocRow(Base):

@@ -62,7 +62,7 @@ def replace_content(session: Session, content: Content, note: str, author: str =
     session.add_all(ModifierRow(word=w, kind="degree", weight=x) for w, x in dict(content.degrees).items() if w not in negations)
     modifiers = negations | {w for w, _ in content.degrees}
     session.add_all(ModifierRow(word=w, kind="mask", weight=None) for w in dict.fromkeys(content.masks) if w not in modifiers)
-    session.add_all(ScriptRow(id=s.id, kind=s.kind, reason=s.reason, emotion=s.emotion, brand=s.brand, region=s.region, stage=s.stage, text=s.text) for s in content.scripts)
+    session.add_all(ScriptRow(id=s.id, kind=s.kind, reason=s.reason, emotion=s.emotion, brand=s.brand, region=s.region, stage=s.stage, text=s.text, conditions=list(s.conditions)) for s in content.scripts)
     session.add_all(ArticleRow(**versions.row_values("article", key, body)) for _, key, body in map(items.body_of, content.articles))
     session.add(ContentDocRow(key="advice", body=content.advice))
     session.add(ContentDocRow(key="operations", body=content.operations))
@@ -104,7 +104,7 @@ def load_content(session: Session) -> Content:
         lexicon=tuple(LexiconEntry(e.word, e.category, e.intensity, e.escalation, e.churn, e.domain) for e in session.scalars(select(LexiconRow).order_by(LexiconRow.word))),
         negations=tuple(m.word for m in modifiers if m.kind == "negation"),
         degrees=tuple((m.word, float(m.weight or 1.0)) for m in modifiers if m.kind == "degree"),
-        scripts=tuple(Script(s.id, s.kind, s.reason, s.emotion, s.brand, s.region, s.stage, s.text) for s in session.scalars(select(ScriptRow).order_by(ScriptRow.id))),
+        scripts=tuple(Script(s.id, s.kind, s.reason, s.emotion, s.brand, s.region, s.stage, s.text, tuple(s.conditions or ())) for s in session.scalars(select(ScriptRow).order_by(ScriptRow.id))),
         advice=docs.get("advice", {}),
         # Kinds of phrase added to the shipped file after this instance was loaded (wrap_up …)
         # come from the file; the ones the instance has stay as they are.

@@ -241,13 +241,21 @@ def test_read_back_lines_fit_the_outcome(engine):
     s = AssistSession(engine=engine)
     s.feed("customer", "帮我开通国际漫游")
     done = s.feed("agent", "好的，国际漫游已经为您开通成功了")
-    failed_ids = engine.ranker.failing
+    failed_ids = {x.id for x in engine.content.scripts if "failed" in x.conditions}
     assert failed_ids and not {x["id"] for x in done.scripts} & failed_ids
     s = AssistSession(engine=engine)
     s.feed("customer", "帮我开通国际漫游")
     failed = s.feed("agent", "不好意思，系统提示不能开通，暂时无法办理")
     reads = [x for x in failed.scripts if x["kind"] == "confirmation"]
     assert reads and all(x["id"] in failed_ids for x in reads), reads
+    assert all("条件：操作未成功" in x["why"] for x in reads), reads
+
+
+def test_a_read_back_waits_for_the_agent_to_report_the_outcome(engine):
+    s = AssistSession(engine=engine)
+    s.feed("customer", "帮我开通国际漫游")
+    asked = s.feed("agent", "好的，我这就帮您开通国际漫游，请稍等")
+    assert "confirmation" not in [x["kind"] for x in asked.scripts], asked.scripts
 
 
 def test_a_complaint_call_ends_with_a_follow_up_commitment_not_a_pleasantry(engine):
@@ -273,7 +281,8 @@ def test_a_short_answer_mid_complaint_brings_no_follow_up_commitment(engine):
 
 
 def test_once_the_need_is_said_no_line_asks_what_the_matter_is(engine):
-    general = {s.id for s in engine.content.scripts if s.kind == "guidance" and s.reason == "*"}
+    general = {s.id for s in engine.content.scripts if "need_open" in s.conditions}
+    assert general >= {s.id for s in engine.content.scripts if s.kind == "guidance" and s.reason == "*"}
     opening, = call(engine, ("agent", GREETING))
     assert {x["id"] for x in opening.scripts} & general, "with nothing known, the agent asks what the matter is"
     events = call(

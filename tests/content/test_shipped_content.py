@@ -92,6 +92,37 @@ def test_lines_offered_before_anything_is_done_claim_nothing_done(content):
     assert [(s.id, s.text) for s in early if claims.search(s.text)] == []
 
 
+def test_lines_say_what_they_presume_in_their_conditions(content, engine):
+    # A line that presumes a repeat contact, asks what the matter is, or reads back an outcome
+    # says so in `conditions`, or it is offered where it is untrue.
+    from moqi.assist.scripts import REPEAT_CONTACT
+
+    assert [s.id for s in content.scripts if REPEAT_CONTACT.search(s.text) and "repeat_contact" not in s.conditions] == []
+    assert [s.id for s in content.scripts if s.kind == "guidance" and s.reason == "*" and "need_open" not in s.conditions] == []
+    read_backs = [s for s in content.scripts if s.kind == "confirmation"]
+    # Each reads back one outcome, and the failed ones are those the engine hears as a failure.
+    assert [s.id for s in read_backs if len({"succeeded", "failed"} & set(s.conditions)) != 1] == []
+    failed = {s.id for s in read_backs if "failed" in s.conditions}
+    assert failed and failed == {s.id for s in read_backs if engine.operation_outcome(s.text) == "failed"}
+
+
+def test_an_unknown_condition_is_refused_with_its_line(tmp_path):
+    import shutil
+
+    from moqi.content.files import DATA_DIR
+
+    root = tmp_path / "data"
+    shutil.copytree(DATA_DIR, root)
+    path = root / "scripts" / "scripts.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    fields = lines[2].split(",", 8)
+    fields[7] = "repeat_contact;called_twice"  # the conditions column
+    lines[2] = ",".join(fields)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(ContentError, match=r"scripts.csv:3: unknown condition\(s\) \['called_twice'\]"):
+        load_files(root)
+
+
 def test_offers_name_their_own_product(content):
     # {business} is filled with a business the call mentioned: an offer built on it read
     # "我们为您申请了老客户专属回馈携号转网", "北京移动近期有账单查询活动".

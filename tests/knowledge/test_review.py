@@ -55,6 +55,24 @@ def test_approved_update_is_live_versioned_and_reversible(loaded_db):
             versions.rollback(s, "script", "S0001", 1, author="demo_knowledge_editor")
 
 
+def test_a_published_condition_holds_a_line_back_in_the_live_engine(loaded_db):
+    from moqi.assist.scripts import Situation
+
+    line = "{customer}您好，为这件事又让您打进来，实在抱歉，这次我从头跟到底。"
+    with session_scope(loaded_db) as s:
+        body = {"kind": "apology", "reason": "*", "emotion": "anger", "text": line, "conditions": "repeat_contact；repeat_contact"}
+        p = review.propose(s, kind="script", key="S901", action="create", body=body, summary="重复来电致歉", proposer="demo_agent")
+        review.approve(s, p.id, reviewer="demo_knowledge_editor", note="同意", now=NOW)
+        assert _script(s, "S901")["conditions"] == ["repeat_contact"]
+        assert "conditions: repeat_contact\n" in items.render("script", "S901", _script(s, "S901"))
+        engine = live_engine(s)
+    assert next(x for x in engine.content.scripts if x.id == "S901").conditions == ("repeat_contact",)
+    for repeat in (False, True):
+        situation = Situation({"apology": 1.0}, (("bill_dispute", "话费争议", 0.6),), "anger", None, None, None, repeat=repeat)
+        offered = {r.id for r in engine.ranker.rank(situation, {}, {}, k=100, per_kind=100)}
+        assert ("S901" in offered) == repeat, offered
+
+
 def test_new_article_from_a_case_and_rejection(loaded_db):
     with session_scope(loaded_db) as s:
         body = {"title": "副卡共享流量用完后的处理", "answer": "副卡共享主卡流量，主卡流量用完后**副卡同时停止共享**。", "businesses": ["family_share"], "valid_to": "2027-12-31"}
@@ -94,6 +112,8 @@ def test_stale_proposal_must_be_rebased(loaded_db):
         ("script", "NOPE", "update", {"kind": "greeting", "text": "x"}, versions.NotFound),
         ("script", "S900", "create", {"kind": "shouting", "text": "x"}, items.ItemError),
         ("script", "S900", "create", {"kind": "greeting", "text": ""}, items.ItemError),
+        ("script", "S900", "create", {"kind": "greeting", "text": "x", "conditions": "repeat_contact、called_twice"}, items.ItemError),
+        ("script", "S900", "create", {"kind": "greeting", "text": "x", "conditions": {"repeat_contact": 1}}, items.ItemError),
         ("article", "Bad Id!", "create", {"title": "t", "answer": "a"}, items.ItemError),
         ("article", "x-1", "create", {"title": "t", "answer": "a", "businesses": ["no_such"]}, items.ItemError),
         ("article", "x-2", "create", {"title": "t", "answer": "a", "valid_from": "2027-01-01", "valid_to": "2026-01-01"}, items.ItemError),
