@@ -217,6 +217,10 @@ def score_utterance(text: str, keywords: list[Keyword]) -> UtteranceEmotion:
     )
 
 
+HEAT_KEPT = 0.6
+HEAT_KEPT_PLEASED = 0.3
+
+
 @dataclass
 class CallMood:
     """The emotion over the call so far: a smoothed valence, its trend and the escalation risk."""
@@ -227,6 +231,10 @@ class CallMood:
     churn_turns: int = 0
     negative_streak: int = 0
     peak_negative: float = 0.0
+    # How hot the customer still is: the latest negative intensity, or what is left of an
+    # earlier one. "嗯那你说怎么处理" after "我要投诉到工信部" has not calmed the customer down;
+    # a calm turn lets it cool by HEAT_KEPT, a pleased one by HEAT_KEPT_PLEASED.
+    heat: float = 0.0
 
     def update(self, e: UtteranceEmotion) -> None:
         """Fold one customer utterance into the call's mood."""
@@ -238,6 +246,8 @@ class CallMood:
         self.negative_streak = self.negative_streak + 1 if e.polarity == "negative" else 0
         if e.polarity == "negative":
             self.peak_negative = max(self.peak_negative, e.intensity)
+        kept = self.heat * (HEAT_KEPT_PLEASED if e.polarity == "positive" else HEAT_KEPT)
+        self.heat = max(e.intensity if e.polarity == "negative" else 0.0, kept)
 
     @property
     def trend(self) -> str:
@@ -252,9 +262,12 @@ def escalation_risk(mood: CallMood, current: UtteranceEmotion, *, repeat_contact
     """Risk 0–1 that this caller escalates (complaint upgrade) or churns, with the reasons."""
     reasons: list[str] = []
     negative_now = current.intensity if current.polarity == "negative" else 0.0
-    logit = -3.2 + 2.6 * negative_now
+    heat = max(negative_now, mood.heat)
+    logit = -3.2 + 2.6 * heat
     if negative_now >= 0.5:
         reasons.append(f"当前负面情绪强度 {negative_now:.2f}")
+    elif heat >= 0.5:
+        reasons.append(f"前几句的负面情绪尚未平复（{heat:.2f}）")
     if mood.escalation_turns:
         logit += 2.4 + 0.4 * min(mood.escalation_turns - 1, 2)
         reasons.append("出现升级投诉信号（工信部/媒体/12315等）")

@@ -132,3 +132,17 @@ def test_a_compound_negation_gives_its_negation_to_the_phrase_it_runs_into(engin
 def test_a_negation_before_a_phrase_not_starting_with_one_still_negates(engine):
     assert read(engine, "还是不能上网了").polarity == "negative"
     assert read(engine, "我不生气").polarity == "neutral"
+
+
+def test_a_calm_turn_after_a_threat_keeps_the_risk_until_the_customer_is_pleased(engine):
+    s = AssistSession(engine=engine)
+    threat = s.feed("customer", "你们又乱扣我话费，我要投诉到工信部")
+    s.feed("agent", "非常抱歉，我马上帮您查一下")
+    waiting = s.feed("customer", "嗯那你说怎么处理")
+    assert waiting.emotion["polarity"] == "neutral"
+    assert threat.emotion["risk"] > waiting.emotion["risk"] >= 0.6, "a customer waiting for the fix has not calmed down"
+    assert any("尚未平复" in r for r in waiting.emotion["risk_reasons"])
+    s.feed("agent", "已经为您退回多扣的30元")
+    pleased = s.feed("customer", "好的，谢谢你啊")
+    assert pleased.emotion["risk"] < 0.3
+    assert not any("尚未平复" in r for r in pleased.emotion["risk_reasons"])
