@@ -11,9 +11,13 @@ items predicted negative beside the true share: a model that leans to one side o
 never saw (chat) loses macro-F1 before accuracy.
 
 Variants: the shipped fit (base); C = 1; an NB-style scaling of each n-gram by 1 + β·|log
-count ratio| of positive to negative (β = 0.5, 1); the lexicon prior at weight 1; and, on the
-base fit, two-way decisions that give part of P(neutral) to positive (λ) or add a constant to
-the positive log-odds (bias).
+count ratio| of positive to negative (β = 0.5, 1); the lexicon prior at weight 1; sample
+weights that balance the classes within each kind of text, reviews and posts ("within": a
+kind keeps its share) or give every (kind, class) cell the same total ("cells") — where one
+kind's class balance differs from another's, what marks the kind of text should say nothing
+of the class; and, on the base fit, two-way decisions that give part of P(neutral) to
+positive (λ) or add a constant to the positive log-odds (bias). The weightings only change
+the fit on both kinds, so their "unseen domain" columns are the base's except stc3.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import warnings
 from pathlib import Path
 
 import numpy as np
+from sklearn.linear_model import LogisticRegression
 
 warnings.filterwarnings("ignore")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -33,17 +38,25 @@ from polarity_dev import dev_protocol  # noqa: E402
 from moqi.assist import evaluate as ev  # noqa: E402
 from moqi.assist.training import LexiconFeatures, LexiconPrior, features  # noqa: E402
 
-FITS = {"base": {}, "C1": {"C": 1.0}, "nb0.5": {"nb": 0.5}, "nb1": {"nb": 1.0}, "prior1": {"prior": 1.0}}
+FITS = {
+    "base": {},
+    "C1": {"C": 1.0},
+    "nb0.5": {"nb": 0.5},
+    "nb1": {"nb": 1.0},
+    "prior1": {"prior": 1.0},
+    "within": {"weighting": "within"},
+    "cells": {"weighting": "cells"},
+}
 DECISIONS = {"λ=0.6": (0.6, 0.0), "λ=0.8": (0.8, 0.0), "λ=1": (1.0, 0.0), "bias 0.25": (0.5, 0.25), "bias 0.5": (0.5, 0.5)}
 
 
 class Variant:
     """A LexiconPrior regression, optionally over NB-scaled n-gram columns (lexicon columns unscaled)."""
 
-    def __init__(self, C: float = 2.0, prior: float = 0.5, nb: float | None = None):
-        self.C, self.prior, self.nb = C, prior, nb
+    def __init__(self, C: float = 2.0, prior: float = 0.5, nb: float | None = None, weighting: str | None = None):
+        self.C, self.prior, self.nb, self.weighting = C, prior, nb, weighting
 
-    def fit(self, X, y):
+    def fit(self, X, y, kind=None):
         self.scale = None
         if self.nb is not None:
             binary = X.copy()
@@ -53,7 +66,13 @@ class Variant:
             self.scale = 1 + self.nb * np.abs(np.log((p / p.sum()) / (q / q.sum())))
             self.scale[-LexiconFeatures.COLUMNS :] = 1
             X = X.multiply(self.scale).tocsr()
-        self.model = LexiconPrior(C=self.C, prior=self.prior).fit(X, y)
+        self.model = LexiconPrior(C=self.C, prior=self.prior)
+        if self.weighting and kind is not None and len(set(kind)) > 1:
+            # The weights balance the classes themselves, so no class_weight on top.
+            self.model.lr_ = LogisticRegression(max_iter=3000, C=self.C).fit(X, y, sample_weight=weights(y, kind, self.weighting))
+            self.model.classes_ = self.model.lr_.classes_
+        else:
+            self.model.fit(X, y)
         self.classes = list(self.model.classes_)
         return self
 
@@ -65,6 +84,21 @@ class Variant:
         e = np.exp(s - s.max(axis=1, keepdims=True))
         p = e / e.sum(axis=1, keepdims=True)
         return {c: p[:, i] for i, c in enumerate(self.classes)}
+
+
+def weights(y: np.ndarray, kind: np.ndarray, how: str) -> np.ndarray:
+    """Per-item weights: classes balanced within each kind of text ("within": a kind keeps its
+    share of the total) or every (kind, class) cell the same total ("cells")."""
+    w = np.empty(len(y))
+    kinds = sorted(set(kind))
+    for k in kinds:
+        in_kind = kind == k
+        classes = sorted(set(y[in_kind]))
+        for c in classes:
+            cell = in_kind & (y == c)
+            share = in_kind.sum() / len(y) if how == "within" else 1 / len(kinds)
+            w[cell] = share / len(classes) / cell.sum()
+    return w * len(y)
 
 
 def decide(probs: dict[str, np.ndarray], labels: list[str], lam: float = 0.5, bias: float = 0.0) -> list[str]:
@@ -115,7 +149,7 @@ def main() -> None:
 
     for name in args.variants or list(FITS):
         t = time.perf_counter()
-        full = Variant(**FITS[name]).fit(X, y)
+        full = Variant(**FITS[name]).fit(X, y, kind)
         unseen = {"review": Variant(**FITS[name]).fit(X[kind == "weibo"], y[kind == "weibo"]), "weibo": Variant(**FITS[name]).fit(X[kind == "review"], y[kind == "review"]), "stc3": full}
         probs = {}
         for set_name, (_, Xd, kinds) in dev.items():
