@@ -15,6 +15,7 @@ from moqi.assist.live import LiveContact, LiveHub
 from moqi.assist.models import AlertRow, WhisperRow
 from moqi.assist.services import confirmation_rows, event_row, start_session
 from moqi.assist.session import AssistEvent
+from moqi.knowledge.models import ItemUseRow
 from moqi.nlp.mask import mask_pii
 from moqi.nlp.normalize import normalize
 from moqi.service import services as desk
@@ -66,6 +67,8 @@ def feed(live: LiveContact, speaker: str, text: str, ts: float | None) -> tuple[
         Utterance(contact_id=live.contact_id, turn=event.turn, speaker=event.speaker, text=event.text, ts=ts),
         event_row(live.contact_id, event),
     ]
+    # A line the agent read out counts as used, for the knowledge base's "most used".
+    rows += [ItemUseRow(username=live.agent, item=f"script:{sid}", action="used") for sid in event.scripts_used]
     return event, rows
 
 

@@ -26,6 +26,13 @@ REPEAT_CONTACT = re.compile(
     r"第[二两三四五六七八九十几\d]+次|[好几两三四五六七八九十\d]+次(?:电话|了|打|来电)|这么多次|一次次|"
     r"又打(?:来|过来|电话)|反复(?:打|来电|找)|多次来电|上次(?:也|打|来电)|之前(?:为这件事)?(?:来电|打过|反映)"
 )
+# What an agent's words are compared on to tell a line read out: its characters without
+# punctuation, and without the slots only the agent can fill (〔N〕, 〔后四位〕).
+_SLOT = re.compile(r"〔[^〕]*〕")
+_UNSPOKEN = re.compile(r"[\W_]+")
+# A line counts as read out when the agent's words hold this share of its character pairs:
+# agents fill in figures, drop a word or two, add the customer's name.
+_READ_OUT = 0.6
 # …and only once it stands out from the crowd: with 38 reasons, 0.08 after "在吗" is a guess.
 _FLOOR = 0.1
 # A need_open line asks what the matter is ("是话费、流量还是宽带方面的问题？"): once one reason
@@ -49,6 +56,7 @@ class Situation:
     operated: frozenset[str] | None = None
     succeeded: bool | None = None  # the latest operation's outcome, None before any
     repeat: bool = False  # the customer has called about this before (profile, or their own words)
+    used: frozenset[str] = frozenset()  # lines the agent has read out in this call: not offered again
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +132,8 @@ class ScriptRanker:
                 for line in lines.get(code, ()):
                     if line.names_business and not named:
                         continue
+                    if line.script.id in situation.used:
+                        continue
                     if not line.conditions <= shown:
                         continue  # "打了好几次电话" to a first-time caller, a read-back of the other outcome
                     scored.append((score + line.bonus, line.script))
@@ -155,6 +165,17 @@ class ScriptRanker:
         if situation.succeeded is not None:
             held.add("succeeded" if situation.succeeded else "failed")
         return frozenset(held)
+
+
+def _pairs(text: str) -> set[str]:
+    spoken = _UNSPOKEN.sub("", _SLOT.sub("", text))
+    return {spoken[i : i + 2] for i in range(len(spoken) - 1)}
+
+
+def read_out(line: str, said: str) -> bool:
+    """Whether an agent who said `said` read out the (filled-in) `line`: most of its character pairs are there."""
+    pairs = _pairs(line)
+    return bool(pairs) and len(pairs & _pairs(said)) >= _READ_OUT * len(pairs)
 
 
 def _why(s: Script, situation: Situation) -> str:

@@ -12,7 +12,7 @@ from moqi.assist.emotion import ASKING, CallMood, UtteranceEmotion, escalation_r
 from moqi.assist.engine import AssistEngine, default_engine
 from moqi.assist.need import NeedTracker
 from moqi.assist.profile import CustomerProfile
-from moqi.assist.scripts import REPEAT_CONTACT, Recommendation, Situation
+from moqi.assist.scripts import REPEAT_CONTACT, Recommendation, Situation, read_out
 from moqi.assist.situation import wanted_kinds
 from moqi.content.model import EMOTION_LABELS, MOMENT_LABELS
 from moqi.nlp.mask import mask_pii, phone_tail
@@ -26,6 +26,8 @@ _ANOTHER = r"(?!的?(?:另一个|另外一个|另外的|别的|其他的?)号)"
 _NOT_A_PHONE = r"(?<!单号)(?<!工单)(?<!订单)(?<!卡号)(?<!行卡)"
 _TAIL_SAID = re.compile(rf"{_NOT_A_PHONE}尾号(?:是|为)?(\d{{4}})(?!\d){_ANOTHER}|(?<!\d)1\d{{2}}\*{{4}}(\d{{4}})(?!\d){_ANOTHER}")
 _SHORT_ANSWER = 10
+# An agent reads out a line shown a moment ago: those of the last three turns are compared.
+_STILL_SHOWN = 3
 # How much a negative feeling says the call is a complaint: anger and distrust say it; an
 # anxious or puzzled customer ("到了那边没网怎么办，急死了") is mostly still asking.
 _COMPLAINING = {"anger": 1.0, "distrust": 1.0, "disappointment": 0.8, "sadness": 0.5, "anxiety": 0.3, "confusion": 0.3}
@@ -66,13 +68,14 @@ class AssistEvent:
     businesses: dict
     scripts: list[dict]
     confirmation: dict | None = None
+    scripts_used: list[str] = field(default_factory=list)  # ids of offered lines this agent utterance read out
 
     def as_dict(self) -> dict:
         """The documented JSON shape (docs/assist-json.md)."""
         return {
             "turn": self.turn, "speaker": self.speaker, "text": self.text, "ts": self.ts,
             "emotion": self.emotion, "need": self.need, "businesses": self.businesses,
-            "scripts": self.scripts, "confirmation": self.confirmation,
+            "scripts": self.scripts, "confirmation": self.confirmation, "scripts_used": self.scripts_used,
         }
 
 
@@ -95,7 +98,9 @@ class AssistSession:
     settled: bool = False  # whether the customer's last words close a matter (see wanted_kinds)
     number_said: str = ""  # the last four digits of the number last read out in this call
     repeat: bool = False  # the customer said they have called about this before ("第四次打电话")
+    used: set[str] = field(default_factory=set)  # lines the agent has read out: not offered again
     _customer_turn: int = 0  # the turn of the customer's latest utterance
+    _offered: dict[str, tuple[str, int]] = field(default_factory=dict)  # line id → (its text as shown, the turn)
     _last_emotion: UtteranceEmotion | None = None
 
     def __post_init__(self) -> None:
@@ -122,7 +127,9 @@ class AssistSession:
         """What the agent sees as the contact rings: the predicted need and how to open."""
         need = self.predicted_need()
         neutral = UtteranceEmotion("neutral", "neutral", 0.0, 0.0)
-        return {"need": need, "scripts": [{"id": r.id, "kind": r.kind, "text": r.text, "why": r.why} for r in self._scripts(need, neutral, 0.0, None)]}
+        scripts = self._scripts(need, neutral, 0.0, None)
+        self._offered.update((r.id, (r.text, self.turn)) for r in scripts)
+        return {"need": need, "scripts": [{"id": r.id, "kind": r.kind, "text": r.text, "why": r.why} for r in scripts]}
 
     # -- one utterance --------------------------------------------------------------------
 
@@ -144,6 +151,7 @@ class AssistSession:
         businesses = [code for *_, code in named]
         said = {code: word for _, _, word, code in reversed(named)}
 
+        read_out_now = self._read_out(clean) if who == "agent" else []
         if who == "customer":
             emotion = engine.read_customer(clean)
             self.repeat = self.repeat or bool(REPEAT_CONTACT.search(clean))
@@ -187,6 +195,7 @@ class AssistSession:
         if who == "customer":
             self._customer_turn = self.turn
         scripts = self._scripts(need, emotion, risk, confirmation, wrap_up)
+        self._offered.update((r.id, (r.text, self.turn)) for r in scripts)
         keywords = emotion.keywords if who == "customer" else []
         return AssistEvent(
             turn=self.turn, speaker=who, text=clean, ts=ts,
@@ -213,6 +222,7 @@ class AssistSession:
             },
             scripts=[{"id": r.id, "kind": r.kind, "text": r.text, "why": r.why} for r in scripts],
             confirmation=confirmation.as_dict() if confirmation else None,
+            scripts_used=read_out_now,
         )
 
     # -- the parts --------------------------------------------------------------------------
@@ -312,6 +322,13 @@ class AssistSession:
                 return pending
         return pending
 
+    def _read_out(self, said: str) -> list[str]:
+        """The lines shown in the last few turns that the agent's words read out (now used)."""
+        recent = self.turn - _STILL_SHOWN
+        out = [sid for sid, (line, turn) in self._offered.items() if turn >= recent and sid not in self.used and read_out(line, said)]
+        self.used.update(out)
+        return out
+
     def _scripts(self, need: dict, emotion: UtteranceEmotion, risk: float, confirmation: Confirmation | None, wrap_up: bool = False) -> list[Recommendation]:
         c = self.customer
         last = self.confirmations[-1] if self.confirmations else None
@@ -334,6 +351,7 @@ class AssistSession:
             operated=(self.engine.need_model.reasons_of(last.business_code) if last.business_code else frozenset()) if last else None,
             succeeded=last.success if last else None,
             repeat=self.repeat or c.recent_contacts >= 2,
+            used=frozenset(self.used),
         )
         fill = {
             "customer": c.title or "",

@@ -304,3 +304,27 @@ def test_agreeing_to_an_appointment_asks_for_it_to_be_booked(engine):
     s.feed("customer", "那就约下个月5号吧")
     # A short answer, but a request: the booking is still to be done, nothing is settled.
     assert not s.settled
+
+
+def test_a_line_the_agent_read_out_is_not_offered_again(engine):
+    s = AssistSession(engine=engine)
+    first = s.feed("customer", "我这个月话费怎么多扣了九十多块，你们怎么回事")
+    line = first.scripts[0]
+    # Read out as agents do: without the punctuation, a word added, the customer waiting.
+    said = s.feed("agent", "嗯 " + re.sub(r"[，。！？]", "", line["text"]) + " 您稍等")
+    assert said.scripts_used == [line["id"]] and said.as_dict()["scripts_used"] == [line["id"]]
+    later = [said, s.feed("customer", "好的你查吧"), s.feed("customer", "怎么还没查好")]
+    assert all(line["id"] not in {x["id"] for x in e.scripts} for e in later)
+    assert later[1].scripts_used == [], "only an agent reads lines out"
+
+
+def test_a_line_only_touched_on_is_not_taken_as_read_out(engine):
+    from moqi.assist.scripts import read_out
+
+    line = "平白多出一笔钱，换了谁都会生气。这笔费用我现在一项项帮您查清楚，该退的一分不会少。"
+    assert read_out(line, line.replace("，", "").replace("。", " "))
+    assert not read_out(line, "这笔费用我帮您查一下")
+    assert not read_out("〔N〕，。", "〔N〕"), "a line of nothing but slots and punctuation is never read out"
+    # A figure only the agent knows is a slot in the line and a number in the agent's words.
+    slot = "您本月已用流量〔N〕GB，套餐内还剩〔N〕GB，月底前够用。"
+    assert read_out(slot, "您本月已用流量18GB，套餐内还剩2GB，月底前够用")

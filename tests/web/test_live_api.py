@@ -86,6 +86,22 @@ def test_roles_and_ownership(app, db):
             ws.receive_json()
 
 
+def test_a_line_the_agent_reads_out_is_used_and_not_offered_again(app, db):
+    from sqlalchemy import select
+
+    from moqi.knowledge.models import ItemUseRow
+
+    with TestClient(app):
+        agent = login(app, "agent")
+        opened = agent.post("/api/contacts", json={"customer": "C1001", "channel": "voice"}).json()
+        greeting = next(s for s in opened["scripts"] if s["kind"] == "greeting")
+        said = agent.post(f"/api/contacts/{opened['contact_id']}/utterances", json={"speaker": "agent", "text": greeting["text"].replace("，", " ")}).json()
+        assert said["event"]["scripts_used"] == [greeting["id"]]
+        assert greeting["id"] not in {s["id"] for s in said["event"]["scripts"]}
+    with session_scope(db) as s:
+        assert [(r.username, r.item, r.action) for r in s.scalars(select(ItemUseRow))] == [("agent", f"script:{greeting['id']}", "used")]
+
+
 def test_unknown_ids_and_bad_bodies(app, db):
     with TestClient(app):
         agent = login(app, "agent")
