@@ -167,15 +167,22 @@ class ScriptRanker:
         return frozenset(held)
 
 
-def _pairs(text: str) -> set[str]:
+def spoken_pairs(text: str) -> frozenset[str]:
+    """The character pairs of what is spoken in a text (punctuation and slots left out)."""
     spoken = _UNSPOKEN.sub("", _SLOT.sub("", text))
-    return {spoken[i : i + 2] for i in range(len(spoken) - 1)}
+    return frozenset(spoken[i : i + 2] for i in range(len(spoken) - 1))
 
 
-def read_out(line: str, said: str) -> bool:
-    """Whether an agent who said `said` read out the (filled-in) `line`: most of its character pairs are there."""
-    pairs = _pairs(line)
-    return bool(pairs) and len(pairs & _pairs(said)) >= _READ_OUT * len(pairs)
+# The same few lines are shown turn after turn.
+_line_pairs = lru_cache(maxsize=4096)(spoken_pairs)
+
+
+def read_out(line: str, said: str | frozenset[str]) -> bool:
+    """Whether an agent who said `said` (or its spoken_pairs) read out the filled-in `line`:
+    most of the line's character pairs are there."""
+    pairs = _line_pairs(line)
+    heard = said if isinstance(said, frozenset) else spoken_pairs(said)
+    return bool(pairs) and len(pairs & heard) >= _READ_OUT * len(pairs)
 
 
 def _why(s: Script, situation: Situation) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import deque
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -12,7 +13,7 @@ from moqi.assist.emotion import ASKING, CallMood, UtteranceEmotion, escalation_r
 from moqi.assist.engine import AssistEngine, default_engine
 from moqi.assist.need import NeedTracker
 from moqi.assist.profile import CustomerProfile
-from moqi.assist.scripts import REPEAT_CONTACT, Recommendation, Situation, read_out
+from moqi.assist.scripts import REPEAT_CONTACT, Recommendation, Situation, read_out, spoken_pairs
 from moqi.assist.situation import wanted_kinds
 from moqi.content.model import EMOTION_LABELS, MOMENT_LABELS
 from moqi.nlp.mask import mask_pii, phone_tail
@@ -26,7 +27,7 @@ _ANOTHER = r"(?!的?(?:另一个|另外一个|另外的|别的|其他的?)号)"
 _NOT_A_PHONE = r"(?<!单号)(?<!工单)(?<!订单)(?<!卡号)(?<!行卡)"
 _TAIL_SAID = re.compile(rf"{_NOT_A_PHONE}尾号(?:是|为)?(\d{{4}})(?!\d){_ANOTHER}|(?<!\d)1\d{{2}}\*{{4}}(\d{{4}})(?!\d){_ANOTHER}")
 _SHORT_ANSWER = 10
-# An agent reads out a line shown a moment ago: those of the last three turns are compared.
+# An agent reads out a line shown a moment ago: those of the last three events are compared.
 _STILL_SHOWN = 3
 # How much a negative feeling says the call is a complaint: anger and distrust say it; an
 # anxious or puzzled customer ("到了那边没网怎么办，急死了") is mostly still asking.
@@ -100,7 +101,8 @@ class AssistSession:
     repeat: bool = False  # the customer said they have called about this before ("第四次打电话")
     used: set[str] = field(default_factory=set)  # lines the agent has read out: not offered again
     _customer_turn: int = 0  # the turn of the customer's latest utterance
-    _offered: dict[str, tuple[str, int]] = field(default_factory=dict)  # line id → (its text as shown, the turn)
+    # The lines shown in the last _STILL_SHOWN events, as (id, text) pairs, newest last.
+    _offered: deque[list[tuple[str, str]]] = field(default_factory=lambda: deque(maxlen=_STILL_SHOWN))
     _last_emotion: UtteranceEmotion | None = None
 
     def __post_init__(self) -> None:
@@ -128,7 +130,7 @@ class AssistSession:
         need = self.predicted_need()
         neutral = UtteranceEmotion("neutral", "neutral", 0.0, 0.0)
         scripts = self._scripts(need, neutral, 0.0, None)
-        self._offered.update((r.id, (r.text, self.turn)) for r in scripts)
+        self._offered.append([(r.id, r.text) for r in scripts])
         return {"need": need, "scripts": [{"id": r.id, "kind": r.kind, "text": r.text, "why": r.why} for r in scripts]}
 
     # -- one utterance --------------------------------------------------------------------
@@ -195,7 +197,7 @@ class AssistSession:
         if who == "customer":
             self._customer_turn = self.turn
         scripts = self._scripts(need, emotion, risk, confirmation, wrap_up)
-        self._offered.update((r.id, (r.text, self.turn)) for r in scripts)
+        self._offered.append([(r.id, r.text) for r in scripts])
         keywords = emotion.keywords if who == "customer" else []
         return AssistEvent(
             turn=self.turn, speaker=who, text=clean, ts=ts,
@@ -324,8 +326,11 @@ class AssistSession:
 
     def _read_out(self, said: str) -> list[str]:
         """The lines shown in the last few turns that the agent's words read out (now used)."""
-        recent = self.turn - _STILL_SHOWN
-        out = [sid for sid, (line, turn) in self._offered.items() if turn >= recent and sid not in self.used and read_out(line, said)]
+        shown = {sid: line for lines in self._offered for sid, line in lines if sid not in self.used}
+        if not shown:
+            return []
+        heard = spoken_pairs(said)
+        out = [sid for sid, line in shown.items() if read_out(line, heard)]
         self.used.update(out)
         return out
 
