@@ -258,8 +258,13 @@ class CallMood:
         return "worsening" if delta < -0.15 else "improving" if delta > 0.15 else "stable"
 
 
-def escalation_risk(mood: CallMood, current: UtteranceEmotion, *, repeat_contacts: int, open_complaint: bool, stage: str | None) -> tuple[float, list[str]]:
-    """Risk 0–1 that this caller escalates (complaint upgrade) or churns, with the reasons."""
+def escalation_risk(
+    mood: CallMood, current: UtteranceEmotion, *, repeat_contacts: int, open_complaint: bool, stage: str | None, repeat_said: bool = False
+) -> tuple[float, list[str]]:
+    """Risk 0–1 that this caller escalates (complaint upgrade) or churns, with the reasons.
+
+    `repeat_contacts` are the profile's recent contacts; `repeat_said`, whether the customer
+    said they have called about this before ("我这已经是第四次打电话了")."""
     reasons: list[str] = []
     negative_now = current.intensity if current.polarity == "negative" else 0.0
     heat = max(negative_now, mood.heat)
@@ -283,6 +288,9 @@ def escalation_risk(mood: CallMood, current: UtteranceEmotion, *, repeat_contact
     if repeat_contacts >= 2:
         logit += 0.7
         reasons.append(f"近期已来电 {repeat_contacts} 次")
+    elif repeat_said:
+        logit += 0.7
+        reasons.append("客户说为此事已多次来电")
     if open_complaint:
         logit += 0.7
         reasons.append("有未结投诉单")

@@ -189,6 +189,7 @@ class AssistSession:
             repeat_contacts=self.customer.recent_contacts,
             open_complaint=self.customer.has_event("complaint_open"),
             stage=self.customer.stage,
+            repeat_said=self.repeat,
         )
         focus = {r["code"] for r in need["reasons"]}
         shown = businesses or self.mentioned[-3:]

@@ -146,3 +146,13 @@ def test_a_calm_turn_after_a_threat_keeps_the_risk_until_the_customer_is_pleased
     pleased = s.feed("customer", "好的，谢谢你啊")
     assert pleased.emotion["risk"] < 0.3
     assert not any("尚未平复" in r for r in pleased.emotion["risk_reasons"])
+
+
+def test_a_customer_saying_they_called_before_raises_the_risk_as_the_profile_would(engine):
+    said = AssistSession(engine=engine).feed("customer", "我这已经是第四次打电话了，宽带退费的事到现在还没到账")
+    unsaid = AssistSession(engine=engine).feed("customer", "宽带退费的事到现在还没到账")
+    assert said.emotion["risk"] > unsaid.emotion["risk"]
+    assert "客户说为此事已多次来电" in said.emotion["risk_reasons"]
+    known = AssistSession(engine=engine, customer={"recent_contacts": 4}).feed("customer", "我这已经是第四次打电话了，宽带退费的事到现在还没到账")
+    assert known.emotion["risk"] == said.emotion["risk"], "the profile and the words are one fact, counted once"
+    assert "近期已来电 4 次" in known.emotion["risk_reasons"] and "客户说为此事已多次来电" not in known.emotion["risk_reasons"]
