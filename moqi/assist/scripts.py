@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -33,6 +35,13 @@ _UNSPOKEN = re.compile(r"[\W_]+")
 # A line counts as read out when the agent's words hold this share of its character pairs:
 # agents fill in figures, drop a word or two, add the customer's name.
 _READ_OUT = 0.6
+# Lines that answer what was asked (a fact, a rule, a next step) are also ranked by how much of
+# the customer's latest words they take up ("这几天断网的钱怎么算" → the line on compensation for
+# the days without service, not the first explanation of broadband faults).
+_ANSWERING = frozenset({"explanation", "guidance"})
+_RELEVANCE = 2.0  # what a line that is all the customer's words adds (a cosine of 1); a reason's own line gets up to 3
+_RELEVANT = 0.05  # from here on, why says so (a rare pair or two in common)
+_HEARD = 40  # what was just asked is at the end of a long utterance
 # …and only once it stands out from the crowd: with 38 reasons, 0.08 after "在吗" is a guess.
 _FLOOR = 0.1
 # A need_open line asks what the matter is ("是话费、流量还是宽带方面的问题？"): once one reason
@@ -57,6 +66,7 @@ class Situation:
     succeeded: bool | None = None  # the latest operation's outcome, None before any
     repeat: bool = False  # the customer has called about this before (profile, or their own words)
     used: frozenset[str] = frozenset()  # lines the agent has read out in this call: not offered again
+    heard: str = ""  # the customer's latest words (answering lines are ranked by their likeness to them)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +102,52 @@ class ScriptRanker:
             bonus = (1.5 if s.emotion != "*" else 0.0) + len(keys)
             self._lines.append(_Line(s, "{business}" in s.text, frozenset(s.conditions), s.emotion, keys, bonus))
         self._view = lru_cache(maxsize=1024)(self._fitting)
+        # Worked out when a line first needs it, once per customer utterance (agent turns reuse it).
+        self.relevance = lru_cache(maxsize=4)(self._relevance)
+        self._index_answers([s for s in scripts if s.kind in _ANSWERING])
+
+    def _index_answers(self, scripts: list[Script]) -> None:
+        """Character pairs → the answering lines that hold them, weighted for a cosine of idf-weighted pairs."""
+        pairs = {s.id: spoken_pairs(_PLACEHOLDER.sub("", s.text)) for s in scripts}
+        df: dict[str, int] = defaultdict(int)
+        for held in pairs.values():
+            for p in held:
+                df[p] += 1
+        n = len(pairs)
+        idf = {p: math.log((n + 1) / (d + 0.5)) for p, d in df.items()}
+        self._unseen = math.log((n + 1) / 0.5) ** 2
+        # Pairs most lines hold ("您的", "一下") say little and would make every lookup long: they
+        # count in the norms but list no line.
+        common = max(3, n // 20)
+        postings: dict[str, list[tuple[str, float]]] = defaultdict(list)
+        for sid, held in pairs.items():
+            norm = math.sqrt(sum(idf[p] ** 2 for p in held)) or 1.0
+            for p in held:
+                if df[p] <= common:
+                    postings[p].append((sid, idf[p] ** 2 / norm))
+        # pair → (its idf², the lines holding it with their share of the cosine's numerator)
+        self._pairs = {p: (w**2, tuple(postings.get(p, ()))) for p, w in idf.items()}
+
+    def _relevance(self, said: str) -> dict[str, float]:
+        """Each answering line's likeness to what the customer said last (its last _HEARD
+        characters): the cosine of their character pairs, each weighted by how few lines hold
+        it (lines sharing nothing are left out)."""
+        heard = spoken_pairs(said[-_HEARD:])
+        if not heard:
+            return {}
+        table, unseen = self._pairs, self._unseen
+        norm2 = 0.0
+        out: dict[str, float] = {}
+        for p in heard:
+            info = table.get(p)
+            if info is None:
+                norm2 += unseen
+                continue
+            norm2 += info[0]
+            for sid, w in info[1]:
+                out[sid] = out.get(sid, 0.0) + w
+        norm = math.sqrt(norm2)
+        return {sid: v / norm for sid, v in out.items()}
 
     def _fitting(self, emotion: str, context: tuple[str | None, str | None, str | None]) -> dict[str, dict[str, list[_Line]]]:
         """The lines whose keyed emotion and attributes fit, by kind, then by reason ("*" for
@@ -115,6 +171,7 @@ class ScriptRanker:
         best_p = max(reason_p.values(), default=0.0) or 1.0
         view = self._view(situation.emotion, (situation.brand, situation.region, situation.stage))
         scored: list[tuple[float, Script]] = []
+        relevance: dict[str, float] | None = None
         shown = self._shown(situation, best_p >= _KNOWN and bool(reason_p))
         for kind, kind_weight in situation.kinds.items():
             lines = view.get(kind)
@@ -136,7 +193,12 @@ class ScriptRanker:
                         continue
                     if not line.conditions <= shown:
                         continue  # "打了好几次电话" to a first-time caller, a read-back of the other outcome
-                    scored.append((score + line.bonus, line.script))
+                    bonus = line.bonus
+                    if kind in _ANSWERING and situation.heard:
+                        if relevance is None:
+                            relevance = self.relevance(situation.heard)
+                        bonus += _RELEVANCE * relevance.get(line.script.id, 0.0)
+                    scored.append((score + bonus, line.script))
         scored.sort(key=lambda t: (-t[0], t[1].id))
         out: list[Recommendation] = []
         used: dict[str, int] = {}
@@ -149,7 +211,7 @@ class ScriptRanker:
                 values = {**fill, "business": business_for.get(s.reason, "")}
                 # A line that opens with the customer's title ("{customer}，…") opens with the rest when the title is unknown.
                 text = _DANGLING.sub("", _PLACEHOLDER.sub(lambda m, values=values: values.get(m.group(1), m.group(0)), text).lstrip("，,、 "))
-            out.append(Recommendation(s.id, s.kind, text, _why(s, situation), round(score, 2)))
+            out.append(Recommendation(s.id, s.kind, text, _why(s, situation, relevance or {}), round(score, 2)))
             if len(out) == k:
                 break
         return out
@@ -185,7 +247,7 @@ def read_out(line: str, said: str | frozenset[str]) -> bool:
     return bool(pairs) and len(pairs & heard) >= _READ_OUT * len(pairs)
 
 
-def _why(s: Script, situation: Situation) -> str:
+def _why(s: Script, situation: Situation, relevance: dict[str, float]) -> str:
     """Why a chosen script fits: its kind and each keyed attribute it matched."""
     why = [f"类型：{SCRIPT_KIND_LABELS.get(s.kind, s.kind)}"]
     if s.reason != "*":
@@ -198,4 +260,6 @@ def _why(s: Script, situation: Situation) -> str:
         if want != "*":
             why.append(f"{label}：{STAGE_LABELS.get(want, want)}")
     why += (f"条件：{SCRIPT_CONDITIONS[c]}" for c in s.conditions)
+    if relevance.get(s.id, 0.0) >= _RELEVANT:
+        why.append("切合客户刚说的话")
     return "；".join(why)

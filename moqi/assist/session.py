@@ -100,6 +100,7 @@ class AssistSession:
     number_said: str = ""  # the last four digits of the number last read out in this call
     repeat: bool = False  # the customer said they have called about this before ("第四次打电话")
     used: set[str] = field(default_factory=set)  # lines the agent has read out: not offered again
+    _heard: str = ""  # the customer's latest words
     _customer_turn: int = 0  # the turn of the customer's latest utterance
     # The lines shown in the last _STILL_SHOWN events, as (id, text) pairs, newest last.
     _offered: deque[list[tuple[str, str]]] = field(default_factory=lambda: deque(maxlen=_STILL_SHOWN))
@@ -157,6 +158,7 @@ class AssistSession:
         if who == "customer":
             emotion = engine.read_customer(clean)
             self.repeat = self.repeat or bool(REPEAT_CONTACT.search(clean))
+            self._heard = clean
             self.mood.update(emotion)
             self._last_emotion = emotion
         else:
@@ -358,6 +360,7 @@ class AssistSession:
             succeeded=last.success if last else None,
             repeat=self.repeat or c.recent_contacts >= 2,
             used=frozenset(self.used),
+            heard=self._heard,
         )
         fill = {
             "customer": c.title or "",

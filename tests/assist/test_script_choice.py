@@ -328,3 +328,17 @@ def test_a_line_only_touched_on_is_not_taken_as_read_out(engine):
     # A figure only the agent knows is a slot in the line and a number in the agent's words.
     slot = "您本月已用流量〔N〕GB，套餐内还剩〔N〕GB，月底前够用。"
     assert read_out(slot, "您本月已用流量18GB，套餐内还剩2GB，月底前够用")
+
+
+def test_the_explanation_offered_answers_what_the_customer_just_asked(engine):
+    s = AssistSession(engine=engine)
+    s.feed("agent", GREETING)
+    s.feed("customer", "我家宽带又断了，这个月第三次了，你们到底能不能修好")
+    s.feed("agent", "非常抱歉，我帮您查一下")
+    asked = s.feed("customer", "那这几天断网的钱怎么算，我一个月一百多块钱一半时间用不了")
+    answer = next(x for x in asked.scripts if x["kind"] == "explanation")
+    assert "减免" in answer["text"] or "补偿" in answer["text"], asked.scripts
+    assert "切合客户刚说的话" in answer["why"]
+    # The agent's own words do not change what the customer asked.
+    still = s.feed("agent", "您别急，我看一下")
+    assert answer["id"] in {x["id"] for x in still.scripts}

@@ -54,3 +54,23 @@ def test_why_names_the_conditions_a_line_waited_for():
     why = {r.id: r.why for r in RANKER.rank(situation, {}, {}, k=10, per_kind=10)}
     assert "条件：客户为此事来电过；条件：诉求尚未明确" in why["again_open"]
     assert "条件" not in why["any"]
+
+
+def test_an_answer_is_chosen_by_the_customers_latest_words():
+    lines = (
+        Script("E1", "explanation", "broadband_fault", "*", "*", "*", "*", "宽带故障一般是光猫或外线的问题，我帮您派修。"),
+        Script("E2", "explanation", "broadband_fault", "*", "*", "*", "*", "断网期间的月租可以按天申请补偿，修好后我帮您登记减免。"),
+        Script("E3", "explanation", "broadband_fault", "*", "*", "*", "*", "师傅上门前会提前电话联系，麻烦您家里留个人。"),
+    )
+    ranker = ScriptRanker(lines)
+
+    def top(heard: str) -> list:
+        situation = Situation({"explanation": 1.0}, (("broadband_fault", "宽带故障", 0.9),), "neutral", None, None, None, heard=heard)
+        return ranker.rank(situation, {}, {}, k=3, per_kind=3)
+
+    assert [r.id for r in top("")] == ["E1", "E2", "E3"], "nothing heard: the lines in their order"
+    asked = top("那这几天断网的月租怎么算，能补偿吗")
+    assert asked[0].id == "E2" and "切合客户刚说的话" in asked[0].why
+    assert "切合" not in asked[1].why
+    assert top("师傅什么时候上门")[0].id == "E3"
+    assert top("？？！！")[0].id == "E1", "punctuation alone is no question"
