@@ -248,7 +248,8 @@ def read_out(line: str, said: str | frozenset[str]) -> bool:
 
 
 def _why(s: Script, situation: Situation, relevance: dict[str, float]) -> str:
-    """Why a chosen script fits: its kind and each keyed attribute it matched."""
+    """Why a chosen script fits: its kind, each keyed attribute it matched, the conditions it
+    waited for, and whether it answers the customer's latest words."""
     why = [f"类型：{SCRIPT_KIND_LABELS.get(s.kind, s.kind)}"]
     if s.reason != "*":
         label, p = next((label, p) for code, label, p in situation.reasons if code == s.reason)
