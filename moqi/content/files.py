@@ -185,7 +185,8 @@ def _scripts(path: Path, reason_codes: set[str]) -> tuple[Script, ...]:
         _need(row["emotion"] == "*" or row["emotion"] in EMOTIONS, where, f"unknown emotion {row['emotion']!r}")
         _need(row["brand"] == "*" or row["brand"] in BRANDS, where, f"unknown brand {row['brand']!r}")
         _need(row["stage"] == "*" or row["stage"] in STAGES, where, f"unknown stage {row['stage']!r}")
-        conditions = tuple(c for c in re.split(r"[;；]", row["conditions"]) if c.strip() not in ("", "*"))
+        # As the KB's check reads them: stripped, "*" for none, each once.
+        conditions = tuple(dict.fromkeys(c for c in (c.strip() for c in re.split(r"[;；]", row["conditions"])) if c not in ("", "*")))
         unknown = [c for c in conditions if c not in SCRIPT_CONDITIONS]
         _need(not unknown, where, f"unknown condition(s) {unknown}; use {', '.join(SCRIPT_CONDITIONS)} (several joined by ;)")
         _need(bool(row["text"]), where, "empty text")

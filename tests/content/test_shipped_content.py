@@ -116,7 +116,11 @@ def test_an_unknown_condition_is_refused_with_its_line(tmp_path):
     path = root / "scripts" / "scripts.csv"
     lines = path.read_text(encoding="utf-8").splitlines()
     fields = lines[2].split(",", 8)
-    fields[7] = "repeat_contact;called_twice"  # the conditions column
+    fields[7] = "repeat_contact; need_open；repeat_contact"  # the conditions column, as an editor might type it
+    lines[2] = ",".join(fields)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert load_files(root).scripts[1].conditions == ("repeat_contact", "need_open")
+    fields[7] = "repeat_contact;called_twice"
     lines[2] = ",".join(fields)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     with pytest.raises(ContentError, match=r"scripts.csv:3: unknown condition\(s\) \['called_twice'\]"):
