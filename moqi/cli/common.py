@@ -13,7 +13,7 @@ from moqi.accounts import services as accounts
 from moqi.content import load_files
 from moqi.content.files import load_demo_customers
 from moqi.db import make_engine, make_sessionmaker, session_scope
-from moqi.db.migrate import is_initialised, upgrade
+from moqi.db.migrate import is_initialised, schema_mismatch, upgrade
 from moqi.knowledge import services as knowledge
 from moqi.service import services as desk
 from moqi.settings import get_settings
@@ -34,6 +34,7 @@ def setup_database(*, demo: bool, content_dir=None) -> tuple[sessionmaker[Sessio
     """Create or upgrade the schema, load content (and demo customers); returns counts."""
     settings = get_settings()
     engine = make_engine(settings.db_url)
+    check_schema(engine, upgrading=True)
     upgrade(engine)
     factory = make_sessionmaker(engine)
     with session_scope(factory) as session:
@@ -82,4 +83,19 @@ def open_database() -> sessionmaker[Session]:
         print(f"moqi: first use: creating the database at {settings.db_url} with the shipped content", file=sys.stderr)
         factory, _ = setup_database(demo=True)
         return factory
+    check_schema(engine, upgrading=False)
     return make_sessionmaker(engine)
+
+
+def check_schema(engine, *, upgrading: bool) -> None:
+    """Refuse a database this moqi cannot read: one a newer moqi wrote, or (unless this
+    command is the upgrade) one an older moqi left behind."""
+    mismatch = schema_mismatch(engine)
+    if mismatch is None:
+        return
+    current, head, known = mismatch
+    where = engine.url.render_as_string()
+    if not known:
+        fail(f"the database at {where} has schema {current}, written by a newer moqi; this one knows schemas up to {head}: upgrade moqi")
+    if not upgrading:
+        fail(f"the database at {where} has schema {current or 'none'} and this moqi needs {head}: run `moqi init` to upgrade it (published content and records are kept)")

@@ -30,3 +30,22 @@ def upgrade(engine: Engine) -> None:
 def is_initialised(engine: Engine) -> bool:
     """Whether the schema has been created (by `moqi init`)."""
     return inspect(engine).has_table("alembic_version")
+
+
+def schema_mismatch(engine: Engine) -> tuple[str | None, str, bool] | None:
+    """(the database's revision, the code's, whether the code knows the database's) when they
+    differ, else None.
+
+    A database left at an older revision by an earlier moqi is upgraded by `moqi init`;
+    other commands must not run queries the old schema cannot answer."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    scripts = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    head = scripts.get_current_head()
+    with engine.connect() as conn:
+        current = MigrationContext.configure(conn).get_current_revision()
+    if current == head:
+        return None
+    known = current is None or any(s.revision == current for s in scripts.walk_revisions())
+    return current, head, known
