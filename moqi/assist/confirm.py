@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 
 @dataclass
 class Confirmation:
-    """The checklist of one operation, recorded on the contact."""
+    """The checklist of one report, recorded on the contact. A report of several operations
+    ("第一，…已经退订了；第二，代收费功能已经关闭了") reads all of them back at once: `operations`
+    holds each one's business and result, and business/success are the first one's and all's."""
 
     business_code: str | None
     business_name: str
@@ -17,14 +19,35 @@ class Confirmation:
     prompt: str
     status: str = "pending"  # pending → confirmed | disputed
     items: list[dict] = field(default_factory=list)
+    operations: list[dict] = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        if not self.operations:
+            self.operations = [{"code": self.business_code, "name": self.business_name, "success": self.success}]
         if not self.items:
             self.items = [
-                {"key": "business", "label": "办理业务", "value": self.business_name, "checked": False},
+                {"key": "business", "label": "办理业务", "value": self.businesses, "checked": False},
                 {"key": "number", "label": "办理号码", "value": self.number, "checked": False},
-                {"key": "result", "label": "办理结果", "value": "成功" if self.success else "未成功", "checked": False},
+                {"key": "result", "label": "办理结果", "value": self.result, "checked": False},
             ]
+
+    @property
+    def businesses(self) -> str:
+        """What was operated on, as read back: "退订每日健康资讯、关闭短信代收费"."""
+        return "、".join(op["name"] for op in self.operations)
+
+    @property
+    def result(self) -> str:
+        """成功 / 未成功, or each operation's result when they differ."""
+        results = {op["success"] for op in self.operations}
+        if len(results) == 1:
+            return "成功" if self.success else "未成功"
+        return "；".join(f"{op['name']}{'成功' if op['success'] else '未成功'}" for op in self.operations)
+
+    @property
+    def codes(self) -> list[str]:
+        """The catalogue codes of the operations (those named by the agent's own words have none)."""
+        return [op["code"] for op in self.operations if op["code"]]
 
     def answer(self, agreed: bool) -> None:
         """The customer agreed to (or disputed) the read-back."""
@@ -42,4 +65,5 @@ class Confirmation:
             "turn": self.turn,
             "prompt": self.prompt,
             "items": [dict(i) for i in self.items],
+            "operations": [dict(op) for op in self.operations],
         }

@@ -81,6 +81,7 @@ class AssistEngine:
         self.operation_words = KeywordAutomaton(phrases)
         answers = {p: True for p in ops.get("customer_ack", ())}
         answers.update({p: False for p in ops.get("customer_reject", ())})
+        answers.update({p: None for p in ops.get("customer_unsure", ())})
         self.answer_words = KeywordAutomaton(answers)
         ends = {p: True for p in ops.get("wrap_up_short", ())}
         ends.update({p: False for p in ops.get("wrap_up", ())})
@@ -91,6 +92,9 @@ class AssistEngine:
         self.done_verb = re.compile(rf"(?:已经|已)(?:为|帮|给)您(?:把[^,.!?;，。！？；]{{1,10}}?)?({verbs})") if verbs else None
         # … and its object, right after the verb ("已经为您办理了停机" → 停机).
         self.done_object = re.compile(rf"(?:已经|已)(?:为|帮|给)您(?:{verbs})了?([^,.!?;:，。！？；：、\d]{{2,8}}?)(?=[,.!?;:，。！？；：、]|$)") if verbs else None
+        # … and, in one clause of a report of several, the verb whether or not 为您 comes first
+        # ("代收费功能已经关闭了" → 关闭).
+        self.clause_verb = re.compile(rf"(?:已经|已)(?:(?:为|帮|给)您)?(?:把[^,.!?;，。！？；]{{1,10}}?)?({verbs})") if verbs else None
         self.confirm_prompts = tuple(ops.get("confirm_prompts", ())) or ("跟您确认一下：为尾号{number}的号码办理{business}，结果：{result}。",)
 
         self.map = BusinessMap(content.businesses, content.relations, content.reasons)
@@ -158,6 +162,11 @@ class AssistEngine:
     def operation_verb(self, text: str) -> str | None:
         """The verb of what an agent's report says was done ("已经为您兑换成功" → 兑换), or None."""
         m = self.done_verb.search(_polite(text)) if self.done_verb is not None else None
+        return m.group(1) if m else None
+
+    def clause_action(self, clause: str) -> str | None:
+        """The verb of the operation one clause of a report says was done (关闭, 退订), or None."""
+        m = self.clause_verb.search(_polite(clause)) if self.clause_verb is not None else None
         return m.group(1) if m else None
 
     def read_emotion(self, text: str) -> UtteranceEmotion:

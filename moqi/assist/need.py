@@ -126,12 +126,14 @@ class NeedTracker:
         if near:
             self.evidence[near] += score[top] - score[near].max() + _REQUEST_CUE
 
-    def operation_done(self, business: str | None) -> None:
-        """An agent completed an operation: this call is business handling, about that business."""
+    def operation_done(self, businesses: list[str | None]) -> None:
+        """An agent reported an operation (one report may name several businesses): this call is
+        business handling, about those businesses."""
         self.moment_evidence["handling"] += 2.0
-        for i in self.model.by_business.get(business or "", ()):
-            if self.model.moment_of[i] == "handling":
-                self.evidence[i] += 2.0
+        for business in businesses:
+            for i in self.model.by_business.get(business or "", ()):
+                if self.model.moment_of[i] == "handling":
+                    self.evidence[i] += 2.0
 
     def distribution(self) -> np.ndarray:
         """Probability of each reason (softmax of prior + evidence + moment evidence)."""

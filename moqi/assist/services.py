@@ -57,10 +57,12 @@ def event_row(contact_id: int, event: AssistEvent) -> AssistEventRow:
 
 
 def confirmation_rows(contact_id: int, assist: AssistSession) -> list[ConfirmationRow]:
-    """The three-way confirmations of a session, as recorded on its contact."""
+    """The three-way confirmations of a session, as recorded on its contact: a row for each
+    operation read back (a report of three operations is three rows of one turn)."""
     return [
-        ConfirmationRow(contact_id=contact_id, turn=c.turn, business_code=c.business_code, business_name=c.business_name, number=c.number, success=c.success, status=c.status)
+        ConfirmationRow(contact_id=contact_id, turn=c.turn, business_code=op["code"], business_name=op["name"], number=c.number, success=op["success"], status=c.status)
         for c in assist.confirmations
+        for op in c.operations
     ]
 
 

@@ -27,6 +27,11 @@ _ANOTHER = r"(?!的?(?:另一个|另外一个|另外的|别的|其他的?)号)"
 _NOT_A_PHONE = r"(?<!单号)(?<!工单)(?<!订单)(?<!卡号)(?<!行卡)"
 _TAIL_SAID = re.compile(rf"{_NOT_A_PHONE}尾号(?:是|为)?(\d{{4}})(?!\d){_ANOTHER}|(?<!\d)1\d{{2}}\*{{4}}(\d{{4}})(?!\d){_ANOTHER}")
 _SHORT_ANSWER = 10
+# The sentences of an agent's report, and a product it names in quotes ("“每日健康资讯”业务").
+_SENTENCE = re.compile(r"[^;.!?；。！？]+")
+_QUOTED = re.compile(r"[“\"「『]([^”\"」』,.;，。；]{2,12})[”\"」』]")
+# The first clause of a customer's reply, where a yes or no to a read-back comes.
+_FIRST_CLAUSE = re.compile(r"[^,.!?;:，。！？；：]*")
 # An agent reads out a line shown a moment ago: those of the last three events are compared.
 _STILL_SHOWN = 3
 # How much a negative feeling says the call is a complaint: anger and distrust say it; an
@@ -293,6 +298,29 @@ class AssistSession:
             code = self._named_by_verb(text) or (self.mentioned[-1] if self.mentioned else None)
         return code, self.engine.map.name(code) if code else self.predicted_need()["reasons"][0]["label"]
 
+    def _operations(self, text: str, named: list[tuple[int, int, str, str]]) -> list[dict]:
+        """Each sentence of a report that says an operation was done or failed, with what it
+        names: a business of the catalogue ("代收费功能已经关闭了" → 关闭短信代收费), else a product
+        in quotes ("“每日健康资讯”业务已经退订了" → 退订每日健康资讯). A sentence naming neither
+        ("都办成功了") adds nothing; one operation found is left to `_operated`."""
+        handled = self.engine.need_model.handled
+        found: dict[str, dict] = {}
+        for m in _SENTENCE.finditer(text):
+            sentence = m.group()
+            outcome = self.engine.operation_outcome(sentence)
+            if outcome is None:
+                continue
+            codes = [code for start, end, _, code in named if m.start() <= start and end <= m.end()]
+            code = next((c for c in codes if c in handled), codes[0] if codes else None)
+            quoted = _QUOTED.search(sentence)
+            name = self.engine.map.name(code) if code else quoted.group(1) if quoted else None
+            if name is None:
+                continue
+            verb = self.engine.clause_action(sentence)
+            label = name if not verb or verb in name or len(verb) < 2 else verb + name
+            found.setdefault(label, {"code": code, "name": label, "success": outcome == "done"})
+        return list(found.values())
+
     def _named_by_verb(self, text: str) -> str | None:
         """The business of the top reason whose name holds the report's verb: "已经为您兑换成功"
         in a points call is 积分兑换, not the 视频会员权益 mentioned on the way. One-character
@@ -309,20 +337,28 @@ class AssistSession:
             outcome = self.engine.operation_outcome(text)
             if outcome is None:
                 return pending
-            success = outcome == "done"
-            code, name = self._operated(text, named)
+            operations = self._operations(text, named)
+            if len(operations) < 2:
+                code, name = self._operated(text, named)
+                operations = [{"code": code, "name": name, "success": outcome == "done"}]
+            first = operations[0]
             # The number read back in this very utterance is the one operated on; else the caller's.
             tail = (tails[-1] if tails else "") or phone_tail(self.customer.phone_masked) or self.number_said
             number = f"尾号{tail}" if tail else "客户来电号码"
+            confirmation = Confirmation(first["code"], first["name"], number, all(op["success"] for op in operations), self.turn, "", operations=operations)
             prompt = self.engine.confirm_prompts[len(self.confirmations) % len(self.engine.confirm_prompts)]
-            prompt = prompt.format_map(_Fill(business=name, number=tail or NUMBER_SLOT, result="成功" if success else "未成功"))
-            confirmation = Confirmation(code, name, number, success, self.turn, prompt)
+            confirmation.prompt = prompt.format_map(_Fill(business=confirmation.businesses, number=tail or NUMBER_SLOT, result=confirmation.result))
             self.confirmations.append(confirmation)
-            self.need.operation_done(code)
+            self.need.operation_done([op["code"] for op in operations])
             return confirmation
-        if pending and len(text) <= 20:
-            answers = [value for _, _, _, value in self.engine.answer_words.longest(text)]
-            if answers:
+        if pending:
+            # A yes or no comes first: "对，就是这个" or, longer, "听清楚了，退订了，关了，钱会退回来是不是".
+            # In a longer reply only a first clause that opens with the answer counts ("信号已好，
+            # 但是乱扣流量的问题尚未解决" says nothing of the read-back).
+            short = len(text) <= 20
+            found = self.engine.answer_words.longest(text if short else _FIRST_CLAUSE.match(text).group())
+            answers = [value for _, _, _, value in found] if short or (found and found[0][0] == 0) else []
+            if answers and None not in answers:
                 pending.answer(all(answers))
                 return pending
         return pending
@@ -356,7 +392,7 @@ class AssistSession:
             # The latest operation of the call decides which reason's read-back and closing lines fit.
             # An operation with no business of the catalogue (known by the agent's words, or by the
             # top reason alone) fits no reason's own read-back or closing.
-            operated=(self.engine.need_model.reasons_of(last.business_code) if last.business_code else frozenset()) if last else None,
+            operated=frozenset().union(*map(self.engine.need_model.reasons_of, last.codes)) if last else None,
             succeeded=last.success if last else None,
             repeat=self.repeat or c.recent_contacts >= 2,
             used=frozenset(self.used),
@@ -373,12 +409,12 @@ class AssistSession:
         """The business of this call each candidate reason's scripts may name (newest first);
         while an operation is being confirmed, the general lines name the business operated on."""
         if confirmation is not None and confirmation.business_code is None:
-            return {"*": confirmation.business_name}  # as the read-back prompt names it
+            return {"*": confirmation.businesses}  # as the read-back prompt names it
         if not self.mentioned:
             return {}
         names = self.engine.map.name
         operated = confirmation.business_code if confirmation is not None else None
-        out = {"*": names(operated or self.mentioned[-1])}
+        out = {"*": confirmation.businesses if operated else names(self.mentioned[-1])}
         for r in need["reasons"]:
             fitting = self.engine.need_model.reasons[self.engine.need_model.index[r["code"]]].businesses
             for code in (operated, *reversed(self.mentioned)):

@@ -142,6 +142,22 @@ def test_a_call_is_recorded_with_events_and_confirmation(loaded):
         assert confirmation.status == "confirmed" and confirmation.success
 
 
+def test_a_report_of_several_operations_is_a_row_for_each(loaded):
+    raw = "\n".join([
+        '{"customer": "C1005", "channel": "voice"}',
+        '{"speaker": "customer", "text": "莫名其妙扣了我代收费，都给我关了", "ts": 3}',
+        '{"speaker": "agent", "text": "第一，“每日健康资讯”业务已经退订了；第二，代收费功能已经关闭了。", "ts": 9}',
+        '{"speaker": "customer", "text": "好的，谢谢", "ts": 12}',
+    ])
+    with session_scope(loaded) as s:
+        contact_id, _ = record_call(s, parse_transcript(raw), customer_ref="C1005", now=NOW)
+    with session_scope(loaded) as s:
+        rows = s.scalars(select(ConfirmationRow).where(ConfirmationRow.contact_id == contact_id).order_by(ConfirmationRow.id)).all()
+        assert [(r.turn, r.business_code, r.business_name, r.status) for r in rows] == [
+            (2, None, "退订每日健康资讯", "confirmed"), (2, "sp_sms_billing", "关闭短信代收费", "confirmed"),
+        ]
+
+
 def test_unknown_customer_leaves_nothing_behind(loaded):
     with pytest.raises(desk.NotFound), session_scope(loaded) as s:
         record_call(s, parse_transcript("客户：你好"), customer_ref="C9999", now=NOW)

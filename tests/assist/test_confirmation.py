@@ -1,0 +1,63 @@
+"""Three-way confirmation of a report of several operations, and the customer's answer to it."""
+
+import pytest
+
+from moqi.assist import AssistSession
+
+ELDER = {"title": "李阿姨", "brand": "神州行", "phone_masked": "138****1005"}
+REPORT = (
+    "李阿姨，已经为您办理成功了。我跟您说一下：第一，“每日健康资讯”业务已经退订了；第二，代收费功能已经关闭了；"
+    "办理的号码是您尾号1005的这个号码，都办成功了。20块钱的退费申请也提交了，3到5个工作日退到您的话费里。"
+)
+
+
+def reported(engine, report=REPORT):
+    s = AssistSession(customer=ELDER, engine=engine)
+    s.feed("customer", "我这个电话费怎么又多扣了十块钱啊，说是啥子代收费，我啥子都没订啊")
+    s.feed("customer", "好好好，都给我关了，扣的钱要退给我")
+    return s, s.feed("agent", report)
+
+
+def test_each_operation_of_a_report_is_read_back(engine):
+    s, done = reported(engine)
+    c = done.confirmation
+    assert [op["name"] for op in c["operations"]] == ["退订每日健康资讯", "关闭短信代收费", "退费"]
+    assert [op["code"] for op in c["operations"]] == [None, "sp_sms_billing", "pay_refund"]
+    assert c["success"] is True and c["number"] == "尾号1005"
+    assert c["items"][0]["value"] == "退订每日健康资讯、关闭短信代收费、退费"
+    assert "退订每日健康资讯、关闭短信代收费、退费" in c["prompt"] and "1005" in c["prompt"]
+    read_back = [x["text"] for x in done.scripts if x["kind"] == "confirmation"]
+    assert read_back and "关闭短信代收费" in read_back[0], read_back
+
+
+def test_a_report_with_one_failed_operation_says_which(engine):
+    _, done = reported(engine, "第一，“每日健康资讯”业务已经退订了；第二，代收费功能关闭失败，系统提示不能。")
+    c = done.confirmation
+    assert [(op["name"], op["success"]) for op in c["operations"]] == [("退订每日健康资讯", True), ("短信代收费", False)]
+    assert c["success"] is False
+    assert c["items"][2]["value"] == "退订每日健康资讯成功；短信代收费未成功"
+
+
+def test_a_report_of_one_operation_reads_back_as_before(engine):
+    s = AssistSession(customer=ELDER, engine=engine)
+    s.feed("customer", "给我加一个流量包")
+    c = s.feed("agent", "好的，流量包已经为您办理成功了。办理的号码是尾号1005。").confirmation
+    assert [op["name"] for op in c["operations"]] == [c["business"]["name"]] and c["items"][2]["value"] == "成功"
+
+
+@pytest.mark.parametrize(
+    ("answer", "status"),
+    [
+        ("听清楚了，退订了，关了，钱会退回来，是不是？", "confirmed"),
+        ("要得要得，姑娘你说话慢，我听得懂，谢谢你哈。", "confirmed"),
+        ("对", "confirmed"),
+        ("不对，我没让你关代收费，我只要退订那个资讯", "disputed"),
+        ("不好意思，我没听清，你再说一遍", "pending"),
+        # A longer reply whose first clause is not an answer says nothing of the read-back.
+        ("信号已好，但是乱扣我流量的问题尚未解决，这是偷流量", "pending"),
+        ("我想问一下那个退费是退到哪里，是退到话费里吗", "pending"),
+    ],
+)
+def test_the_customers_answer_to_the_read_back(engine, answer, status):
+    s, _ = reported(engine)
+    assert s.feed("customer", answer).confirmation["status"] == status
