@@ -5,7 +5,8 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from moqi.content.model import (
@@ -44,6 +45,11 @@ _RELEVANT = 0.05  # from here on, why says so (a rare pair or two in common)
 _HEARD = 40  # what was just asked is at the end of a long utterance
 # …and only once it stands out from the crowd: with 38 reasons, 0.08 after "在吗" is a guess.
 _FLOOR = 0.1
+# A line shown to the agent for more than _PATIENCE agent turns without being read out loses
+# _TIRED, and 1 more for each further turn (a reason's own line is worth up to 3 more than a
+# general one, a keyed emotion 1.5).
+_PATIENCE = 2
+_TIRED = 2.0
 # A need_open line asks what the matter is ("是话费、流量还是宽带方面的问题？"): once one reason
 # of the 38 holds 40% of the probability (an even guess is under 3%), the call has said it — or
 # the account's events have.
@@ -66,6 +72,7 @@ class Situation:
     succeeded: bool | None = None  # the latest operation's outcome, None before any
     repeat: bool = False  # the customer has called about this before (profile, or their own words)
     used: frozenset[str] = frozenset()  # lines the agent has read out in this call: not offered again
+    passed_over: Mapping[str, int] = field(default_factory=dict)  # agent turns each line was shown and not read out
     heard: str = ""  # the customer's latest words (answering lines are ranked by their likeness to them)
 
 
@@ -194,10 +201,19 @@ class ScriptRanker:
                     if not line.conditions <= shown:
                         continue  # "打了好几次电话" to a first-time caller, a read-back of the other outcome
                     bonus = line.bonus
+                    answers = 0.0
                     if kind in _ANSWERING and situation.heard:
                         if relevance is None:
                             relevance = self.relevance(situation.heard)
-                        bonus += _RELEVANCE * relevance.get(line.script.id, 0.0)
+                        answers = relevance.get(line.script.id, 0.0)
+                        bonus += _RELEVANCE * answers
+                    passed = situation.passed_over.get(line.script.id, 0)
+                    if passed > _PATIENCE and answers < _RELEVANT:
+                        # Shown to the agent turn after turn and never said: room for another line.
+                        # The count only grows while it is shown, so a line that gave way stays
+                        # away until the situation weighs it more, rather than coming straight back;
+                        # a line that answers what the customer has just asked is offered again.
+                        bonus -= _TIRED + (passed - _PATIENCE - 1)
                     scored.append((score + bonus, line.script))
         scored.sort(key=lambda t: (-t[0], t[1].id))
         out: list[Recommendation] = []

@@ -105,6 +105,9 @@ class AssistSession:
     number_said: str = ""  # the last four digits of the number last read out in this call
     repeat: bool = False  # the customer said they have called about this before ("第四次打电话")
     used: set[str] = field(default_factory=set)  # lines the agent has read out: not offered again
+    # For each line, the agent turns it was on screen and not read out: a line the agent keeps
+    # passing over gives way to others (it is not offered again until the situation asks for it more).
+    passed_over: dict[str, int] = field(default_factory=dict)
     _heard: str = ""  # the customer's latest words
     _customer_turn: int = 0  # the turn of the customer's latest utterance
     # The lines shown in the last _STILL_SHOWN events, as (id, text) pairs, newest last.
@@ -160,6 +163,10 @@ class AssistSession:
         said = {code: word for _, _, word, code in reversed(named)}
 
         read_out_now = self._read_out(clean) if who == "agent" else []
+        if who == "agent" and self._offered:
+            for sid, _ in self._offered[-1]:
+                if sid not in self.used:
+                    self.passed_over[sid] = self.passed_over.get(sid, 0) + 1
         if who == "customer":
             emotion = engine.read_customer(clean)
             self.repeat = self.repeat or bool(REPEAT_CONTACT.search(clean))
@@ -396,6 +403,7 @@ class AssistSession:
             succeeded=last.success if last else None,
             repeat=self.repeat or c.recent_contacts >= 2,
             used=frozenset(self.used),
+            passed_over=self.passed_over,
             heard=self._heard,
         )
         fill = {
