@@ -95,6 +95,10 @@ class AssistEngine:
         # … and, in one clause of a report of several, the verb whether or not 为您 comes first
         # ("代收费功能已经关闭了" → 关闭).
         self.clause_verb = re.compile(rf"(?:已经|已)(?:(?:为|帮|给)您)?(?:把[^,.!?;，。！？；]{{1,10}}?)?({verbs})") if verbs else None
+        # A customer turning to another matter ("对了，我这个月流量还剩多少"): the phrase opens the
+        # utterance (after fillers) and something follows it ("对了对了" alone is agreement).
+        opens = "|".join(sorted(map(re.escape, ops.get("new_matter", ())), key=len, reverse=True))
+        self.new_matter = re.compile(rf"^[嗯哦噢啊呃哎诶喂那,.!?，。！？ ]*(?:{opens})[,.!?，。！？ ]*(?![对對]|就是|是的|没错|是这)[^,.!?，。！？ ]{{4}}") if opens else None
         self.confirm_prompts = tuple(ops.get("confirm_prompts", ())) or ("跟您确认一下：为尾号{number}的号码办理{business}，结果：{result}。",)
 
         self.map = BusinessMap(content.businesses, content.relations, content.reasons)
@@ -133,6 +137,10 @@ class AssistEngine:
                 if business in term.businesses:
                     return business
         return term.default if term.default in self.map.businesses else None
+
+    def opens_new_matter(self, text: str) -> bool:
+        """Whether a customer's utterance turns to another matter ("对了，还有个事想问一下")."""
+        return self.new_matter is not None and self.new_matter.match(text) is not None
 
     def wraps_up(self, text: str) -> bool:
         """Whether an utterance closes the call ("还有其他可以帮您的吗", "没有了，再见")."""

@@ -17,6 +17,7 @@ from moqi.assist.profile import CustomerProfile
 from moqi.content.model import MOMENTS, Reason
 
 _DECAY = 0.8  # how much of the evidence of earlier turns survives each new customer turn
+_NEW_MATTER = 0.25  # … and how much survives the customer turning to another matter ("对了，…")
 _EVENT_HALF_LIFE_DAYS = 7.0
 _CUE = 1.6
 _TEMPERATURE = 0.75  # < 1 keeps the probabilities honest when evidence piles up
@@ -125,6 +126,12 @@ class NeedTracker:
         near = [i for i, r in enumerate(self.model.reasons) if r.moment == "handling" and businesses.intersection(r.businesses)]
         if near:
             self.evidence[near] += score[top] - score[near].max() + _REQUEST_CUE
+
+    def new_matter(self) -> None:
+        """The customer turns to another matter ("对了，…"): what the call was about so far
+        says little of the new question."""
+        self.evidence *= _NEW_MATTER
+        self.moment_evidence = {m: s * _NEW_MATTER for m, s in self.moment_evidence.items()}
 
     def operation_done(self, businesses: list[str | None]) -> None:
         """An agent reported an operation (one report may name several businesses): this call is

@@ -259,6 +259,8 @@ class AssistSession:
                 else:
                     moment_cues.append(target)
         issues = [i for b in businesses for i in self.engine.issues.get(b, ())]
+        if who == "customer" and self.engine.opens_new_matter(text):
+            self.need.new_matter()
         negative = emotion.intensity * _COMPLAINING.get(emotion.category, 0.5) if (who == "customer" and emotion.polarity == "negative") else 0.0
         # What the agent says is evidence too (他在复述客户的问题), but weaker.
         self.need.observe(

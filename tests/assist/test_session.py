@@ -186,3 +186,28 @@ def test_a_question_or_a_complaints_request_keeps_the_call_where_it_was(engine):
     s.feed("agent", "我给您派发网络测试工单，工程师会上门测信号，可以跟您约个时间")
     booked = s.feed("customer", "那就约周六上午吧，工作日家里没人")
     assert booked.need["reasons"][0]["code"] == "network_quality", booked.need
+
+
+RESET_DONE = [
+    ("customer", "我的服务密码锁住了，要重置"), ("agent", "好的，请提供一下身份证号码"), ("customer", "身份证330106200403151222"),
+    ("agent", "已经为您重置成功了，新密码已经短信发送"), ("customer", "收到了，谢谢"),
+]
+
+
+@pytest.mark.parametrize(
+    ("said", "moment", "top"),
+    [
+        # "对了，…" turns to another matter: the password call becomes a data question.
+        ("对了，我这个月流量还剩多少啊", "inquiry", "data_usage_query"),
+        ("嗯 还有个事，我这个月流量还剩多少啊", "inquiry", "data_usage_query"),
+        # Without the turn, the done operation still weighs most; "对了，就是这个号" agrees.
+        ("我这个月流量还剩多少啊", "handling", "password_reset"),
+        ("对了，就是这个号", "handling", "password_reset"),
+    ],
+)
+def test_a_customer_turning_to_another_matter_moves_the_need(engine, said, moment, top):
+    s = AssistSession(engine=engine)
+    for speaker, text in RESET_DONE:
+        s.feed(speaker, text)
+    need = s.feed("customer", said).need
+    assert (need["moment"], need["reasons"][0]["code"]) == (moment, top), need
