@@ -15,7 +15,11 @@ count ratio| of positive to negative (β = 0.5, 1); the lexicon prior at weight 
 weights that balance the classes within each kind of text, reviews and posts ("within": a
 kind keeps its share) or give every (kind, class) cell the same total ("cells") — where one
 kind's class balance differs from another's, what marks the kind of text should say nothing
-of the class; and, on the base fit, two-way decisions that give part of P(neutral) to
+of the class; n-gram columns kept only where their polarity agrees across the domains of the
+training text (the ten shopping categories, hotel, Weibo: "agree" drops a column that leans
+positive in one domain and negative in another, each with at least 5 items holding it;
+"shared" also drops one seen in a single domain), the way pivot features carry across
+domains; and, on the base fit, two-way decisions that give part of P(neutral) to
 positive (λ) or add a constant to the positive log-odds (bias). The weightings only change
 the fit on both kinds, so their "unseen domain" columns are the base's except stc3.
 """
@@ -23,6 +27,7 @@ the fit on both kinds, so their "unseen domain" columns are the base's except st
 from __future__ import annotations
 
 import argparse
+import csv
 import sys
 import time
 import warnings
@@ -33,6 +38,7 @@ from sklearn.linear_model import LogisticRegression
 
 warnings.filterwarnings("ignore")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _data import shared  # noqa: E402
 from polarity_dev import dev_protocol  # noqa: E402
 
 from moqi.assist import evaluate as ev  # noqa: E402
@@ -46,18 +52,24 @@ FITS = {
     "prior1": {"prior": 1.0},
     "within": {"weighting": "within"},
     "cells": {"weighting": "cells"},
+    "agree": {"invariant": "agree"},
+    "shared": {"invariant": "shared"},
 }
+SUPPORT = 5  # items holding an n-gram in a domain before its lean there counts
 DECISIONS = {"λ=0.6": (0.6, 0.0), "λ=0.8": (0.8, 0.0), "λ=1": (1.0, 0.0), "bias 0.25": (0.5, 0.25), "bias 0.5": (0.5, 0.5)}
 
 
 class Variant:
     """A LexiconPrior regression, optionally over NB-scaled n-gram columns (lexicon columns unscaled)."""
 
-    def __init__(self, C: float = 2.0, prior: float = 0.5, nb: float | None = None, weighting: str | None = None):
-        self.C, self.prior, self.nb, self.weighting = C, prior, nb, weighting
+    def __init__(self, C: float = 2.0, prior: float = 0.5, nb: float | None = None, weighting: str | None = None, invariant: str | None = None):
+        self.C, self.prior, self.nb, self.weighting, self.invariant = C, prior, nb, weighting, invariant
 
-    def fit(self, X, y, kind=None):
+    def fit(self, X, y, kind=None, domain=None):
         self.scale = None
+        if self.invariant and domain is not None and len(set(domain)) > 1:
+            self.scale = invariant_columns(X, y, domain, self.invariant)
+            X = X.multiply(self.scale).tocsr()
         if self.nb is not None:
             binary = X.copy()
             binary.data[:] = 1
@@ -84,6 +96,36 @@ class Variant:
         e = np.exp(s - s.max(axis=1, keepdims=True))
         p = e / e.sum(axis=1, keepdims=True)
         return {c: p[:, i] for i, c in enumerate(self.classes)}
+
+
+def invariant_columns(X, y: np.ndarray, domain: np.ndarray, how: str) -> np.ndarray:
+    """1 for each column kept, 0 for each n-gram dropped: one whose smoothed log-odds of
+    positive against negative leans (|·| > 0.2) one way in a domain and the other way in
+    another ("agree"), and with "shared" also one that leans in fewer than two domains."""
+    ngrams = X.shape[1] - LexiconFeatures.COLUMNS
+    held = X[:, :ngrams].copy().tocsr()
+    held.data[:] = 1
+    up = np.zeros(ngrams, dtype=int)
+    down = np.zeros(ngrams, dtype=int)
+    for d in sorted(set(domain)):
+        pos, neg = (domain == d) & (y == "positive"), (domain == d) & (y == "negative")
+        p, q = np.asarray(held[pos].sum(0)).ravel(), np.asarray(held[neg].sum(0)).ravel()
+        lean = np.log((p + 0.5) / max(pos.sum(), 1)) - np.log((q + 0.5) / max(neg.sum(), 1))
+        seen = p + q >= SUPPORT
+        up += seen & (lean > 0.2)
+        down += seen & (lean < -0.2)
+    keep = ~((up > 0) & (down > 0))
+    if how == "shared":
+        keep &= up + down >= 2
+    return np.concatenate([keep.astype(float), np.ones(LexiconFeatures.COLUMNS)])
+
+
+def domains(by_kind: dict) -> np.ndarray:
+    """The domain of each training item of reviews then posts: its shopping category, hotel, or weibo."""
+    with shared("data", "sentiment", "online_shopping_10_cats.csv").open(encoding="utf-8-sig") as f:
+        category = {(row.get("review") or "").strip(): row["cat"] for row in csv.DictReader(f)}
+    reviews = [category.get(t.strip(), "hotel") for t in by_kind["review"][0]]
+    return np.array(reviews + ["weibo"] * len(by_kind["weibo"][0]))
 
 
 def weights(y: np.ndarray, kind: np.ndarray, how: str) -> np.ndarray:
@@ -142,6 +184,7 @@ def main() -> None:
     texts = by_kind["review"][0] + by_kind["weibo"][0]
     y = np.array(by_kind["review"][1] + by_kind["weibo"][1])
     kind = np.array(["review"] * len(by_kind["review"][0]) + ["weibo"] * len(by_kind["weibo"][0]))
+    domain = domains(by_kind)
     union = features()
     X = union.fit_transform(texts).tocsr()
     dev = {name: (list(items[1]), union.transform(items[0]).tocsr(), np.array(kinds)) for name, (items, kinds) in sets.items()}
@@ -149,8 +192,9 @@ def main() -> None:
 
     for name in args.variants or list(FITS):
         t = time.perf_counter()
-        full = Variant(**FITS[name]).fit(X, y, kind)
-        unseen = {"review": Variant(**FITS[name]).fit(X[kind == "weibo"], y[kind == "weibo"]), "weibo": Variant(**FITS[name]).fit(X[kind == "review"], y[kind == "review"]), "stc3": full}
+        full = Variant(**FITS[name]).fit(X, y, kind, domain)
+        wb, rv = kind == "weibo", kind == "review"
+        unseen = {"review": Variant(**FITS[name]).fit(X[wb], y[wb], domain=domain[wb]), "weibo": Variant(**FITS[name]).fit(X[rv], y[rv], domain=domain[rv]), "stc3": full}
         probs = {}
         for set_name, (_, Xd, kinds) in dev.items():
             probs[set_name, "in"] = full.probabilities(Xd)
