@@ -178,7 +178,9 @@ class AssistSession:
             emotion = self._last_emotion or UtteranceEmotion("neutral", "neutral", 0.0, 0.0)
 
         asking = who == "customer" and bool(ASKING.search(clean))
-        moments = self._observe_need(clean, who, businesses, emotion, asking)
+        # "对了，我这个月流量还剩多少": another matter, and no answer to a read-back (对 is not 对的).
+        turning = who == "customer" and self.engine.opens_new_matter(clean)
+        moments = self._observe_need(clean, who, businesses, emotion, asking, turning)
         if who == "customer":
             # A customer still asking, or asking for something to be done ("好的那帮我改吧"),
             # has not closed the matter.
@@ -196,7 +198,7 @@ class AssistSession:
                     # The weakest evidence of what the call is about: it goes behind every
                     # business named by an alias (a confirmation names the latest of those).
                     self.mentioned.insert(0, code)
-        confirmation = self._confirmation(clean, who, named, tails)
+        confirmation = self._confirmation(clean, who, named, tails, answering=not turning)
         need = self.predicted_need()
         risk, risk_reasons = escalation_risk(
             self.mood, emotion,
@@ -244,7 +246,7 @@ class AssistSession:
 
     # -- the parts --------------------------------------------------------------------------
 
-    def _observe_need(self, text: str, who: str, businesses: list[str], emotion: UtteranceEmotion, asking: bool) -> list[str]:
+    def _observe_need(self, text: str, who: str, businesses: list[str], emotion: UtteranceEmotion, asking: bool, turning: bool = False) -> list[str]:
         """Fold the utterance into the need; answers the moments its cues named."""
         if who == "agent" and not self.mood.valences:
             # Before the customer has spoken the agent is greeting ("工号3127为您服务"): a formula,
@@ -259,7 +261,7 @@ class AssistSession:
                 else:
                     moment_cues.append(target)
         issues = [i for b in businesses for i in self.engine.issues.get(b, ())]
-        if who == "customer" and self.engine.opens_new_matter(text):
+        if turning:
             self.need.new_matter()
         negative = emotion.intensity * _COMPLAINING.get(emotion.category, 0.5) if (who == "customer" and emotion.polarity == "negative") else 0.0
         # What the agent says is evidence too (他在复述客户的问题), but weaker.
@@ -340,7 +342,7 @@ class AssistSession:
         top = self.need.predict(1)[2][0][0]
         return next((b for b in top.businesses if verb in self.engine.map.name(b)), None)
 
-    def _confirmation(self, text: str, who: str, named: list, tails: list[str]) -> Confirmation | None:
+    def _confirmation(self, text: str, who: str, named: list, tails: list[str], answering: bool = True) -> Confirmation | None:
         pending = self.confirmations[-1] if self.confirmations and self.confirmations[-1].status == "pending" else None
         if who == "agent":
             outcome = self.engine.operation_outcome(text)
@@ -360,7 +362,7 @@ class AssistSession:
             self.confirmations.append(confirmation)
             self.need.operation_done([op["code"] for op in operations])
             return confirmation
-        if pending:
+        if pending and answering:
             # A yes or no comes first: "对，就是这个" or, longer, "听清楚了，退订了，关了，钱会退回来是不是".
             # In a longer reply only a first clause that opens with the answer counts ("信号已好，
             # 但是乱扣流量的问题尚未解决" says nothing of the read-back).

@@ -56,6 +56,8 @@ def test_a_report_of_one_operation_reads_back_as_before(engine):
         # A longer reply whose first clause is not an answer says nothing of the read-back.
         ("信号已好，但是乱扣我流量的问题尚未解决，这是偷流量", "pending"),
         ("我想问一下那个退费是退到哪里，是退到话费里吗", "pending"),
+        # "对了，…" turns to another matter: its 对 answers nothing.
+        ("对了 我这个月流量还剩多少啊", "pending"),
     ],
 )
 def test_the_customers_answer_to_the_read_back(engine, answer, status):
