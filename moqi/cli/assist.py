@@ -87,7 +87,7 @@ def _print_table(events: list[AssistEvent], contact_id: int | None) -> None:
         scripts = "\n".join(f"[{SCRIPT_KIND_LABELS.get(s['kind'], s['kind'])}] {s['text']}" for s in e.scripts[:2])
         if e.confirmation:
             c = e.confirmation
-            scripts += f"\n✔ 三维确认（{c['status']}）：{c['business']['name']} / {c['number']} / {'成功' if c['success'] else '未成功'}"
+            scripts += f"\n✔ 三维确认（{c['status']}）：" + " / ".join(item["value"] for item in c["items"])
         table.add_row(str(e.turn), "客户" if e.speaker == "customer" else "坐席", _highlight(e), emotion, need_text, biz_text, scripts)
     console.print(table)
     if contact_id is not None:
