@@ -70,6 +70,7 @@ class Situation:
     # unknown). A read-back or closing line of another reason would name the wrong thing.
     operated: frozenset[str] | None = None
     succeeded: bool | None = None  # the latest operation's outcome, None before any
+    disputed: bool = False  # the customer said the latest read-back is wrong
     repeat: bool = False  # the customer has called about this before (profile, or their own words)
     used: frozenset[str] = frozenset()  # lines the agent has read out in this call: not offered again
     passed_over: Mapping[str, int] = field(default_factory=dict)  # agent turns each line was shown and not read out
@@ -106,7 +107,7 @@ class ScriptRanker:
         self._lines: list[_Line] = []
         for s in scripts:
             keys = tuple((i, want) for i, want in enumerate((s.brand, s.region, s.stage)) if want != "*")
-            bonus = (1.5 if s.emotion != "*" else 0.0) + len(keys)
+            bonus = (1.5 if s.emotion != "*" else 0.0) + len(keys) + len(s.conditions)
             self._lines.append(_Line(s, "{business}" in s.text, frozenset(s.conditions), s.emotion, keys, bonus))
         self._view = lru_cache(maxsize=1024)(self._fitting)
         # Worked out when a line first needs it, once per customer utterance (agent turns reuse it).
@@ -240,7 +241,9 @@ class ScriptRanker:
             held.add("repeat_contact")
         if not known:
             held.add("need_open")
-        if situation.succeeded is not None:
+        if situation.disputed:
+            held.add("disputed")
+        elif situation.succeeded is not None:
             held.add("succeeded" if situation.succeeded else "failed")
         return frozenset(held)
 

@@ -185,7 +185,8 @@ class AssistSession:
             # A customer still asking, or asking for something to be done ("好的那帮我改吧"),
             # has not closed the matter.
             open_ = asking or "handling" in moments
-            self.settled = not open_ and (bool(self.confirmations) or emotion.category == "gratitude" or len(clean) <= _SHORT_ANSWER)
+            done = bool(self.confirmations) and self.confirmations[-1].status != "disputed"
+            self.settled = not open_ and (done or emotion.category == "gratitude" or len(clean) <= _SHORT_ANSWER)
         for code in businesses:
             if code in self.mentioned:
                 self.mentioned.remove(code)
@@ -387,12 +388,14 @@ class AssistSession:
     def _scripts(self, need: dict, emotion: UtteranceEmotion, risk: float, confirmation: Confirmation | None, wrap_up: bool = False) -> list[Recommendation]:
         c = self.customer
         last = self.confirmations[-1] if self.confirmations else None
+        disputed = last is not None and last.status == "disputed"
         kinds = wanted_kinds(
             agent_turns=self.agent_turns, emotion=emotion, risk=risk, churn=self.mood.churn_turns > 0,
             reasons=[r["code"] for r in need["reasons"]], stage=c.stage, confirmation=confirmation, wrap_up=wrap_up,
             settled=self.settled,
             read_back_due=confirmation is None or self._customer_turn <= confirmation.turn,
             complaint=need["moment"] == "complaint",
+            disputed=disputed,
         )
         situation = Situation(
             kinds=kinds,
@@ -405,6 +408,7 @@ class AssistSession:
             # top reason alone) fits no reason's own read-back or closing.
             operated=frozenset().union(*map(self.engine.need_model.reasons_of, last.codes)) if last else None,
             succeeded=last.success if last else None,
+            disputed=disputed,
             repeat=self.repeat or c.recent_contacts >= 2,
             used=frozenset(self.used),
             passed_over=self.passed_over,

@@ -8,7 +8,7 @@ from moqi.assist.emotion import UtteranceEmotion
 _RETENTION_REASONS = {"porting_out", "porting_inquiry", "account_closure", "porting_obstruction"}
 
 
-def wanted_kinds(*, agent_turns: int, emotion: UtteranceEmotion, risk: float, churn: bool, reasons: list[str], stage: str | None, confirmation: Confirmation | None, wrap_up: bool = False, settled: bool = False, read_back_due: bool = True, complaint: bool = False) -> dict[str, float]:
+def wanted_kinds(*, agent_turns: int, emotion: UtteranceEmotion, risk: float, churn: bool, reasons: list[str], stage: str | None, confirmation: Confirmation | None, wrap_up: bool = False, settled: bool = False, read_back_due: bool = True, complaint: bool = False, disputed: bool = False) -> dict[str, float]:
     """Weights of script kinds for this moment of the call (higher is more wanted).
 
     `settled`: the customer's last words close a matter (an operation of this call was done,
@@ -17,6 +17,8 @@ def wanted_kinds(*, agent_turns: int, emotion: UtteranceEmotion, risk: float, ch
     `read_back_due`: the customer has not spoken since the operation was reported; once they
     have, a read-back still unanswered gives way to what comes next. `complaint`: the call is
     a complaint, which ends with a follow-up commitment (跟进承诺), not a pleasantry.
+    `disputed`: the customer said the latest read-back is wrong; until the agent reports the
+    operation again, the call wants the apology that sets it right, and no closing.
     """
     kinds: dict[str, float] = {"explanation": 1.2, "guidance": 1.0}
     if agent_turns == 0:
@@ -36,7 +38,9 @@ def wanted_kinds(*, agent_turns: int, emotion: UtteranceEmotion, risk: float, ch
         kinds["offer"] = 1.4
     if reasons and reasons[0] == "password_reset":
         kinds["password_check"] = 1.8
-    if confirmation is not None:
+    if disputed:
+        kinds["apology"] = max(kinds.get("apology", 0.0), 3.4)
+    elif confirmation is not None:
         if confirmation.status == "pending":
             # Reading the operation back comes before anything else, empathy included.
             kinds["confirmation"] = 5.0 if read_back_due else 1.5

@@ -162,6 +162,7 @@ SCRIPT_CONDITIONS = {
     "need_open": "诉求尚未明确",  # asks what the matter is: no reason holds 40% of the need yet
     "succeeded": "操作已成功",  # reads back an operation the agent reported done
     "failed": "操作未成功",  # reads back an operation the agent reported failed
+    "disputed": "客户对复述有异议",  # the customer said the read-back is wrong ("不对，我要的是…")
 }
 
 

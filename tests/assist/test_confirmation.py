@@ -63,3 +63,21 @@ def test_a_report_of_one_operation_reads_back_as_before(engine):
 def test_the_customers_answer_to_the_read_back(engine, answer, status):
     s, _ = reported(engine)
     assert s.feed("customer", answer).confirmation["status"] == status
+
+
+def test_a_disputed_read_back_asks_for_the_apology_that_sets_it_right_not_a_closing(engine):
+    s = AssistSession(customer={"phone_masked": "138****1001"}, engine=engine)
+    s.feed("customer", "给我加一个流量包")
+    s.feed("agent", "好的，流量包已经为您办理成功了")
+    disputed = s.feed("customer", "不对，我要的是语音包不是流量包")
+    assert disputed.confirmation["status"] == "disputed"
+    kinds = [x["kind"] for x in disputed.scripts]
+    assert "closing" not in kinds and "confirmation" not in kinds, disputed.scripts
+    first = disputed.scripts[0]
+    assert first["kind"] == "apology" and "条件：客户对复述有异议" in first["why"], first
+    # Still wanted on the next turns, until the agent reports the operation again.
+    assert any("客户对复述有异议" in x["why"] for x in s.feed("agent", "非常抱歉，我马上帮您核实").scripts)
+    redone = s.feed("agent", "好的，通话包已经为您办理成功了。")
+    assert redone.confirmation["status"] == "pending" and redone.confirmation["business"]["name"] == "通话分钟包"
+    assert redone.scripts[0]["kind"] == "confirmation"
+    assert not any("客户对复述有异议" in x["why"] for x in redone.scripts)
