@@ -110,6 +110,7 @@ class AssistSession:
     passed_over: dict[str, int] = field(default_factory=dict)
     _heard: str = ""  # the customer's latest words
     _customer_turn: int = 0  # the turn of the customer's latest utterance
+    _asked_again: int = 0  # the turn the customer last asked to hear the read-back again ("没听清")
     # The lines shown in the last _STILL_SHOWN events, as (id, text) pairs, newest last.
     _offered: deque[list[tuple[str, str]]] = field(default_factory=lambda: deque(maxlen=_STILL_SHOWN))
     _last_emotion: UtteranceEmotion | None = None
@@ -370,7 +371,9 @@ class AssistSession:
             short = len(text) <= 20
             found = self.engine.answer_words.longest(text if short else _FIRST_CLAUSE.match(text).group())
             answers = [value for _, _, _, value in found] if short or (found and found[0][0] == 0) else []
-            if answers and None not in answers:
+            if None in answers:
+                self._asked_again = self.turn  # "没听清，你再说一遍": the read-back is due again
+            elif answers:
                 pending.answer(all(answers))
                 return pending
         return pending
@@ -393,7 +396,7 @@ class AssistSession:
             agent_turns=self.agent_turns, emotion=emotion, risk=risk, churn=self.mood.churn_turns > 0,
             reasons=[r["code"] for r in need["reasons"]], stage=c.stage, confirmation=confirmation, wrap_up=wrap_up,
             settled=self.settled,
-            read_back_due=confirmation is None or self._customer_turn <= confirmation.turn,
+            read_back_due=confirmation is None or self._customer_turn <= confirmation.turn or self._asked_again == self._customer_turn,
             complaint=need["moment"] == "complaint",
             disputed=disputed,
         )

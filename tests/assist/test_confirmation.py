@@ -81,3 +81,13 @@ def test_a_disputed_read_back_asks_for_the_apology_that_sets_it_right_not_a_clos
     assert redone.confirmation["status"] == "pending" and redone.confirmation["business"]["name"] == "通话分钟包"
     assert redone.scripts[0]["kind"] == "confirmation"
     assert not any("客户对复述有异议" in x["why"] for x in redone.scripts)
+
+
+def test_a_customer_who_did_not_catch_the_read_back_hears_it_again(engine):
+    s, _ = reported(engine)
+    again = s.feed("customer", "不好意思，我没听清，你再说一遍")
+    assert again.confirmation["status"] == "pending"
+    assert again.scripts[0]["kind"] == "confirmation", again.scripts
+    assert s.feed("agent", "好的阿姨，我再说一遍").scripts[0]["kind"] == "confirmation"
+    # Talked past without asking again, the read-back gives way.
+    assert s.feed("customer", "那我以后还会不会被扣这种钱").scripts[0]["kind"] != "confirmation"
