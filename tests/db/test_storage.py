@@ -1,5 +1,6 @@
 """Storage on SQLite and PostgreSQL: content round-trips, customers are masked, calls are all-or-nothing."""
 
+import json
 from datetime import UTC, datetime
 
 import pytest
@@ -121,16 +122,20 @@ def test_customers_are_stored_masked(loaded):
         assert profile["events"] and profile["events"][0]["days_ago"] >= 0
 
 
+def recorded(factory, customer: str, *turns: tuple[str, str]):
+    """(contact id, events) of a call of these (speaker, text) turns, recorded as `moqi assist` does."""
+    lines = [json.dumps({"customer": customer, "channel": "voice"})]
+    lines += [json.dumps({"speaker": who, "text": text, "ts": 3 * i}, ensure_ascii=False) for i, (who, text) in enumerate(turns)]
+    with session_scope(factory) as s:
+        return record_call(s, parse_transcript("\n".join(lines)), customer_ref=customer, now=NOW)
+
+
 def test_a_call_is_recorded_with_events_and_confirmation(loaded):
-    raw = "\n".join([
-        '{"customer": "C1001", "channel": "voice"}',
-        '{"speaker": "agent", "text": "您好，请问有什么可以帮您", "ts": 0}',
-        '{"speaker": "customer", "text": "我的号码13800001001流量怎么扣了这么多钱", "ts": 3}',
-        '{"speaker": "agent", "text": "流量包已经为您办理成功", "ts": 9}',
-        '{"speaker": "customer", "text": "对没问题", "ts": 12}',
-    ])
-    with session_scope(loaded) as s:
-        contact_id, events = record_call(s, parse_transcript(raw), customer_ref="C1001", now=NOW)
+    contact_id, events = recorded(
+        loaded, "C1001",
+        ("agent", "您好，请问有什么可以帮您"), ("customer", "我的号码13800001001流量怎么扣了这么多钱"),
+        ("agent", "流量包已经为您办理成功"), ("customer", "对没问题"),
+    )
     assert len(events) == 4
     with session_scope(loaded) as s:
         contact = s.get(Contact, contact_id)
@@ -143,14 +148,10 @@ def test_a_call_is_recorded_with_events_and_confirmation(loaded):
 
 
 def test_a_report_of_several_operations_is_a_row_for_each(loaded):
-    raw = "\n".join([
-        '{"customer": "C1005", "channel": "voice"}',
-        '{"speaker": "customer", "text": "莫名其妙扣了我代收费，都给我关了", "ts": 3}',
-        '{"speaker": "agent", "text": "第一，“每日健康资讯”业务已经退订了；第二，代收费功能已经关闭了。", "ts": 9}',
-        '{"speaker": "customer", "text": "好的，谢谢", "ts": 12}',
-    ])
-    with session_scope(loaded) as s:
-        contact_id, _ = record_call(s, parse_transcript(raw), customer_ref="C1005", now=NOW)
+    contact_id, _ = recorded(
+        loaded, "C1005",
+        ("customer", "莫名其妙扣了我代收费，都给我关了"), ("agent", "第一，“每日健康资讯”业务已经退订了；第二，代收费功能已经关闭了。"), ("customer", "好的，谢谢"),
+    )
     with session_scope(loaded) as s:
         rows = s.scalars(select(ConfirmationRow).where(ConfirmationRow.contact_id == contact_id).order_by(ConfirmationRow.id)).all()
         assert [(r.turn, r.business_code, r.business_name, r.status) for r in rows] == [
