@@ -30,6 +30,9 @@ _SHORT_ANSWER = 10
 # The sentences of an agent's report, and a product it names in quotes ("“每日健康资讯”业务").
 _SENTENCE = re.compile(r"[^;.!?；。！？]+")
 _QUOTED = re.compile(r"[“\"「『]([^”\"」』,.;，。；]{2,12})[”\"」』]")
+# An application the report says was filed ("48元流量费减免申请也已经提交" → 流量费减免), with
+# what comes before its object (另外, an amount) left out.
+_APPLIED = re.compile(r"(?:另外|还有|同时|并且|然后|这笔|您的)?(?:[\d一二三四五六七八九十百两.]+(?:元|块钱|块)的?)?([^,.;:，。；：、\d]{2,10}?)申请(?:也|已经|已)*(?:提交|受理)")
 # The first clause of a customer's reply, where a yes or no to a read-back comes.
 _FIRST_CLAUSE = re.compile(r"[^,.!?;:，。！？；：]*")
 # An agent reads out a line shown a moment ago: those of the last three events are compared.
@@ -329,8 +332,12 @@ class AssistSession:
             name = self.engine.map.name(code) if code else quoted.group(1) if quoted else None
             if name is None:
                 continue
+            applied = _APPLIED.search(sentence)
             verb = self.engine.clause_action(sentence)
-            label = name if not verb or verb in name or len(verb) < 2 else verb + name
+            if applied:  # an application filed is not the business done: "流量费减免申请", not "提交套外流量计费"
+                label = applied.group(1) + "申请"
+            else:
+                label = name if not verb or verb in name or len(verb) < 2 else verb + name
             found.setdefault(label, {"code": code, "name": label, "success": outcome == "done"})
         return list(found.values())
 

@@ -21,11 +21,11 @@ def reported(engine, report=REPORT):
 def test_each_operation_of_a_report_is_read_back(engine):
     s, done = reported(engine)
     c = done.confirmation
-    assert [op["name"] for op in c["operations"]] == ["退订每日健康资讯", "关闭短信代收费", "退费"]
+    assert [op["name"] for op in c["operations"]] == ["退订每日健康资讯", "关闭短信代收费", "退费申请"]
     assert [op["code"] for op in c["operations"]] == [None, "sp_sms_billing", "pay_refund"]
     assert c["success"] is True and c["number"] == "尾号1005"
-    assert c["items"][0]["value"] == "退订每日健康资讯、关闭短信代收费、退费"
-    assert "退订每日健康资讯、关闭短信代收费、退费" in c["prompt"] and "1005" in c["prompt"]
+    assert c["items"][0]["value"] == "退订每日健康资讯、关闭短信代收费、退费申请"
+    assert "退订每日健康资讯、关闭短信代收费、退费申请" in c["prompt"] and "1005" in c["prompt"]
     read_back = [x["text"] for x in done.scripts if x["kind"] == "confirmation"]
     assert read_back and "关闭短信代收费" in read_back[0], read_back
 
@@ -91,3 +91,11 @@ def test_a_customer_who_did_not_catch_the_read_back_hears_it_again(engine):
     assert s.feed("agent", "好的阿姨，我再说一遍").scripts[0]["kind"] == "confirmation"
     # Talked past without asking again, the read-back gives way.
     assert s.feed("customer", "那我以后还会不会被扣这种钱").scripts[0]["kind"] != "confirmation"
+
+
+def test_an_application_filed_is_read_back_as_the_application(engine):
+    s = AssistSession(customer={"phone_masked": "138****1001"}, engine=engine)
+    s.feed("customer", "我这个月流量超了扣了我九十六，给我办个流量包，超的钱能不能减免")
+    c = s.feed("agent", "已经为您办理成功，业务是30元20GB流量月包；另外48元流量费减免申请也已经提交，预计3个工作日内返还。").confirmation
+    assert [op["name"] for op in c["operations"]][-1] == "流量费减免申请", c["operations"]
+    assert "提交" not in c["items"][0]["value"]

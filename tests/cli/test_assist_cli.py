@@ -68,7 +68,7 @@ def test_the_sp_charge_call_reads_back_each_operation_and_hears_the_answer(home)
     done = moqi("assist", str(ROOT / "examples" / "sp_unknown_charge.jsonl"), "--json", home=home)
     events = [json.loads(line) for line in done.stdout.splitlines()]
     read_back = next(e["confirmation"] for e in events if e["confirmation"])
-    assert [op["name"] for op in read_back["operations"]] == ["退订每日健康资讯", "关闭短信代收费", "退费"]
+    assert [op["name"] for op in read_back["operations"]] == ["退订每日健康资讯", "关闭短信代收费", "退费申请"]
     assert read_back["number"] == "尾号1005"
     # "听清楚了，退订了，关了，钱会退回来，是不是？" confirms it.
     answered = next(e for e in events if e["confirmation"] and e["confirmation"]["status"] != "pending")
