@@ -22,6 +22,10 @@ _SHORT = 10
 _OUTCOME_WORDS = ("成功", "好了", "生效", "完成", "失败", "正常")
 
 
+def _numeral(ch: str) -> bool:
+    return ch.isdigit() or ch == "."
+
+
 def _polite(text: str) -> str:
     """The operation phrases say 您; an agent talking to a student says 你 ("已经为你办理成功")."""
     return text.replace("你", "您")
@@ -118,9 +122,18 @@ class AssistEngine:
         words += [c for r in self.content.reasons for c in r.cues]
         return Tokenizer(words)
 
+    def named_businesses(self, text: str) -> list[tuple[int, int, str, str]]:
+        """(start, end, alias, code) of each business named by an alias; a number does not run
+        on across an alias's edge ("25G流量" names no 5G, "98元套餐" no 8元套餐)."""
+        return [
+            m for m in self.business_words.longest(text)
+            if not (m[2][0].isdigit() and m[0] and _numeral(text[m[0] - 1]))
+            and not (m[2][-1].isdigit() and m[1] < len(text) and _numeral(text[m[1]]))
+        ]
+
     def generic_mentions(self, text: str, named: list[tuple[int, int, str, str]]) -> list[tuple[str, GenericTerm]]:
         """Generic words (宽带, 话费) in `text` that the business aliases found there (`named`,
-        as `business_words.longest` gives them) do not already cover: none inside an alias,
+        as `named_businesses` gives them) do not already cover: none inside an alias,
         none whose group a named business belongs to."""
         codes = {code for *_, code in named}
         return [

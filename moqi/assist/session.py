@@ -158,7 +158,7 @@ class AssistSession:
         clean = mask_pii(normalize(text))
         self.turn += 1
         engine = self.engine
-        named = engine.business_words.longest(clean)
+        named = engine.named_businesses(clean)
         # (Every number _TAIL_SAID reads holds one of these; most utterances have neither.)
         tails = [a or b for a, b in _TAIL_SAID.findall(clean)] if "尾号" in clean or "****" in clean else []
         if tails:

@@ -211,3 +211,17 @@ def test_a_customer_turning_to_another_matter_moves_the_need(engine, said, momen
         s.feed(speaker, text)
     need = s.feed("customer", said).need
     assert (need["moment"], need["reasons"][0]["code"]) == (moment, top), need
+
+
+@pytest.mark.parametrize(
+    ("said", "code", "named"),
+    [
+        ("我这个25G套餐不够用", "g5_plan", False),  # a 25 GB plan, not a 5G one
+        ("手机加宽带每月98元套餐", "plan_low_tier", False),  # 98元套餐 is not the 8元 one
+        ("我想换5G套餐", "g5_plan", True),
+        ("帮我办个8元套餐", "plan_low_tier", True),
+    ],
+)
+def test_a_number_does_not_run_across_a_business_name(engine, said, code, named):
+    event = AssistSession(engine=engine).feed("customer", said)
+    assert (code in [b["code"] for b in event.businesses["mentioned"]]) is named, event.businesses["mentioned"]
