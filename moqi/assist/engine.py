@@ -26,6 +26,12 @@ def _numeral(ch: str) -> bool:
     return ch.isdigit() or ch == "."
 
 
+def _found(pattern: re.Pattern | None, text: str) -> str | None:
+    """What the pattern's group catches in an agent's words (你 read as 您), or None."""
+    m = pattern.search(_polite(text)) if pattern is not None else None
+    return m.group(1) if m else None
+
+
 def _polite(text: str) -> str:
     """The operation phrases say 您; an agent talking to a student says 你 ("已经为你办理成功")."""
     return text.replace("你", "您")
@@ -93,12 +99,13 @@ class AssistEngine:
         verbs = "|".join(sorted(map(re.escape, ops.get("done_verbs", ())), key=len, reverse=True))
         self.done_pattern = re.compile(rf"(?:已经|已)(?:(?:为|帮|给)您(?:把[^,.!?;，。！？；]{{1,10}}?)?)?(?:{verbs})[^,.!?;，。！？；]{{0,6}}?(?:成功|好了|生效|了)") if verbs else None
         # The verb of what the agent says was done for the customer ("已经为您兑换成功" → 兑换) …
-        self.done_verb = re.compile(rf"(?:已经|已)(?:为|帮|给)您(?:把[^,.!?;，。！？；]{{1,10}}?)?({verbs})") if verbs else None
+        verb = rf"(?:把[^,.!?;，。！？；]{{1,10}}?)?({verbs})"
+        self.done_verb = re.compile(rf"(?:已经|已)(?:为|帮|给)您{verb}") if verbs else None
         # … and its object, right after the verb ("已经为您办理了停机" → 停机).
         self.done_object = re.compile(rf"(?:已经|已)(?:为|帮|给)您(?:{verbs})了?([^,.!?;:，。！？；：、\d]{{2,8}}?)(?=[,.!?;:，。！？；：、]|$)") if verbs else None
         # … and, in one clause of a report of several, the verb whether or not 为您 comes first
         # ("代收费功能已经关闭了" → 关闭).
-        self.clause_verb = re.compile(rf"(?:已经|已)(?:(?:为|帮|给)您)?(?:把[^,.!?;，。！？；]{{1,10}}?)?({verbs})") if verbs else None
+        self.clause_verb = re.compile(rf"(?:已经|已)(?:(?:为|帮|给)您)?{verb}") if verbs else None
         # A customer turning to another matter ("对了，我这个月流量还剩多少"): the phrase opens the
         # utterance (after fillers) and something follows it ("对了对了" alone is agreement).
         opens = "|".join(sorted(map(re.escape, ops.get("new_matter", ())), key=len, reverse=True))
@@ -175,20 +182,16 @@ class AssistEngine:
 
     def operation_object(self, text: str) -> str | None:
         """What an agent's report says was done, in its own words ("已经为您办理了停机" → 停机), or None."""
-        m = self.done_object.search(_polite(text)) if self.done_object is not None else None
-        if m is None or any(w in m.group(1) for w in _OUTCOME_WORDS):
-            return None
-        return m.group(1)
+        said = _found(self.done_object, text)
+        return None if said is None or any(w in said for w in _OUTCOME_WORDS) else said
 
     def operation_verb(self, text: str) -> str | None:
         """The verb of what an agent's report says was done ("已经为您兑换成功" → 兑换), or None."""
-        m = self.done_verb.search(_polite(text)) if self.done_verb is not None else None
-        return m.group(1) if m else None
+        return _found(self.done_verb, text)
 
     def clause_action(self, clause: str) -> str | None:
         """The verb of the operation one clause of a report says was done (关闭, 退订), or None."""
-        m = self.clause_verb.search(_polite(clause)) if self.clause_verb is not None else None
-        return m.group(1) if m else None
+        return _found(self.clause_verb, clause)
 
     def read_emotion(self, text: str) -> UtteranceEmotion:
         """The emotion of one normalised utterance.

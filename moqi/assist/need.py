@@ -92,10 +92,9 @@ class NeedTracker:
         long cue says more than a short one, and a cue shared by reasons says less of each.
         `likeness` is the utterance's similarity to each reason's texts, in reason order.
         """
-        evidence = self.evidence
         if weight >= 1.0:
-            evidence *= _DECAY
-            self.moment_evidence = {m: s * _DECAY for m, s in self.moment_evidence.items()}
+            self._fade(_DECAY)
+        evidence = self.evidence
         for i, length, shared in reason_cues:
             evidence[i] += weight * _CUE * (0.6 + 0.15 * min(length, 6)) / shared
         if len(likeness):
@@ -130,8 +129,12 @@ class NeedTracker:
     def new_matter(self) -> None:
         """The customer turns to another matter ("对了，…"): what the call was about so far
         says little of the new question."""
-        self.evidence *= _NEW_MATTER
-        self.moment_evidence = {m: s * _NEW_MATTER for m, s in self.moment_evidence.items()}
+        self._fade(_NEW_MATTER)
+
+    def _fade(self, keep: float) -> None:
+        """Keep this share of the evidence so far, of reasons and of moments alike."""
+        self.evidence *= keep
+        self.moment_evidence = {m: s * keep for m, s in self.moment_evidence.items()}
 
     def operation_done(self, businesses: list[str | None]) -> None:
         """An agent reported an operation (one report may name several businesses): this call is
