@@ -93,6 +93,11 @@ class AssistEngine:
         answers.update({p: False for p in ops.get("customer_reject", ())})
         answers.update({p: None for p in ops.get("customer_unsure", ())})
         self.answer_words = KeywordAutomaton(answers)
+        asks = "|".join(sorted(map(re.escape, ops.get("asks_for_problems", ())), key=len, reverse=True))
+        self.problems_asked = re.compile(rf"(?<!还)(?:{asks})") if asks else None
+        no = "|".join(sorted(map(re.escape, ops.get("customer_no_problem", ())), key=len, reverse=True))
+        # The whole reply is the no, with particles and thanks at most ("没有啦", "没有没有", "没有，谢谢你").
+        self.no_problem = re.compile(rf"^[嗯哦噢啊呃,.!?，。！？~ ]*(?:{no})(?:[,，、 ]*(?:{no}))*[啦了啊呀的哈嘞咯哦喔,.!?，。！？~ ]*(?:谢谢[^,.!?;，。！？；]{{0,3}}[啦了啊呀哈,.!?，。！？~ ]*)?$") if no else None
         ends = {p: True for p in ops.get("wrap_up_short", ())}
         ends.update({p: False for p in ops.get("wrap_up", ())})
         self.wrap_up_words = KeywordAutomaton(ends)
@@ -105,7 +110,9 @@ class AssistEngine:
         self.done_object = re.compile(rf"(?:已经|已)(?:为|帮|给)您(?:{verbs})了?([^,.!?;:，。！？；：、\d]{{2,8}}?)(?=[,.!?;:，。！？；：、]|$)") if verbs else None
         # … and, in one clause of a report of several, the verb whether or not 为您 comes first
         # ("代收费功能已经关闭了" → 关闭).
-        self.clause_verb = re.compile(rf"(?:已经|已)(?:(?:为|帮|给)您)?{verb}") if verbs else None
+        self.clause_verb = re.compile(rf"(?:(?:已经|已)(?:(?:为|帮|给)您)?|也(?:为|帮|给)您){verb}") if verbs else None
+        # A later clause of a report that leaves out 已经 ("流量包也帮您退订了", "日包也开好了").
+        self.also_done = re.compile(rf"也(?:(?:为|帮|给)您)?(?:{verbs})[^,.!?;，。！？；]{{0,6}}?(?:成功|好了|生效|了)") if verbs else None
         # A customer turning to another matter ("对了，我这个月流量还剩多少"): the phrase opens the
         # utterance (after fillers) and something follows it ("对了对了" alone is agreement).
         opens = "|".join(sorted(map(re.escape, ops.get("new_matter", ())), key=len, reverse=True))
@@ -138,13 +145,13 @@ class AssistEngine:
             and not (m[2][-1].isdigit() and m[1] < len(text) and _numeral(text[m[1]]))
         ]
 
-    def generic_mentions(self, text: str, named: list[tuple[int, int, str, str]]) -> list[tuple[str, GenericTerm]]:
-        """Generic words (宽带, 话费) in `text` that the business aliases found there (`named`,
-        as `named_businesses` gives them) do not already cover: none inside an alias,
-        none whose group a named business belongs to."""
+    def generic_mentions(self, text: str, named: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str, GenericTerm]]:
+        """(start, end, word, term) of each generic word (宽带, 话费) in `text` that the business
+        aliases found there (`named`, as `named_businesses` gives them) do not already cover:
+        none inside an alias, none whose group a named business belongs to."""
         codes = {code for *_, code in named}
         return [
-            (word, term)
+            (start, end, word, term)
             for start, end, word, term in self.generic_words.longest(text)
             if codes.isdisjoint(term.businesses) and not any(start < e and s < end for s, e, *_ in named)
         ]
@@ -179,6 +186,19 @@ class AssistEngine:
         if found or (self.done_pattern is not None and self.done_pattern.search(text)):
             return "done"
         return None
+
+    def asks_for_problems(self, text: str) -> bool:
+        """Whether an agent's read-back asks if anything is wrong ("请问没有问题吧"), so that a plain
+        "没有" answers it with a yes."""
+        return self.problems_asked is not None and self.problems_asked.search(text) is not None
+
+    def says_no_problem(self, text: str) -> bool:
+        """Whether a customer's reply is a bare "没有" ("没有啦", "没有，谢谢你")."""
+        return self.no_problem is not None and self.no_problem.match(text) is not None
+
+    def continued_outcome(self, clause: str) -> str | None:
+        """"done" for a later clause of a report that leaves out 已经 ("流量包也帮您退订了"), else None."""
+        return "done" if self.also_done is not None and self.also_done.search(_polite(clause)) else None
 
     def operation_object(self, text: str) -> str | None:
         """What an agent's report says was done, in its own words ("已经为您办理了停机" → 停机), or None."""

@@ -29,6 +29,8 @@ _TAIL_SAID = re.compile(rf"{_NOT_A_PHONE}尾号(?:是|为)?(\d{{4}})(?!\d){_ANOT
 _SHORT_ANSWER = 10
 # The sentences of an agent's report, and a product it names in quotes ("“每日健康资讯”业务").
 _SENTENCE = re.compile(r"[^;.!?；。！？]+")
+# Its clauses: a sentence can report two operations ("语音包已经办理成功了，流量包也帮您退订了").
+_CLAUSE = re.compile(r"[^,，]+")
 _QUOTED = re.compile(r"[“\"「『]([^”\"」』,.;，。；]{2,12})[”\"」』]")
 # An application the report says was filed ("48元流量费减免申请也已经提交" → 流量费减免), with
 # what comes before its object (另外, an amount) left out.
@@ -114,6 +116,7 @@ class AssistSession:
     _heard: str = ""  # the customer's latest words
     _customer_turn: int = 0  # the turn of the customer's latest utterance
     _asked_again: int = 0  # the turn the customer last asked to hear the read-back again ("没听清")
+    _problems_asked: bool = False  # the agent's latest words asked whether anything is wrong ("没有问题吧")
     # The lines shown in the last _STILL_SHOWN events, as (id, text) pairs, newest last.
     _offered: deque[list[tuple[str, str]]] = field(default_factory=lambda: deque(maxlen=_STILL_SHOWN))
     _last_emotion: UtteranceEmotion | None = None
@@ -179,6 +182,7 @@ class AssistSession:
             self._last_emotion = emotion
         else:
             self.agent_turns += 1
+            self._problems_asked = engine.asks_for_problems(clean)
             emotion = self._last_emotion or UtteranceEmotion("neutral", "neutral", 0.0, 0.0)
 
         asking = who == "customer" and bool(ASKING.search(clean))
@@ -195,7 +199,8 @@ class AssistSession:
             if code in self.mentioned:
                 self.mentioned.remove(code)
             self.mentioned.append(code)
-        for word, code in self._generic(clean, named):
+        generic = self._generic(clean, named)
+        for _, _, word, code in generic:
             if code not in said:
                 businesses.append(code)
                 said[code] = word
@@ -203,7 +208,7 @@ class AssistSession:
                     # The weakest evidence of what the call is about: it goes behind every
                     # business named by an alias (a confirmation names the latest of those).
                     self.mentioned.insert(0, code)
-        confirmation = self._confirmation(clean, who, named, tails, answering=not turning)
+        confirmation = self._confirmation(clean, who, named, tails, answering=not turning, generic=generic)
         need = self.predicted_need()
         risk, risk_reasons = escalation_risk(
             self.mood, emotion,
@@ -281,19 +286,19 @@ class AssistSession:
             self.need.requested()
         return moment_cues
 
-    def _generic(self, text: str, named: list) -> list[tuple[str, str]]:
-        """(word, business) for each generic word (宽带, 话费, 合约) said: the business of its group
+    def _generic(self, text: str, named: list) -> list[tuple[int, int, str, str]]:
+        """(start, end, word, business) for each generic word (宽带, 话费, 合约) said: the business of its group
         this call already named (the latest), else the one the predicted reasons point to."""
         generic = self.engine.generic_mentions(text, named)
         if not generic:
             return []
         reasons = [r.code for r, _ in self.need.predict(3)[2]]
         out = []
-        for word, term in generic:
+        for start, end, word, term in generic:
             earlier = next((c for c in reversed(self.mentioned) if c in term.businesses), None)
             code = earlier or self.engine.resolve_generic(term, reasons)
             if code:
-                out.append((word, code))
+                out.append((start, end, word, code))
         return out
 
     def _operated(self, text: str, named: list[tuple[int, int, str, str]]) -> tuple[str | None, str]:
@@ -315,31 +320,47 @@ class AssistSession:
         return code, self.engine.map.name(code) if code else self.predicted_need()["reasons"][0]["label"]
 
     def _operations(self, text: str, named: list[tuple[int, int, str, str]]) -> list[dict]:
-        """Each sentence of a report that says an operation was done or failed, with what it
-        names: a business of the catalogue ("代收费功能已经关闭了" → 关闭短信代收费), else a product
-        in quotes ("“每日健康资讯”业务已经退订了" → 退订每日健康资讯). A sentence naming neither
+        """Each part of a report that says an operation was done or failed (`_reported_parts`),
+        with what it names: a business of the catalogue ("代收费功能已经关闭了" → 关闭短信代收费), else a product
+        in quotes ("“每日健康资讯”业务已经退订了" → 退订每日健康资讯). A part naming neither
         ("都办成功了") adds nothing; one operation found is left to `_operated`."""
         handled = self.engine.need_model.handled
         found: dict[str, dict] = {}
-        for m in _SENTENCE.finditer(text):
-            sentence = m.group()
-            outcome = self.engine.operation_outcome(sentence)
-            if outcome is None:
-                continue
-            codes = [code for start, end, _, code in named if m.start() <= start and end <= m.end()]
+        for start, end, outcome in self._reported_parts(text, named):
+            part = text[start:end]
+            codes = [code for s, e, _, code in named if start <= s and e <= end]
             code = next((c for c in codes if c in handled), codes[0] if codes else None)
-            quoted = _QUOTED.search(sentence)
+            quoted = _QUOTED.search(part)
             name = self.engine.map.name(code) if code else quoted.group(1) if quoted else None
             if name is None:
                 continue
-            applied = _APPLIED.search(sentence)
-            verb = self.engine.clause_action(sentence)
+            applied = _APPLIED.search(part)
+            verb = self.engine.clause_action(part)
             if applied:  # an application filed is not the business done: "流量费减免申请", not "提交套外流量计费"
                 label = applied.group(1) + "申请"
             else:
                 label = name if not verb or verb in name or len(verb) < 2 else verb + name
             found.setdefault(label, {"code": code, "name": label, "success": outcome == "done"})
         return list(found.values())
+
+    def _reported_parts(self, text: str, named: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str]]:
+        """(start, end, outcome) of each part of a report that says one operation was done or
+        failed and names what: the clauses of a sentence are read in order, and a part ends at
+        the clause where it holds both an outcome and a name. "语音包已经为您办理成功了，流量包也
+        帮您退订了" is two parts; "您的流量包，已经办理成功了" and "已经为您办理成功，业务是30元
+        20GB流量月包" are one each, the business in one clause and its outcome in the other."""
+        parts = []
+        for m in _SENTENCE.finditer(text):
+            start, outcome, name = m.start(), None, False
+            for c in _CLAUSE.finditer(text, m.start(), m.end()):
+                outcome = outcome or self.engine.operation_outcome(c.group()) or (parts and self.engine.continued_outcome(c.group()))
+                name = name or _QUOTED.search(c.group()) is not None or any(c.start() <= s and e <= c.end() for s, e, *_ in named)
+                if outcome and name:
+                    parts.append((start, c.end(), outcome))
+                    start, outcome, name = c.end(), None, False
+            if outcome:  # an outcome with no name: the sentence's reading as before ("都办成功了" adds nothing)
+                parts.append((start, m.end(), outcome))
+        return parts
 
     def _named_by_verb(self, text: str) -> str | None:
         """The business of the top reason whose name holds the report's verb: "已经为您兑换成功"
@@ -351,13 +372,14 @@ class AssistSession:
         top = self.need.predict(1)[2][0][0]
         return next((b for b in top.businesses if verb in self.engine.map.name(b)), None)
 
-    def _confirmation(self, text: str, who: str, named: list, tails: list[str], answering: bool = True) -> Confirmation | None:
+    def _confirmation(self, text: str, who: str, named: list, tails: list[str], answering: bool = True, generic: list = ()) -> Confirmation | None:
         pending = self.confirmations[-1] if self.confirmations and self.confirmations[-1].status == "pending" else None
         if who == "agent":
             outcome = self.engine.operation_outcome(text)
             if outcome is None:
                 return pending
-            operations = self._operations(text, named)
+            # A report's parts may name what the call already made of a generic word ("日包也开好了").
+            operations = self._operations(text, sorted([*named, *generic]))
             if len(operations) < 2:
                 code, name = self._operated(text, named)
                 operations = [{"code": code, "name": name, "success": outcome == "done"}]
@@ -378,6 +400,8 @@ class AssistSession:
             short = len(text) <= 20
             found = self.engine.answer_words.longest(text if short else _FIRST_CLAUSE.match(text).group())
             answers = [value for _, _, _, value in found] if short or (found and found[0][0] == 0) else []
+            if not answers and self._problems_asked and self.engine.says_no_problem(text):
+                answers = [True]  # "请问没有问题吧？" "没有啦": nothing is wrong
             if None in answers:
                 self._asked_again = self.turn  # "没听清，你再说一遍": the read-back is due again
             elif answers:

@@ -99,3 +99,44 @@ def test_an_application_filed_is_read_back_as_the_application(engine):
     c = s.feed("agent", "已经为您办理成功，业务是30元20GB流量月包；另外48元流量费减免申请也已经提交，预计3个工作日内返还。").confirmation
     assert [op["name"] for op in c["operations"]][-1] == "流量费减免申请", c["operations"]
     assert "提交" not in c["items"][0]["value"]
+
+
+@pytest.mark.parametrize(
+    ("asked", "report", "operations"),
+    [
+        # Two operations in one sentence, the second without 已经.
+        ("给我加个语音包，把流量包退了", "语音包已经为您办理成功了，流量包也帮您退订了", [("办理通话分钟包", True), ("退订流量包", True)]),
+        ("给我加个语音包，把流量包退了", "语音包已经办理成功了，但是流量包退订失败了，系统提示合约期内不能退", [("办理通话分钟包", True), ("流量包", False)]),
+        # A generic word the call has resolved names the second ("日包" in a roaming call).
+        ("我下周去日本，要开漫游", "已经为您开通了国际漫游，日本流量日包也开好了，明天零点生效", [("开通国际及港澳台漫游", True), ("漫游日包", True)]),
+        # A business and its outcome in two clauses are one operation, whichever comes first.
+        ("给我加个流量包", "您的流量包，已经办理成功了", [("流量包", True)]),
+        ("给我加个流量包", "好的，流量包已经为您办理成功了，下个月1号生效，超出部分按3元每GB收费", [("流量包", True)]),
+    ],
+)
+def test_each_clause_of_a_sentence_that_reports_an_operation_is_read_back(engine, asked, report, operations):
+    s = AssistSession(customer={"phone_masked": "138****1001"}, engine=engine)
+    s.feed("customer", asked)
+    c = s.feed("agent", report).confirmation
+    assert [(op["name"], op["success"]) for op in c["operations"]] == operations
+    assert c["success"] is all(ok for _, ok in operations)
+
+
+@pytest.mark.parametrize(
+    ("asked", "answer", "status"),
+    [
+        ("请问没有问题吧？", "没有啦", "confirmed"),
+        ("如果有不对的地方请您直接告诉我。", "没有没有", "confirmed"),
+        ("请问没有问题吧？", "没有，谢谢你啊", "confirmed"),
+        # To "对吗" a bare 没有 is no answer; nor is it to "还有没有问题" (anything else?).
+        ("您看对吗？", "没有啦", "pending"),
+        ("您还有没有问题？", "没有", "pending"),
+        # A no that goes on to say what is wrong is not a yes.
+        ("请问没有问题吧？", "没有，我要的是语音包", "pending"),
+    ],
+)
+def test_no_answers_a_read_back_that_asks_whether_anything_is_wrong(engine, asked, answer, status):
+    s = AssistSession(customer={"phone_masked": "138****1001"}, engine=engine)
+    s.feed("customer", "给我加个流量包")
+    s.feed("agent", "好的，流量包已经为您办理成功了。" + asked)
+    assert s.feed("customer", answer).confirmation["status"] == status
