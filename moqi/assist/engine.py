@@ -125,7 +125,7 @@ class AssistEngine:
         for rel in content.relations:
             if rel.relation == "common_issue":
                 self.issues.setdefault(rel.src, []).append(rel.dst)
-        self.ranker = ScriptRanker(content.scripts)
+        self.ranker = ScriptRanker(content.scripts, content.questions)
         self.advice = content.advice or {}
 
     @cached_property

@@ -14,6 +14,7 @@ from moqi.content.model import (
     SCRIPT_CONDITIONS,
     SCRIPT_KIND_LABELS,
     STAGE_LABELS,
+    QuestionType,
     Script,
 )
 
@@ -43,6 +44,9 @@ _ANSWERING = frozenset({"explanation", "guidance"})
 _RELEVANCE = 2.0  # what a line that is all the customer's words adds (a cosine of 1); a reason's own line gets up to 3
 _RELEVANT = 0.05  # from here on, why says so (a rare pair or two in common)
 _HEARD = 40  # what was just asked is at the end of a long utterance
+# A line that answers the kind of question just asked ("授权码怎么拿" → a line that says how the
+# code is sent) counts as this much more cosine.
+_ANSWERS_ASKED = 0.1
 # …and only once it stands out from the crowd: with 38 reasons, 0.08 after "在吗" is a guess.
 _FLOOR = 0.1
 # A line shown to the agent for more than _PATIENCE agent turns without being read out loses
@@ -103,7 +107,7 @@ class _Line:
 class ScriptRanker:
     """Scores every script that fits the situation; a keyed attribute that does not match excludes it."""
 
-    def __init__(self, scripts: tuple[Script, ...]):
+    def __init__(self, scripts: tuple[Script, ...], questions: tuple[QuestionType, ...] = ()):
         self._lines: list[_Line] = []
         for s in scripts:
             keys = tuple((i, want) for i, want in enumerate((s.brand, s.region, s.stage)) if want != "*")
@@ -112,7 +116,13 @@ class ScriptRanker:
         self._view = lru_cache(maxsize=1024)(self._fitting)
         # Worked out when a line first needs it, once per customer utterance (agent turns reuse it).
         self.relevance = lru_cache(maxsize=4)(self._relevance)
-        self._index_answers([s for s in scripts if s.kind in _ANSWERING])
+        answering = [s for s in scripts if s.kind in _ANSWERING]
+        self._index_answers(answering)
+        # Each kind of question: what asks it, and the answering lines that answer it.
+        self._questions = [
+            (re.compile("|".join(map(re.escape, q.asks))), tuple(s.id for s in answering if any(w in s.text for w in q.answers)))
+            for q in questions
+        ]
 
     def _index_answers(self, scripts: list[Script]) -> None:
         """Character pairs → the answering lines that hold them, weighted for a cosine of idf-weighted pairs."""
@@ -155,7 +165,14 @@ class ScriptRanker:
             for sid, w in info[1]:
                 out[sid] = out.get(sid, 0.0) + w
         norm = math.sqrt(norm2)
-        return {sid: v / norm for sid, v in out.items()}
+        out = {sid: v / norm for sid, v in out.items()}
+        heard_text = said[-_HEARD:]
+        for asks, lines in self._questions:
+            if asks.search(heard_text):
+                for sid in lines:
+                    if sid in out:
+                        out[sid] += _ANSWERS_ASKED
+        return out
 
     def _fitting(self, emotion: str, context: tuple[str | None, str | None, str | None]) -> dict[str, dict[str, list[_Line]]]:
         """The lines whose keyed emotion and attributes fit, by kind, then by reason ("*" for

@@ -25,6 +25,7 @@ from moqi.content.model import (
     GenericTerm,
     LexiconEntry,
     Moment,
+    QuestionType,
     Reason,
     Relation,
     Script,
@@ -127,6 +128,26 @@ def shipped_yaml(name: str, root: Path = DATA_DIR):
 def shipped_words(name: str, root: Path = DATA_DIR) -> tuple[str, ...]:
     """A one-word-a-line content file as shipped (e.g. "lexicon/not_emotion.txt")."""
     return word_list(root / name)
+
+
+def question_types(items, where: str) -> tuple[QuestionType, ...]:
+    """Kinds of follow-up question from their file (or stored document): each a `code`, a
+    `label`, what customers say to ask it (`asks`, two characters or more) and the words of a
+    line that answers it (`answers`)."""
+    _need(isinstance(items, list), where, "expected a list of {code, label, asks, answers}")
+    out, seen = [], set()
+    for i, item in enumerate(items, 1):
+        at = f"{where} item {i}"
+        _need(isinstance(item, dict) and isinstance(item.get("code"), str) and isinstance(item.get("label"), str), at, "needs a code and a label")
+        _need(item["code"] not in seen, at, f"duplicate code {item['code']!r}")
+        for name in ("asks", "answers"):
+            value = item.get(name)
+            _need(isinstance(value, list) and bool(value) and all(isinstance(v, str) and v.strip() for v in value), at, f"{name} must be a non-empty list of strings")
+        short = [w for w in item["asks"] if len(w.strip()) < 2]
+        _need(not short, at, f"one-character asks fire inside other words: {short}")
+        seen.add(item["code"])
+        out.append(QuestionType(item["code"], item["label"], tuple(w.strip() for w in item["asks"]), tuple(w.strip() for w in item["answers"])))
+    return tuple(out)
 
 
 def _taxonomy(path: Path, business_codes: set[str]) -> tuple[tuple[Moment, ...], tuple[Reason, ...]]:
@@ -351,6 +372,7 @@ def load_files(root: Path = DATA_DIR) -> Content:
         operations=_yaml(root / "operations.yaml") or {},
         articles=load_articles(root / "articles", codes, reason_codes),
         generic_terms=generic_terms(shipped_yaml("catalogue/generic.yaml", root), businesses, str(root / "catalogue" / "generic.yaml")),
+        questions=question_types(shipped_yaml("scripts/questions.yaml", root) or [], str(root / "scripts" / "questions.yaml")),
     )
 
 

@@ -99,6 +99,20 @@ class Business:
 
 
 @dataclass(frozen=True, slots=True)
+class QuestionType:
+    """A kind of follow-up question (怎么获取, 多少钱, 多久) and the words of lines that answer it.
+
+    A customer's latest words holding one of `asks` ask it; an explanation or guidance line
+    holding one of `answers` answers it ("授权码怎么拿" → "…发送SQXZ…到10086获取授权码").
+    """
+
+    code: str
+    label: str
+    asks: tuple[str, ...]
+    answers: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class GenericTerm:
     """Words that name a whole kind of business (宽带, 话费, 合约), not one product.
 
@@ -225,6 +239,7 @@ class Content:
     operations: dict = field(default_factory=dict)
     articles: tuple[Article, ...] = ()
     generic_terms: tuple[GenericTerm, ...] = ()
+    questions: tuple[QuestionType, ...] = ()
     # Words that hold an emotion word but carry no emotion (查一下套餐, 满意度, 我爸妈的).
     masks: tuple[str, ...] = ()
 

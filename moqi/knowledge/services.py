@@ -19,6 +19,7 @@ from moqi.content import (
     Relation,
     Script,
     generic_terms,
+    question_types,
     sample_utterances,
     shipped_words,
     shipped_yaml,
@@ -67,6 +68,7 @@ def replace_content(session: Session, content: Content, note: str, author: str =
     session.add(ContentDocRow(key="advice", body=content.advice))
     session.add(ContentDocRow(key="operations", body=content.operations))
     session.add(ContentDocRow(key="generic_terms", body=[asdict(g) for g in content.generic_terms]))
+    session.add(ContentDocRow(key="questions", body=[asdict(q) for q in content.questions]))
     session.add(ContentDocRow(key="utterances", body={r.code: list(r.examples) for r in content.reasons if r.examples}))
     revision = versions.new_revision(session, note)
     bodies = {(kind, key): body for kind, key, body in map(items.body_of, (*content.articles, *content.scripts, *content.businesses, *content.lexicon))}
@@ -111,6 +113,8 @@ def load_content(session: Session) -> Content:
         operations={**(shipped_yaml("operations.yaml") or {}), **docs.get("operations", {})},
         articles=tuple(items.item_of("article", a.id, versions.body_of_row("article", a)) for a in session.scalars(select(ArticleRow).order_by(ArticleRow.id))),
         generic_terms=_generic_terms(docs.get("generic_terms"), businesses),
+        # An instance loaded before question types existed reads the shipped ones.
+        questions=question_types(docs["questions"] if "questions" in docs else shipped_yaml("scripts/questions.yaml") or [], "questions"),
         # An instance loaded before masks existed has none stored: it reads the shipped list.
         masks=tuple(m.word for m in modifiers if m.kind == "mask") or shipped_words("lexicon/not_emotion.txt"),
     )

@@ -342,3 +342,13 @@ def test_the_explanation_offered_answers_what_the_customer_just_asked(engine):
     # The agent's own words do not change what the customer asked.
     still = s.feed("agent", "您别急，我看一下")
     assert answer["id"] in {x["id"] for x in still.scripts}
+
+
+def test_the_line_that_answers_the_kind_of_question_asked_comes_first(engine):
+    # "怎么拿" asks how to get the code: the line on how it is sent, not the one on using it
+    # (which shares more characters: 拿, 授权码).
+    s = AssistSession(engine=engine)
+    s.feed("agent", GREETING)
+    asked = s.feed("customer", "我要办携号转网，转到电信，你们不用劝我了，就告诉我授权码怎么拿")
+    answer = next(x for x in asked.scripts if x["kind"] == "explanation")
+    assert "短信" in answer["text"] and "切合客户刚说的话" in answer["why"], asked.scripts

@@ -146,3 +146,33 @@ def test_a_broken_file_names_the_line(tmp_path, content):
     path.write_text(path.read_text(encoding="utf-8") + "测一个新词,rage,3,0,0,general\n", encoding="utf-8")
     with pytest.raises(ContentError, match=r"emotion.csv:\d+: unknown category 'rage'"):
         load_files(root)
+
+
+def test_question_types_each_ask_and_are_answered_by_some_line(content):
+    answering = [s.text for s in content.scripts if s.kind in ("explanation", "guidance")]
+    assert {q.code for q in content.questions} >= {"how_to_get", "cost", "when", "why"}
+    for q in content.questions:
+        assert all(len(w) >= 2 for w in q.asks)
+        assert any(w in text for text in answering for w in q.answers), f"no line answers {q.code}"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("- code: cost\n  label: 收费\n  asks: [多少钱]\n", "answers must be a non-empty list of strings"),
+        ("- code: cost\n  label: 收费\n  asks: [钱]\n  answers: [元]\n", r"one-character asks fire inside other words: \['钱'\]"),
+        ("- code: cost\n  asks: [多少钱]\n  answers: [元]\n", "needs a code and a label"),
+        ("- {code: a, label: A, asks: [多少钱], answers: [元]}\n- {code: a, label: B, asks: [几天], answers: [天]}\n", "duplicate code 'a'"),
+        ("code: cost\n", "expected a list"),
+    ],
+)
+def test_broken_question_types_are_refused(tmp_path, text, message):
+    import shutil
+
+    from moqi.content.files import DATA_DIR
+
+    root = tmp_path / "data"
+    shutil.copytree(DATA_DIR, root)
+    (root / "scripts" / "questions.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(ContentError, match=message):
+        load_files(root)

@@ -55,6 +55,19 @@ def test_generic_terms_round_trip_and_an_older_instance_gets_the_shipped_ones(lo
     assert len(terms) == len(shipped) - 1 and not any("积分" in t.words for t in terms)
 
 
+def test_question_types_round_trip_and_an_older_instance_reads_the_shipped_ones(loaded):
+    from sqlalchemy import delete
+
+    from moqi.knowledge.models import ContentDocRow
+
+    shipped = load_files().questions
+    with session_scope(loaded) as s:
+        assert knowledge.load_content(s).questions == shipped
+        s.execute(delete(ContentDocRow).where(ContentDocRow.key == "questions"))
+    with session_scope(loaded) as s:
+        assert knowledge.load_content(s).questions == shipped
+
+
 def test_masks_round_trip_and_an_older_instance_reads_the_shipped_list(loaded):
     from sqlalchemy import delete
 
