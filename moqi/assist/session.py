@@ -353,7 +353,7 @@ class AssistSession:
         for m in _SENTENCE.finditer(text):
             start, outcome, name = m.start(), None, False
             for c in _CLAUSE.finditer(text, m.start(), m.end()):
-                outcome = outcome or self.engine.operation_outcome(c.group()) or (parts and self.engine.continued_outcome(c.group()))
+                outcome = outcome or self.engine.operation_outcome(c.group()) or (self.engine.continued_outcome(c.group()) if parts else None)
                 name = name or _QUOTED.search(c.group()) is not None or any(c.start() <= s and e <= c.end() for s, e, *_ in named)
                 if outcome and name:
                     parts.append((start, c.end(), outcome))
