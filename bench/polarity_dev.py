@@ -1,6 +1,6 @@
 """Polarity on development data only: moqi's shipped lexicon, moqi's trained model and the peers.
 
-    python bench/polarity_dev.py [--no-peers] [--no-train] [--cross] [--with-stc3]
+    python bench/polarity_dev.py [--no-peers] [--no-train] [--cross] [--with-stc3] [--word-scores FILE]
 
 Every figure here comes from ../shared/data; the held-out files are never opened. The dev
 protocol (also in docs/evaluation.md):
@@ -22,7 +22,8 @@ training parts of shopping and hotel and EWECT virus_train and virus_test (their
 posts kept as neutral); with --with-stc3 also the training dialogues' customer turns.
 --cross adds "trained, unseen domain": each dev item is read by a model that never saw its
 kind of text (reviews by a model trained on Weibo posts and the reverse; STC-3 by the main
-model), the way a chat utterance meets a model trained on reviews and posts.
+model), the way a chat utterance meets a model trained on reviews and posts. --word-scores
+gives every trained model a weighted word list to read too (`moqi train --word-scores`).
 
 Guards printed after the table: EWECT usual_eval six-way accuracy of the shipped lexicon and
 of an emotion model trained on the three virus files, and the Spearman correlation of
@@ -48,6 +49,7 @@ from peers import peers, polarity_of  # noqa: E402
 from moqi.assist import evaluate as ev  # noqa: E402
 from moqi.assist import trained  # noqa: E402
 from moqi.assist.engine import default_engine  # noqa: E402
+from moqi.assist.readings import load_word_scores  # noqa: E402
 from moqi.nlp.normalize import normalize  # noqa: E402
 
 _BINARY = {"happy": "positive", "angry": "negative", "sad": "negative", "fear": "negative"}
@@ -135,10 +137,10 @@ def dev_protocol() -> tuple[dict[str, tuple[Items, list[str]]], dict[str, Items]
     return sets, {"review": _join(shop_train, hotel_train), "weibo": weibo, "stc3": stc3_train}
 
 
-def _fit(parts: list[Items], note: str) -> object:
+def _fit(parts: list[Items], note: str, word_scores: dict | None = None) -> object:
     texts, labels = _join(*parts)
     t = time.perf_counter()
-    model = trained.build(texts, labels)
+    model = trained.build(texts, labels, word_scores=word_scores)
     print(f"trained {note} on {len(texts)} items in {time.perf_counter() - t:.0f}s", file=sys.stderr)
     return model
 
@@ -171,7 +173,9 @@ def main() -> None:
     parser.add_argument("--no-train", action="store_true", help="shipped lexicon only")
     parser.add_argument("--cross", action="store_true", help="also read each dev item with a model that never saw its kind of text")
     parser.add_argument("--with-stc3", action="store_true", help="also train on the STC-3 training dialogues (weak labels)")
+    parser.add_argument("--word-scores", type=Path, help='a weighted word list ("word score" lines) the model also reads, as `moqi train --word-scores`')
     args = parser.parse_args()
+    scores = load_word_scores(args.word_scores) if args.word_scores else None
 
     sets, by_kind = dev_protocol()
     extra = [by_kind["stc3"]] if args.with_stc3 else []
@@ -179,10 +183,10 @@ def main() -> None:
     systems = [("moqi lexicon (shipped)", lambda texts, kinds, labels: [ev.polarity_label(engine.read_emotion(normalize(t)), set(labels)) for t in texts])]
     model = None
     if not args.no_train:
-        model = _fit([by_kind["review"], by_kind["weibo"], *extra], "the dev-protocol model")
+        model = _fit([by_kind["review"], by_kind["weibo"], *extra], "the dev-protocol model", scores)
         systems.append(("moqi trained (dev protocol)", lambda texts, kinds, labels: trained.predict(model, texts, labels)))
     if args.cross and not args.no_train:
-        unseen = {"review": _fit([by_kind["weibo"], *extra], "on Weibo only"), "weibo": _fit([by_kind["review"], *extra], "on reviews only"), "stc3": model}
+        unseen = {"review": _fit([by_kind["weibo"], *extra], "on Weibo only", scores), "weibo": _fit([by_kind["review"], *extra], "on reviews only", scores), "stc3": model}
 
         def cross(texts: list[str], kinds: list[str], labels: list[str]) -> list[str]:
             out = [""] * len(texts)

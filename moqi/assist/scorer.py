@@ -30,10 +30,24 @@ from itertools import combinations
 
 import numpy as np
 
-from moqi.assist.readings import LexiconReadings
+from moqi.assist.readings import LexiconReadings, WordScores
 
 _CODE_BITS = 21  # every Unicode code point + 1 fits in 21 bits; three of them in 63
 _WHITE_SPACES = re.compile(r"\s\s+")  # as scikit-learn's character analyzer collapses them
+
+
+def shift_odds(scores: np.ndarray, pos: int, neg: int, shift: np.ndarray) -> np.ndarray:
+    """Log-probabilities of the classes whose positive-against-negative log-odds are moved by
+    `shift` (one value a row), with P(positive) + P(negative), and so every other class's
+    probability, kept: a word list says which way a text leans, not whether it leans."""
+    scores = scores - scores.max(axis=1, keepdims=True)
+    log_p = scores - np.log(np.exp(scores).sum(axis=1, keepdims=True))
+    both = np.logaddexp(log_p[:, pos], log_p[:, neg])
+    odds = log_p[:, pos] - log_p[:, neg] + shift
+    out = log_p.copy()
+    out[:, pos] = both - np.logaddexp(0.0, -odds)
+    out[:, neg] = both - np.logaddexp(0.0, odds)
+    return out
 
 
 class NotCompilable(ValueError):
@@ -223,7 +237,7 @@ class CompiledModel:
         from sklearn.linear_model import LogisticRegression
         from sklearn.pipeline import FeatureUnion, Pipeline
 
-        from moqi.assist.training import LexiconFeatures, LexiconPrior
+        from moqi.assist.training import LexiconFeatures, LexiconPrior, WordScoreFeatures
 
         if not isinstance(pipeline, Pipeline) or len(pipeline.steps) != 2:
             raise NotCompilable("not a features → classifier pipeline")
@@ -240,18 +254,27 @@ class CompiledModel:
         if len(lexicons) > 1:
             raise NotCompilable("two lexicon blocks")
         lexicon = lexicons[0] if lexicons else None
-        # Each TF-IDF block is as wide as its idf; the lexicon readings take what is left.
-        widths = [0 if step is lexicon else len(getattr(step, "idf_", ())) for step in steps]
+        # Each TF-IDF block is as wide as its idf, a word list's readings as its columns; the
+        # lexicon readings take what is left.
+        widths = [0 if step is lexicon else WordScores.COLUMNS if isinstance(step, WordScoreFeatures) else len(getattr(step, "idf_", ())) for step in steps]
         if lexicon is not None:
             widths[steps.index(lexicon)] = width - sum(widths)
         if sum(widths) != width or min(widths, default=0) < 0:
             raise NotCompilable("the features do not add up to the classifier's width")
         self.blocks: list[_Block] = []
         self._lexicon_at = (0, 0)
+        # An operator's word list, kept as moqi's own class (with its words): what it reads
+        # moves the positive-against-negative odds by a fixed weight (LexiconPrior.word_prior).
+        self.word_scores: WordScores | None = None
         offset = 0
         for step, size in zip(steps, widths, strict=True):
             if step is lexicon:
                 self._lexicon_at = (offset, offset + size)
+            elif isinstance(step, WordScoreFeatures):
+                if self.word_scores is not None:
+                    raise NotCompilable("two word lists")
+                self.word_scores = WordScores(step.scores, step.negations)
+                word_at = offset
             else:
                 self.blocks.append(_block(step, offset))
             offset += size
@@ -269,9 +292,18 @@ class CompiledModel:
                 raise NotCompilable("the lexicon prior does not read a lexicon column")
             self.prior = float(final.prior)
             self._prior_at = (column - self._lexicon_at[0], classes.index("positive"), classes.index("negative"))
+        self.word_prior = 0.0
+        if self.word_scores is not None and isinstance(final, LexiconPrior) and final.word_prior and "positive" in classes and "negative" in classes:
+            if final.word_column is None or (width + final.word_column if final.word_column < 0 else final.word_column) != word_at:
+                raise NotCompilable("the word prior does not read the word list's column")
+            if np.any(self.weights[word_at]):
+                raise NotCompilable("the word list's column is weighted by the regression too")
+            self.word_prior = float(final.word_prior)
+            self._word_classes = (classes.index("positive"), classes.index("negative"))
 
     def scores(self, text: str, reading=None) -> np.ndarray:
-        """The regression's scores of one text; `reading` is the lexicon's reading of it, if already made."""
+        """The scores of one text, whose softmax is its class probabilities; `reading` is the
+        lexicon's reading of it, if already made."""
         s = self.intercept.copy()
         for block in self.blocks:
             columns, w = block.weights(block.codes(text))
@@ -285,6 +317,10 @@ class CompiledModel:
                 at, pos, neg = self._prior_at
                 s[pos] += self.prior * row[at]
                 s[neg] -= self.prior * row[at]
+        if getattr(self, "word_prior", 0.0):  # (models compiled before word lists have none)
+            pos, neg = self._word_classes
+            shift = 2 * self.word_prior * self.word_scores.row(text)[0]
+            s = shift_odds(s[None, :], pos, neg, np.array([shift]))[0]
         return s
 
     def predict_proba(self, texts: list[str], readings=None) -> np.ndarray:

@@ -43,6 +43,42 @@ def test_the_compiled_form_gives_the_pipelines_probabilities(pipeline):
     assert np.allclose(compiled.predict_proba(PROBES), pipeline.predict_proba(PROBES), atol=1e-12)
 
 
+# A weighted word list as an operator might have one (pysenti's, BosonNLP's): "word score".
+WORD_SCORES = {"好": 1.2, "谢谢": 2.0, "要命": -3.1, "太慢": -2.5, "坏了": -1.8, "乱扣费": -4.0, "好吃": 2.2}
+
+
+def test_a_model_with_a_word_list_compiles_to_the_same_probabilities():
+    model = trained.build((POSITIVE + NEGATIVE + NEUTRAL) * 2, LABELS * 2, word_scores=WORD_SCORES)
+    compiled = compile_model(model)
+    assert compiled.word_scores.scores == WORD_SCORES and compiled.word_prior == 0.5
+    assert np.allclose(compiled.predict_proba(PROBES), model.predict_proba(PROBES), atol=1e-12)
+    # Kept in the saved model: scoring needs neither the list's file nor scikit-learn.
+    again = pickle.loads(pickle.dumps(compiled))
+    assert np.allclose(again.predict_proba(PROBES), model.predict_proba(PROBES), atol=1e-12)
+
+
+def test_a_word_list_moves_positive_against_negative_and_leaves_neutral():
+    plain = trained.build((POSITIVE + NEGATIVE + NEUTRAL) * 2, LABELS * 2)
+    listed = trained.build((POSITIVE + NEGATIVE + NEUTRAL) * 2, LABELS * 2, word_scores=WORD_SCORES)
+    classes = list(plain.classes_)
+    pos, neg, neu = (classes.index(c) for c in ("positive", "negative", "neutral"))
+    texts = ["谢谢，好吃", "又乱扣费", "我想查一下话费"]
+    a, b = plain.predict_proba(texts), listed.predict_proba(texts)
+    assert np.allclose(a[:, neu], b[:, neu]), "the list does not say whether a text leans"
+    assert b[0, pos] > a[0, pos] and b[1, neg] > a[1, neg]  # 谢谢 +2.0, 好吃 +2.2; 乱扣费 −4.0
+    assert np.allclose(a[2], b[2])  # no listed word: nothing moves
+
+
+def test_a_word_list_is_read_with_negation():
+    from moqi.assist.readings import WordScores
+
+    scores = WordScores(WORD_SCORES)
+    assert scores.row("服务很好，谢谢")[0] > 0
+    assert scores.row("不是很好吃")[0] < 0  # 不是 two words before 好吃 turns it round
+    assert scores.row("我不觉得好吃")[0] < 0 and scores.row("不错，好吃")[0] > 0
+    assert scores.row("") == [0.0]
+
+
 def test_a_reading_handed_in_gives_the_same_answer(pipeline):
     compiled = compile_model(pipeline)
     engine = default_engine()

@@ -52,6 +52,43 @@ def test_train_then_eval_reports_both_side_by_side(polarity_file, instance):
     assert figures["model"] == "moqi-lexicon" and figures["trained"]["n"] == 12
 
 
+def test_train_with_a_word_list_keeps_it_in_the_model(polarity_file, tmp_path, instance):
+    scores = tmp_path / "scores.txt"
+    scores.write_text("# word score\n满意 2.1\n坑人 -3.4\n\n给力 1.7\n", encoding="utf-8")
+    done = moqi("train", "polarity", "--data", str(polarity_file), "--word-scores", str(scores), home=instance)
+    assert done.returncode == 0, done.stderr
+    meta = json.loads((instance / "models" / "polarity.json").read_text(encoding="utf-8"))
+    assert meta["word_scores"]["words"] == 3
+    scores.unlink()  # the model holds the words it was trained with
+    figures = json.loads(moqi("eval", "polarity", "--data", str(polarity_file), "--json", home=instance).stdout)
+    assert figures["trained"]["n"] == 12
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("满意 2.1\n坑人\n", r"scores.txt:2: expected a word and a score, got '坑人'"),
+        ("满意 很好\n", r"scores.txt:1: expected a word and a score"),
+        ("满意 nan\n", r"scores.txt:1: expected a word and a score"),
+        ("# nothing\n\n", r"scores.txt: no words"),
+        (b"\xff\xfe\x00", r"scores.txt: not UTF-8 text"),
+        (None, r"scores.txt: no such file"),
+    ],
+)
+def test_a_broken_word_list_writes_no_model(polarity_file, tmp_path, instance, content, message):
+    import re
+
+    scores = tmp_path / "scores.txt"
+    if isinstance(content, bytes):
+        scores.write_bytes(content)
+    elif content is not None:
+        scores.write_text(content, encoding="utf-8")
+    done = moqi("train", "polarity", "--data", str(polarity_file), "--word-scores", str(scores), home=instance)
+    assert done.returncode != 0 and re.search(message, done.stderr), done.stderr
+    assert "no model written" in done.stderr and "Traceback" not in done.stderr
+    assert not (instance / "models" / "polarity.joblib").exists()
+
+
 def test_eval_emotion_maps_to_ewect(tmp_path, instance):
     rows = [{"text": "气死我了，太过分了", "label": "angry"}, {"text": "好开心，谢谢", "label": "happy"}, {"text": "好担心，怎么办", "label": "fear"}, {"text": "今天周一", "label": "neutral"}]
     done = moqi("eval", "emotion", "--data", str(write_jsonl(tmp_path / "e.jsonl", rows)), "--json", home=instance)
