@@ -100,12 +100,14 @@ class WordScores:
 
     def row(self, text: str) -> list[float]:
         tokens = words(text)
+        # Whether each word is a negation, padded so that the two words before the first exist.
+        negation = [False, False, *(t in self.negations for t in tokens)]
+        get = self.scores.get
         total = 0.0
         for i, token in enumerate(tokens):
-            score = self.scores.get(token)
+            score = get(token)
             if score is not None:
-                negated = any(t in self.negations for t in tokens[max(0, i - 2) : i])
-                total += -score if negated else score
+                total += -score if negation[i] or negation[i + 1] else score
         return [math.tanh(total / self._SCALE)]
 
 
