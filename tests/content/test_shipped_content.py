@@ -14,6 +14,18 @@ def content():
     return load_files()
 
 
+@pytest.fixture
+def root(tmp_path):
+    """A copy of the shipped content files, for a test to break."""
+    import shutil
+
+    from moqi.content.files import DATA_DIR
+
+    copy = tmp_path / "data"
+    shutil.copytree(DATA_DIR, copy)
+    return copy
+
+
 def test_catalogue_covers_the_operator(content):
     assert len(content.businesses) >= 80
     categories = {b.category for b in content.businesses}
@@ -58,13 +70,7 @@ def test_every_reason_has_sample_utterances_each_said_once(content):
         ("balance_query: [\n", "not valid YAML"),
     ],
 )
-def test_broken_sample_utterances_are_refused(tmp_path, text, message):
-    import shutil
-
-    from moqi.content.files import DATA_DIR
-
-    root = tmp_path / "data"
-    shutil.copytree(DATA_DIR, root)
+def test_broken_sample_utterances_are_refused(root, text, message):
     (root / "utterances.yaml").write_text(text, encoding="utf-8")
     with pytest.raises(ContentError, match=message):
         load_files(root)
@@ -106,13 +112,7 @@ def test_lines_say_what_they_presume_in_their_conditions(content, engine):
     assert failed and failed == {s.id for s in read_backs if engine.operation_outcome(s.text) == "failed"}
 
 
-def test_an_unknown_condition_is_refused_with_its_line(tmp_path):
-    import shutil
-
-    from moqi.content.files import DATA_DIR
-
-    root = tmp_path / "data"
-    shutil.copytree(DATA_DIR, root)
+def test_an_unknown_condition_is_refused_with_its_line(root):
     path = root / "scripts" / "scripts.csv"
     lines = path.read_text(encoding="utf-8").splitlines()
     fields = lines[2].split(",", 8)
@@ -135,13 +135,7 @@ def test_offers_name_their_own_product(content):
     assert [s.id for s in offers if "{business}" in s.text] == []
 
 
-def test_a_broken_file_names_the_line(tmp_path, content):
-    import shutil
-
-    from moqi.content.files import DATA_DIR
-
-    root = tmp_path / "data"
-    shutil.copytree(DATA_DIR, root)
+def test_a_broken_file_names_the_line(root, content):
     path = root / "lexicon" / "emotion.csv"
     path.write_text(path.read_text(encoding="utf-8") + "测一个新词,rage,3,0,0,general\n", encoding="utf-8")
     with pytest.raises(ContentError, match=r"emotion.csv:\d+: unknown category 'rage'"):
@@ -166,13 +160,7 @@ def test_question_types_each_ask_and_are_answered_by_some_line(content):
         ("code: cost\n", "expected a list"),
     ],
 )
-def test_broken_question_types_are_refused(tmp_path, text, message):
-    import shutil
-
-    from moqi.content.files import DATA_DIR
-
-    root = tmp_path / "data"
-    shutil.copytree(DATA_DIR, root)
+def test_broken_question_types_are_refused(root, text, message):
     (root / "scripts" / "questions.yaml").write_text(text, encoding="utf-8")
     with pytest.raises(ContentError, match=message):
         load_files(root)
