@@ -31,6 +31,8 @@ _SHORT_ANSWER = 10
 _SENTENCE = re.compile(r"[^;.!?；。！？]+")
 # Its clauses: a sentence can report two operations ("语音包已经办理成功了，流量包也帮您退订了").
 _CLAUSE = re.compile(r"[^,，]+")
+# What joins businesses that one outcome covers ("语音包和流量包", "漫游、日包").
+_JOINER = re.compile(r"\s*(?:和|与|跟|及|以及|还有|、)\s*(?:您的|你的)?")
 _QUOTED = re.compile(r"[“\"「『]([^”\"」』,.;，。；]{2,12})[”\"」』]")
 # An application the report says was filed ("48元流量费减免申请也已经提交" → 流量费减免), with
 # what comes before its object (另外, an amount) left out.
@@ -328,7 +330,8 @@ class AssistSession:
         found: dict[str, dict] = {}
         for start, end, outcome in self._reported_parts(text, named):
             part = text[start:end]
-            codes = [code for s, e, _, code in named if start <= s and e <= end]
+            spans = [(s, e, code) for s, e, _, code in named if start <= s and e <= end]
+            codes = [code for *_, code in spans]
             code = next((c for c in codes if c in handled), codes[0] if codes else None)
             quoted = _QUOTED.search(part)
             name = self.engine.map.name(code) if code else quoted.group(1) if quoted else None
@@ -337,11 +340,33 @@ class AssistSession:
             applied = _APPLIED.search(part)
             verb = self.engine.clause_action(part)
             if applied:  # an application filed is not the business done: "流量费减免申请", not "提交套外流量计费"
-                label = applied.group(1) + "申请"
-            else:
+                found.setdefault(applied.group(1) + "申请", {"code": code, "name": applied.group(1) + "申请", "success": outcome == "done"})
+                continue
+            # Businesses said one after another with 和 / 、 between them were all done ("语音包和流量包都
+            # 已经为您办理成功了"); otherwise the part names one.
+            for done in self._joined(text, spans, code) if code else [None]:
+                name = self.engine.map.name(done) if done else name
                 label = name if not verb or verb in name or len(verb) < 2 else verb + name
-            found.setdefault(label, {"code": code, "name": label, "success": outcome == "done"})
+                found.setdefault(label, {"code": done, "name": label, "success": outcome == "done"})
         return list(found.values())
+
+    def _joined(self, text: str, spans: list[tuple[int, int, str]], code: str) -> list[str]:
+        """The businesses said in a row with `code`, joined only by 和 / 、 / 跟 / 以及 / 还有, when
+        the clause that says them also says the outcome ("语音包和流量包都已经为您办理成功了",
+        "已经为您开通了国际漫游和日包"); else `code` alone ("语音包和流量包只能二选一，已经为您办理了
+        语音包" names one)."""
+        at = next(i for i, (*_, c) in enumerate(spans) if c == code)
+        first = last = at
+        while first > 0 and _JOINER.fullmatch(text[spans[first - 1][1] : spans[first][0]]):
+            first -= 1
+        while last + 1 < len(spans) and _JOINER.fullmatch(text[spans[last][1] : spans[last + 1][0]]):
+            last += 1
+        if first == last:
+            return [code]
+        clause = next(c.group() for c in _CLAUSE.finditer(text) if c.start() <= spans[first][0] < c.end())
+        if not (self.engine.operation_outcome(clause) or self.engine.continued_outcome(clause)):
+            return [code]
+        return list(dict.fromkeys(c for *_, c in spans[first : last + 1]))
 
     def _reported_parts(self, text: str, named: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str]]:
         """(start, end, outcome) of each part of a report that says one operation was done or
