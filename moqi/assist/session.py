@@ -328,10 +328,12 @@ class AssistSession:
         ("都办成功了") adds nothing; one operation found is left to `_operated`."""
         handled = self.engine.need_model.handled
         found: dict[str, dict] = {}
-        for start, end, outcome in self._reported_parts(text, named):
+        for start, end, outcome, said in self._reported_parts(text, named):
             part = text[start:end]
             spans = [(s, e, code) for s, e, _, code in named if start <= s and e <= end]
-            codes = [code for *_, code in spans]
+            # The businesses of the clause that says the outcome come first ("语音包和流量包只能二选一，
+            # 已经为您办理了语音包" is the voice pack).
+            codes = [code for s, e, code in spans if said[0] <= s and e <= said[1]] or [code for *_, code in spans]
             code = next((c for c in codes if c in handled), codes[0] if codes else None)
             quoted = _QUOTED.search(part)
             name = self.engine.map.name(code) if code else quoted.group(1) if quoted else None
@@ -368,24 +370,36 @@ class AssistSession:
             return [code]
         return list(dict.fromkeys(c for *_, c in spans[first : last + 1]))
 
-    def _reported_parts(self, text: str, named: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str]]:
-        """(start, end, outcome) of each part of a report that says one operation was done or
+    def _reported_parts(self, text: str, named: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str, tuple[int, int]]]:
+        """(start, end, outcome, the outcome's clause as (start, end)) of each part of a report that says one operation was done or
         failed and names what: the clauses of a sentence are read in order, and a part ends at
         the clause where it holds both an outcome and a name. "语音包已经为您办理成功了，流量包也
         帮您退订了" is two parts; "您的流量包，已经办理成功了" and "已经为您办理成功，业务是30元
         20GB流量月包" are one each, the business in one clause and its outcome in the other."""
         parts = []
         for m in _SENTENCE.finditer(text):
-            start, outcome, name = m.start(), None, False
+            start, outcome, name, said = m.start(), None, False, (0, 0)
             for c in _CLAUSE.finditer(text, m.start(), m.end()):
-                outcome = outcome or self.engine.operation_outcome(c.group()) or (self.engine.continued_outcome(c.group()) if parts else None)
+                if not outcome:
+                    outcome = self.engine.operation_outcome(c.group()) or (self.engine.continued_outcome(c.group()) if parts else None)
+                    said = c.span()
                 name = name or _QUOTED.search(c.group()) is not None or any(c.start() <= s and e <= c.end() for s, e, *_ in named)
                 if outcome and name:
-                    parts.append((start, c.end(), outcome))
+                    parts.append((start, c.end(), outcome, said))
                     start, outcome, name = c.end(), None, False
             if outcome:  # an outcome with no name: the sentence's reading as before ("都办成功了" adds nothing)
-                parts.append((start, m.end(), outcome))
+                parts.append((start, m.end(), outcome, said))
         return parts
+
+    def _named_with_outcome(self, text: str, named: list[tuple[int, int, str, str]]) -> str | None:
+        """The business named in the first clause of a report that says an outcome (one a customer
+        has done for them first), or None when that clause names none."""
+        for m in _SENTENCE.finditer(text):
+            for c in _CLAUSE.finditer(text, m.start(), m.end()):
+                if self.engine.operation_outcome(c.group()):
+                    codes = [code for s, e, _, code in named if c.start() <= s and e <= c.end()]
+                    return next((x for x in codes if x in self.engine.need_model.handled), codes[0] if codes else None)
+        return None
 
     def _named_by_verb(self, text: str) -> str | None:
         """The business of the top reason whose name holds the report's verb: "已经为您兑换成功"
@@ -406,7 +420,10 @@ class AssistSession:
             # A report's parts may name what the call already made of a generic word ("日包也开好了").
             operations = self._operations(text, sorted([*named, *generic]))
             if len(operations) < 2:
-                code, name = self._operated(text, named)
+                # One operation: the business named in the clause that says the outcome ("语音包和流量包
+                # 只能二选一，已经为您办理了语音包" is the voice pack), else as `_operated` reads the report.
+                code = self._named_with_outcome(text, named)
+                code, name = (code, self.engine.map.name(code)) if code else self._operated(text, named)
                 operations = [{"code": code, "name": name, "success": outcome == "done"}]
             first = operations[0]
             # The number read back in this very utterance is the one operated on; else the caller's.

@@ -111,8 +111,9 @@ def test_an_application_filed_is_read_back_as_the_application(engine):
         ("我下周去日本，要开漫游", "已经为您开通了国际漫游，日本流量日包也开好了，明天零点生效", [("开通国际及港澳台漫游", True), ("漫游日包", True)]),
         # Businesses joined by 和 in the clause that says the outcome were all done …
         ("给我加个语音包和流量包", "语音包和流量包都已经为您办理成功了", [("办理通话分钟包", True), ("办理流量包", True)]),
-        # … but not when another clause says the outcome of one of them.
+        # … but not when another clause says the outcome of one of them, which is the one done.
         ("给我加个流量包", "语音包和流量包只能选一个，流量包已经为您办理成功了", [("流量包", True)]),
+        ("给我加个语音包", "语音包和流量包只能二选一，已经为您办理了语音包", [("通话分钟包", True)]),
         # A business and its outcome in two clauses are one operation, whichever comes first.
         ("给我加个流量包", "您的流量包，已经办理成功了", [("流量包", True)]),
         ("给我加个流量包", "好的，流量包已经为您办理成功了，下个月1号生效，超出部分按3元每GB收费", [("流量包", True)]),
