@@ -7,6 +7,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from moqi.assist import report
 from moqi.assist.advice import pick_advice
 from moqi.assist.confirm import Confirmation
 from moqi.assist.emotion import ASKING, CallMood, UtteranceEmotion, escalation_risk
@@ -27,16 +28,6 @@ _ANOTHER = r"(?!的?(?:另一个|另外一个|另外的|别的|其他的?)号)"
 _NOT_A_PHONE = r"(?<!单号)(?<!工单)(?<!订单)(?<!卡号)(?<!行卡)"
 _TAIL_SAID = re.compile(rf"{_NOT_A_PHONE}尾号(?:是|为)?(\d{{4}})(?!\d){_ANOTHER}|(?<!\d)1\d{{2}}\*{{4}}(\d{{4}})(?!\d){_ANOTHER}")
 _SHORT_ANSWER = 10
-# The sentences of an agent's report, and a product it names in quotes ("“每日健康资讯”业务").
-_SENTENCE = re.compile(r"[^;.!?；。！？]+")
-# Its clauses: a sentence can report two operations ("语音包已经办理成功了，流量包也帮您退订了").
-_CLAUSE = re.compile(r"[^,，]+")
-# What joins businesses that one outcome covers ("语音包和流量包", "漫游、日包").
-_JOINER = re.compile(r"\s*(?:和|与|跟|及|以及|还有|、)\s*(?:您的|你的)?")
-_QUOTED = re.compile(r"[“\"「『]([^”\"」』,.;，。；]{2,12})[”\"」』]")
-# An application the report says was filed ("48元流量费减免申请也已经提交" → 流量费减免), with
-# what comes before its object (另外, an amount) left out.
-_APPLIED = re.compile(r"(?:另外|还有|同时|并且|然后|这笔|您的)?(?:[\d一二三四五六七八九十百两.]+(?:元|块钱|块)的?)?([^,.;:，。；：、\d]{2,10}?)申请(?:也|已经|已)*(?:提交|受理)")
 # The first clause of a customer's reply, where a yes or no to a read-back comes.
 _FIRST_CLAUSE = re.compile(r"[^,.!?;:，。！？；：]*")
 # An agent reads out a line shown a moment ago: those of the last three events are compared.
@@ -321,86 +312,6 @@ class AssistSession:
             code = self._named_by_verb(text) or (self.mentioned[-1] if self.mentioned else None)
         return code, self.engine.map.name(code) if code else self.predicted_need()["reasons"][0]["label"]
 
-    def _operations(self, text: str, named: list[tuple[int, int, str, str]]) -> list[dict]:
-        """Each part of a report that says an operation was done or failed (`_reported_parts`),
-        with what it names: a business of the catalogue ("代收费功能已经关闭了" → 关闭短信代收费), else a product
-        in quotes ("“每日健康资讯”业务已经退订了" → 退订每日健康资讯). A part naming neither
-        ("都办成功了") adds nothing; one operation found is left to `_operated`."""
-        handled = self.engine.need_model.handled
-        found: dict[str, dict] = {}
-        for start, end, outcome, said in self._reported_parts(text, named):
-            part = text[start:end]
-            spans = [(s, e, code) for s, e, _, code in named if start <= s and e <= end]
-            # The businesses of the clause that says the outcome come first ("语音包和流量包只能二选一，
-            # 已经为您办理了语音包" is the voice pack).
-            codes = [code for s, e, code in spans if said[0] <= s and e <= said[1]] or [code for *_, code in spans]
-            code = next((c for c in codes if c in handled), codes[0] if codes else None)
-            quoted = _QUOTED.search(part)
-            name = self.engine.map.name(code) if code else quoted.group(1) if quoted else None
-            if name is None:
-                continue
-            applied = _APPLIED.search(part)
-            verb = self.engine.clause_action(part)
-            if applied:  # an application filed is not the business done: "流量费减免申请", not "提交套外流量计费"
-                found.setdefault(applied.group(1) + "申请", {"code": code, "name": applied.group(1) + "申请", "success": outcome == "done"})
-                continue
-            # Businesses said one after another with 和 / 、 between them were all done ("语音包和流量包都
-            # 已经为您办理成功了"); otherwise the part names one.
-            for done in self._joined(text, spans, code) if code else [None]:
-                name = self.engine.map.name(done) if done else name
-                label = name if not verb or verb in name or len(verb) < 2 else verb + name
-                found.setdefault(label, {"code": done, "name": label, "success": outcome == "done"})
-        return list(found.values())
-
-    def _joined(self, text: str, spans: list[tuple[int, int, str]], code: str) -> list[str]:
-        """The businesses said in a row with `code`, joined only by 和 / 、 / 跟 / 以及 / 还有, when
-        the clause that says them also says the outcome ("语音包和流量包都已经为您办理成功了",
-        "已经为您开通了国际漫游和日包"); else `code` alone ("语音包和流量包只能二选一，已经为您办理了
-        语音包" names one)."""
-        at = next(i for i, (*_, c) in enumerate(spans) if c == code)
-        first = last = at
-        while first > 0 and _JOINER.fullmatch(text[spans[first - 1][1] : spans[first][0]]):
-            first -= 1
-        while last + 1 < len(spans) and _JOINER.fullmatch(text[spans[last][1] : spans[last + 1][0]]):
-            last += 1
-        if first == last:
-            return [code]
-        clause = next(c.group() for c in _CLAUSE.finditer(text) if c.start() <= spans[first][0] < c.end())
-        if not (self.engine.operation_outcome(clause) or self.engine.continued_outcome(clause)):
-            return [code]
-        return list(dict.fromkeys(c for *_, c in spans[first : last + 1]))
-
-    def _reported_parts(self, text: str, named: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str, tuple[int, int]]]:
-        """(start, end, outcome, the outcome's clause as (start, end)) of each part of a report that says one operation was done or
-        failed and names what: the clauses of a sentence are read in order, and a part ends at
-        the clause where it holds both an outcome and a name. "语音包已经为您办理成功了，流量包也
-        帮您退订了" is two parts; "您的流量包，已经办理成功了" and "已经为您办理成功，业务是30元
-        20GB流量月包" are one each, the business in one clause and its outcome in the other."""
-        parts = []
-        for m in _SENTENCE.finditer(text):
-            start, outcome, name, said = m.start(), None, False, (0, 0)
-            for c in _CLAUSE.finditer(text, m.start(), m.end()):
-                if not outcome:
-                    outcome = self.engine.operation_outcome(c.group()) or (self.engine.continued_outcome(c.group()) if parts else None)
-                    said = c.span()
-                name = name or _QUOTED.search(c.group()) is not None or any(c.start() <= s and e <= c.end() for s, e, *_ in named)
-                if outcome and name:
-                    parts.append((start, c.end(), outcome, said))
-                    start, outcome, name = c.end(), None, False
-            if outcome:  # an outcome with no name: the sentence's reading as before ("都办成功了" adds nothing)
-                parts.append((start, m.end(), outcome, said))
-        return parts
-
-    def _named_with_outcome(self, text: str, named: list[tuple[int, int, str, str]]) -> str | None:
-        """The business named in the first clause of a report that says an outcome (one a customer
-        has done for them first), or None when that clause names none."""
-        for m in _SENTENCE.finditer(text):
-            for c in _CLAUSE.finditer(text, m.start(), m.end()):
-                if self.engine.operation_outcome(c.group()):
-                    codes = [code for s, e, _, code in named if c.start() <= s and e <= c.end()]
-                    return next((x for x in codes if x in self.engine.need_model.handled), codes[0] if codes else None)
-        return None
-
     def _named_by_verb(self, text: str) -> str | None:
         """The business of the top reason whose name holds the report's verb: "已经为您兑换成功"
         in a points call is 积分兑换, not the 视频会员权益 mentioned on the way. One-character
@@ -418,11 +329,13 @@ class AssistSession:
             if outcome is None:
                 return pending
             # A report's parts may name what the call already made of a generic word ("日包也开好了").
-            operations = self._operations(text, sorted([*named, *generic]))
+            said = sorted([*named, *generic])
+            parts = report.parts(self.engine, text, said)
+            operations = report.operations(self.engine, text, said, parts)
             if len(operations) < 2:
                 # One operation: the business named in the clause that says the outcome ("语音包和流量包
                 # 只能二选一，已经为您办理了语音包" is the voice pack), else as `_operated` reads the report.
-                code = self._named_with_outcome(text, named)
+                code = report.named_with_outcome(self.engine, parts, named)
                 code, name = (code, self.engine.map.name(code)) if code else self._operated(text, named)
                 operations = [{"code": code, "name": name, "success": outcome == "done"}]
             first = operations[0]
