@@ -12,8 +12,8 @@ from typing import Annotated
 import typer
 from sqlalchemy import select
 
+from moqi.accounts.logins import start_login
 from moqi.accounts.models import User
-from moqi.accounts.services import start_login
 from moqi.assist.transcript import TranscriptError, parse_transcript
 from moqi.cli.common import fail, now, open_database
 from moqi.db import session_scope

@@ -11,7 +11,7 @@ import typer
 
 from moqi.cli.common import fail, now, open_database
 from moqi.db import session_scope
-from moqi.workforce import erlang, erlang_a
+from moqi.workforce import erlang, erlang_a, limits
 
 app = typer.Typer(help="Workforce planning.", no_args_is_help=True)
 
@@ -19,27 +19,79 @@ app = typer.Typer(help="Workforce planning.", no_args_is_help=True)
 @app.command("erlang")
 def erlang_slot(
     calls: Annotated[float, typer.Option(help="Calls offered in the interval.")],
-    interval_s: Annotated[float, typer.Option("--interval-s", help="Interval length in seconds (e.g. 1800).")],
+    interval_s: Annotated[
+        float, typer.Option("--interval-s", help="Interval length in seconds (e.g. 1800).")
+    ],
     aht_s: Annotated[float, typer.Option("--aht-s", help="Average handle time in seconds.")],
-    target_sl: Annotated[float, typer.Option("--target-sl", help="Target share answered within the threshold, e.g. 0.8.")] = 0.8,
-    threshold_s: Annotated[float, typer.Option("--threshold-s", help="Service-level threshold in seconds, e.g. 20.")] = 20.0,
-    agents: Annotated[int | None, typer.Option(help="Evaluate this staffing instead of finding the minimum.")] = None,
-    patience_s: Annotated[float | None, typer.Option("--patience-s", help="Mean caller patience in seconds: Erlang A (with abandonment).")] = None,
-    sl_definition: Annotated[str, typer.Option("--sl-definition", help="With abandonment: offered (default), answered, short_abandons_excluded.")] = erlang_a.DEFAULT_SL,
-    max_occupancy: Annotated[float, typer.Option("--max-occupancy", help="Cap on agent occupancy (0–1].")] = 1.0,
-    shrinkage: Annotated[float, typer.Option(help="Share of paid time not on the phones (breaks, training), 0–1.")] = 0.0,
+    target_sl: Annotated[
+        float,
+        typer.Option("--target-sl", help="Target share answered within the threshold, e.g. 0.8."),
+    ] = 0.8,
+    threshold_s: Annotated[
+        float, typer.Option("--threshold-s", help="Service-level threshold in seconds, e.g. 20.")
+    ] = 20.0,
+    agents: Annotated[
+        int | None, typer.Option(help="Evaluate this staffing instead of finding the minimum.")
+    ] = None,
+    patience_s: Annotated[
+        float | None,
+        typer.Option(
+            "--patience-s", help="Mean caller patience in seconds: Erlang A (with abandonment)."
+        ),
+    ] = None,
+    sl_definition: Annotated[
+        str,
+        typer.Option(
+            "--sl-definition",
+            help="With abandonment: offered (default), answered, short_abandons_excluded.",
+        ),
+    ] = erlang_a.DEFAULT_SL,
+    max_occupancy: Annotated[
+        float, typer.Option("--max-occupancy", help="Cap on agent occupancy (0–1].")
+    ] = 1.0,
+    shrinkage: Annotated[
+        float, typer.Option(help="Share of paid time not on the phones (breaks, training), 0–1.")
+    ] = 0.0,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object.")] = False,
 ) -> None:
     """One slot: Erlang C, or Erlang A when --patience-s is given; the service-level definition is shown beside every figure."""
-    if not 0 <= shrinkage < 1:
-        fail("--shrinkage must be in [0, 1)")
+    _check(
+        (calls, limits.CALLS, "--calls"),
+        (interval_s, limits.INTERVAL_S, "--interval-s"),
+        (aht_s, limits.AHT_S, "--aht-s"),
+        (target_sl, limits.TARGET_SL, "--target-sl"),
+        (threshold_s, limits.THRESHOLD_S, "--threshold-s"),
+        (agents, limits.AGENTS, "--agents"),
+        (patience_s, limits.PATIENCE_S, "--patience-s"),
+        (max_occupancy, limits.MAX_OCCUPANCY, "--max-occupancy"),
+        (shrinkage, limits.SHRINKAGE, "--shrinkage"),
+    )
+    _check((calls * aht_s / interval_s, limits.TRAFFIC_ERLANGS, "--calls × --aht-s / --interval-s"))
     try:
         if patience_s is not None:
-            result = erlang_a.evaluate(calls, interval_s, aht_s, agents, threshold_s, patience_s, sl_definition) if agents is not None else erlang_a.required_agents(calls, interval_s, aht_s, target_sl, threshold_s, patience_s, sl_definition)
+            result = (
+                erlang_a.evaluate(
+                    calls, interval_s, aht_s, agents, threshold_s, patience_s, sl_definition
+                )
+                if agents is not None
+                else erlang_a.required_agents(
+                    calls, interval_s, aht_s, target_sl, threshold_s, patience_s, sl_definition
+                )
+            )
             out = {**result.as_dict(), "model": "erlang_a"}
         else:
-            result = erlang.evaluate(calls, interval_s, aht_s, agents, threshold_s) if agents is not None else erlang.required_agents(calls, interval_s, aht_s, target_sl, threshold_s, max_occupancy)
-            out = {**result.as_dict(), "model": "erlang_c", "service_level_definition": erlang_a.SL_DEFINITIONS["offered"]}
+            result = (
+                erlang.evaluate(calls, interval_s, aht_s, agents, threshold_s)
+                if agents is not None
+                else erlang.required_agents(
+                    calls, interval_s, aht_s, target_sl, threshold_s, max_occupancy
+                )
+            )
+            out = {
+                **result.as_dict(),
+                "model": "erlang_c",
+                "service_level_definition": erlang_a.SL_DEFINITIONS["offered"],
+            }
     except ValueError as exc:
         fail(str(exc))
     out["rostered_agents"] = math.ceil(result.agents / (1 - shrinkage))
@@ -47,49 +99,119 @@ def erlang_slot(
         print(json.dumps(out, ensure_ascii=False))
         return
     asa = f"{result.asa_s:.1f} s" if math.isfinite(result.asa_s) else "∞ (queue unstable)"
-    typer.echo(f"traffic {result.traffic_erlangs:.2f} Erlangs → {result.agents} agents on the phones ({out['rostered_agents']} rostered at {shrinkage:.0%} shrinkage)")
+    typer.echo(
+        f"traffic {result.traffic_erlangs:.2f} Erlangs → {result.agents} agents on the phones ({out['rostered_agents']} rostered at {shrinkage:.0%} shrinkage)"
+    )
     abandon = f" · abandon {result.abandon:.1%}" if out["abandon"] is not None else ""
-    typer.echo(f"{out['model']}: service level {result.service_level:.2%} within {threshold_s:g} s ({out['service_level_definition']}) · ASA {asa} · occupancy {result.occupancy:.1%}{abandon} · P(wait) {result.wait_probability:.1%}")
-
+    typer.echo(
+        f"{out['model']}: service level {result.service_level:.2%} within {threshold_s:g} s ({out['service_level_definition']}) · ASA {asa} · occupancy {result.occupancy:.1%}{abandon} · P(wait) {result.wait_probability:.1%}"
+    )
 
 
 @app.command("import")
 def import_file(
-    file: Annotated[Path, typer.Argument(help="ACD interval export: .csv (UTF-8 or GBK) or .xlsx.")],
+    file: Annotated[
+        Path, typer.Argument(help="ACD interval export: .csv (UTF-8 or GBK) or .xlsx.")
+    ],
     queue: Annotated[str, typer.Option(help="Queue (skill group) the intervals belong to.")],
-    threshold_s: Annotated[int | None, typer.Option("--threshold-s", help="Service-level threshold, when the header does not say (e.g. 20秒内接通).")] = None,
-    interval_min: Annotated[int | None, typer.Option("--interval-min", help="15 or 30; read from the file when omitted.")] = None,
+    threshold_s: Annotated[
+        int | None,
+        typer.Option(
+            "--threshold-s",
+            help="Service-level threshold, when the header does not say (e.g. 20秒内接通).",
+        ),
+    ] = None,
+    interval_min: Annotated[
+        int | None,
+        typer.Option("--interval-min", help="15 or 30; read from the file when omitted."),
+    ] = None,
 ) -> None:
     """Store an ACD interval file in the database: every row is checked first, nothing is stored on any error."""
     from moqi.workforce import services
     from moqi.workforce.acd import AcdError
 
+    _check((threshold_s, limits.ACD_THRESHOLD_S, "--threshold-s"))
     data = _read(file)
     factory = open_database()
     try:
         with session_scope(factory) as session:
-            summary = services.import_acd(session, data, file.name, queue, "cli", threshold_s=threshold_s, interval_min=interval_min)
+            summary = services.import_acd(
+                session,
+                data,
+                file.name,
+                queue,
+                "cli",
+                threshold_s=threshold_s,
+                interval_min=interval_min,
+            )
     except AcdError as exc:
         fail(f"{file.name} 未导入：{exc}")
-    typer.echo(f"已导入 {summary.rows} 个时段到队列“{summary.queue}”：{summary.first_start:%Y-%m-%d %H:%M} 至 {summary.last_start:%Y-%m-%d %H:%M}，"
-               f"{summary.interval_min} 分钟时段，门限 {summary.threshold_s} 秒（批次 {summary.import_id}）")
+    typer.echo(
+        f"已导入 {summary.rows} 个时段到队列“{summary.queue}”：{summary.first_start:%Y-%m-%d %H:%M} 至 {summary.last_start:%Y-%m-%d %H:%M}，"
+        f"{summary.interval_min} 分钟时段，门限 {summary.threshold_s} 秒（批次 {summary.import_id}）"
+    )
 
 
 @app.command("plan")
 def plan(
-    file: Annotated[Path | None, typer.Argument(help="ACD interval export (.csv/.xlsx) to plan from; omit with --queue to use stored data.")] = None,
-    queue: Annotated[str | None, typer.Option(help="Plan from this stored queue instead of a file.")] = None,
-    target_sl: Annotated[float, typer.Option("--target-sl", help="Target share answered within the threshold.")] = 0.8,
-    threshold_s: Annotated[int | None, typer.Option("--threshold-s", help="Service-level threshold in seconds (default: the file's).")] = None,
-    patience_s: Annotated[float | None, typer.Option("--patience-s", help="Mean caller patience: Erlang A; without it Erlang C.")] = None,
-    sl_definition: Annotated[str, typer.Option("--sl-definition", help="offered (default), answered, short_abandons_excluded.")] = erlang_a.DEFAULT_SL,
-    shrinkage: Annotated[float, typer.Option(help="Share of rostered time not on the phones besides the rostered breaks, 0–1.")] = 0.0,
-    weeks_back: Annotated[int, typer.Option("--weeks-back", help="Weeks of the same weekday the forecast averages.")] = 6,
-    held_back_weeks: Annotated[int, typer.Option("--held-back-weeks", help="Last weeks held back to measure the forecast error.")] = 2,
-    rules: Annotated[Path | None, typer.Option(help="Roster rules YAML (default: moqi/data/workforce/roster_rules.yaml).")] = None,
-    holidays: Annotated[Path | None, typer.Option(help="Holiday list YAML (default: moqi/data/workforce/holidays.yaml).")] = None,
-    time_limit_s: Annotated[float | None, typer.Option("--time-limit-s", help="Roster solver time limit (default: the rules').")] = None,
-    simulate_days: Annotated[int, typer.Option("--simulate-days", help="Plan days to check by simulation (0–7).")] = 1,
+    file: Annotated[
+        Path | None,
+        typer.Argument(
+            help="ACD interval export (.csv/.xlsx) to plan from; omit with --queue to use stored data."
+        ),
+    ] = None,
+    queue: Annotated[
+        str | None, typer.Option(help="Plan from this stored queue instead of a file.")
+    ] = None,
+    target_sl: Annotated[
+        float, typer.Option("--target-sl", help="Target share answered within the threshold.")
+    ] = 0.8,
+    threshold_s: Annotated[
+        int | None,
+        typer.Option(
+            "--threshold-s", help="Service-level threshold in seconds (default: the file's)."
+        ),
+    ] = None,
+    patience_s: Annotated[
+        float | None,
+        typer.Option("--patience-s", help="Mean caller patience: Erlang A; without it Erlang C."),
+    ] = None,
+    sl_definition: Annotated[
+        str,
+        typer.Option(
+            "--sl-definition", help="offered (default), answered, short_abandons_excluded."
+        ),
+    ] = erlang_a.DEFAULT_SL,
+    shrinkage: Annotated[
+        float,
+        typer.Option(
+            help="Share of rostered time not on the phones besides the rostered breaks, 0–1."
+        ),
+    ] = 0.0,
+    weeks_back: Annotated[
+        int, typer.Option("--weeks-back", help="Weeks of the same weekday the forecast averages.")
+    ] = 6,
+    held_back_weeks: Annotated[
+        int,
+        typer.Option(
+            "--held-back-weeks", help="Last weeks held back to measure the forecast error."
+        ),
+    ] = 2,
+    rules: Annotated[
+        Path | None,
+        typer.Option(help="Roster rules YAML (default: moqi/data/workforce/roster_rules.yaml)."),
+    ] = None,
+    holidays: Annotated[
+        Path | None,
+        typer.Option(help="Holiday list YAML (default: moqi/data/workforce/holidays.yaml)."),
+    ] = None,
+    time_limit_s: Annotated[
+        float | None,
+        typer.Option("--time-limit-s", help="Roster solver time limit (default: the rules')."),
+    ] = None,
+    simulate_days: Annotated[
+        int, typer.Option("--simulate-days", help="Plan days to check by simulation (0–7).")
+    ] = 1,
     seed: Annotated[int, typer.Option(help="Simulation seed.")] = 1,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object.")] = False,
 ) -> None:
@@ -99,8 +221,29 @@ def plan(
 
     if (file is None) == (queue is None):
         fail("give either an ACD FILE or --queue NAME")
+    _check(
+        (target_sl, limits.TARGET_SL, "--target-sl"),
+        (threshold_s, limits.ACD_THRESHOLD_S, "--threshold-s"),
+        (patience_s, limits.PATIENCE_S, "--patience-s"),
+        (shrinkage, limits.SHRINKAGE, "--shrinkage"),
+        (weeks_back, limits.WEEKS_BACK, "--weeks-back"),
+        (held_back_weeks, limits.HELD_BACK_WEEKS, "--held-back-weeks"),
+        (time_limit_s, limits.TIME_LIMIT_S, "--time-limit-s"),
+        (simulate_days, limits.SIMULATE_DAYS, "--simulate-days"),
+    )
     try:
-        options = PlanOptions(target_sl, threshold_s, patience_s, sl_definition, shrinkage, weeks_back, held_back_weeks, time_limit_s, simulate_days, seed)
+        options = PlanOptions(
+            target_sl,
+            threshold_s,
+            patience_s,
+            sl_definition,
+            shrinkage,
+            weeks_back,
+            held_back_weeks,
+            time_limit_s,
+            simulate_days,
+            seed,
+        )
         options.check()
         rule_set = roster.load_rules(rules) if rules else roster.load_rules()
         days_off = calendar.load_holidays(holidays) if holidays else calendar.load_holidays()
@@ -110,7 +253,14 @@ def plan(
     try:
         if file is not None:
             data = acd.parse(raw, file.name, threshold_s=threshold_s)
-            result = make_plan(list(data.intervals), data.interval_min, data.threshold_s, days_off, rule_set, options)
+            result = make_plan(
+                list(data.intervals),
+                data.interval_min,
+                data.threshold_s,
+                days_off,
+                rule_set,
+                options,
+            )
         else:
             with session_scope(open_database()) as session:
                 result = services.plan_queue(session, queue, days_off, rule_set, options)
@@ -126,9 +276,14 @@ def plan(
 def demo(
     out: Annotated[Path, typer.Argument(help="File to write: .csv or .xlsx.")],
     weeks: Annotated[int, typer.Option(help="Weeks of history.")] = 8,
-    start: Annotated[str | None, typer.Option(help="First day, YYYY-MM-DD (default: the Monday `weeks` weeks ago).")] = None,
+    start: Annotated[
+        str | None,
+        typer.Option(help="First day, YYYY-MM-DD (default: the Monday `weeks` weeks ago)."),
+    ] = None,
     interval_min: Annotated[int, typer.Option("--interval-min", help="15 or 30.")] = 30,
-    peak_calls: Annotated[float, typer.Option("--peak-calls", help="Calls in the busiest 30 minutes.")] = 1200,
+    peak_calls: Annotated[
+        float, typer.Option("--peak-calls", help="Calls in the busiest 30 minutes.")
+    ] = 1200,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 10086,
 ) -> None:
     """Write a synthetic, seeded ACD export of a 10086-like hotline (peaks at 9:00 and 20:00)."""
@@ -138,6 +293,7 @@ def demo(
 
     if not 1 <= weeks <= 104:
         fail("--weeks must be 1–104")
+    _check((peak_calls, limits.CALLS, "--peak-calls"))
     try:
         first = date.fromisoformat(start) if start else demo_data.default_start(weeks, now().date())
         rows = demo_data.generate(first, weeks, interval_min, peak_calls, seed)
@@ -150,6 +306,13 @@ def demo(
     else:
         fail("the output file must end in .csv or .xlsx")
     typer.echo(f"wrote {len(rows)} intervals ({weeks} weeks from {first}) to {out}")
+
+
+def _check(*options: tuple[float | None, limits.Bound, str]) -> None:
+    """Each given option inside its bound (from `moqi.workforce.limits`), or one line naming the first that is not."""
+    for value, bound, option in options:
+        if value is not None and value not in bound:
+            fail(bound.message(value, option))
 
 
 def _read(file: Path) -> bytes:

@@ -3,6 +3,8 @@
 Pure: takes the file's bytes and name, returns `AcdData` or raises `AcdError` listing the rows
 at fault (file row numbers as a spreadsheet shows them, the header being row 1). Header
 names come from `moqi/data/workforce/acd_columns.yaml`, so a new ACD's export needs no code.
+Every number is held to its bound in `limits.py` (calls per interval, agents, AHT, ASA, the
+threshold), so nothing a database column or a calculation cannot hold gets past the import.
 """
 
 from __future__ import annotations
@@ -16,6 +18,9 @@ from functools import cache
 from pathlib import Path
 
 import yaml
+
+from moqi.workforce import limits
+from moqi.workforce.limits import Bound
 
 COLUMNS_FILE = Path(__file__).resolve().parent.parent / "data" / "workforce" / "acd_columns.yaml"
 MAX_ROWS = 200_000
@@ -82,7 +87,17 @@ def match_headers(headers: list[str]) -> tuple[dict[str, int], int | None]:
             for pattern in patterns:
                 m = re.match(pattern, loose)
                 if m:
-                    field, seconds = name, int(m.group(1))
+                    field, digits = name, m.group(1)
+                    # Python refuses int() of thousands of digits, and no threshold needs more than four.
+                    seconds = int(digits) if len(digits) <= 9 else None
+                    if seconds not in limits.ACD_THRESHOLD_S:
+                        problems.append(
+                            (
+                                1,
+                                f"表头“{raw[:40]}”的门限超出范围（{_range(limits.ACD_THRESHOLD_S)}）",
+                            )
+                        )
+                        break
                     if name == "answered_in_threshold":
                         if threshold is not None and threshold != seconds:
                             problems.append((1, f"两列门限不同：{threshold} 秒与 {seconds} 秒"))
@@ -92,15 +107,32 @@ def match_headers(headers: list[str]) -> tuple[dict[str, int], int | None]:
                 break
         if field is None:
             key = _norm(raw, keep_brackets=False)
-            field = next((f for f, d in spec["fields"].items() if key in {_norm(n, False) for n in d["names"]}), None)
+            field = next(
+                (
+                    f
+                    for f, d in spec["fields"].items()
+                    if key in {_norm(n, False) for n in d["names"]}
+                ),
+                None,
+            )
         if field is None:
             continue
         if field in found:
-            problems.append((1, f"列“{headers[found[field]]}”与“{raw}”都是{spec['fields'][field]['label']}，无法确定用哪一列"))
+            problems.append(
+                (
+                    1,
+                    f"列“{headers[found[field]]}”与“{raw}”都是{spec['fields'][field]['label']}，无法确定用哪一列",
+                )
+            )
         found[field] = i
     missing = [d["label"] for f, d in spec["fields"].items() if d["required"] and f not in found]
     if missing:
-        problems.append((1, f"缺少列：{'、'.join(missing)}（可接受的表头见 moqi/data/workforce/acd_columns.yaml）"))
+        problems.append(
+            (
+                1,
+                f"缺少列：{'、'.join(missing)}（可接受的表头见 moqi/data/workforce/acd_columns.yaml）",
+            )
+        )
     if problems:
         raise AcdError(problems)
     return found, threshold
@@ -120,7 +152,11 @@ def read_table(data: bytes, filename: str) -> list[list[object]]:
                 continue
         else:
             raise AcdError([(0, "文件编码无法识别：请存为 UTF-8 或 GBK 编码的 CSV")])
-        dialect = csv.excel_tab if text.split("\n", 1)[0].count("\t") > text.split("\n", 1)[0].count(",") else csv.excel
+        dialect = (
+            csv.excel_tab
+            if text.split("\n", 1)[0].count("\t") > text.split("\n", 1)[0].count(",")
+            else csv.excel
+        )
         return [row for row in csv.reader(io.StringIO(text), dialect)]
     raise AcdError([(0, f"不支持的文件类型“{filename}”：请上传 .csv 或 .xlsx")])
 
@@ -153,10 +189,14 @@ def _when(value: object, day: object) -> tuple[datetime, int | None]:
         return datetime.combine(_day(day), value), None
     text = str(value or "").strip()
     d = _DATE.search(text)
-    base = date(int(d.group(1)), int(d.group(2)), int(d.group(3))) if d else (_day(day) if day not in (None, "") else None)
+    base = (
+        date(int(d.group(1)), int(d.group(2)), int(d.group(3)))
+        if d
+        else (_day(day) if day not in (None, "") else None)
+    )
     if base is None:
         raise ValueError(f"“{text}”不含日期（需要如 2026-03-02 09:00，或另有日期列）")
-    rest = text[d.end():] if d else text
+    rest = text[d.end() :] if d else text
     times = _TIME.findall(rest)
     if not times:
         raise ValueError(f"“{text}”不含时刻（需要如 09:00 或 09:00-09:30）")
@@ -210,7 +250,9 @@ def _seconds(value: object) -> float:
     return number
 
 
-def parse(data: bytes, filename: str, *, threshold_s: int | None = None, interval_min: int | None = None) -> AcdData:
+def parse(
+    data: bytes, filename: str, *, threshold_s: int | None = None, interval_min: int | None = None
+) -> AcdData:
     """Validate the whole file first; return its intervals or raise `AcdError` with the rows at fault."""
     rows = read_table(data, filename)
     rows = [r for r in rows if any(c not in (None, "") and str(c).strip() for c in r)]
@@ -219,9 +261,15 @@ def parse(data: bytes, filename: str, *, threshold_s: int | None = None, interva
     if len(rows) - 1 > MAX_ROWS:
         raise AcdError([(0, f"行数超过上限 {MAX_ROWS}")])
     headers = [str(c or "").strip() for c in rows[0]]
+    if threshold_s is not None and threshold_s not in limits.ACD_THRESHOLD_S:
+        raise AcdError(
+            [(0, f"指定的门限 {threshold_s} 秒超出范围（{_range(limits.ACD_THRESHOLD_S)}）")]
+        )
     cols, header_threshold = match_headers(headers)
     if threshold_s is not None and header_threshold is not None and threshold_s != header_threshold:
-        raise AcdError([(1, f"表头写的是 {header_threshold} 秒内接通，与指定的门限 {threshold_s} 秒不符")])
+        raise AcdError(
+            [(1, f"表头写的是 {header_threshold} 秒内接通，与指定的门限 {threshold_s} 秒不符")]
+        )
     threshold = header_threshold if header_threshold is not None else threshold_s
     if threshold is None:
         raise AcdError([(1, "无法确定服务水平门限：表头写成“20秒内接通”，或另行指定门限秒数")])
@@ -241,7 +289,9 @@ def parse(data: bytes, filename: str, *, threshold_s: int | None = None, interva
     seen: dict[datetime, int] = {}
     for number, item in parsed:
         if item.start in seen:
-            problems.append((number, f"时段 {item.start:%Y-%m-%d %H:%M} 与第 {seen[item.start]} 行重复"))
+            problems.append(
+                (number, f"时段 {item.start:%Y-%m-%d %H:%M} 与第 {seen[item.start]} 行重复")
+            )
         seen.setdefault(item.start, number)
         if length and (item.start.hour * 60 + item.start.minute) % length:
             problems.append((number, f"时段 {item.start:%H:%M} 不在 {length} 分钟的整点时段上"))
@@ -250,10 +300,17 @@ def parse(data: bytes, filename: str, *, threshold_s: int | None = None, interva
     return AcdData(tuple(sorted((i for _, i in parsed), key=lambda i: i.start)), length, threshold)
 
 
-def _row(number: int, row: list, cols: dict[str, int], headers: list[str], problems: list, lengths: set[int]) -> Interval | None:
+def _row(
+    number: int,
+    row: list,
+    cols: dict[str, int],
+    headers: list[str],
+    problems: list,
+    lengths: set[int],
+) -> Interval | None:
     before = len(problems)
 
-    def get(field: str, convert, what: str):
+    def get(field: str, convert, what: str, bound: Bound | None = None):
         i = cols.get(field)
         if i is None:
             return None
@@ -262,10 +319,14 @@ def _row(number: int, row: list, cols: dict[str, int], headers: list[str], probl
             problems.append((number, f"“{headers[i]}”为空"))
             return None
         try:
-            return convert(value)
+            converted = convert(value)
         except (ValueError, TypeError, OverflowError):
             problems.append((number, f"“{headers[i]}”的值“{value}”不是{what}"))
             return None
+        if bound is not None and converted not in bound:
+            problems.append((number, f"“{headers[i]}”的值“{value}”超出范围（{_range(bound)}）"))
+            return None
+        return converted
 
     try:
         start, length = _when(row[cols["start"]], row[cols["date"]] if "date" in cols else None)
@@ -274,14 +335,24 @@ def _row(number: int, row: list, cols: dict[str, int], headers: list[str], probl
     except ValueError as exc:
         problems.append((number, f"“{headers[cols['start']]}”：{exc}"))
         start = None
-    offered = get("offered", _count, "非负整数")
-    answered = get("answered", _count, "非负整数")
-    abandoned = get("abandoned", _count, "非负整数")
-    in_t = get("answered_in_threshold", _count, "非负整数")
+    offered = get("offered", _count, "非负整数", limits.CALLS)
+    answered = get("answered", _count, "非负整数", limits.CALLS)
+    abandoned = get("abandoned", _count, "非负整数", limits.CALLS)
+    in_t = get("answered_in_threshold", _count, "非负整数", limits.CALLS)
     aht = get("aht_s", _seconds, "时长（秒数，或 分:秒）")
-    agents = get("agents", lambda v: _nonneg(float(str(v).replace(",", ""))), "非负数")
-    asa = get("asa_s", _seconds, "时长（秒数，或 分:秒）") if "asa_s" in cols else None
-    ab_t = get("abandoned_in_threshold", _count, "非负整数") if "abandoned_in_threshold" in cols else None
+    agents = get(
+        "agents", lambda v: _nonneg(float(str(v).replace(",", ""))), "非负数", limits.ACD_AGENTS
+    )
+    asa = (
+        get("asa_s", _seconds, "时长（秒数，或 分:秒）", limits.ACD_ASA_S)
+        if "asa_s" in cols
+        else None
+    )
+    ab_t = (
+        get("abandoned_in_threshold", _count, "非负整数", limits.CALLS)
+        if "abandoned_in_threshold" in cols
+        else None
+    )
     if len(problems) > before:
         return None
     if answered + abandoned > offered:
@@ -292,11 +363,22 @@ def _row(number: int, row: list, cols: dict[str, int], headers: list[str], probl
         problems.append((number, f"门限内放弃量 {ab_t} 超过放弃量 {abandoned}"))
     if answered > 0 and aht <= 0:
         problems.append((number, "有接通但平均处理时长为 0"))
-    if aht > 4 * 3600:
-        problems.append((number, f"平均处理时长 {aht:g} 秒超过 4 小时，请确认单位是秒"))
+    if aht > limits.ACD_AHT_S.high:
+        problems.append(
+            (
+                number,
+                f"平均处理时长 {aht:g} 秒超过 {limits.ACD_AHT_S.high / 3600:g} 小时，请确认单位是秒",
+            )
+        )
     if len(problems) > before:
         return None
     return Interval(start, offered, answered, abandoned, in_t, aht, agents, asa, ab_t)
+
+
+def _range(bound: Bound) -> str:
+    """A bound in the file's language: '0–100,000' or '1–3,600 秒'."""
+    unit = {"s": " 秒"}.get(bound.unit, "")
+    return f"{bound.low:,g}–{bound.high:,g}{unit}"
 
 
 def _nonneg(value: float) -> float:
@@ -305,7 +387,9 @@ def _nonneg(value: float) -> float:
     return value
 
 
-def _interval_length(parsed: list[tuple[int, Interval]], lengths: set[int], given: int | None, problems: list) -> int:
+def _interval_length(
+    parsed: list[tuple[int, Interval]], lengths: set[int], given: int | None, problems: list
+) -> int:
     """The interval length: given, written as ranges, or the smallest gap between starts."""
     if given is not None and given not in INTERVALS_MIN:
         problems.append((0, f"时段长度须为 15 或 30 分钟，而不是 {given}"))
@@ -319,7 +403,11 @@ def _interval_length(parsed: list[tuple[int, Interval]], lengths: set[int], give
     length = given or (min(lengths) if lengths else None)
     if length is None:
         starts = sorted({i.start for _, i in parsed})
-        gaps = [int((b - a).total_seconds() // 60) for a, b in zip(starts, starts[1:], strict=False) if a.date() == b.date()]
+        gaps = [
+            int((b - a).total_seconds() // 60)
+            for a, b in zip(starts, starts[1:], strict=False)
+            if a.date() == b.date()
+        ]
         length = min(gaps) if gaps else 30
     if length not in INTERVALS_MIN:
         problems.append((0, f"时段长度须为 15 或 30 分钟，文件里是 {length} 分钟"))

@@ -10,7 +10,10 @@ gamma functions P(a, z):
     P(waited, agent free for them by T)  = π_N e^y y^{−x} Γ(x+1) [P(x, y) − P(x, y e^{−θT})],
 
 all evaluated in log space, so thousands of agents neither overflow nor underflow. Only the
-mean wait of answered callers needs a (short, truncated) sum. Pure functions of their inputs.
+mean wait of answered callers needs a sum, taken in log space over the queue lengths that carry
+weight (found by bisection, summed in blocks), and the deep lower tail of P a series summed the
+same way. Inputs outside the bounds in `limits.py`, NaN and ±inf raise ValueError naming the
+input; every loop has a cap, so no call runs unbounded. Pure functions of their inputs.
 
 Service level with abandonment is defined three ways in the industry; `SL_DEFINITIONS` names
 them and `DEFAULT_SL` is the one shown unless asked otherwise.
@@ -22,10 +25,10 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import gammainc, gammaincc, gammaln
+from scipy.special import digamma, gammainc, gammaincc, gammaln
 from scipy.stats import poisson
 
-from moqi.workforce import erlang
+from moqi.workforce import erlang, limits
 
 SL_DEFINITIONS = {
     "offered": "answered within threshold / offered (abandons count against)",
@@ -33,6 +36,13 @@ SL_DEFINITIONS = {
     "short_abandons_excluded": "answered within threshold / (offered − abandoned within threshold)",
 }
 DEFAULT_SL = "offered"
+# Terms more than e^-TAIL below the largest are left out of a sum: they change no digit a double keeps.
+TAIL = 40.0
+# The sums below run in blocks of at most BLOCK terms and refuse to go past MAX_TERMS (a
+# second's work). Within the request bounds in `limits.py` the longest needs a few hundred
+# thousand; only a pure caller's patience of months, with thousands of calls a minute, meets the cap.
+BLOCK = 1 << 18
+MAX_TERMS = 1 << 22
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,21 +60,33 @@ class StaffingA:
 
     def as_dict(self) -> dict:
         return {
-            "agents": self.agents, "traffic_erlangs": round(self.traffic_erlangs, 6),
-            "service_level": round(self.service_level, 6), "service_level_definition": SL_DEFINITIONS[self.sl_definition],
-            "asa_s": round(self.asa_s, 6), "occupancy": round(self.occupancy, 6),
-            "abandon": round(self.abandon, 6), "wait_probability": round(self.wait_probability, 6),
+            "agents": self.agents,
+            "traffic_erlangs": round(self.traffic_erlangs, 6),
+            "service_level": round(self.service_level, 6),
+            "service_level_definition": SL_DEFINITIONS[self.sl_definition],
+            "asa_s": round(self.asa_s, 6),
+            "occupancy": round(self.occupancy, 6),
+            "abandon": round(self.abandon, 6),
+            "wait_probability": round(self.wait_probability, 6),
         }
 
 
 def _log_series(a: float, z: float) -> float:
-    """log Σ_k z^k / ((a+1)(a+2)…(a+k)), the series behind P(a, z) in its lower tail."""
-    terms, log_t, k = [0.0], 0.0, 1
-    while log_t > -40 or z >= a + k:
-        log_t += math.log(z / (a + k))
-        terms.append(log_t)
-        k += 1
-    return float(np.logaddexp.reduce(terms))
+    """log Σ_k z^k / ((a+1)(a+2)…(a+k)), the series behind P(a, z) in its lower tail.
+
+    Summed in blocks of growing length until the terms have passed their peak (z < a + k) and
+    fallen e^-TAIL below the first; past MAX_TERMS it refuses rather than run on.
+    """
+    total, log_t, k, block = 0.0, 0.0, 1, 64
+    while log_t > -TAIL or z >= a + k:
+        if k > MAX_TERMS:
+            raise ValueError(
+                f"the incomplete gamma series P({a:g}, {z:g}) needs more than {MAX_TERMS:,} terms: give a shorter patience"
+            )
+        logs = log_t + np.cumsum(np.log(z / (a + np.arange(k, k + block, dtype=float))))
+        total = float(np.logaddexp(total, np.logaddexp.reduce(logs)))
+        log_t, k, block = float(logs[-1]), k + block, min(2 * block, BLOCK)
+    return total
 
 
 def _log_p(a: np.ndarray, z: np.ndarray) -> np.ndarray:
@@ -93,7 +115,9 @@ def _log_queue_mass(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     return gammaln(x + 1) + y - x * np.log(y) + _log_p(x, y)
 
 
-def _measures(lam: np.ndarray, mu: np.ndarray, theta: np.ndarray, n: np.ndarray, t: float) -> dict[str, np.ndarray]:
+def _measures(
+    lam: np.ndarray, mu: np.ndarray, theta: np.ndarray, n: np.ndarray, t: float
+) -> dict[str, np.ndarray]:
     """Closed-form Erlang A probabilities per element (n ≥ 1, λ > 0), log-space throughout."""
     n = n.astype(float)
     a, x, y = lam / mu, n * mu / theta, lam / theta
@@ -111,7 +135,13 @@ def _measures(lam: np.ndarray, mu: np.ndarray, theta: np.ndarray, n: np.ndarray,
     abandon = np.clip(p_wait - served, 0.0, 1.0)
     # Abandoned within T: waited, and patience ran out before min(V, T).
     abandon_t = np.clip(p_wait - served_t - np.exp(-theta * t) * (p_wait - reached_t), 0.0, 1.0)
-    return {"p_free": p_free, "p_wait": p_wait, "answered_t": np.clip(p_free + served_t, 0.0, 1.0), "abandon": abandon, "abandon_t": abandon_t}
+    return {
+        "p_free": p_free,
+        "p_wait": p_wait,
+        "answered_t": np.clip(p_free + served_t, 0.0, 1.0),
+        "abandon": abandon,
+        "abandon_t": abandon_t,
+    }
 
 
 def _service_level(m: dict[str, np.ndarray], definition: str) -> np.ndarray:
@@ -124,51 +154,178 @@ def _service_level(m: dict[str, np.ndarray], definition: str) -> np.ndarray:
     return np.minimum(sl, 1.0)
 
 
-def _check(calls: float, interval_s: float, aht_s: float, patience_s: float, threshold_s: float, sl_definition: str) -> None:
-    if not (calls >= 0 and interval_s > 0 and aht_s > 0 and patience_s > 0 and threshold_s >= 0):
-        raise ValueError("calls ≥ 0; interval, AHT, patience > 0; threshold ≥ 0")
+def _check(
+    calls: float,
+    interval_s: float,
+    aht_s: float,
+    patience_s: float,
+    threshold_s: float,
+    sl_definition: str,
+) -> None:
+    """Every input finite and in bounds (the offered load included), or ValueError naming it."""
+    limits.CALLS.check(calls)
+    limits.INTERVAL_S.check(interval_s)
+    limits.AHT_S.check(aht_s)
+    _check_rest(threshold_s, patience_s, sl_definition)
+    limits.TRAFFIC_ERLANGS.check(calls * aht_s / interval_s)
+
+
+def _check_grid(
+    calls: np.ndarray,
+    interval_s: float,
+    aht_s: np.ndarray,
+    patience_s: np.ndarray,
+    threshold_s: float,
+    sl_definition: str,
+) -> None:
+    """`_check` for every slot of a grid."""
+    calls = limits.CALLS.check_all(calls)
+    limits.INTERVAL_S.check(interval_s)
+    aht = limits.AHT_S.check_all(aht_s)
+    _check_rest(threshold_s, patience_s, sl_definition)
+    limits.TRAFFIC_ERLANGS.check_all(calls * aht / interval_s)
+
+
+def _check_rest(threshold_s: float, patience_s: float | np.ndarray, sl_definition: str) -> None:
+    limits.THRESHOLD_S.check(threshold_s)
+    limits.MODEL_PATIENCE_S.check_all(patience_s)
     if sl_definition not in SL_DEFINITIONS:
-        raise ValueError(f"unknown service-level definition {sl_definition!r}; one of {', '.join(SL_DEFINITIONS)}")
+        raise ValueError(
+            f"unknown service-level definition {sl_definition!r}; one of {', '.join(SL_DEFINITIONS)}"
+        )
+
+
+def _harmonic(start: float, count: int) -> float:
+    """Σ_{i<count} 1/(start + i): summed directly when short, else as ψ(start + count) − ψ(start)."""
+    if count <= BLOCK:
+        return float(np.sum(1.0 / (start + np.arange(count, dtype=float))))
+    return float(digamma(start + count) - digamma(start))
+
+
+def _log_weight(x: float, log_y: float, j: float) -> float:
+    """log of the stationary weight of j callers queued, relative to none: log y^j Γ(x+1)/Γ(x+j+1)."""
+    return j * log_y - (gammaln(x + j + 1) - gammaln(x + 1))
+
+
+def _queue_window(x: float, y: float) -> tuple[int, int]:
+    """The queue lengths [lo, hi] whose stationary weight is within e^-TAIL of the largest.
+
+    The weight is log-concave in j with its peak at j* = max(0, ⌊y − x⌋), so each end is found
+    by doubling the step and then bisecting: some hundred evaluations, however long the queue.
+    """
+    log_y = math.log(y)
+    peak = max(0, math.floor(y - x))
+    # A little past TAIL: at this size gammaln rounds by more than the last digit.
+    floor = _log_weight(x, log_y, peak) - TAIL - 5
+
+    def edge(direction: int) -> int:
+        inside, step = peak, 1
+        for _ in range(128):  # the step doubles: 2^128 states is past any float
+            probe = peak + direction * step
+            if probe < 0:
+                return 0
+            if _log_weight(x, log_y, probe) < floor:
+                break
+            inside, step = probe, 2 * step
+        else:
+            raise ValueError(f"no end to the queue's weights found (x = {x:g}, y = {y:g})")
+        outside = probe
+        while abs(outside - inside) > 1:
+            mid = (inside + outside) // 2
+            if _log_weight(x, log_y, mid) < floor:
+                outside = mid
+            else:
+                inside = mid
+        return inside
+
+    return edge(-1), edge(1)
 
 
 def _asa(lam: float, mu: float, theta: float, n: int) -> float:
-    """Mean wait of answered callers: Σ_j p_{N+j} x/(x+j+1) Σ_{i≤j} 1/(θ(x+1+i)), truncated at 1e-17."""
+    """Mean wait of answered callers: Σ_j p_{N+j} x/(x+j+1) Σ_{i≤j} 1/(θ(x+1+i)) over Σ_j p_{N+j} x/(x+j+1).
+
+    Only the queue lengths within e^-TAIL of the most likely one count, and they are summed in
+    log space block by block, so a queue of millions neither overflows nor runs long.
+    """
     x, y = n * mu / theta, lam / theta
+    lo, hi = _queue_window(x, y)
+    if hi - lo + 1 > MAX_TERMS:
+        raise ValueError(
+            f"averaging the wait over {hi - lo + 1:,} queue lengths (agents {n:,}, offered load {lam / mu:,.1f} Erlangs, "
+            f"mean patience {1 / theta:,g} s) is more than {MAX_TERMS:,}: give a shorter patience"
+        )
+    log_y = math.log(y)
+    # The log weight of the window's first state (relative to j = 0), and the wait through the
+    # states before it, Σ_{i<lo} 1/(θ(x+1+i)).
+    shift = _log_weight(x, log_y, lo)
+    steps = _harmonic(x + 1, lo) / theta
+    peak = -math.inf
     total = weight = 0.0
-    log_p, j, steps = 0.0, 0, 0.0
-    while True:
-        steps += 1 / (theta * (x + 1 + j))
-        w = math.exp(log_p) * x / (x + j + 1)
-        total += w * steps
-        weight += w
-        j += 1
-        log_p += math.log(y / (x + j))
-        if log_p < -40 and y < x + j:
-            break
+    for first in range(lo, hi + 1, BLOCK):
+        j = np.arange(first, min(first + BLOCK, hi + 1), dtype=float)
+        # log p_j, built term by term like the textbook recursion p_j = p_{j−1} y/(x+j).
+        step = log_y - np.log(x + j)
+        if first == lo:
+            step[0] = 0.0
+        log_p = shift + np.cumsum(step)
+        shift = float(log_p[-1])
+        wait = steps + np.cumsum(1.0 / (theta * (x + 1 + j)))
+        steps = float(wait[-1])
+        top = float(log_p.max())
+        if top > peak:  # rescale what is summed so far to the new largest term
+            total, weight, peak = total * math.exp(peak - top), weight * math.exp(peak - top), top
+        w = np.exp(log_p - peak) * x / (x + j + 1)
+        total += float(w @ wait)
+        weight += float(w.sum())
     return total / weight if weight > 0 else 0.0
 
 
-def evaluate(calls: float, interval_s: float, aht_s: float, agents: int, threshold_s: float, patience_s: float, sl_definition: str = DEFAULT_SL) -> StaffingA:
+def evaluate(
+    calls: float,
+    interval_s: float,
+    aht_s: float,
+    agents: int,
+    threshold_s: float,
+    patience_s: float,
+    sl_definition: str = DEFAULT_SL,
+) -> StaffingA:
     """Erlang A figures for a given staffing."""
     _check(calls, interval_s, aht_s, patience_s, threshold_s, sl_definition)
-    if agents < 1:
-        raise ValueError("agents must be ≥ 1")
+    limits.AGENTS.check(agents)
     lam, mu, theta = calls / interval_s, 1 / aht_s, 1 / patience_s
     if lam == 0:
         return StaffingA(agents, 0.0, 1.0, sl_definition, 0.0, 0.0, 0.0, 0.0)
-    m = _measures(np.array([lam]), np.array([mu]), np.array([theta]), np.array([agents]), threshold_s)
+    m = _measures(
+        np.array([lam]), np.array([mu]), np.array([theta]), np.array([agents]), threshold_s
+    )
     m = {k: float(v[0]) for k, v in m.items()}
     sl = float(_service_level({k: np.array([v]) for k, v in m.items()}, sl_definition)[0])
     answered = 1 - m["abandon"]
-    asa = _asa(lam, mu, theta, agents) * (m["p_wait"] - m["abandon"]) / answered if answered > 0 else math.inf
+    asa = (
+        _asa(lam, mu, theta, agents) * (m["p_wait"] - m["abandon"]) / answered
+        if answered > 0
+        else math.inf
+    )
     occupancy = min(lam * answered / (agents * mu), 1.0)
     return StaffingA(agents, lam / mu, sl, sl_definition, asa, occupancy, m["abandon"], m["p_wait"])
 
 
-def service_levels(calls: np.ndarray, interval_s: float, aht_s: np.ndarray, agents: np.ndarray, threshold_s: float, patience_s: float | np.ndarray, sl_definition: str = DEFAULT_SL) -> np.ndarray:
+def service_levels(
+    calls: np.ndarray,
+    interval_s: float,
+    aht_s: np.ndarray,
+    agents: np.ndarray,
+    threshold_s: float,
+    patience_s: float | np.ndarray,
+    sl_definition: str = DEFAULT_SL,
+) -> np.ndarray:
     """Service level of many slots at once (agents ≥ 1; slots without calls score 1)."""
-    calls, aht, n = np.broadcast_arrays(np.asarray(calls, float), np.asarray(aht_s, float), np.asarray(agents))
+    calls, aht, n = np.broadcast_arrays(
+        np.asarray(calls, float), np.asarray(aht_s, float), np.asarray(agents)
+    )
     pat = np.broadcast_to(np.asarray(patience_s, float), calls.shape)
+    _check_grid(calls, interval_s, aht, pat, threshold_s, sl_definition)
+    limits.AGENTS.check_all(n)
     out = np.ones(calls.shape)
     busy = calls > 0
     if busy.any():
@@ -177,7 +334,15 @@ def service_levels(calls: np.ndarray, interval_s: float, aht_s: np.ndarray, agen
     return out
 
 
-def required_agents_grid(calls: np.ndarray, interval_s: float, aht_s: np.ndarray, target_sl: float, threshold_s: float, patience_s: float | np.ndarray, sl_definition: str = DEFAULT_SL) -> np.ndarray:
+def required_agents_grid(
+    calls: np.ndarray,
+    interval_s: float,
+    aht_s: np.ndarray,
+    target_sl: float,
+    threshold_s: float,
+    patience_s: float | np.ndarray,
+    sl_definition: str = DEFAULT_SL,
+) -> np.ndarray:
     """The fewest agents meeting the target in every slot at once (0 where no calls come).
 
     The Erlang C answer brackets from above (widened until it meets the target); the lower
@@ -185,26 +350,35 @@ def required_agents_grid(calls: np.ndarray, interval_s: float, aht_s: np.ndarray
     SL(lo) < target ≤ SL(hi), so each answer is verified against the agent one fewer: the
     true minimum, since the service level rises with agents.
     """
-    if not 0 < target_sl < 1:
-        raise ValueError("target service level must be between 0 and 1 (exclusive)")
+    limits.TARGET_SL.check(target_sl)
     calls, aht = np.broadcast_arrays(np.asarray(calls, float), np.asarray(aht_s, float))
     pat = np.broadcast_to(np.asarray(patience_s, float), calls.shape)
     flat_c, flat_h, flat_p = calls.ravel(), aht.ravel(), pat.ravel()
+    _check_grid(flat_c, interval_s, flat_h, flat_p, threshold_s, sl_definition)
     if not flat_c.size:
         return np.zeros(calls.shape, dtype=np.int64)
-    _check(float(flat_c.min()), interval_s, float(flat_h.min()), float(flat_p.min()), threshold_s, sl_definition)
-    hi = np.maximum(erlang.required_agents_grid(flat_c, interval_s, flat_h, target_sl, threshold_s), 1)
+    hi = np.maximum(
+        erlang.required_agents_grid(flat_c, interval_s, flat_h, target_sl, threshold_s), 1
+    )
     busy = flat_c > 0
 
     def meets(k: np.ndarray, idx: np.ndarray) -> np.ndarray:
-        return service_levels(flat_c[idx], interval_s, flat_h[idx], k, threshold_s, flat_p[idx], sl_definition) >= target_sl
+        return (
+            service_levels(
+                flat_c[idx], interval_s, flat_h[idx], k, threshold_s, flat_p[idx], sl_definition
+            )
+            >= target_sl
+        )
 
-    # Widen the top until it meets the target (abandonment rarely needs more than Erlang C).
+    # Widen the top until it meets the target (abandonment rarely needs more than Erlang C);
+    # Erlang C's answer fits under the agent bound, and so must the widened one.
     todo = np.flatnonzero(busy)
     while todo.size:
         ok = meets(hi[todo], todo)
         todo = todo[~ok]
-        hi[todo] = hi[todo] * 2
+        if (hi[todo] >= limits.AGENTS.high).any():
+            raise ValueError(f"the target needs more than {limits.AGENTS.high:,g} agents")
+        hi[todo] = np.minimum(hi[todo] * 2, int(limits.AGENTS.high))
     # A close lower bracket saves bisection steps; it is checked, never trusted.
     lo = np.zeros_like(hi)
     guess = np.floor(hi - 3 * np.sqrt(hi) - 3).astype(np.int64)
@@ -223,12 +397,30 @@ def required_agents_grid(calls: np.ndarray, interval_s: float, aht_s: np.ndarray
     return np.where(busy, hi, 0).reshape(calls.shape)
 
 
-def required_agents(calls: float, interval_s: float, aht_s: float, target_sl: float, threshold_s: float, patience_s: float, sl_definition: str = DEFAULT_SL) -> StaffingA:
+def required_agents(
+    calls: float,
+    interval_s: float,
+    aht_s: float,
+    target_sl: float,
+    threshold_s: float,
+    patience_s: float,
+    sl_definition: str = DEFAULT_SL,
+) -> StaffingA:
     """The fewest agents meeting the target, bracketed from below the load and verified.
 
     With abandonment a queue is stable below the offered load, so the lower end of the
     search is zero agents, not the load; the answer N always has SL(N − 1) < target.
     """
     _check(calls, interval_s, aht_s, patience_s, threshold_s, sl_definition)
-    n = int(required_agents_grid(np.array([calls]), interval_s, np.array([aht_s]), target_sl, threshold_s, patience_s, sl_definition)[0])
+    n = int(
+        required_agents_grid(
+            np.array([calls]),
+            interval_s,
+            np.array([aht_s]),
+            target_sl,
+            threshold_s,
+            patience_s,
+            sl_definition,
+        )[0]
+    )
     return evaluate(calls, interval_s, aht_s, max(n, 1), threshold_s, patience_s, sl_definition)

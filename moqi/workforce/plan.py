@@ -1,7 +1,8 @@
 """A staffing plan from ACD history: KPIs, forecast and its error, requirement, roster, simulation.
 
 One pure function, `make_plan`, strings the workforce algorithms together; the CLI, the API
-and the pages all show what it returns.
+and the pages all show what it returns. Its options are checked against `limits.py` before any
+work starts, and so is the size of the simulation, so a plan that cannot be made says so at once.
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ from datetime import date, timedelta
 
 import numpy as np
 
-from moqi.workforce import erlang, erlang_a, forecast, kpi, roster, simulate
-from moqi.workforce.acd import Interval
+from moqi.workforce import erlang, erlang_a, forecast, kpi, limits, roster, simulate
+from moqi.workforce.acd import INTERVALS_MIN, Interval
 from moqi.workforce.calendar import Holidays, day_type
 
 
@@ -33,18 +34,22 @@ class PlanOptions:
     seed: int = 1
 
     def check(self) -> None:
-        if not 0 < self.target_sl < 1:
-            raise ValueError("target service level must be between 0 and 1 (exclusive)")
-        if not 0 <= self.shrinkage < 1:
-            raise ValueError("shrinkage must be in [0, 1)")
-        if self.patience_s is not None and self.patience_s <= 0:
-            raise ValueError("patience must be > 0 seconds")
+        """ValueError naming the first option outside its bound in `limits.py`."""
+        limits.TARGET_SL.check(self.target_sl)
+        if self.threshold_s is not None:
+            limits.ACD_THRESHOLD_S.check(self.threshold_s)
+        if self.patience_s is not None:
+            limits.PATIENCE_S.check(self.patience_s)
         if self.sl_definition not in erlang_a.SL_DEFINITIONS:
-            raise ValueError(f"unknown service-level definition {self.sl_definition!r}; one of {', '.join(erlang_a.SL_DEFINITIONS)}")
-        if self.weeks_back < 1 or self.held_back_weeks < 1:
-            raise ValueError("weeks back and held-back weeks must be ≥ 1")
-        if not 0 <= self.simulate_days <= 7:
-            raise ValueError("simulated days must be 0–7")
+            raise ValueError(
+                f"unknown service-level definition {self.sl_definition!r}; one of {', '.join(erlang_a.SL_DEFINITIONS)}"
+            )
+        limits.SHRINKAGE.check(self.shrinkage)
+        limits.WEEKS_BACK.check(self.weeks_back)
+        limits.HELD_BACK_WEEKS.check(self.held_back_weeks)
+        if self.time_limit_s is not None:
+            limits.TIME_LIMIT_S.check(self.time_limit_s)
+        limits.SIMULATE_DAYS.check(self.simulate_days)
 
 
 @dataclass(frozen=True)
@@ -76,7 +81,13 @@ class Plan:
     simulation: SimulationCheck | None
 
 
-def _aht(intervals: list[Interval], days: list[date], holidays: Holidays, interval_min: int, weeks_back: int) -> np.ndarray:
+def _aht(
+    intervals: list[Interval],
+    days: list[date],
+    holidays: Holidays,
+    interval_min: int,
+    weeks_back: int,
+) -> np.ndarray:
     """AHT per plan day and slot: answered-weighted over the same day type's recent weeks."""
     slots = 24 * 60 // interval_min
     handle = {}
@@ -91,17 +102,33 @@ def _aht(intervals: list[Interval], days: list[date], holidays: Holidays, interv
     out = np.zeros((len(days), slots))
     for k, d in enumerate(days):
         kind = day_type(d, holidays)
-        same = sorted((h for h in handle if h.weekday() == kind and not holidays.is_special(h)), reverse=True)[:weeks_back]
+        same = sorted(
+            (h for h in handle if h.weekday() == kind and not holidays.is_special(h)), reverse=True
+        )[:weeks_back]
         acc = np.sum([handle[h] for h in same], axis=0) if same else np.zeros((2, slots))
         out[k] = np.where(acc[1] > 0, acc[0] / np.maximum(acc[1], 1), slot_mean)
     return out
 
 
-def make_plan(intervals: list[Interval], interval_min: int, threshold_s: int, holidays: Holidays, rules: roster.Rules, options: PlanOptions, *, with_roster: bool = True) -> Plan:
+def make_plan(
+    intervals: list[Interval],
+    interval_min: int,
+    threshold_s: int,
+    holidays: Holidays,
+    rules: roster.Rules,
+    options: PlanOptions,
+    *,
+    with_roster: bool = True,
+) -> Plan:
     """KPIs of the history, the next week's forecast, requirement, roster and a simulation check."""
     options.check()
     if not intervals:
         raise ValueError("no intervals to plan from")
+    if interval_min not in INTERVALS_MIN:
+        raise ValueError(
+            f"interval_min must be one of {', '.join(map(str, INTERVALS_MIN))} minutes, not {interval_min!r}"
+        )
+    limits.ACD_THRESHOLD_S.check(threshold_s)
     threshold = options.threshold_s if options.threshold_s is not None else threshold_s
     interval_s = interval_min * 60
     report = kpi.report(intervals, interval_min, threshold_s, options.sl_definition)
@@ -112,18 +139,59 @@ def make_plan(intervals: list[Interval], interval_min: int, threshold_s: int, ho
     dates = [d.day for d in days]
     calls = np.stack([d.calls for d in days])
     aht = _aht(intervals, dates, holidays, interval_min, options.weeks_back)
+    # The simulation is the slow part (every call a SimPy process): refuse one too big to run
+    # before the requirement and the roster are worked out, not after.
+    simulated = range(options.simulate_days if with_roster else 0)
+    for d in simulated:
+        if float(calls[d].sum()) not in limits.SIMULATED_CALLS:
+            raise ValueError(
+                f"simulating {dates[d]} means about {calls[d].sum():,.0f} calls, more than the {limits.SIMULATED_CALLS.high:,g} "
+                "one simulated day may hold: plan with simulate_days 0 (--simulate-days 0)"
+            )
     if options.patience_s is None:
         model = "erlang_c"
         agents = erlang.required_agents_grid(calls, interval_s, aht, options.target_sl, threshold)
     else:
         model = "erlang_a"
-        agents = erlang_a.required_agents_grid(calls, interval_s, aht, options.target_sl, threshold, options.patience_s, options.sl_definition)
+        agents = erlang_a.required_agents_grid(
+            calls,
+            interval_s,
+            aht,
+            options.target_sl,
+            threshold,
+            options.patience_s,
+            options.sl_definition,
+        )
     required = np.ceil(agents / (1 - options.shrinkage) - 1e-9).astype(np.int64)
-    solved = roster.solve(required, interval_min, rules, options.time_limit_s) if with_roster else None
+    for d in simulated:
+        agent_slots = float(agents[d].max(initial=0)) * agents.shape[1]
+        if agent_slots not in limits.SIMULATED_AGENT_SLOTS:
+            raise ValueError(
+                f"simulating {dates[d]} means about {agent_slots:,.0f} agent-slots (agents × slots), more than the "
+                f"{limits.SIMULATED_AGENT_SLOTS.high:,g} one simulated day may hold: plan with simulate_days 0 (--simulate-days 0)"
+            )
+    solved = (
+        roster.solve(required, interval_min, rules, options.time_limit_s) if with_roster else None
+    )
     check = None
     if solved is not None and options.simulate_days:
-        check = _simulate(calls, aht, solved.scheduled, dates, interval_s, threshold, options, model)
-    return Plan(options, threshold, interval_min, model, report, accuracy, days, aht, agents, required, solved, check)
+        check = _simulate(
+            calls, aht, solved.scheduled, dates, interval_s, threshold, options, model
+        )
+    return Plan(
+        options,
+        threshold,
+        interval_min,
+        model,
+        report,
+        accuracy,
+        days,
+        aht,
+        agents,
+        required,
+        solved,
+        check,
+    )
 
 
 def on_phones(scheduled: np.ndarray, shrinkage: float) -> np.ndarray:
@@ -131,17 +199,46 @@ def on_phones(scheduled: np.ndarray, shrinkage: float) -> np.ndarray:
     return np.floor(np.asarray(scheduled) * (1 - shrinkage) + 1e-9).astype(np.int64)
 
 
-def _simulate(calls: np.ndarray, aht: np.ndarray, scheduled: np.ndarray, dates: list[date], interval_s: int, threshold: int, options: PlanOptions, model: str) -> SimulationCheck:
+def _simulate(
+    calls: np.ndarray,
+    aht: np.ndarray,
+    scheduled: np.ndarray,
+    dates: list[date],
+    interval_s: int,
+    threshold: int,
+    options: PlanOptions,
+    model: str,
+) -> SimulationCheck:
     days = range(options.simulate_days)
     rows, sl_gaps, ans_gaps, total = [], [], [], 0
     for d in days:
         staff = on_phones(scheduled[d], options.shrinkage)
-        results = simulate.simulate(calls[d], staff, interval_s, aht[d], options.patience_s, threshold, seed=options.seed + d)
+        results = simulate.simulate(
+            calls[d],
+            staff,
+            interval_s,
+            aht[d],
+            options.patience_s,
+            threshold,
+            seed=options.seed + d,
+        )
         for s, r in enumerate(results):
-            expected = _erlang_at(calls[d, s], interval_s, aht[d, s], int(staff[s]), threshold, options, model)
-            rows.append({"day": dates[d].isoformat(), "slot": s, "calls": round(float(calls[d, s]), 1), "agents": int(staff[s]), "simulated_offered": r.offered,
-                         "simulated_answer_rate": _r(r.answer_rate), "erlang_answer_rate": _r(expected[1]),
-                         "simulated_service_level": _r(r.service_level(options.sl_definition)), "erlang_service_level": _r(expected[0])})
+            expected = _erlang_at(
+                calls[d, s], interval_s, aht[d, s], int(staff[s]), threshold, options, model
+            )
+            rows.append(
+                {
+                    "day": dates[d].isoformat(),
+                    "slot": s,
+                    "calls": round(float(calls[d, s]), 1),
+                    "agents": int(staff[s]),
+                    "simulated_offered": r.offered,
+                    "simulated_answer_rate": _r(r.answer_rate),
+                    "erlang_answer_rate": _r(expected[1]),
+                    "simulated_service_level": _r(r.service_level(options.sl_definition)),
+                    "erlang_service_level": _r(expected[0]),
+                }
+            )
             total += r.offered
             if r.offered and expected[0] is not None:
                 sl = r.service_level(options.sl_definition)
@@ -159,14 +256,24 @@ def _weighted(pairs: list[tuple[float, int]]) -> float | None:
     return sum(v * w for v, w in pairs) / weight if weight else None
 
 
-def _erlang_at(calls: float, interval_s: int, aht: float, agents: int, threshold: int, options: PlanOptions, model: str) -> tuple[float | None, float | None]:
+def _erlang_at(
+    calls: float,
+    interval_s: int,
+    aht: float,
+    agents: int,
+    threshold: int,
+    options: PlanOptions,
+    model: str,
+) -> tuple[float | None, float | None]:
     """(service level, answer rate) the formulas give for this staffing."""
     if calls <= 0:
         return None, None
     if agents < 1:
         return 0.0, 0.0 if model == "erlang_a" else None
     if model == "erlang_a":
-        r = erlang_a.evaluate(calls, interval_s, aht, agents, threshold, options.patience_s, options.sl_definition)
+        r = erlang_a.evaluate(
+            calls, interval_s, aht, agents, threshold, options.patience_s, options.sl_definition
+        )
         return r.service_level, 1 - r.abandon
     r = erlang.evaluate(calls, interval_s, aht, agents, threshold)
     return r.service_level, 1.0 if math.isfinite(r.asa_s) else None
@@ -184,39 +291,106 @@ def plan_as_dict(plan: Plan) -> dict:
     b = rep.balance
     slots = 24 * 60 // im
     out = {
-        "model": plan.model, "interval_min": im, "threshold_s": plan.threshold_s, "target_sl": plan.options.target_sl,
-        "patience_s": plan.options.patience_s, "shrinkage": plan.options.shrinkage,
-        "service_level_definition": erlang_a.SL_DEFINITIONS[definition], "sl_definition": definition,
+        "model": plan.model,
+        "interval_min": im,
+        "threshold_s": plan.threshold_s,
+        "target_sl": plan.options.target_sl,
+        "patience_s": plan.options.patience_s,
+        "shrinkage": plan.options.shrinkage,
+        "service_level_definition": erlang_a.SL_DEFINITIONS[definition],
+        "sl_definition": definition,
         "kpis": {
             "total": rep.total.as_dict(definition),
-            "by_slot": [{"slot": kpi.slot_label(m, im), **k.as_dict(definition)} for m, k in rep.by_slot.items()],
-            "by_day": [{"day": d.isoformat(), "weekday": kpi.WEEKDAYS[d.weekday()], **k.as_dict(definition)} for d, k in rep.by_day.items()],
-            "heatmap": [{"weekday": kpi.WEEKDAYS[w], "slot": kpi.slot_label(m, im), "answer_rate": _r(k.answer_rate), "offered": k.offered} for (w, m), k in rep.heatmap.items()],
-            "balance": {"spread": _r(b.spread), "best_slot": kpi.slot_label(b.best_slot, im) if b.best_slot is not None else None,
-                        "best_answer_rate": _r(b.best_rate), "worst_slot": kpi.slot_label(b.worst_slot, im) if b.worst_slot is not None else None,
-                        "worst_answer_rate": _r(b.worst_rate), "weighted_std": _r(b.weighted_std), "slots_considered": b.slots_considered,
-                        "min_share_of_mean_slot": kpi.BALANCE_MIN_SHARE},
+            "by_slot": [
+                {"slot": kpi.slot_label(m, im), **k.as_dict(definition)}
+                for m, k in rep.by_slot.items()
+            ],
+            "by_day": [
+                {
+                    "day": d.isoformat(),
+                    "weekday": kpi.WEEKDAYS[d.weekday()],
+                    **k.as_dict(definition),
+                }
+                for d, k in rep.by_day.items()
+            ],
+            "heatmap": [
+                {
+                    "weekday": kpi.WEEKDAYS[w],
+                    "slot": kpi.slot_label(m, im),
+                    "answer_rate": _r(k.answer_rate),
+                    "offered": k.offered,
+                }
+                for (w, m), k in rep.heatmap.items()
+            ],
+            "balance": {
+                "spread": _r(b.spread),
+                "best_slot": kpi.slot_label(b.best_slot, im) if b.best_slot is not None else None,
+                "best_answer_rate": _r(b.best_rate),
+                "worst_slot": kpi.slot_label(b.worst_slot, im)
+                if b.worst_slot is not None
+                else None,
+                "worst_answer_rate": _r(b.worst_rate),
+                "weighted_std": _r(b.weighted_std),
+                "slots_considered": b.slots_considered,
+                "min_share_of_mean_slot": kpi.BALANCE_MIN_SHARE,
+            },
         },
         "forecast_accuracy": plan.accuracy.as_dict(),
-        "days": [{"day": d.day.isoformat(), "weekday": kpi.WEEKDAYS[d.day.weekday()], "holiday": d.holiday, "basis_days": d.basis_days,
-                  "calls": round(float(d.calls.sum()), 1)} for d in plan.days],
+        "days": [
+            {
+                "day": d.day.isoformat(),
+                "weekday": kpi.WEEKDAYS[d.day.weekday()],
+                "holiday": d.holiday,
+                "basis_days": d.basis_days,
+                "calls": round(float(d.calls.sum()), 1),
+            }
+            for d in plan.days
+        ],
         "slots": [],
     }
     for k, d in enumerate(plan.days):
         for s in range(slots):
-            row = {"day": d.day.isoformat(), "slot": kpi.slot_label(s * im, im), "calls": round(float(d.calls[s]), 2), "aht_s": round(float(plan.aht_s[k, s]), 1),
-                   "agents": int(plan.agents[k, s]), "required": int(plan.required[k, s])}
+            row = {
+                "day": d.day.isoformat(),
+                "slot": kpi.slot_label(s * im, im),
+                "calls": round(float(d.calls[s]), 2),
+                "aht_s": round(float(plan.aht_s[k, s]), 1),
+                "agents": int(plan.agents[k, s]),
+                "required": int(plan.required[k, s]),
+            }
             if plan.roster is not None:
-                row |= {"rostered": int(plan.roster.scheduled[k, s]), "under": int(plan.roster.under[k, s]), "over": int(plan.roster.over[k, s])}
+                row |= {
+                    "rostered": int(plan.roster.scheduled[k, s]),
+                    "under": int(plan.roster.under[k, s]),
+                    "over": int(plan.roster.over[k, s]),
+                }
             out["slots"].append(row)
     if plan.roster is not None:
         r = plan.roster
-        out["roster"] = {"status": r.status, "objective": round(r.objective, 2), "bound": round(r.bound, 2), "agents": r.agents,
-                         "paid_hours": round(r.paid_hours, 1), "under_agent_slots": int(r.under.sum()), "over_agent_slots": int(r.over.sum()),
-                         "solve_s": round(r.solve_s, 2), "shifts": [{"day": plan.days[d].day.isoformat(), "shift": s.label(), "agents": n} for (d, s), n in sorted(r.starts.items(), key=lambda kv: (kv[0][0], kv[0][1].start_min, kv[0][1].length_min))]}
+        out["roster"] = {
+            "status": r.status,
+            "objective": round(r.objective, 2),
+            "bound": round(r.bound, 2),
+            "agents": r.agents,
+            "paid_hours": round(r.paid_hours, 1),
+            "under_agent_slots": int(r.under.sum()),
+            "over_agent_slots": int(r.over.sum()),
+            "solve_s": round(r.solve_s, 2),
+            "shifts": [
+                {"day": plan.days[d].day.isoformat(), "shift": s.label(), "agents": n}
+                for (d, s), n in sorted(
+                    r.starts.items(),
+                    key=lambda kv: (kv[0][0], kv[0][1].start_min, kv[0][1].length_min),
+                )
+            ],
+        }
     if plan.simulation is not None:
         c = plan.simulation
-        out["simulation"] = {"days": [d.isoformat() for d in c.days], "simulated_calls": c.simulated_calls, "mean_abs_sl_gap": _r(c.mean_abs_sl_gap),
-                             "mean_abs_answer_rate_gap": _r(c.mean_abs_answer_gap),
-                             "slots": [{**row, "slot": kpi.slot_label(row["slot"] * im, im)} for row in c.rows]}
+        out["simulation"] = {
+            "days": [d.isoformat() for d in c.days],
+            "simulated_calls": c.simulated_calls,
+            "mean_abs_sl_gap": _r(c.mean_abs_sl_gap),
+            "mean_abs_answer_rate_gap": _r(c.mean_abs_answer_gap),
+            "slots": [{**row, "slot": kpi.slot_label(row["slot"] * im, im)} for row in c.rows],
+        }
     return out

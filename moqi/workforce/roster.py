@@ -18,6 +18,8 @@ from pathlib import Path
 import numpy as np
 import yaml
 
+from moqi.workforce import limits
+
 RULES_FILE = Path(__file__).resolve().parent.parent / "data" / "workforce" / "roster_rules.yaml"
 DAY_NAMES = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 
@@ -65,22 +67,66 @@ def parse_rules(doc: dict) -> Rules:
     try:
         shift, week, cost, solver = doc["shift"], doc["week"], doc["cost"], doc["solver"]
         rules = Rules(
-            float(shift["min_h"]), float(shift["max_h"]), float(shift["step_h"]), int(shift["start_step_min"]),
-            _hhmm(shift["earliest_start"], "earliest_start"), _hhmm(shift["latest_start"], "latest_start"),
-            tuple(sorted((float(b["min_shift_h"]), int(b["minutes"]), bool(b.get("paid", False))) for b in doc.get("breaks") or [])),
-            float(doc["earliest_after_h"]), float(doc["latest_before_end_h"]),
-            int(week["min_work_days"]), int(week["max_work_days"]), int(week["max_consecutive_days"]),
-            float(cost["per_paid_hour"]), float(cost["under_penalty_per_slot"]), float(cost.get("over_penalty_per_slot", 0.0)),
-            float(solver["time_limit_s"]), int(solver.get("workers", 2)),
+            float(shift["min_h"]),
+            float(shift["max_h"]),
+            float(shift["step_h"]),
+            int(shift["start_step_min"]),
+            _hhmm(shift["earliest_start"], "earliest_start"),
+            _hhmm(shift["latest_start"], "latest_start"),
+            tuple(
+                sorted(
+                    (float(b["min_shift_h"]), int(b["minutes"]), bool(b.get("paid", False)))
+                    for b in doc.get("breaks") or []
+                )
+            ),
+            float(doc["earliest_after_h"]),
+            float(doc["latest_before_end_h"]),
+            int(week["min_work_days"]),
+            int(week["max_work_days"]),
+            int(week["max_consecutive_days"]),
+            float(cost["per_paid_hour"]),
+            float(cost["under_penalty_per_slot"]),
+            float(cost.get("over_penalty_per_slot", 0.0)),
+            float(solver["time_limit_s"]),
+            int(solver.get("workers", 2)),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise ValueError(f"roster rules: missing or bad value ({exc})") from None
     if not 0 < rules.min_shift_h <= rules.max_shift_h <= 16 or rules.step_h <= 0:
         raise ValueError("roster rules: need 0 < min_h ≤ max_h ≤ 16 and step_h > 0")
-    if not 1 <= rules.min_work_days <= rules.max_work_days <= 7 or not 1 <= rules.max_consecutive_days <= 7:
-        raise ValueError("roster rules: need 1 ≤ min_work_days ≤ max_work_days ≤ 7 and 1 ≤ max_consecutive_days ≤ 7")
+    if (
+        not 1 <= rules.min_work_days <= rules.max_work_days <= 7
+        or not 1 <= rules.max_consecutive_days <= 7
+    ):
+        raise ValueError(
+            "roster rules: need 1 ≤ min_work_days ≤ max_work_days ≤ 7 and 1 ≤ max_consecutive_days ≤ 7"
+        )
     if rules.time_limit_s <= 0:
         raise ValueError("roster rules: time_limit_s must be > 0")
+    # Every other number bounded too: a step of 1e-9 h would make billions of shift lengths to
+    # try, an infinite time limit a solver that never stops, a NaN cost no objective at all.
+    checks = [
+        (rules.step_h, limits.ROSTER_STEP_H, "step_h"),
+        (rules.start_step_min, limits.ROSTER_START_STEP_MIN, "start_step_min"),
+        (rules.time_limit_s, limits.TIME_LIMIT_S, "time_limit_s"),
+        (rules.workers, limits.ROSTER_WORKERS, "workers"),
+        (rules.per_paid_hour, limits.ROSTER_COST, "per_paid_hour"),
+        (rules.under_penalty, limits.ROSTER_COST, "under_penalty_per_slot"),
+        (rules.over_penalty, limits.ROSTER_COST, "over_penalty_per_slot"),
+        (rules.earliest_after_h, limits.ROSTER_HOURS, "earliest_after_h"),
+        (rules.latest_before_end_h, limits.ROSTER_HOURS, "latest_before_end_h"),
+    ]
+    checks += [
+        c
+        for b in rules.breaks
+        for c in (
+            (b[0], limits.ROSTER_HOURS, "breaks.min_shift_h"),
+            (b[1], limits.ROSTER_BREAK_MIN, "breaks.minutes"),
+        )
+    ]
+    for value, bound, key in checks:
+        if value not in bound:
+            raise ValueError(f"roster rules: {bound.message(value, key)}")
     return rules
 
 
@@ -111,7 +157,12 @@ class Shift:
         """Slot offsets from the shift's first slot during which the agent is on duty."""
         off = set()
         if self.break_at_min is not None:
-            off = set(range(self.break_at_min // interval_min, (self.break_at_min + self.break_min) // interval_min))
+            off = set(
+                range(
+                    self.break_at_min // interval_min,
+                    (self.break_at_min + self.break_min) // interval_min,
+                )
+            )
         return [k for k in range(self.length_min // interval_min) if k not in off]
 
 
@@ -135,8 +186,15 @@ def shift_templates(rules: Rules, interval_min: int) -> list[Shift]:
                 out.append(Shift(start, length, None, 0, length))
                 continue
             minutes, paid = brk
-            first, last = round(rules.earliest_after_h * 60), length - round(rules.latest_before_end_h * 60) - minutes
-            positions = range(first - first % interval_min + (interval_min if first % interval_min else 0), last + 1, step)
+            first, last = (
+                round(rules.earliest_after_h * 60),
+                length - round(rules.latest_before_end_h * 60) - minutes,
+            )
+            positions = range(
+                first - first % interval_min + (interval_min if first % interval_min else 0),
+                last + 1,
+                step,
+            )
             for at in positions:
                 out.append(Shift(start, length, at, minutes, length if paid else length - minutes))
     if not out:
@@ -190,7 +248,17 @@ class Roster:
 
     def agent_lines(self) -> list[list[str]]:
         """One week per agent: the shift label per day, or '休'."""
-        queues = {d: [s for (day, s), n in sorted(self.starts.items(), key=lambda kv: (kv[0][0], kv[0][1].start_min)) if day == d for _ in range(n)] for d in range(7)}
+        queues = {
+            d: [
+                s
+                for (day, s), n in sorted(
+                    self.starts.items(), key=lambda kv: (kv[0][0], kv[0][1].start_min)
+                )
+                if day == d
+                for _ in range(n)
+            ]
+            for d in range(7)
+        }
         lines = []
         for bits, count in sorted(self.patterns.items(), reverse=True):
             for _ in range(count):
@@ -201,7 +269,9 @@ class Roster:
 SCALE = 100  # CP-SAT needs integer costs: hundredths
 
 
-def solve(required: np.ndarray, interval_min: int, rules: Rules, time_limit_s: float | None = None) -> Roster:
+def solve(
+    required: np.ndarray, interval_min: int, rules: Rules, time_limit_s: float | None = None
+) -> Roster:
     """The least-cost week of shifts for `required` agents per (day, slot); 7 days × slots.
 
     Three steps within the time limit: the LP relaxation (HiGHS), which is nearly integral for
@@ -215,9 +285,7 @@ def solve(required: np.ndarray, interval_min: int, rules: Rules, time_limit_s: f
         raise ValueError(f"requirement must be 7 days × {slots} slots, not {required.shape}")
     if (required < 0).any():
         raise ValueError("requirement must be ≥ 0")
-    limit = float(time_limit_s or rules.time_limit_s)
-    if limit <= 0:
-        raise ValueError("time limit must be > 0 seconds")
+    limit = limits.TIME_LIMIT_S.check(time_limit_s or rules.time_limit_s)
     shifts = shift_templates(rules, interval_min)
     patterns = day_patterns(rules)
     total = 7 * slots
@@ -225,19 +293,32 @@ def solve(required: np.ndarray, interval_min: int, rules: Rules, time_limit_s: f
     for d in range(7):
         for k, shift in enumerate(shifts):
             first = d * slots + shift.start_min // interval_min
-            cover_index += [((first + off) % total, d * len(shifts) + k) for off in shift.covered(interval_min)]
+            cover_index += [
+                ((first + off) % total, d * len(shifts) + k) for off in shift.covered(interval_min)
+            ]
     req = required.ravel()
     lp = _lp_hint(shifts, patterns, cover_index, req, rules, interval_min)
     lp_bound = float(lp[1]) if lp is not None else 0.0
     nx = 7 * len(shifts)
     support = np.flatnonzero(lp[0][:nx] > 1e-6) if lp is not None else np.arange(nx)
     paid_min = [s.paid_min for s in shifts]
-    first = _cp(paid_min, patterns, cover_index, req, rules, support, None, max(0.3 * limit, min(limit, 1.0)))
+    first = _cp(
+        paid_min,
+        patterns,
+        cover_index,
+        req,
+        rules,
+        support,
+        None,
+        max(0.3 * limit, min(limit, 1.0)),
+    )
     rest = limit - first["wall_s"]
     best = first
     if rest > 0.2 and len(support) < nx:
         full = _cp(paid_min, patterns, cover_index, req, rules, np.arange(nx), first, rest)
-        if full["objective"] is not None and (best["objective"] is None or full["objective"] <= best["objective"]):
+        if full["objective"] is not None and (
+            best["objective"] is None or full["objective"] <= best["objective"]
+        ):
             best = dict(full)
         best["wall_s"] = first["wall_s"] + full["wall_s"]
     if best["objective"] is None:
@@ -245,17 +326,40 @@ def solve(required: np.ndarray, interval_min: int, rules: Rules, time_limit_s: f
     bound = max(lp_bound, best["bound"] / SCALE)
     proved = best["proved"] or best["objective"] / SCALE <= lp_bound + 0.01
     xs, ys = best["x"], best["y"]
-    starts = {(d, shifts[k]): int(xs[d * len(shifts) + k]) for d in range(7) for k in range(len(shifts)) if xs[d * len(shifts) + k]}
+    starts = {
+        (d, shifts[k]): int(xs[d * len(shifts) + k])
+        for d in range(7)
+        for k in range(len(shifts))
+        if xs[d * len(shifts) + k]
+    }
     scheduled = np.zeros(total, dtype=np.int64)
     for t, i in cover_index:
         scheduled[t] += xs[i]
     paid = sum(n * s.paid_min / 60 for (_, s), n in starts.items())
-    return Roster("optimal" if proved else "feasible", best["objective"] / SCALE, min(bound, best["objective"] / SCALE), interval_min, required.copy(),
-                  scheduled.reshape(7, slots), starts, {p: int(n) for p, n in zip(patterns, ys, strict=True) if n}, paid, best["wall_s"])
+    return Roster(
+        "optimal" if proved else "feasible",
+        best["objective"] / SCALE,
+        min(bound, best["objective"] / SCALE),
+        interval_min,
+        required.copy(),
+        scheduled.reshape(7, slots),
+        starts,
+        {p: int(n) for p, n in zip(patterns, ys, strict=True) if n},
+        paid,
+        best["wall_s"],
+    )
 
 
-def _cp(paid_min: list[int], patterns: list[tuple[int, ...]], cover_index: list[tuple[int, int]], req: np.ndarray, rules: Rules,
-        allowed: np.ndarray, start: dict | None, time_limit_s: float) -> dict:
+def _cp(
+    paid_min: list[int],
+    patterns: list[tuple[int, ...]],
+    cover_index: list[tuple[int, int]],
+    req: np.ndarray,
+    rules: Rules,
+    allowed: np.ndarray,
+    start: dict | None,
+    time_limit_s: float,
+) -> dict:
     """CP-SAT over the allowed shift variables (others fixed at 0), optionally from a known roster."""
     from ortools.sat.python import cp_model
 
@@ -274,8 +378,13 @@ def _cp(paid_min: list[int], patterns: list[tuple[int, ...]], cover_index: list[
     for t in range(total):
         model.Add(sum(cover[t]) + under[t] - over[t] == int(req[t]))
     for d in range(7):
-        model.Add(sum(x[i] for i in range(d * n_shifts, (d + 1) * n_shifts) if i in x) == sum(y[j] for j, p in enumerate(patterns) if p[d]))
-    terms = [round(SCALE * rules.per_paid_hour * paid_min[i % n_shifts] / 60) * v for i, v in x.items()]
+        model.Add(
+            sum(x[i] for i in range(d * n_shifts, (d + 1) * n_shifts) if i in x)
+            == sum(y[j] for j, p in enumerate(patterns) if p[d])
+        )
+    terms = [
+        round(SCALE * rules.per_paid_hour * paid_min[i % n_shifts] / 60) * v for i, v in x.items()
+    ]
     terms += [round(SCALE * rules.under_penalty) * u for u in under]
     if rules.over_penalty > 0:
         terms += [max(1, round(SCALE * rules.over_penalty)) * o for o in over]
@@ -291,17 +400,37 @@ def _cp(paid_min: list[int], patterns: list[tuple[int, ...]], cover_index: list[
     solver.parameters.random_seed = 1
     status = solver.Solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return {"objective": None, "bound": 0.0, "proved": False, "x": None, "y": None, "wall_s": solver.WallTime()}
+        return {
+            "objective": None,
+            "bound": 0.0,
+            "proved": False,
+            "x": None,
+            "y": None,
+            "wall_s": solver.WallTime(),
+        }
     xs = np.zeros(nx, dtype=np.int64)
     for i, v in x.items():
         xs[i] = solver.Value(v)
     # Proofs and bounds hold only for the full model (the restricted one leaves shifts out).
     full = len(x) == nx
-    return {"objective": round(solver.ObjectiveValue()), "bound": solver.BestObjectiveBound() if full else 0.0, "proved": status == cp_model.OPTIMAL and full,
-            "x": xs, "y": np.array([solver.Value(v) for v in y], dtype=np.int64), "wall_s": solver.WallTime()}
+    return {
+        "objective": round(solver.ObjectiveValue()),
+        "bound": solver.BestObjectiveBound() if full else 0.0,
+        "proved": status == cp_model.OPTIMAL and full,
+        "x": xs,
+        "y": np.array([solver.Value(v) for v in y], dtype=np.int64),
+        "wall_s": solver.WallTime(),
+    }
 
 
-def _lp_hint(shifts: list[Shift], patterns: list[tuple[int, ...]], cover_index: list[tuple[int, int]], req: np.ndarray, rules: Rules, interval_min: int) -> tuple[np.ndarray, float] | None:
+def _lp_hint(
+    shifts: list[Shift],
+    patterns: list[tuple[int, ...]],
+    cover_index: list[tuple[int, int]],
+    req: np.ndarray,
+    rules: Rules,
+    interval_min: int,
+) -> tuple[np.ndarray, float] | None:
     """The LP relaxation's solution and cost, a lower bound (None if HiGHS does not solve it)."""
     from scipy.optimize import linprog
     from scipy.sparse import coo_matrix, vstack
@@ -309,7 +438,11 @@ def _lp_hint(shifts: list[Shift], patterns: list[tuple[int, ...]], cover_index: 
     total, nx, ny = len(req), 7 * len(shifts), len(patterns)
     n = nx + ny + 2 * total
     rows = [t for t, _ in cover_index] + list(range(total)) * 2
-    cols = [i for _, i in cover_index] + [nx + ny + t for t in range(total)] + [nx + ny + total + t for t in range(total)]
+    cols = (
+        [i for _, i in cover_index]
+        + [nx + ny + t for t in range(total)]
+        + [nx + ny + total + t for t in range(total)]
+    )
     vals = [1.0] * len(cover_index) + [1.0] * total + [-1.0] * total
     cover = coo_matrix((vals, (rows, cols)), shape=(total, n))
     r2, c2, v2 = [], [], []
@@ -323,7 +456,19 @@ def _lp_hint(shifts: list[Shift], patterns: list[tuple[int, ...]], cover_index: 
                 c2.append(nx + i)
                 v2.append(-1.0)
     days = coo_matrix((v2, (r2, c2)), shape=(7, n))
-    cost = np.concatenate([np.tile([rules.per_paid_hour * s.paid_min / 60 for s in shifts], 7), np.zeros(ny),
-                           np.full(total, rules.under_penalty), np.full(total, rules.over_penalty)])
-    res = linprog(cost, A_eq=vstack([cover, days]).tocsr(), b_eq=np.concatenate([req, np.zeros(7)]), bounds=(0, None), method="highs")
+    cost = np.concatenate(
+        [
+            np.tile([rules.per_paid_hour * s.paid_min / 60 for s in shifts], 7),
+            np.zeros(ny),
+            np.full(total, rules.under_penalty),
+            np.full(total, rules.over_penalty),
+        ]
+    )
+    res = linprog(
+        cost,
+        A_eq=vstack([cover, days]).tocsr(),
+        b_eq=np.concatenate([req, np.zeros(7)]),
+        bounds=(0, None),
+        method="highs",
+    )
     return (res.x, res.fun) if res.status == 0 else None

@@ -3,6 +3,8 @@ exponential handling and patience, one FIFO queue, agents on duty as the plan sa
 
 Agents finish the call they are on when their slot's staffing drops; callers are counted in
 the slot they arrive in. Seeded, so a run can be repeated. Pure apart from its own RNG.
+Inputs are checked against `limits.py`, and so is the size of a run (expected calls, agents ×
+slots), so every run ends within about a minute.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import simpy
+
+from moqi.workforce import limits
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +36,11 @@ class SlotResult:
         return self.answered / self.offered if self.offered else None
 
     def service_level(self, definition: str) -> float | None:
-        base = {"offered": self.offered, "answered": self.offered - self.abandoned, "short_abandons_excluded": self.offered - self.abandoned_in_threshold}[definition]
+        base = {
+            "offered": self.offered,
+            "answered": self.offered - self.abandoned,
+            "short_abandons_excluded": self.offered - self.abandoned_in_threshold,
+        }[definition]
         return self.answered_in_threshold / base if base else None
 
     @property
@@ -44,24 +52,35 @@ class SlotResult:
         return self.wait_answered_s / self.answered if self.answered else None
 
 
-def simulate(calls: np.ndarray, agents: np.ndarray, interval_s: float, aht_s: np.ndarray | float, patience_s: float | None, threshold_s: float, seed: int = 1, warmup_s: float = 0.0) -> list[SlotResult]:
+def simulate(
+    calls: np.ndarray,
+    agents: np.ndarray,
+    interval_s: float,
+    aht_s: np.ndarray | float,
+    patience_s: float | None,
+    threshold_s: float,
+    seed: int = 1,
+    warmup_s: float = 0.0,
+) -> list[SlotResult]:
     """Simulate consecutive slots; `calls` are expected arrivals per slot, `agents` on duty per slot.
 
     `warmup_s` runs the first slot's conditions for that long before counting, so a plan checked
     from the middle of a busy day does not start with an empty queue.
     """
     calls = np.asarray(calls, dtype=float)
-    agents = np.asarray(agents, dtype=np.int64)
+    # Checked as floats first: NaN or infinity cannot become an integer count of agents.
+    on_duty = np.asarray(agents, dtype=float)
     aht = np.broadcast_to(np.asarray(aht_s, dtype=float), calls.shape)
-    if calls.shape != agents.shape or calls.ndim != 1:
+    if calls.shape != on_duty.shape or calls.ndim != 1:
         raise ValueError("calls and agents must be one value per slot")
-    if (calls < 0).any() or (agents < 0).any() or (aht <= 0).any() or interval_s <= 0 or (patience_s is not None and patience_s <= 0):
-        raise ValueError("calls, agents ≥ 0; AHT, interval, patience > 0")
+    _check(calls, on_duty, interval_s, aht, patience_s, threshold_s, warmup_s)
+    agents = on_duty.astype(np.int64)
     rng = random.Random(seed)
     env = simpy.Environment()
     slots = len(calls)
     end = warmup_s + slots * interval_s
-    queue: deque = deque()  # waiting callers: [arrival, slot, answered-event or None once gone, counted]
+    # Waiting callers: [arrival, slot, answered-event or None once gone, counted].
+    queue: deque = deque()
     idle: deque = deque()  # idle agents: [wake-up event, still idle]
     stats = np.zeros((slots, 5))  # offered, answered, abandoned, in_t, abandoned_in_t
     waits = np.zeros(slots)
@@ -96,7 +115,9 @@ def simulate(calls: np.ndarray, agents: np.ndarray, interval_s: float, aht_s: np
                 stats[slot, 4] += patience <= threshold_s
 
     segments = ([(0.0, warmup_s, calls[0] / interval_s)] if warmup_s > 0 else []) + [
-        (warmup_s + s * interval_s, warmup_s + (s + 1) * interval_s, calls[s] / interval_s) for s in range(slots)]
+        (warmup_s + s * interval_s, warmup_s + (s + 1) * interval_s, calls[s] / interval_s)
+        for s in range(slots)
+    ]
 
     def arrivals():
         for a, b, rate in segments:
@@ -140,13 +161,71 @@ def simulate(calls: np.ndarray, agents: np.ndarray, interval_s: float, aht_s: np
         env.process(agent(i))
     # Callers still waiting at the end are served by the last slot's agents or give up.
     env.run()
-    return [SlotResult(int(o), int(a), int(b), int(c), int(d), float(w)) for (o, a, b, c, d), w in zip(stats, waits, strict=True)]
+    return [
+        SlotResult(int(o), int(a), int(b), int(c), int(d), float(w))
+        for (o, a, b, c, d), w in zip(stats, waits, strict=True)
+    ]
 
 
-def stationary(calls_per_interval: float, interval_s: float, aht_s: float, agents: int, patience_s: float | None, threshold_s: float, n_slots: int = 40, seed: int = 1) -> SlotResult:
+def _check(
+    calls: np.ndarray,
+    agents: np.ndarray,
+    interval_s: float,
+    aht: np.ndarray,
+    patience_s: float | None,
+    threshold_s: float,
+    warmup_s: float,
+) -> None:
+    """Every input in its bound, and a run small enough to finish: ValueError naming what is not."""
+    limits.CALLS.check_all(calls)
+    limits.AGENTS_ON_DUTY.check_all(agents)
+    limits.INTERVAL_S.check(interval_s)
+    limits.AHT_S.check_all(aht)
+    if patience_s is not None:
+        limits.MODEL_PATIENCE_S.check(patience_s)
+    limits.THRESHOLD_S.check(threshold_s)
+    limits.WARMUP_S.check(warmup_s)
+    expected = float(calls.sum()) + (float(calls[0]) * warmup_s / interval_s if len(calls) else 0.0)
+    limits.SIMULATED_CALLS.check(expected)
+    # Every agent process wakes at every slot boundary, on duty or not: that, too, is work.
+    limits.SIMULATED_AGENT_SLOTS.check(float(agents.max(initial=0)) * (len(calls) + (warmup_s > 0)))
+
+
+def stationary(
+    calls_per_interval: float,
+    interval_s: float,
+    aht_s: float,
+    agents: int,
+    patience_s: float | None,
+    threshold_s: float,
+    n_slots: int = 40,
+    seed: int = 1,
+) -> SlotResult:
     """Many identical slots after a warm-up, pooled: the steady state Erlang formulas describe."""
-    results = simulate(np.full(n_slots, calls_per_interval), np.full(n_slots, agents), interval_s, aht_s, patience_s, threshold_s, seed, warmup_s=interval_s)
-    totals = np.sum([[r.offered, r.answered, r.abandoned, r.answered_in_threshold, r.abandoned_in_threshold, r.wait_answered_s] for r in results], axis=0)
+    results = simulate(
+        np.full(n_slots, calls_per_interval),
+        np.full(n_slots, agents),
+        interval_s,
+        aht_s,
+        patience_s,
+        threshold_s,
+        seed,
+        warmup_s=interval_s,
+    )
+    totals = np.sum(
+        [
+            [
+                r.offered,
+                r.answered,
+                r.abandoned,
+                r.answered_in_threshold,
+                r.abandoned_in_threshold,
+                r.wait_answered_s,
+            ]
+            for r in results
+        ],
+        axis=0,
+    )
     return SlotResult(*(int(v) for v in totals[:5]), float(totals[5]))
 
 
