@@ -9,6 +9,7 @@ import typer
 
 from moqi.cli.common import fail, setup_database
 from moqi.content import ContentError
+from moqi.secret import SecretMissing
 from moqi.settings import get_settings
 
 
@@ -18,11 +19,24 @@ def init(
 ) -> None:
     """Create or upgrade the database and load the content (catalogue, lexicon, taxonomy, scripts)."""
     try:
-        _, counts = setup_database(demo=demo, content_dir=content)
+        factory, counts = setup_database(demo=demo, content_dir=content)
     except ContentError as exc:
         fail(f"content not loaded, database unchanged: {exc}")
+    except SecretMissing as exc:
+        fail(str(exc))
+    # The command is done with the database; close its connections now rather than at exit.
+    factory.kw["bind"].dispose()
     settings = get_settings()
     typer.echo(f"database: {settings.db_url}")
+    secret = counts.pop("secret")
+    if secret["file"] is None:
+        typer.echo("secret: MOQI_SECRET_KEY")
+    else:
+        typer.echo(f"secret: {secret['file']} ({'created' if secret['created'] else 'kept'})")
+    if secret["rekeyed"] or secret["unrecoverable"]:
+        typer.echo(f"customers re-keyed with the secret: {secret['rekeyed']}; numbers not recoverable (found by id only now): {secret['unrecoverable']}")
+    if secret["made_private"]:
+        typer.echo("made readable by their owner only: " + ", ".join(secret["made_private"]))
     users = counts.pop("demo_users")
     typer.echo("loaded: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
     for username, password in users.items():

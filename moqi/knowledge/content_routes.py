@@ -29,6 +29,7 @@ from moqi.knowledge.schemas import (
 )
 from moqi.web.auth import SessionDep, require
 from moqi.web.clock import now
+from moqi.web.params import MAX_ID, Id
 
 router = APIRouter(prefix="/api/knowledge", tags=["knowledge"])
 Anyone = Annotated[User, Depends(require(*ROLES))]
@@ -80,7 +81,7 @@ def _proposal(p, session=None) -> dict:
 
 
 @router.get("/items/{kind}", summary="Published items of a kind (paged, by key)")
-def list_items(kind: KindName, session: SessionDep, user: Anyone, offset: Annotated[int, Query(ge=0)] = 0, limit: Annotated[int, Query(ge=1, le=500)] = 100) -> dict:
+def list_items(kind: KindName, session: SessionDep, user: Anyone, offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0, limit: Annotated[int, Query(ge=1, le=500)] = 100) -> dict:
     rows = services.export_rows(session, kind)
     return {"kind": kind, "total": len(rows), "items": [{"key": k, "body": b} for k, b in rows[offset : offset + limit]]}
 
@@ -101,7 +102,7 @@ def get_item(kind: KindName, key: str, session: SessionDep, user: Anyone) -> dic
 
 
 @router.get("/items/{kind}/{key}/diff", summary="Unified diff between two versions of an item")
-def item_diff(kind: KindName, key: str, session: SessionDep, user: Anyone, old: Annotated[int, Query(ge=1)], new: Annotated[int, Query(ge=1)]) -> dict:
+def item_diff(kind: KindName, key: str, session: SessionDep, user: Anyone, old: Annotated[int, Query(ge=1, le=MAX_ID)], new: Annotated[int, Query(ge=1, le=MAX_ID)]) -> dict:
     with _answers():
         return {"kind": kind, "key": key, "old": old, "new": new, "diff": versions.diff(session, kind, key, old, new)}
 
@@ -135,13 +136,13 @@ def list_proposals(
 
 
 @router.get("/proposals/{proposal_id}", summary="A proposal with its discussion and what approving would change")
-def get_proposal(proposal_id: int, session: SessionDep, user: Anyone) -> dict:
+def get_proposal(proposal_id: Id, session: SessionDep, user: Anyone) -> dict:
     with _answers():
         return _proposal(review.get(session, proposal_id), session)
 
 
 @router.post("/proposals/{proposal_id}/comments", status_code=201, summary="Comment on a proposal")
-def comment_proposal(proposal_id: int, body: TextIn, session: SessionDep, user: Anyone) -> dict:
+def comment_proposal(proposal_id: Id, body: TextIn, session: SessionDep, user: Anyone) -> dict:
     with _answers():
         review.comment(session, proposal_id, author=user.username, text=body.text, now=now())
         out = _proposal(review.get(session, proposal_id), session)
@@ -150,7 +151,7 @@ def comment_proposal(proposal_id: int, body: TextIn, session: SessionDep, user: 
 
 
 @router.put("/proposals/{proposal_id}/body", summary="Edit the proposed item (editors; rebases on the current version)")
-def edit_proposal(proposal_id: int, body: BodyIn, session: SessionDep, user: Editor) -> dict:
+def edit_proposal(proposal_id: Id, body: BodyIn, session: SessionDep, user: Editor) -> dict:
     with _answers():
         out = _proposal(review.edit(session, proposal_id, editor=user.username, body=body.body, now=now()), session)
     session.commit()
@@ -158,7 +159,7 @@ def edit_proposal(proposal_id: int, body: BodyIn, session: SessionDep, user: Edi
 
 
 @router.post("/proposals/{proposal_id}/approve", summary="Approve and publish (editors)")
-def approve_proposal(proposal_id: int, body: NoteIn, session: SessionDep, user: Editor) -> dict:
+def approve_proposal(proposal_id: Id, body: NoteIn, session: SessionDep, user: Editor) -> dict:
     with _answers():
         version = review.approve(session, proposal_id, reviewer=user.username, note=body.note, now=now())
         out = {**_proposal(review.get(session, proposal_id), session), "published_version": version.version}
@@ -167,7 +168,7 @@ def approve_proposal(proposal_id: int, body: NoteIn, session: SessionDep, user: 
 
 
 @router.post("/proposals/{proposal_id}/reject", summary="Reject, saying why (editors)")
-def reject_proposal(proposal_id: int, body: NoteIn, session: SessionDep, user: Editor) -> dict:
+def reject_proposal(proposal_id: Id, body: NoteIn, session: SessionDep, user: Editor) -> dict:
     with _answers():
         out = _proposal(review.reject(session, proposal_id, reviewer=user.username, note=body.note, now=now()), session)
     session.commit()
@@ -175,7 +176,7 @@ def reject_proposal(proposal_id: int, body: NoteIn, session: SessionDep, user: E
 
 
 @router.post("/proposals/{proposal_id}/withdraw", summary="Take back one's own open proposal")
-def withdraw_proposal(proposal_id: int, session: SessionDep, user: Anyone) -> dict:
+def withdraw_proposal(proposal_id: Id, session: SessionDep, user: Anyone) -> dict:
     with _answers():
         out = _proposal(review.withdraw(session, proposal_id, user=user.username, now=now()), session)
     session.commit()
@@ -186,7 +187,7 @@ def withdraw_proposal(proposal_id: int, session: SessionDep, user: Anyone) -> di
 
 
 @router.post("/searches/{search_id}/click", status_code=204, summary="The searcher opened this result")
-def click(search_id: int, body: ClickIn, session: SessionDep, user: Anyone) -> Response:
+def click(search_id: Id, body: ClickIn, session: SessionDep, user: Anyone) -> Response:
     with _answers():
         usage.log_click(session, search_id, username=user.username, item=body.item, now=now())
     session.commit()
@@ -242,7 +243,7 @@ def share_story(body: StoryIn, session: SessionDep, user: Anyone) -> dict:
 
 
 @router.post("/stories/{story_id}/ratings", status_code=204, summary="Rate a colleague's story 1–5")
-def rate_story(story_id: int, body: RatingIn, session: SessionDep, user: Anyone) -> Response:
+def rate_story(story_id: Id, body: RatingIn, session: SessionDep, user: Anyone) -> Response:
     with _answers():
         stories.rate(session, story_id, username=user.username, stars=body.stars, comment=body.comment)
     session.commit()
@@ -250,7 +251,7 @@ def rate_story(story_id: int, body: RatingIn, session: SessionDep, user: Anyone)
 
 
 @router.post("/stories/{story_id}/promote", status_code=201, summary="Turn a story into a proposed script (editors)")
-def promote_story(story_id: int, body: PromoteIn, session: SessionDep, user: Editor) -> dict:
+def promote_story(story_id: Id, body: PromoteIn, session: SessionDep, user: Editor) -> dict:
     with _answers():
         p = stories.promote(session, story_id, editor=user.username, **body.model_dump())
         out = _proposal(p, session)

@@ -82,7 +82,11 @@ def review_page(request: Request, session: SessionDep, status: str = "open"):
         raise HTTPException(422, f"unknown status {status!r}")
     is_editor = user.role in EDITORS
     rows = review.listing(session, status=None if status == "all" else status, proposer=None if is_editor else user.username)
-    proposals = [{"p": p, "diff": review.preview(session, p) if p.status == "open" else [], "comments": review.comments(session, p.id)} for p in rows]
+    # The approve button is offered only where approving is allowed: not on one's own proposal.
+    proposals = [
+        {"p": p, "diff": review.preview(session, p) if p.status == "open" else [], "comments": review.comments(session, p.id), "can_approve": is_editor and review.may_approve(p, user.username)}
+        for p in rows
+    ]
     return templates.TemplateResponse(
         request, "kb_review.html", {"user": user, "proposals": proposals, "status": status, "is_editor": is_editor, "labels": review.STATUS_LABELS, "kind_labels": items.KIND_LABELS}
     )

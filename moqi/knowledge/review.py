@@ -1,24 +1,95 @@
 """The improvement loop: agents propose, knowledge editors comment, edit, approve or reject.
 
 Approval publishes in the same transaction, so the live engine sees the change on its next
-utterance (it follows the content revision) and nothing is half-published.
+utterance (it follows the content revision) and nothing is half-published. A second editor
+approves: the proposer may not, unless MOQI_ALLOW_SELF_APPROVAL is set (one-person teams).
+
+Proposals are written from calls, so summaries, bodies, comments and notes are stored with
+personal data masked; numbers the published knowledge already holds (a hotline in a script)
+are content and are kept.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterator
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from moqi.knowledge import items, versions
-from moqi.knowledge.models import ProposalCommentRow, ProposalRow
+from moqi.knowledge.models import ContentRevisionRow, ProposalCommentRow, ProposalRow
 from moqi.knowledge.versions import Conflict, NotFound
+from moqi.nlp.mask import find_pii, mask_pii
+from moqi.settings import get_settings
 
 ACTIONS = ("create", "update", "delete")
 SOURCES = ("workbench", "case", "expert", "story", "editor")
 STATUSES = ("open", "approved", "rejected", "withdrawn")
 STATUS_LABELS = {"open": "待审核", "approved": "已发布", "rejected": "已驳回", "withdrawn": "已撤回"}
+
+
+def _masked(session: Session, value: Any) -> Any:
+    """`value` with personal data masked in every string inside it; what the published
+    knowledge already holds (a hotline in a script) is content and is kept."""
+    if not any(find_pii(text) for text in _strings(value)):
+        return value  # the common case: nothing to mask, no need to read the published numbers
+    return _mask_all(value, published_numbers(session))
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _strings(v)
+    elif isinstance(value, list | tuple):
+        for v in value:
+            yield from _strings(v)
+
+
+def _mask_all(value: Any, keep: Collection[str]) -> Any:
+    if isinstance(value, str):
+        return mask_pii(value, keep)
+    if isinstance(value, dict):
+        return {k: _mask_all(v, keep) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_mask_all(v, keep) for v in value]
+    return value
+
+
+# The published numbers of the newest content revision, per database: read again only after
+# something is published.
+_published: dict[tuple[str, int], frozenset[str]] = {}
+
+
+def published_numbers(session: Session) -> frozenset[str]:
+    """What the published knowledge holds that looks like personal data (hotlines, service
+    addresses): it is content, so proposals that quote it keep it unmasked."""
+    key = (str(session.get_bind().url), session.scalar(select(func.max(ContentRevisionRow.id))) or 0)
+    found = _published.get(key)
+    if found is None:
+        # Plain rows rather than ORM objects, and one search over all the text (joined by
+        # NUL, which no pattern reads across).
+        texts: list[str] = []
+        for table, _ in versions.LIVE.values():
+            for row in session.execute(select(*table.__table__.columns)):
+                for value in row:
+                    if isinstance(value, str):
+                        texts.append(value)
+                    elif isinstance(value, list):
+                        texts.extend(v for v in value if isinstance(v, str))
+        found = frozenset(find_pii("\x00".join(texts)))
+        _published.clear()
+        _published[key] = found
+    return found
+
+
+def may_approve(proposal: ProposalRow, reviewer: str) -> bool:
+    """Whether `reviewer` may approve `proposal`: anyone but its proposer (a second pair of
+    eyes), unless the install allows self-approval."""
+    return proposal.proposer != reviewer or get_settings().allow_self_approval
 
 
 def propose(
@@ -45,7 +116,8 @@ def propose(
         raise Conflict(f"{items.KIND_LABELS[kind]} {key!r} already exists; propose an update instead")
     if action != "create" and live is None:
         raise NotFound(f"{items.KIND_LABELS[kind]} {key!r} does not exist")
-    checked = None if action == "delete" else versions.check(session, kind, key, body or {})
+    summary = _masked(session, summary)
+    checked = None if action == "delete" else versions.check(session, kind, key, _masked(session, body or {}))
     if action == "update" and checked == live:
         raise Conflict("the proposed item is the same as the published one")
     proposal = ProposalRow(
@@ -100,7 +172,7 @@ def comment(session: Session, proposal_id: int, *, author: str, text: str, now: 
     get(session, proposal_id)
     if not text.strip():
         raise items.ItemError("a comment needs text")
-    row = ProposalCommentRow(proposal_id=proposal_id, author=author, body=text.strip(), created_at=now)
+    row = ProposalCommentRow(proposal_id=proposal_id, author=author, body=_masked(session, text.strip()), created_at=now)
     session.add(row)
     session.flush()
     return row
@@ -111,7 +183,7 @@ def edit(session: Session, proposal_id: int, *, editor: str, body: dict, now: da
     proposal = _open(session, proposal_id)
     if proposal.action == "delete":
         raise Conflict("a deletion has no body to edit")
-    proposal.body = versions.check(session, proposal.kind, proposal.key, body)
+    proposal.body = versions.check(session, proposal.kind, proposal.key, _masked(session, body))
     if proposal.action == "update":
         proposal.base_version = versions.current_version(session, proposal.kind, proposal.key)
     session.add(ProposalCommentRow(proposal_id=proposal.id, author=editor, body="修改了提议内容", created_at=now))
@@ -127,8 +199,12 @@ def preview(session: Session, proposal: ProposalRow) -> list[str]:
 
 
 def approve(session: Session, proposal_id: int, *, reviewer: str, note: str, now: datetime):
-    """Publish the proposal (a new version of the item); Conflict if the item moved meanwhile."""
+    """Publish the proposal (a new version of the item); Conflict if the item moved meanwhile,
+    PermissionError if the reviewer proposed it (a second editor must approve)."""
     proposal = _open(session, proposal_id)
+    if not may_approve(proposal, reviewer):
+        raise PermissionError(f"proposal {proposal_id} is your own: another knowledge editor must approve it")
+    note = _masked(session, note) if note else note
     current = versions.current_version(session, proposal.kind, proposal.key)
     live = versions.live_body(session, proposal.kind, proposal.key)
     if proposal.action == "create" and live is not None:
@@ -147,7 +223,8 @@ def reject(session: Session, proposal_id: int, *, reviewer: str, note: str, now:
     if not note.strip():
         raise items.ItemError("say why the proposal is rejected")
     proposal = _open(session, proposal_id)
-    proposal.status, proposal.reviewer, proposal.decision_note, proposal.decided_at = "rejected", reviewer, note.strip(), now
+    note = _masked(session, note.strip())
+    proposal.status, proposal.reviewer, proposal.decision_note, proposal.decided_at = "rejected", reviewer, note, now
     session.flush()
     return proposal
 

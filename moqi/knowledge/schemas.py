@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from moqi.db.base import MAX_ID
 from moqi.knowledge.items import VERSIONED
 from moqi.knowledge.review import ACTIONS, SOURCES
 
@@ -35,7 +36,7 @@ class TextIn(BaseModel):
 
 
 class RollbackIn(BaseModel):
-    version: int = Field(ge=1)
+    version: int = Field(ge=1, le=MAX_ID)
 
 
 class ClickIn(BaseModel):
@@ -52,7 +53,7 @@ class StoryIn(BaseModel):
     what_worked: str = Field(min_length=1, max_length=4000, description="what the agent said or did that solved it")
     reason: str | None = Field(default=None, max_length=64)
     businesses: list[str] = Field(default_factory=list, max_length=20)
-    contact_id: int | None = None
+    contact_id: int | None = Field(default=None, ge=1, le=MAX_ID)
 
 
 class RatingIn(BaseModel):

@@ -2,6 +2,11 @@
 
 Pure: bytes in, (key, raw body) rows out, and back. Every parse error names the file and the
 row or line at fault; the service checks and publishes all rows or none.
+
+Spreadsheet cells that start like a formula (= + - @, tab, carriage return) are written with a
+leading single quote, as OWASP advises against CSV injection, so that Excel or LibreOffice shows
+them as text instead of running them; import takes that quote off again. A plain number such
+as -3 is not a formula and is written as it is.
 """
 
 from __future__ import annotations
@@ -54,6 +59,28 @@ def _cell(name: str, value) -> str:
     return "" if value is None else str(value)
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")
+
+
+def _needs_quote(value: str) -> bool:
+    """Whether a cell would be read as a formula, or is text that only looks quoted (a value
+    that already starts with ' and then a formula character gets one more quote, so that
+    import gives every value back exactly)."""
+    rest = value.lstrip("'")
+    return rest.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(rest)
+
+
+def _defuse(value: str) -> str:
+    """A cell value a spreadsheet shows as text, never runs as a formula."""
+    return "'" + value if _needs_quote(value) else value
+
+
+def _restore(value: str) -> str:
+    """The value `_defuse` was given: the quote it added comes off, any other stays."""
+    return value[1:] if value.startswith("'") and _needs_quote(value[1:]) else value
+
+
 def _uncell(name: str, value: str):
     if name in _LINES:
         return [x.strip() for x in value.splitlines() if x.strip()]
@@ -80,7 +107,7 @@ def export(kind: str, fmt: str, rows: list[tuple[str, dict]]) -> bytes:
         writer = csv.writer(out)
         writer.writerow(columns(kind))
         for key, body in rows:
-            writer.writerow([key, *(_cell(f, body.get(f)) for f in items.FIELDS[kind])])
+            writer.writerow([_defuse(v) for v in (key, *(_cell(f, body.get(f)) for f in items.FIELDS[kind]))])
         return ("\ufeff" + out.getvalue()).encode("utf-8")  # BOM: Excel opens UTF-8 CSV correctly
     if fmt == "xlsx":
         from openpyxl import Workbook
@@ -90,7 +117,7 @@ def export(kind: str, fmt: str, rows: list[tuple[str, dict]]) -> bytes:
         ws.title = kind
         ws.append(list(columns(kind)))
         for key, body in rows:
-            ws.append([key, *(_cell(f, body.get(f)) for f in items.FIELDS[kind])])
+            ws.append([_defuse(v) for v in (key, *(_cell(f, body.get(f)) for f in items.FIELDS[kind]))])
         out = io.BytesIO()
         wb.save(out)
         return out.getvalue()
@@ -197,7 +224,7 @@ def _table_rows(kind: str, header: list[str], body_rows, filename: str) -> list[
         raise TransferError(f"{filename}: line 1: unknown column(s) {', '.join(extra)}")
     out = []
     for line, values in body_rows:
-        values = ["" if v is None else str(v) for v in values]
+        values = ["" if v is None else _restore(str(v)) for v in values]
         if not any(v.strip() for v in values):
             continue
         if len(values) > len(header):

@@ -18,7 +18,7 @@ class Customer(Base):
     title: Mapped[str] = mapped_column(String(32), default="")
     phone_masked: Mapped[str] = mapped_column(String(32), default="")
     # Lookup by number without storing it: a keyed hash (see service.services.phone_key).
-    phone_key: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)
+    phone_key: Mapped[str | None] = mapped_column(String(80), unique=True, nullable=True)
     brand: Mapped[str] = mapped_column(String(32), default="")
     region: Mapped[str] = mapped_column(String(32), default="")
     city: Mapped[str] = mapped_column(String(32), default="")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from moqi.nlp.mask import mask_pii, phone_tail
+from moqi.nlp.mask import find_pii, mask_pii, phone_tail
 
 
 @pytest.mark.parametrize(
@@ -38,3 +38,43 @@ def test_leaves_ordinary_numbers_alone(text):
 def test_phone_tail_reads_the_last_four_digits():
     assert phone_tail("138****5678") == "5678"
     assert phone_tail(None) == ""
+
+
+@pytest.mark.parametrize(
+    ("raw", "masked"),
+    [
+        # Digits read out one by one: ASR engines put a space between each.
+        ("号码是1 3 8 1 2 3 4 5 6 7 9", "号码是138****5679"),
+        ("138.1234.5670", "138****5670"),
+        ("138 1234 5678", "138****5678"),
+        ("+86 138-1234-5678", "+86 138****5678"),
+        ("1-3-9-1-2-3-4-5-6-7-8", "139****5678"),
+        ("两个号13812345678 13912345678都是我的", "两个号138****5678 139****5678都是我的"),
+        ("邮箱zhang.san@example.com谢谢", "邮箱z***@example.com谢谢"),
+        ("发到 123456789@qq.com 就行", "发到 1***@qq.com 就行"),
+        ("Li.Na+bill@mail.corp.example.cn", "L***@mail.corp.example.cn"),
+    ],
+)
+def test_masks_numbers_written_with_separators_and_email_addresses(raw, masked):
+    assert mask_pii(raw) == masked
+    # Masking twice changes nothing more (proposals are masked again when edited).
+    assert mask_pii(masked) == masked
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["98元", "2026.12.05", "10.5G", "第3次", "2026-12-05 13:45", "流量分别用了13.5 14.2 15.1 16.3G", "服务器192.168.100.200", "邮件地址写在@后面", "1 3 5 7"],
+)
+def test_leaves_amounts_dates_and_times_alone(text):
+    assert mask_pii(text) == text
+
+
+def test_keep_spares_numbers_that_are_content():
+    # A hotline published in a script is content, not a customer's number.
+    published = "在境外可以拨打+86 13800138000免费联系我们。"
+    kept = find_pii(published)
+    assert kept == ["+86 13800138000"]
+    text = "境外拨打+86 13800138000；客户说他的号码是13912345678"
+    assert mask_pii(text, keep=kept) == "境外拨打+86 13800138000；客户说他的号码是139****5678"
+    assert mask_pii(text) == "境外拨打+86 138****8000；客户说他的号码是139****5678"
+    assert find_pii("没有数字") == []
