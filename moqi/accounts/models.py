@@ -1,10 +1,10 @@
-"""The users table: a name, an argon2 hash, a role."""
+"""The users table (a name, an argon2 hash, a role, a team), login sessions and the audit log."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from moqi.db.base import Base, utcnow
@@ -21,6 +21,12 @@ class User(Base):
     team: Mapped[str] = mapped_column(String(64), default="default")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Failed logins in a row (reset by a successful one, or when they lock the account), the
+    # last of them, and until when the account refuses password checks. Stored rather than
+    # kept in memory so a lockout survives a restart and holds on every worker.
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    last_failed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
 class LoginSession(Base):
@@ -31,3 +37,20 @@ class LoginSession(Base):
     token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AuditRow(Base):
+    """Who did what to which thing, and when: admin actions, logins, reads of customer data.
+
+    Never personal data: the actor and target are account names or record ids, and free text
+    in `detail` is masked before it is stored (see moqi.accounts.audit.record)."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(64), index=True)
+    action: Mapped[str] = mapped_column(String(64), index=True)
+    target_kind: Mapped[str] = mapped_column(String(32), default="")
+    target_id: Mapped[str] = mapped_column(String(128), default="", index=True)
+    detail: Mapped[dict | None] = mapped_column(JSON, nullable=True)
