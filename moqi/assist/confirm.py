@@ -20,6 +20,9 @@ class Confirmation:
     status: str = "pending"  # pending → confirmed | disputed
     items: list[dict] = field(default_factory=list)
     operations: list[dict] = field(default_factory=list)
+    # The call's turn when the agent recorded the customer's answer on the workbench (None:
+    # unanswered, or answered in the customer's own words); stored so a replay answers it again.
+    answered_turn: int | None = None
 
     def __post_init__(self) -> None:
         if not self.operations:

@@ -1,8 +1,9 @@
 """Live contacts in memory: one AssistSession per open call, and who is listening to it.
 
-Sessions are pinned to the process that opened the contact (DESIGN.md, scale-out). The hub
-knows nothing of HTTP: listeners are callables handed a message dict; the web layer turns
-them into WebSocket sends. Messages go out only after the caller's transaction commits.
+A session lives in the process that opened the contact, or that restored it from what was
+stored (assist is a fold over the call: see live_services.restore_contact). The hub knows
+nothing of HTTP: listeners are callables handed a message dict; the web layer turns them into
+WebSocket sends. Messages go out only after what they report is committed.
 """
 
 from __future__ import annotations
@@ -30,14 +31,16 @@ class LiveContact:
     events: list[AssistEvent] = field(default_factory=list)
     alerted: bool = False
     whispers: list[dict] = field(default_factory=list)
+    # Utterances of one contact are analysed and queued for storage one at a time, in order,
+    # whether they come over HTTP (a worker thread) or a WebSocket (the event loop).
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    # Set when an utterance analysed here could not be stored: this session is ahead of the
+    # stored call, so the next request restores the contact from storage instead.
+    stale: bool = False
 
     def refusal(self, role: str, username: str, team: str) -> str | None:
         """Why this user may not see or work this contact (None: they may)."""
-        if role == "agent" and self.agent != username:
-            return "this contact belongs to another agent"
-        if role == "team_lead" and self.team != team:
-            return "this contact belongs to another team"
-        return None
+        return refusal(role, username, team, agent=self.agent, agent_team=self.team)
 
     def alert_for(self, event: AssistEvent) -> dict | None:
         """The alert when this event takes the contact over the risk threshold (once per crossing)."""
@@ -69,6 +72,18 @@ class LiveContact:
         }
 
 
+def refusal(role: str, username: str, team: str, *, agent: str, agent_team: str | None) -> str | None:
+    """Why a user may not see a contact taken by `agent` of `agent_team` (None: they may): an
+    agent sees their own contacts, a team lead their team's, an admin all."""
+    if role == "admin":
+        return None
+    if role == "agent" and agent == username:
+        return None
+    if role == "team_lead" and agent_team == team:
+        return None
+    return "this contact belongs to another team" if role == "team_lead" else "this contact belongs to another agent"
+
+
 class LiveHub:
     """Open contacts of this process and the listeners of each contact and of each team wall."""
 
@@ -86,6 +101,11 @@ class LiveHub:
     def get(self, contact_id: int) -> LiveContact | None:
         return self.contacts.get(contact_id)
 
+    def drop(self, contact_id: int) -> None:
+        """Forget a contact's session without closing the contact (it is restored when next asked for)."""
+        with self._lock:
+            self.contacts.pop(contact_id, None)
+
     def close(self, contact_id: int) -> None:
         with self._lock:
             contact = self.contacts.pop(contact_id, None)
@@ -99,10 +119,12 @@ class LiveHub:
         rows = [c.summary() for c in list(self.contacts.values()) if c.team == team]
         return sorted(rows, key=lambda r: -r["risk"])
 
-    def publish_event(self, contact: LiveContact, event: AssistEvent, alert: dict | None, server_ms: float | None = None) -> None:
-        """Send an assist event to the contact's listeners, its summary (and any alert) to the wall."""
-        self._to_contact(contact.contact_id, {"type": "assist", "event": event.as_dict(), "server_ms": server_ms})
+    def publish_event(self, contact: LiveContact, answer: dict) -> None:
+        """Send a stored utterance's answer (`{event, alert, server_ms}`) to the contact's
+        listeners, the contact's summary (and any alert) to the wall."""
+        self._to_contact(contact.contact_id, {"type": "assist", "event": answer["event"], "server_ms": answer["server_ms"]})
         self._to_wall(contact.team, {"type": "contact_updated", "contact": contact.summary()})
+        alert = answer["alert"]
         if alert:
             self._to_wall(contact.team, alert)
             self._to_contact(contact.contact_id, alert)

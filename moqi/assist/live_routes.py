@@ -11,12 +11,24 @@ Message shapes (also in docs/live-protocol.md):
 from __future__ import annotations
 
 import asyncio
+import json
 import time
+from concurrent.futures import Future
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Request, WebSocket, WebSocketDisconnect
+from fastapi import (
+    APIRouter,
+    Depends,
+    HTTPException,
+    Query,
+    Request,
+    WebSocket,
+    WebSocketDisconnect,
+)
 from pydantic import ValidationError
 
+from moqi.accounts import audit
+from moqi.accounts.logins import user_for_token
 from moqi.accounts.models import User
 from moqi.assist import live_services as lives
 from moqi.assist.live import LiveContact, LiveHub
@@ -28,14 +40,19 @@ from moqi.assist.schemas import (
     WhisperIn,
     WrapUp,
 )
+from moqi.assist.writer import StorageError
+from moqi.db import session_scope
 from moqi.service import tickets
 from moqi.service.services import NotFound
-from moqi.web.auth import SessionDep, require, socket_user
+from moqi.web.auth import COOKIE, SessionDep, require, socket_user
 from moqi.web.clock import now
+from moqi.web.params import Id
+from moqi.web.sockets import LOGGED_OUT, LOGIN_CHECK_S
 
 router = APIRouter(tags=["live"])
 AgentUser = Annotated[User, Depends(require("agent", "team_lead", "admin"))]
 LeadUser = Annotated[User, Depends(require("team_lead", "admin"))]
+AdminUser = Annotated[User, Depends(require("admin"))]
 
 
 def hub_of(request: Request) -> LiveHub:
@@ -47,7 +64,7 @@ Hub = Annotated[LiveHub, Depends(hub_of)]
 
 def _live(hub: LiveHub, session, contact_id: int, user: User) -> LiveContact:
     try:
-        live = lives.live_contact(hub, session, contact_id)
+        live = lives.live_contact(hub, session, contact_id, now=now())
     except NotFound as exc:
         raise HTTPException(404, str(exc)) from None
     except lives.Conflict as exc:
@@ -77,8 +94,9 @@ def my_contacts(hub: Hub, user: AgentUser) -> list[dict]:
 
 
 @router.get("/api/contacts/{contact_id}", summary="A live contact: customer, events so far, confirmations")
-def get_contact(contact_id: int, session: SessionDep, hub: Hub, user: AgentUser) -> dict:
+def get_contact(contact_id: Id, session: SessionDep, hub: Hub, user: AgentUser) -> dict:
     live = _live(hub, session, contact_id, user)
+    audit.record(session, actor=user.username, action="contact.read", target_kind="customer", target_id=live.customer.get("id") or "-", detail={"contact_id": contact_id})
     return {
         "contact_id": live.contact_id, "agent": live.agent, "channel": live.channel, "customer": live.customer,
         "events": [e.as_dict() for e in live.events], "confirmations": [c.as_dict() for c in live.session.confirmations],
@@ -88,38 +106,62 @@ def get_contact(contact_id: int, session: SessionDep, hub: Hub, user: AgentUser)
     }
 
 
-def _feed(app, live: LiveContact, body: UtteranceIn) -> dict:
-    """Analyse, hand the rows to the write-behind writer, publish: the database is not waited on."""
+# How long a request waits for its utterance to be committed before it says it was not.
+STORE_TIMEOUT_S = 30.0
+NOT_STORED = "the utterance could not be stored (is the database reachable?): it was not acknowledged; send it again"
+
+
+def _feed(app, live: LiveContact, body: UtteranceIn) -> tuple[dict, Future]:
+    """Analyse in memory and queue the utterance's rows for the group commit; the answer is
+    published to the sockets once they are committed, and the future says when."""
     started = time.perf_counter()
+    hub = app.state.hub
+    with live.lock:
+        try:
+            event, rows, apply = lives.feed(live, body.speaker, body.text, body.ts)
+        except ValueError as exc:
+            raise HTTPException(422, str(exc)) from None
+        alert = live.alert_for(event)
+        if alert:
+            rows.append(lives.alert_row(live, alert))
+        answer = {"event": event.as_dict(), "alert": alert, "server_ms": round((time.perf_counter() - started) * 1000, 3)}
+        # Queued under the contact's lock: the writer stores and publishes in analysis order.
+        future = app.state.writer.submit(rows, contact_id=live.contact_id, apply=apply, on_stored=lambda: hub.publish_event(live, answer))
+    return answer, future
+
+
+def _not_stored(app, live: LiveContact) -> None:
+    # The session is ahead of what was stored: the next request restores it from storage.
+    live.stale = True
+    app.state.hub.drop(live.contact_id)
+
+
+@router.post("/api/contacts/{contact_id}/utterances", summary="Add an utterance; answers its assist event once it is stored")
+def add_utterance(request: Request, contact_id: Id, body: UtteranceIn, session: SessionDep, hub: Hub, user: AgentUser) -> dict:
+    live = _live(hub, session, contact_id, user)
+    session.close()  # no connection held while the writer commits
+    answer, future = _feed(request.app, live, body)
     try:
-        event, rows = lives.feed(live, body.speaker, body.text, body.ts)
-    except ValueError as exc:
-        raise HTTPException(422, str(exc)) from None
-    alert = live.alert_for(event)
-    if alert:
-        rows.append(lives.alert_row(live, alert))
-    app.state.writer.submit(rows)
-    server_ms = round((time.perf_counter() - started) * 1000, 3)
-    app.state.hub.publish_event(live, event, alert, server_ms=server_ms)
-    return {"event": event.as_dict(), "alert": alert, "server_ms": server_ms}
-
-
-@router.post("/api/contacts/{contact_id}/utterances", summary="Add an utterance; answers its assist event")
-def add_utterance(request: Request, contact_id: int, body: UtteranceIn, session: SessionDep, hub: Hub, user: AgentUser) -> dict:
-    return _feed(request.app, _live(hub, session, contact_id, user), body)
+        future.result(timeout=STORE_TIMEOUT_S)
+    except (StorageError, TimeoutError):
+        _not_stored(request.app, live)
+        raise HTTPException(503, NOT_STORED) from None
+    return answer
 
 
 @router.post("/api/contacts/{contact_id}/confirmation", summary="Record the customer's answer to the three-way read-back")
-def confirm(contact_id: int, body: ConfirmationAnswer, session: SessionDep, hub: Hub, user: AgentUser) -> dict:
+def confirm(contact_id: Id, body: ConfirmationAnswer, session: SessionDep, hub: Hub, user: AgentUser) -> dict:
     live = _live(hub, session, contact_id, user)
     try:
-        return lives.answer_confirmation(live, body.agreed)
+        answer = lives.answer_confirmation(session, live, body.agreed)
     except lives.Conflict as exc:
         raise HTTPException(409, str(exc)) from None
+    session.commit()  # stored before the agent is told it is
+    return answer
 
 
 @router.post("/api/contacts/{contact_id}/wrapup", summary="Close the contact with reason, result, notes and follow-up")
-def wrapup(request: Request, contact_id: int, body: WrapUp, session: SessionDep, hub: Hub, user: AgentUser) -> dict:
+def wrapup(request: Request, contact_id: Id, body: WrapUp, session: SessionDep, hub: Hub, user: AgentUser) -> dict:
     live = _live(hub, session, contact_id, user)
     request.app.state.writer.flush()  # every utterance of the call is stored before it closes
     try:
@@ -134,7 +176,7 @@ def wrapup(request: Request, contact_id: int, body: WrapUp, session: SessionDep,
 
 
 @router.post("/api/contacts/{contact_id}/whisper", summary="A team lead whispers to the agent")
-def whisper(contact_id: int, body: WhisperIn, session: SessionDep, hub: Hub, user: LeadUser) -> dict:
+def whisper(contact_id: Id, body: WhisperIn, session: SessionDep, hub: Hub, user: LeadUser) -> dict:
     live = _live(hub, session, contact_id, user)
     message = lives.whisper(session, live, user.display_name or user.username, body.text)
     session.commit()
@@ -147,47 +189,99 @@ def wall(session: SessionDep, hub: Hub, user: LeadUser) -> dict:
     return {"team": user.team, "contacts": hub.team_contacts(user.team), "alerts": lives.recent_alerts(session, user.team)}
 
 
+@router.get("/api/admin/dead-letters", summary="Live rows the writer could not store and kept aside, newest first")
+def dead_letters(session: SessionDep, user: AdminUser, limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> list[dict]:
+    return lives.dead_letters(session, limit)
+
+
 async def _pump(websocket: WebSocket, queue: asyncio.Queue) -> None:
     while True:
         await websocket.send_json(await queue.get())
 
 
 def _queue_listener(loop: asyncio.AbstractEventLoop, queue: asyncio.Queue):
-    # Hub listeners are called from whichever thread handled the request; hand over safely.
+    # Hub listeners are called from whichever thread stored the utterance; hand over safely.
     return lambda message: loop.call_soon_threadsafe(queue.put_nowait, message)
 
 
-@router.websocket("/ws/contacts/{contact_id}")
-async def contact_socket(websocket: WebSocket, contact_id: int) -> None:
-    """Send utterances in, receive assist events, alerts and whispers out."""
+async def _watch_login(websocket: WebSocket, token: str) -> None:
+    """Close the socket once its login no longer holds (logged out elsewhere, user deactivated)."""
     app = websocket.app
-    with app.state.db() as session:
-        user = socket_user(websocket, session, ("agent", "team_lead", "admin"))
-        live = app.state.hub.get(contact_id)
-        if user is None or live is None or live.refusal(user.role, user.username, user.team):
-            await websocket.close(code=4403 if user is None or live is not None else 4404)
+
+    def still_valid() -> bool:
+        with app.state.db() as session:
+            return user_for_token(session, token, now=now()) is not None
+
+    while True:
+        await asyncio.sleep(LOGIN_CHECK_S)
+        if not await asyncio.to_thread(still_valid):
+            await websocket.close(code=LOGGED_OUT)
             return
+
+
+async def _serve_socket(websocket: WebSocket, token: str, listen, on_message) -> None:
+    """Accept, forward the hub's messages, hand each incoming message to `on_message`, and tidy
+    up however the socket ends."""
+    app = websocket.app
     await websocket.accept()
     queue: asyncio.Queue = asyncio.Queue()
-    stop = app.state.hub.listen_contact(contact_id, _queue_listener(asyncio.get_running_loop(), queue))
-    pump = asyncio.create_task(_pump(websocket, queue))
+    stop = listen(_queue_listener(asyncio.get_running_loop(), queue))
+    app.state.sockets.add(token, websocket)
+    tasks = [asyncio.create_task(_pump(websocket, queue)), asyncio.create_task(_watch_login(websocket, token))]
     try:
         while True:
-            data = await websocket.receive_json()
-            try:
-                body = UtteranceIn.model_validate(data)
-            except ValidationError as exc:
-                await websocket.send_json({"type": "error", "detail": exc.errors(include_url=False, include_context=False)[0]["msg"]})
-                continue
-            try:
-                _feed(app, live, body)
-            except HTTPException as exc:
-                await websocket.send_json({"type": "error", "detail": exc.detail})
-    except WebSocketDisconnect:
-        pass
+            await on_message(await websocket.receive_text())
+    except (WebSocketDisconnect, RuntimeError):
+        pass  # the client left, or the socket was closed at logout
     finally:
+        app.state.sockets.remove(token, websocket)
         stop()
-        pump.cancel()
+        for task in tasks:
+            task.cancel()
+
+
+@router.websocket("/ws/contacts/{contact_id}")
+async def contact_socket(websocket: WebSocket, contact_id: Id) -> None:
+    """Send utterances in, receive assist events, alerts and whispers out."""
+    app = websocket.app
+    with session_scope(app.state.db) as session:
+        user = socket_user(websocket, session, ("agent", "team_lead", "admin"))
+        try:
+            live = lives.live_contact(app.state.hub, session, contact_id, now=now()) if user else None
+        except (NotFound, lives.Conflict):
+            await websocket.close(code=4404)
+            return
+        if user is None or live is None or live.refusal(user.role, user.username, user.team):
+            await websocket.close(code=4403)
+            return
+
+    async def on_message(raw: str) -> None:
+        try:
+            # The model refuses NaN, infinities and NUL in the fields it reads (no middleware
+            # sees WebSocket messages); json.loads itself stays the fast C parser.
+            body = UtteranceIn.model_validate(json.loads(raw))
+        except (ValueError, ValidationError) as exc:
+            await websocket.send_json({"type": "error", "detail": _message_error(exc)})
+            return
+        try:
+            live = app.state.hub.get(contact_id)
+            if live is None or live.stale:
+                with session_scope(app.state.db) as session:
+                    live = lives.live_contact(app.state.hub, session, contact_id, now=now())
+            _, future = _feed(app, live, body)
+            # The answer reaches this socket through the hub once it is stored; a socket that
+            # closes meanwhile stops waiting, and the utterance is stored all the same.
+            await asyncio.shield(asyncio.wrap_future(future))
+        except (NotFound, lives.Conflict) as exc:
+            await websocket.send_json({"type": "error", "detail": str(exc)})
+        except HTTPException as exc:
+            await websocket.send_json({"type": "error", "detail": exc.detail})
+        except StorageError:
+            _not_stored(app, live)
+            await websocket.send_json({"type": "error", "detail": NOT_STORED})
+
+    token = websocket.cookies.get(COOKIE, "")
+    await _serve_socket(websocket, token, lambda listener: app.state.hub.listen_contact(contact_id, listener), on_message)
 
 
 @router.websocket("/ws/wall")
@@ -199,15 +293,17 @@ async def wall_socket(websocket: WebSocket) -> None:
     if user is None:
         await websocket.close(code=4403)
         return
-    await websocket.accept()
-    queue: asyncio.Queue = asyncio.Queue()
-    stop = app.state.hub.listen_wall(user.team, _queue_listener(asyncio.get_running_loop(), queue))
-    pump = asyncio.create_task(_pump(websocket, queue))
-    try:
-        while True:
-            await websocket.receive_text()
-    except WebSocketDisconnect:
-        pass
-    finally:
-        stop()
-        pump.cancel()
+
+    async def ignore(_: str) -> None:
+        return None
+
+    token = websocket.cookies.get(COOKIE, "")
+    await _serve_socket(websocket, token, lambda listener: app.state.hub.listen_wall(user.team, listener), ignore)
+
+
+def _message_error(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        error = exc.errors(include_url=False, include_context=False)[0]
+        where = ".".join(map(str, error.get("loc", ())))
+        return f"{where}: {error['msg']}" if where else error["msg"]
+    return f"not a JSON message: {exc}"

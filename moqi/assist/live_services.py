@@ -1,27 +1,39 @@
 """Live contacts with storage: open, feed, confirm, wrap up, whisper — each a short transaction.
 
 Routes call these, commit, and only then publish to the hub (events after the commit);
-utterances are the exception: `feed` returns rows for the write-behind writer.
+utterances go through the group-commit writer instead: `feed` returns the rows to store and
+the route waits for their commit before it answers. A contact whose session this process does
+not hold (after a restart) is restored from what was stored: `restore_contact` replays it.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+import logging
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import Connection, delete, insert, select
 from sqlalchemy.orm import Session
 
-from moqi.assist.live import LiveContact, LiveHub
-from moqi.assist.models import AlertRow, WhisperRow
+from moqi.accounts.models import User
+from moqi.assist.confirm import Confirmation
+from moqi.assist.live import LiveContact, LiveHub, refusal
+from moqi.assist.models import AlertRow, ConfirmationRow, DeadLetterRow, WhisperRow
 from moqi.assist.services import confirmation_rows, event_row, start_session
-from moqi.assist.session import AssistEvent
+from moqi.assist.session import AssistEvent, AssistSession
+from moqi.assist.writer import row_values
 from moqi.knowledge.models import ItemUseRow
 from moqi.nlp.mask import mask_pii
 from moqi.nlp.normalize import normalize
 from moqi.service import services as desk
 from moqi.service import tickets
 from moqi.service.models import Contact, Utterance
-from moqi.service.services import NotFound
+
+log = logging.getLogger("moqi.live")
+# Restoring a contact twice at once would leave two sessions for one call.
+_restoring = threading.Lock()
+INTERRUPTED = "interrupted"
 
 
 class Conflict(ValueError):
@@ -34,8 +46,7 @@ def open_contact(session: Session, *, customer_ref: str | None, channel: str, ti
     contact = desk.create_contact(session, customer_id=customer_id, channel=channel, title=title, agent=agent, started_at=now)
     contact.status = "open"
     session.flush()
-    customer = dict(assist.customer.__dict__, events=[{"type": e.type, "days_ago": e.days_ago, "detail": e.detail} for e in assist.customer.events])
-    live = LiveContact(contact.id, agent, team, customer, channel, assist)
+    live = LiveContact(contact.id, agent, team, _customer_card(assist), channel, assist)
     opening = {**assist.opening(), "history": history(session, customer_id, before=contact.id, engine=assist.engine)}
     return live, {**opening, "tickets": tickets.open_tickets(session, customer_id, now=now)}
 
@@ -49,18 +60,95 @@ def history(session: Session, customer_id: str | None, *, before: int, engine, l
     return [{"contact_id": c.id, "started_at": c.started_at.isoformat(), "channel": c.channel, "reason": c.reason, "reason_label": labels.get(c.reason, ""), "result": c.result} for c in rows]
 
 
-def live_contact(hub: LiveHub, session: Session, contact_id: int) -> LiveContact:
-    """The live contact, or NotFound (no such contact) / Conflict (it is closed)."""
+def live_contact(hub: LiveHub, session: Session, contact_id: int, *, now: datetime) -> LiveContact:
+    """The live contact (restored from storage when this process does not hold it), or
+    NotFound (no such contact) / Conflict (it is closed)."""
     live = hub.get(contact_id)
-    if live is not None:
+    if live is not None and not live.stale:
         return live
-    if session.get(Contact, contact_id) is None:
-        raise NotFound(f"no contact {contact_id}")
-    raise Conflict(f"contact {contact_id} is not live (closed, or opened on another server)")
+    with _restoring:
+        live = hub.get(contact_id)
+        if live is not None and not live.stale:
+            return live
+        contact = desk.get_contact(session, contact_id)
+        if contact.status != "open":
+            raise Conflict(f"contact {contact_id} is closed")
+        live = restore_contact(session, contact, now=now)
+        hub.open(live)
+        return live
 
 
-def feed(live: LiveContact, speaker: str, text: str, ts: float | None) -> tuple[AssistEvent, list]:
-    """Analyse one utterance in memory; returns the event and the rows to store (write-behind)."""
+def team_of(session: Session, username: str) -> str | None:
+    """The team of the user who took a contact (None for a contact no user took)."""
+    return session.scalar(select(User.team).where(User.username == username)) if username else None
+
+
+def stored_refusal(session: Session, contact_id: int, *, role: str, username: str, team: str) -> str | None:
+    """Why a user may not read a stored contact (None: they may), by the live contacts' rule;
+    NotFound for an unknown id."""
+    contact = desk.get_contact(session, contact_id)
+    return refusal(role, username, team, agent=contact.agent, agent_team=team_of(session, contact.agent))
+
+
+def restore_contact(session: Session, contact: Contact, *, now: datetime) -> LiveContact:
+    """The contact's live session rebuilt from what was stored: the customer as the call began,
+    every utterance fed again in order, the answers recorded on the workbench given again at the
+    turn they were given, the whispers. Assist is a fold over the call, so the session is where
+    it was (with the content as it is now)."""
+    assist, customer_id = start_session(session, contact.customer_id, now=_aware(contact.started_at), before=contact.id)
+    assist.opening()  # the agent was shown the opening lines before the first word
+    live = LiveContact(contact.id, contact.agent, team_of(session, contact.agent) or "default", _customer_card(assist), contact.channel, assist)
+    answers = {r.turn: (r.answered_turn, r.status) for r in session.scalars(select(ConfirmationRow).where(ConfirmationRow.contact_id == contact.id, ConfirmationRow.answered_turn.is_not(None)))}
+    for utterance in contact.utterances:
+        event = assist.feed(utterance.speaker, utterance.text, utterance.ts)
+        live.events.append(event)
+        live.alert_for(event)  # the alert was raised then; only its state matters now
+        for confirmation in assist.confirmations:
+            answered_turn, status = answers.get(confirmation.turn, (None, None))
+            if answered_turn == event.turn and status in ("confirmed", "disputed"):
+                confirmation.answer(status == "confirmed")
+                confirmation.answered_turn = answered_turn
+    rows = session.scalars(select(WhisperRow).where(WhisperRow.contact_id == contact.id).order_by(WhisperRow.id))
+    live.whispers = [{"from": w.sender, "text": w.text} for w in rows]
+    return live
+
+
+def restore_open_contacts(session: Session, hub: LiveHub, *, now: datetime, max_hours: float) -> tuple[int, int]:
+    """At start: restore every contact left open for its agent, or close it as interrupted when
+    it began more than `max_hours` ago or cannot be restored; (restored, closed)."""
+    restored = closed = 0
+    for contact in desk.open_contacts(session):
+        if hub.get(contact.id) is not None:
+            continue
+        if _aware(contact.started_at) < now - timedelta(hours=max_hours):
+            note = f"系统：服务重启时通话仍未结束，且已开始超过{max_hours:g}小时，按中断关闭"
+        else:
+            try:
+                with session.begin_nested():
+                    hub.open(restore_contact(session, contact, now=now))
+                restored += 1
+                continue
+            except Exception as exc:  # noqa: BLE001 - one contact that cannot be restored must not stop the server
+                log.exception("could not restore contact %s", contact.id)
+                note = f"系统：服务重启后无法恢复通话（{type(exc).__name__}），按中断关闭"
+        desk.close_contact(session, contact, result=INTERRUPTED, notes=note, now=now)
+        closed += 1
+    return restored, closed
+
+
+def _aware(value: datetime) -> datetime:
+    # SQLite hands timestamps back naive; they were stored in UTC.
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _customer_card(assist: AssistSession) -> dict:
+    return dict(assist.customer.__dict__, events=[{"type": e.type, "days_ago": e.days_ago, "detail": e.detail} for e in assist.customer.events])
+
+
+def feed(live: LiveContact, speaker: str, text: str, ts: float | None) -> tuple[AssistEvent, list, Callable[[Connection | Session], None] | None]:
+    """Analyse one utterance in memory; returns the event, the rows to store, and what else the
+    storing must do (replace the rows of a read-back that is new or newly answered)."""
+    before = {(c.turn, c.status) for c in live.session.confirmations}
     event = live.session.feed(speaker, text, ts)
     live.events.append(event)
     rows = [
@@ -69,7 +157,20 @@ def feed(live: LiveContact, speaker: str, text: str, ts: float | None) -> tuple[
     ]
     # A line the agent read out counts as used, for the knowledge base's "most used".
     rows += [ItemUseRow(username=live.agent, item=f"script:{sid}", action="used") for sid in event.scripts_used]
-    return event, rows
+    changed = [c for c in live.session.confirmations if (c.turn, c.status) not in before]
+    return event, rows, replace_confirmations(live.contact_id, changed) if changed else None
+
+
+def replace_confirmations(contact_id: int, confirmations: list[Confirmation]) -> Callable[[Connection | Session], None]:
+    """A step that stores these read-backs as they stand now (their rows replaced)."""
+    values = [row_values(row)[1] for row in confirmation_rows(contact_id, confirmations)]
+    turns = sorted({c.turn for c in confirmations})
+
+    def apply(conn: Connection | Session) -> None:
+        conn.execute(delete(ConfirmationRow).where(ConfirmationRow.contact_id == contact_id, ConfirmationRow.turn.in_(turns)))
+        conn.execute(insert(ConfirmationRow), values)
+
+    return apply
 
 
 def alert_row(live: LiveContact, alert: dict) -> AlertRow:
@@ -77,13 +178,17 @@ def alert_row(live: LiveContact, alert: dict) -> AlertRow:
     return AlertRow(contact_id=live.contact_id, agent=live.agent, team=live.team, turn=alert["turn"], risk=alert["risk"], reasons=alert["reasons"])
 
 
-def answer_confirmation(live: LiveContact, agreed: bool) -> dict:
-    """The agent records the customer's answer to the read-back of the last operation."""
-    if not live.session.confirmations:
-        raise Conflict("no operation to confirm on this contact")
-    confirmation = live.session.confirmations[-1]
-    confirmation.answer(agreed)
-    return confirmation.as_dict()
+def answer_confirmation(session: Session, live: LiveContact, agreed: bool) -> dict:
+    """The agent records the customer's answer to the read-back of the last operation; it is
+    stored at once (the caller commits), with the turn it was given at."""
+    with live.lock:
+        if not live.session.confirmations:
+            raise Conflict("no operation to confirm on this contact")
+        confirmation = live.session.confirmations[-1]
+        confirmation.answer(agreed)
+        confirmation.answered_turn = live.session.turn
+        replace_confirmations(live.contact_id, [confirmation])(session)
+        return confirmation.as_dict()
 
 
 def wrap_up(session: Session, live: LiveContact, *, reason: str, result: str, notes: str, follow_up: bool, now: datetime) -> Contact:
@@ -94,14 +199,16 @@ def wrap_up(session: Session, live: LiveContact, *, reason: str, result: str, no
     codes = {r.code for r in live.session.engine.content.reasons}
     if reason not in codes:
         raise ValueError(f"unknown reason {reason!r}")
-    contact = session.get(Contact, live.contact_id)
-    contact.reason, contact.result = reason, result
-    contact.notes = mask_pii(normalize(notes))
+    contact = desk.get_contact(session, live.contact_id)
+    if contact.status != "open":
+        raise Conflict(f"contact {live.contact_id} is closed")
+    contact.reason = reason
+    desk.close_contact(session, contact, result=result, notes=normalize(notes), now=now)
     contact.follow_up = follow_up
-    contact.ended_at, contact.status = now, "closed"
     contact.peak_risk = max((e.emotion["risk"] for e in live.events), default=0.0)
     contact.moment = next(r.moment for r in live.session.engine.content.reasons if r.code == reason)
-    session.add_all(confirmation_rows(live.contact_id, live.session))
+    session.execute(delete(ConfirmationRow).where(ConfirmationRow.contact_id == live.contact_id))
+    session.add_all(confirmation_rows(live.contact_id, live.session.confirmations))
     if follow_up:
         label = next(r.label for r in live.session.engine.content.reasons if r.code == reason)
         tickets.open_for_contact(session, contact, reason_label=label, now=now)
@@ -119,3 +226,9 @@ def recent_alerts(session: Session, team: str, limit: int = 50) -> list[dict]:
     """The team's latest alerts, newest first."""
     rows = session.scalars(select(AlertRow).where(AlertRow.team == team).order_by(AlertRow.id.desc()).limit(limit))
     return [{"contact_id": a.contact_id, "agent": a.agent, "turn": a.turn, "risk": a.risk, "reasons": a.reasons, "at": a.created_at.isoformat()} for a in rows]
+
+
+def dead_letters(session: Session, limit: int = 100) -> list[dict]:
+    """What the live writer kept aside, newest first, for an admin to read and repair."""
+    rows = session.scalars(select(DeadLetterRow).order_by(DeadLetterRow.id.desc()).limit(limit))
+    return [{"id": d.id, "at": d.created_at.isoformat(), "source": d.source, "contact_id": d.contact_id, "error": d.error, "payload": d.payload} for d in rows]

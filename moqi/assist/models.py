@@ -34,6 +34,9 @@ class ConfirmationRow(Base):
     number: Mapped[str] = mapped_column(String(32))
     success: Mapped[bool] = mapped_column(Boolean)
     status: Mapped[str] = mapped_column(String(16))
+    # The call's turn when the agent recorded the customer's answer through the workbench (None:
+    # unanswered, or answered in the customer's own words, which the stored utterances replay).
+    answered_turn: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class AlertRow(Base):
@@ -60,4 +63,18 @@ class WhisperRow(Base):
     contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), index=True)
     sender: Mapped[str] = mapped_column(String(64))
     text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class DeadLetterRow(Base):
+    """Rows the live writer could not store even one unit at a time: kept here, never dropped,
+    for an admin to read and repair (the payload is JSON text with every character escaped)."""
+
+    __tablename__ = "dead_letters"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source: Mapped[str] = mapped_column(String(32))
+    contact_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    payload: Mapped[str] = mapped_column(Text)
+    error: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -7,16 +7,19 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException
 from sqlalchemy import select
 
+from moqi.accounts import audit
 from moqi.accounts.models import User
+from moqi.assist.live_services import stored_refusal
 from moqi.assist.models import AssistEventRow
 from moqi.assist.schemas import AnalyzeRequest, AnalyzeResponse
 from moqi.assist.services import live_engine, record_call
 from moqi.assist.session import canonical_speaker
 from moqi.assist.transcript import Transcript, check_said
-from moqi.service.models import Contact
+from moqi.service import services as desk
 from moqi.service.services import NotFound
 from moqi.web.auth import SessionDep, require
 from moqi.web.clock import now
+from moqi.web.params import Id
 
 router = APIRouter(prefix="/api/assist", tags=["assist"])
 Agent = Annotated[User, Depends(require("agent", "team_lead", "admin"))]
@@ -44,10 +47,17 @@ def analyze(body: AnalyzeRequest, session: SessionDep, user: Agent) -> AnalyzeRe
 
 
 @router.get("/contacts/{contact_id}/events", summary="The assist events a contact was shown")
-def contact_events(contact_id: int, session: SessionDep, user: Agent) -> list[dict]:
-    """Events in turn order; 404 for an unknown contact."""
-    if session.get(Contact, contact_id) is None:
-        raise HTTPException(404, f"no contact {contact_id}")
+def contact_events(contact_id: Id, session: SessionDep, user: Agent) -> list[dict]:
+    """Events in turn order; 404 for an unknown contact, 403 for another agent's (or another
+    team's) contact — the rule of the live routes."""
+    try:
+        refusal = stored_refusal(session, contact_id, role=user.role, username=user.username, team=user.team)
+    except NotFound as exc:
+        raise HTTPException(404, str(exc)) from None
+    if refusal:
+        raise HTTPException(403, refusal)
+    customer = desk.get_contact(session, contact_id).customer_id
+    audit.record(session, actor=user.username, action="contact.read", target_kind="customer", target_id=customer or "-", detail={"contact_id": contact_id})
     rows = session.scalars(select(AssistEventRow).where(AssistEventRow.contact_id == contact_id).order_by(AssistEventRow.turn))
     return [r.payload for r in rows]
 

@@ -4,15 +4,25 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from moqi.assist.session import MAX_CHARS
+
+MAX_TS = 30 * 86400.0  # no call or chat runs longer than a month
 
 
 class UtteranceIn(BaseModel):
     speaker: str = Field(description="customer/客户 or agent/坐席/helpdesk", max_length=16)
     text: str = Field(max_length=MAX_CHARS)
-    ts: float | None = Field(default=None, description="seconds from the start of the contact")
+    ts: float | None = Field(default=None, ge=0, le=MAX_TS, allow_inf_nan=False, description="seconds from the start of the contact (0 to 30 days)")
+
+    @field_validator("speaker", "text")
+    @classmethod
+    def _no_nul(cls, value: str) -> str:
+        # The live path reads these from WebSocket messages too, which no middleware checks.
+        if "\x00" in value:
+            raise ValueError("text may not contain the NUL character (U+0000)")
+        return value
 
 
 class AnalyzeRequest(BaseModel):

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+import pickle
 import threading
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 
 from moqi.assist import trained
+from moqi.assist.confirm import Confirmation
 from moqi.assist.engine import AssistEngine
 from moqi.assist.models import AssistEventRow, ConfirmationRow
 from moqi.assist.session import AssistEvent, AssistSession
@@ -17,6 +20,11 @@ from moqi.service import services as desk
 from moqi.settings import get_settings
 
 _engines: dict[tuple[str, int, float], AssistEngine] = {}
+# Engines by what they were built from: databases holding the same content (several workers'
+# instances, a restored copy, every test's fresh database) share one engine instead of each
+# compiling its own (seconds and ~160 MB apiece). The newest few are kept.
+_by_content: dict[tuple[str, str, float], AssistEngine] = {}
+_KEEP_BUILT = 2
 _lock = threading.Lock()
 
 
@@ -29,9 +37,16 @@ def live_engine(session: Session) -> AssistEngine:
     with _lock:
         engine = _engines.get(key)
         if engine is None:
-            model = trained.load(model_path.parent, "polarity") if model_version else None
-            engine = AssistEngine(knowledge.load_content(session), version=str(revision), polarity_model=model)
-            _ = engine.tokenizer  # build jieba now, not in the middle of someone's call
+            content = knowledge.load_content(session)
+            built_from = (hashlib.sha256(pickle.dumps(content, protocol=5)).hexdigest(), str(model_path), model_version)
+            engine = _by_content.get(built_from)
+            if engine is None:
+                model = trained.load(model_path.parent, "polarity") if model_version else None
+                engine = AssistEngine(content, version=str(revision), polarity_model=model)
+                _ = engine.tokenizer  # build jieba now, not in the middle of someone's call
+                _by_content[built_from] = engine
+                for old in list(_by_content)[:-_KEEP_BUILT]:
+                    del _by_content[old]
             # Keep only the newest engine per database: old revisions are never asked for again.
             for old in [k for k in _engines if k[0] == key[0]]:
                 del _engines[old]
@@ -39,12 +54,13 @@ def live_engine(session: Session) -> AssistEngine:
     return engine
 
 
-def start_session(session: Session, customer_ref: str | None, *, now: datetime, inline_profile: dict | None = None) -> tuple[AssistSession, str | None]:
-    """An AssistSession for a stored customer (by id or phone) or an inline profile."""
+def start_session(session: Session, customer_ref: str | None, *, now: datetime, inline_profile: dict | None = None, before: int | None = None) -> tuple[AssistSession, str | None]:
+    """An AssistSession for a stored customer (by id or phone) or an inline profile; `before`
+    (a contact id) makes the profile the one that contact began with."""
     engine = live_engine(session)
     if customer_ref:
         customer = desk.find_customer(session, customer_ref)
-        return AssistSession(customer=desk.profile_of(session, customer, now=now), engine=engine), customer.id
+        return AssistSession(customer=desk.profile_of(session, customer, now=now, before=before), engine=engine), customer.id
     return AssistSession(customer=inline_profile or {}, engine=engine), None
 
 
@@ -56,12 +72,12 @@ def event_row(contact_id: int, event: AssistEvent) -> AssistEventRow:
     )
 
 
-def confirmation_rows(contact_id: int, assist: AssistSession) -> list[ConfirmationRow]:
-    """The three-way confirmations of a session, as recorded on its contact: a row for each
-    operation read back (a report of three operations is three rows of one turn)."""
+def confirmation_rows(contact_id: int, confirmations: list[Confirmation]) -> list[ConfirmationRow]:
+    """Three-way confirmations as recorded on their contact: a row for each operation read
+    back (a report of three operations is three rows of one turn)."""
     return [
-        ConfirmationRow(contact_id=contact_id, turn=c.turn, business_code=op["code"], business_name=op["name"], number=c.number, success=op["success"], status=c.status)
-        for c in assist.confirmations
+        ConfirmationRow(contact_id=contact_id, turn=c.turn, business_code=op["code"], business_name=op["name"], number=c.number, success=op["success"], status=c.status, answered_turn=c.answered_turn)
+        for c in confirmations
         for op in c.operations
     ]
 
@@ -83,7 +99,7 @@ def record_call(session: Session, transcript: Transcript, *, customer_ref: str |
     session.add_all(
 event_row(contact.id, e) for e in events
     )
-    session.add_all(confirmation_rows(contact.id, assist))
+    session.add_all(confirmation_rows(contact.id, assist.confirmations))
     contact.moment = events[-1].need["moment"]
     contact.reason = events[-1].need["reasons"][0]["code"]
     contact.peak_risk = max(e.emotion["risk"] for e in events)

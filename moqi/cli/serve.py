@@ -6,6 +6,8 @@ from typing import Annotated
 
 import typer
 
+SHUTDOWN_GRACE_S = 10
+
 
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
@@ -16,7 +18,12 @@ def serve(
 
     from moqi.app import create_app
     from moqi.cli.common import open_database
+    from moqi.web.logs import uvicorn_log_config
 
     open_database()
     typer.echo(f"moqi is serving on http://{host}:{port}/  (API docs: http://{host}:{port}/docs)")
-    uvicorn.run(create_app(), host=host, port=port, log_level="info")
+    # A request that never finishes (a client that stops sending its body) must not keep the
+    # server from stopping: after this many seconds the rest are cancelled, and what the live
+    # writer holds is committed as the app shuts down.
+    # The access log masks personal data in request targets (a phone number searched for).
+    uvicorn.run(create_app(), host=host, port=port, log_level="info", timeout_graceful_shutdown=SHUTDOWN_GRACE_S, log_config=uvicorn_log_config())

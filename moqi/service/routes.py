@@ -12,6 +12,7 @@ from moqi.service import tickets
 from moqi.service.services import NotFound
 from moqi.web.auth import SessionDep, require
 from moqi.web.clock import now
+from moqi.web.params import Id
 
 router = APIRouter(prefix="/api/tickets", tags=["tickets"])
 Desk = Annotated[User, Depends(require("agent", "team_lead", "expert", "admin"))]
@@ -28,7 +29,7 @@ def list_tickets(session: SessionDep, user: Desk, status: Literal["open", "resol
 
 
 @router.post("/{ticket_id}/resolve", summary="Resolve a ticket (its owner, 首问负责, or a team lead)")
-def resolve(ticket_id: int, body: Resolution, session: SessionDep, user: Desk) -> dict:
+def resolve(ticket_id: Id, body: Resolution, session: SessionDep, user: Desk) -> dict:
     try:
         ticket = tickets.resolve(session, ticket_id, username=user.username, role=user.role, resolution=body.resolution, now=now())
     except NotFound as exc:
