@@ -3,13 +3,15 @@ PY ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-$(BIN)/moqi: pyproject.toml
+# Every package is installed at the version pinned in constraints.txt (CI installs the same);
+# `make lock` pins again after pyproject.toml changes.
+$(BIN)/moqi: pyproject.toml constraints.txt
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[dev,bench]'
+	$(BIN)/pip install -q -c constraints.txt -e '.[dev,bench]'
 	touch $@
 
-.PHONY: install demo test lint bench
+.PHONY: install demo test lint bench lock audit
 install: $(BIN)/moqi
 
 ## Set up moqi on SQLite with the demo content and serve it on http://127.0.0.1:8000/
@@ -28,3 +30,16 @@ bench: install
 	$(BIN)/python bench/peers.py --train
 	$(BIN)/python bench/ws_load.py
 	$(BIN)/python bench/workforce.py
+
+## Pin every installed package (run after changing the dependencies in pyproject.toml)
+lock:
+	$(PY) -m venv /tmp/moqi-lock-venv
+	/tmp/moqi-lock-venv/bin/pip install -q --upgrade pip
+	/tmp/moqi-lock-venv/bin/pip install -q -e '.[dev,bench]'
+	( echo "# Pinned by \`make lock\` from pyproject.toml; \`make install\` and CI install these versions."; \
+	  /tmp/moqi-lock-venv/bin/pip freeze --exclude-editable | grep -v '^moqi' ) > constraints.txt
+	rm -rf /tmp/moqi-lock-venv
+
+## Known vulnerabilities in the pinned packages (skipped, with a note, where no advisory data is reachable)
+audit: install
+	$(BIN)/python .ci/audit.py constraints.txt

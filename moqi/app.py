@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -11,23 +12,34 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import inspect
 
 from moqi import __version__
+from moqi.accounts.admin_pages import router as admin_pages
+from moqi.accounts.admin_routes import router as admin_router
 from moqi.accounts.routes import router as accounts_router
 from moqi.assist.live import LiveHub
 from moqi.assist.live_routes import router as live_router
+from moqi.assist.live_services import restore_open_contacts
 from moqi.assist.pages import router as assist_pages
 from moqi.assist.routes import router as assist_router
 from moqi.assist.services import live_engine
 from moqi.assist.writer import BatchWriter
-from moqi.db import make_engine, make_sessionmaker
+from moqi.db import make_engine, make_sessionmaker, session_scope
 from moqi.knowledge.content_routes import router as knowledge_content_router
 from moqi.knowledge.pages import router as knowledge_pages
 from moqi.knowledge.routes import router as knowledge_router
 from moqi.service.routes import router as tickets_router
 from moqi.settings import get_settings
+from moqi.web import docs
+from moqi.web.clock import now
 from moqi.web.errors import install_problem_handlers
+from moqi.web.guard import RequestGuard
+from moqi.web.headers import SecurityHeaders
+from moqi.web.origin import SameOrigin
+from moqi.web.sockets import Sockets
 from moqi.web.templates import STATIC
 from moqi.workforce.routes import pages as workforce_pages
 from moqi.workforce.routes import router as workforce_router
+
+log = logging.getLogger("moqi.app")
 
 
 def create_app(database_url: str | None = None) -> FastAPI:
@@ -36,32 +48,53 @@ def create_app(database_url: str | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        # Compile the live engine before the first call arrives, not during it.
-        with app.state.db() as session:
+        with session_scope(app.state.db) as session:
             if inspect(engine).has_table("content_revisions"):
+                # Compile the live engine before the first call arrives, not during it.
                 live_engine(session)
+                # Calls that were live when the server stopped go on for their agents.
+                restored, closed = restore_open_contacts(session, app.state.hub, now=now(), max_hours=get_settings().live_max_hours)
+                if restored or closed:
+                    log.warning("restored %d live contacts; closed %d as interrupted", restored, closed)
         # The engine and content are long-lived: move them out of the collector's way, so
         # full collections during calls scan only what calls create.
         gc.collect()
         gc.freeze()
         gc.set_threshold(20_000, 50, 50)  # fewer, larger young collections on the live path
         yield
-        app.state.writer.close()
+        app.state.writer.close()  # what it holds is committed before the server stops
+        gc.unfreeze()  # an app made and stopped in-process (tests) leaves nothing frozen behind
         # Close pooled connections when the server stops, rather than leaving them to the GC.
         engine.dispose()
 
-    app = FastAPI(title="moqi 默契", version=__version__, description="Live agent assist for telecom contact centres.", lifespan=lifespan)
+    app = FastAPI(
+        title="moqi 默契", version=__version__, description="Live agent assist for telecom contact centres.",
+        lifespan=lifespan, docs_url=None, redoc_url=None,  # /docs is served offline by moqi.web.docs
+    )
     app.state.db = make_sessionmaker(engine)
     app.state.verified_logins = {}
     app.state.hub = LiveHub()
-    app.state.writer = BatchWriter(app.state.db)
+    app.state.sockets = Sockets()
+    app.state.writer = BatchWriter(engine)
     install_problem_handlers(app)
+    # Added innermost first: the security headers go on every answer, refusals included.
+    app.add_middleware(RequestGuard)
+    app.add_middleware(SameOrigin)
+    app.add_middleware(SecurityHeaders)
 
     @app.get("/api/health", tags=["meta"])
     def health() -> dict:
-        return {"status": "ok", "version": __version__}
+        """Up, and whether the live writer has had to keep anything aside since start (monitors
+        poll this: "degraded" means an admin should read GET /api/admin/dead-letters)."""
+        kept = app.state.writer.dead_letters
+        return {"status": "degraded" if kept else "ok", "version": __version__, "dead_letters": kept}
 
-    for router in (accounts_router, assist_router, live_router, assist_pages, knowledge_router, knowledge_content_router, knowledge_pages, tickets_router, workforce_router, workforce_pages):
+    routers = (
+        docs.router, accounts_router, admin_router, admin_pages, assist_router, live_router, assist_pages,
+        knowledge_router, knowledge_content_router, knowledge_pages, tickets_router, workforce_router, workforce_pages,
+    )
+    for router in routers:
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.mount(docs.ASSETS_URL, docs.assets(), name="static-docs")
     return app

@@ -18,6 +18,22 @@ class Settings(BaseSettings):
     home: Path = Path("moqi-data")
     # Unset means the embedded default: a SQLite file inside `home`.
     database_url: str | None = None
+    # Origins (scheme://host[:port]) whose pages may post forms, call the API with the login
+    # cookie and open WebSockets; empty means only the origin the request was addressed to.
+    # Behind a reverse proxy that rewrites Host, list the public origin here.
+    allowed_origins: list[str] = []
+    # Mark the login cookie Secure: set it when moqi is served over HTTPS.
+    secure_cookies: bool = False
+    # A contact still open when the server starts is restored for its agent, unless it began
+    # more than this many hours ago: then it is closed as interrupted.
+    live_max_hours: float = 12.0
+    # A knowledge editor may approve their own proposal: only for one-person teams, since
+    # otherwise a second editor must look at every change before it goes live.
+    allow_self_approval: bool = False
+    # The key of the hashes that find a customer by phone number. Unset means the file
+    # secret.key that `moqi init` creates in `home`; set it (the same value everywhere) when
+    # several machines share one PostgreSQL database.
+    secret_key: str | None = None
 
     @field_validator("home")
     @classmethod
@@ -33,6 +49,22 @@ class Settings(BaseSettings):
     def models_dir(self) -> Path:
         """Where `moqi train` saves models trained on the operator's own data."""
         return self.home / "models"
+
+    # Logins (see docs/administration.md). Failed logins from one client address within the
+    # window are limited per process; an office behind one NAT address shares the allowance,
+    # hence a bound well above what one person mistypes.
+    login_ip_max_failures: int = 30
+    login_ip_window_seconds: int = 300
+    # Consecutive failed logins that lock an account, and for how long (an admin can lift it
+    # sooner with `moqi user unlock` or on /admin/users). Stored, so every worker sees it.
+    login_user_max_failures: int = 10
+    login_lockout_minutes: int = 15
+    # Password checks (argon2, slow and memory-hungry by design) that run at once per process,
+    # and how long a login waits for a free slot before it is answered 429 with Retry-After.
+    login_hash_slots: int = 4
+    login_hash_wait_seconds: float = 1.0
+    # The shortest password a user may be given.
+    password_min_length: int = 10
 
 
 @lru_cache

@@ -13,6 +13,7 @@ from sqlalchemy.engine import make_url
 from moqi.assist.engine import default_engine
 from moqi.db import make_engine, make_sessionmaker
 from moqi.db.migrate import upgrade
+from moqi.secret import create_secret
 from moqi.settings import get_settings
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -34,7 +35,9 @@ def instance(tmp_path, monkeypatch) -> Path:
     home = tmp_path / "moqi-home"
     monkeypatch.setenv("MOQI_HOME", str(home))
     monkeypatch.delenv("MOQI_DATABASE_URL", raising=False)
+    monkeypatch.delenv("MOQI_SECRET_KEY", raising=False)
     get_settings.cache_clear()
+    create_secret()  # what `moqi init` makes: the key of the customers' phone hashes
     yield home
     get_settings.cache_clear()
 

@@ -13,8 +13,10 @@ from moqi.accounts import services as accounts
 from moqi.content import load_files
 from moqi.content.files import load_demo_customers
 from moqi.db import make_engine, make_sessionmaker, session_scope
+from moqi.db.engine import make_private
 from moqi.db.migrate import is_initialised, schema_mismatch, upgrade
 from moqi.knowledge import services as knowledge
+from moqi.secret import SecretMissing, create_secret, instance_secret, secret_configured
 from moqi.service import services as desk
 from moqi.settings import get_settings
 
@@ -31,13 +33,30 @@ def now() -> datetime:
 
 
 def setup_database(*, demo: bool, content_dir=None) -> tuple[sessionmaker[Session], dict]:
-    """Create or upgrade the schema, load content (and demo customers); returns counts."""
+    """Create or upgrade the schema, make the instance secret, re-key customers stored under
+    the old unkeyed phone hash, load content (and demo customers); returns counts.
+
+    SecretMissing when the database holds keys made with a secret this machine lacks.
+    """
     settings = get_settings()
     engine = make_engine(settings.db_url)
     check_schema(engine, upgrading=True)
     upgrade(engine)
     factory = make_sessionmaker(engine)
+    if not secret_configured(settings):
+        with session_scope(factory) as session:
+            keyed = desk.keyed_customers(session)
+        if keyed:
+            # A second machine on a shared database: a fresh secret here would make every
+            # stored key unfindable from this machine.
+            engine.dispose()
+            raise SecretMissing(
+                f"the customers in {engine.url.render_as_string()} were keyed with an instance secret this machine does not have: "
+                f"copy secret.key from the machine that first ran `moqi init` into {settings.home}, or set MOQI_SECRET_KEY"
+            )
+    secret_file, secret_created = create_secret()
     with session_scope(factory) as session:
+        rekeyed, unrecoverable = desk.rekey_customers(session)
         # The database is the source of truth once loaded: edits published through the review
         # loop must survive a second `moqi init`. Only an explicit --content folder replaces it.
         revision = knowledge.current_revision(session)
@@ -52,7 +71,8 @@ def setup_database(*, demo: bool, content_dir=None) -> tuple[sessionmaker[Sessio
                 desk.upsert_customer(session, item, now=now())
                 customers += 1
             users = _demo_users(session)
-    return factory, {**content.counts(), "revision": revision, "demo_customers": customers, "demo_users": users}
+    secret = {"file": secret_file, "created": secret_created, "rekeyed": rekeyed, "unrecoverable": unrecoverable, "made_private": make_private(settings.db_url)}
+    return factory, {**content.counts(), "revision": revision, "demo_customers": customers, "demo_users": users, "secret": secret}
 
 
 def _demo_users(session: Session) -> dict[str, str]:
@@ -84,6 +104,11 @@ def open_database() -> sessionmaker[Session]:
         factory, _ = setup_database(demo=True)
         return factory
     check_schema(engine, upgrading=False)
+    try:
+        instance_secret()
+    except SecretMissing as exc:
+        engine.dispose()
+        fail(str(exc))
     return make_sessionmaker(engine)
 
 

@@ -17,6 +17,11 @@ NAMING = {
 }
 
 
+# Ids and other INTEGER columns hold 32 bits on PostgreSQL: a larger number in a query is an
+# error there (and an overflow in SQLite's driver), so the API refuses it with 422.
+MAX_ID = 2**31 - 1
+
+
 class Base(DeclarativeBase):
     """Base class of all moqi tables."""
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import threading
+import time
 from collections.abc import Callable, Iterator
 from typing import Annotated
 
@@ -11,9 +13,11 @@ from fastapi.responses import RedirectResponse
 from fastapi.security import HTTPBasic, HTTPBasicCredentials
 from sqlalchemy.orm import Session
 
+from moqi.accounts.limits import SlidingWindow
+from moqi.accounts.logins import LoginBusy, authenticate, user_for_token
 from moqi.accounts.models import User
-from moqi.accounts.services import authenticate, user_for_token
 from moqi.db import session_scope
+from moqi.settings import get_settings
 from moqi.web.clock import now
 
 _basic = HTTPBasic(auto_error=False)
@@ -31,6 +35,61 @@ SessionDep = Annotated[Session, Depends(get_db)]
 COOKIE = "moqi_session"
 
 
+class LoginDenied(Exception):
+    """A login attempt refused: 401 for a wrong name or password; 429 with `retry_after`
+    seconds when the client address or the account is over its limit, or every password
+    check slot is busy (`reason`: "failed", "address", "locked" or "busy")."""
+
+    def __init__(self, status: int, reason: str, retry_after: int = 0):
+        super().__init__(reason)
+        self.status, self.reason, self.retry_after = status, reason, retry_after
+
+
+_limiter_lock = threading.Lock()
+
+
+def _address_limiter(app) -> SlidingWindow:
+    """The app's in-memory count of failed logins per client address (made on first use)."""
+    limiter = getattr(app.state, "login_limiter", None)
+    if limiter is None:
+        with _limiter_lock:
+            limiter = getattr(app.state, "login_limiter", None)
+            if limiter is None:
+                settings = get_settings()
+                limiter = app.state.login_limiter = SlidingWindow(settings.login_ip_max_failures, settings.login_ip_window_seconds)
+    return limiter
+
+
+def attempt_login(request: Request, session: Session, username: str, password: str, *, via: str) -> User:
+    """Check a login from this request's client, within the limits; LoginDenied when refused.
+
+    The attempt counts against the client address before the password is checked (and is
+    taken back if it succeeds), so a burst of parallel guesses is cut off at the limit too."""
+    limiter = _address_limiter(request.app)
+    address = request.client.host if request.client else "unknown"
+    stamp = time.monotonic()
+    wait = limiter.hit(address, stamp)
+    if wait:
+        raise LoginDenied(429, "address", wait)
+    try:
+        result = authenticate(session, username, password, now=now(), via=via)
+    except LoginBusy as exc:
+        limiter.forgive(address, stamp)  # the server was busy; the client did nothing wrong
+        raise LoginDenied(429, "busy", exc.retry_after) from None
+    if result.user is None:
+        raise LoginDenied(429, "locked", result.retry_after) if result.outcome == "locked" else LoginDenied(401, "failed")
+    limiter.forgive(address, stamp)
+    return result.user
+
+
+_API_MESSAGES = {
+    "failed": "wrong username or password",
+    "address": "too many failed logins from this address; try again later",
+    "locked": "this account is locked after too many failed logins; try again later or ask an administrator to unlock it",
+    "busy": "too many logins are being checked at once; try again shortly",
+}
+
+
 def current_user(request: Request, session: SessionDep, credentials: Annotated[HTTPBasicCredentials | None, Depends(_basic)]) -> User:
     """The authenticated user (login cookie for pages, HTTP Basic for API clients); 401 otherwise."""
     token = request.cookies.get(COOKIE)
@@ -42,13 +101,21 @@ def current_user(request: Request, session: SessionDep, credentials: Annotated[H
         raise HTTPException(401, "login required", headers={"WWW-Authenticate": "Basic"})
     # argon2 is slow by design; the app remembers who passed so a live call is not slowed
     # down on every request. The key holds a hash of the password, never the password.
+    # Remembered credentials need no password check, so they pass the login limits too: a
+    # flood of bad guesses does not lock out an integration that is already verified.
     _verified: dict = request.app.state.verified_logins
     key = (credentials.username, hashlib.sha256(credentials.password.encode()).hexdigest())
     cached = _verified.get(key)
-    user = session.get(User, cached[0]) if cached else authenticate(session, credentials.username, credentials.password)
-    if user is None or not user.active or (cached and cached[1] != user.password_hash):
+    if cached:
+        user = session.get(User, cached[0])
+        if user is not None and user.active and cached[1] == user.password_hash:
+            return user
         _verified.pop(key, None)
-        raise HTTPException(401, "wrong username or password", headers={"WWW-Authenticate": "Basic"})
+    try:
+        user = attempt_login(request, session, credentials.username, credentials.password, via="basic")
+    except LoginDenied as denied:
+        headers = {"WWW-Authenticate": "Basic"} if denied.status == 401 else {"Retry-After": str(denied.retry_after)}
+        raise HTTPException(denied.status, _API_MESSAGES[denied.reason], headers=headers) from None
     _verified[key] = (user.id, user.password_hash)
     return user
 

@@ -1,4 +1,4 @@
-"""RFC 9457 problem+json for every error, and a cap on request bodies."""
+"""RFC 9457 problem+json for every error."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
-from starlette.types import ASGIApp, Receive, Scope, Send
 
+# The largest request body moqi reads (moqi.web.guard refuses more with 413).
 MAX_BODY = 1024 * 1024
 
 
@@ -17,35 +17,8 @@ def problem(status: int, title: str, detail: str, **extra) -> JSONResponse:
     return JSONResponse(body, status_code=status, media_type="application/problem+json")
 
 
-class BodyLimit:
-    """Refuse bodies over MAX_BODY with 413 before the route reads them."""
-
-    def __init__(self, app: ASGIApp, limit: int = MAX_BODY):
-        self.app, self.limit = app, limit
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        declared = dict(scope.get("headers") or ()).get(b"content-length")
-        if declared is not None and int(declared or 0) > self.limit:
-            await problem(413, "Payload Too Large", f"request body is over {self.limit} bytes")(scope, receive, send)
-            return
-        seen = 0
-
-        async def limited() -> dict:
-            nonlocal seen
-            message = await receive()
-            seen += len(message.get("body", b""))
-            if seen > self.limit:
-                raise HTTPException(413, f"request body is over {self.limit} bytes")
-            return message
-
-        await self.app(scope, limited, send)
-
-
 def install_problem_handlers(app: FastAPI) -> None:
-    """Answer HTTP and validation errors as problem+json, and cap request bodies."""
+    """Answer HTTP and validation errors as problem+json."""
 
     @app.exception_handler(HTTPException)
     async def _http(_: Request, exc: HTTPException) -> JSONResponse:
@@ -59,8 +32,6 @@ def install_problem_handlers(app: FastAPI) -> None:
         errors = [{"loc": list(e.get("loc", ())), "msg": e.get("msg", "")} for e in exc.errors()]
         detail = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors)
         return problem(422, "Unprocessable Content", detail, errors=errors)
-
-    app.add_middleware(BodyLimit)
 
 
 def _title(status: int) -> str:

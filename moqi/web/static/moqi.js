@@ -19,3 +19,9 @@ window.moqi = (function () {
 
   return { api, el };
 })();
+
+// A select marked data-autosubmit submits its form when changed (no inline handlers: the
+// Content-Security-Policy runs only script files).
+document.addEventListener("change", (e) => {
+  if (e.target.matches && e.target.matches("select[data-autosubmit]")) e.target.form.submit();
+});

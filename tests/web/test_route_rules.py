@@ -1,0 +1,157 @@
+"""Every API route, for every role: generated from the OpenAPI document, so a route added without
+a rule here fails, and a route that lets the wrong role in (or keeps the right one out) fails.
+
+The rule of each route is who may call it at all; what a role may see of one record (an agent
+only their own contacts, a lead their team's) is checked where the records are made
+(tests/web/test_live_api.py, test_durability.py, tests/service/test_tickets.py)."""
+
+from __future__ import annotations
+
+import base64
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+from moqi.accounts import ROLES
+from moqi.app import create_app
+from tests.conftest import PASSWORD, add_users
+
+EVERYONE = frozenset(ROLES)
+LIVE = frozenset({"agent", "team_lead", "admin"})
+LEADS = frozenset({"team_lead", "admin"})
+EDITORS = frozenset({"knowledge_editor", "admin"})
+ADMIN = frozenset({"admin"})
+DESK = frozenset({"agent", "team_lead", "expert", "admin"})
+PUBLIC = None  # no login needed
+
+RULES: dict[str, frozenset[str] | None] = {
+    "GET /api/health": PUBLIC,
+    "GET /api/me": EVERYONE,
+    # Administration.
+    "GET /api/admin/users": ADMIN,
+    "POST /api/admin/users": ADMIN,
+    "GET /api/admin/users/{username}": ADMIN,
+    "PATCH /api/admin/users/{username}": ADMIN,
+    "POST /api/admin/users/{username}/deactivate": ADMIN,
+    "POST /api/admin/users/{username}/activate": ADMIN,
+    "POST /api/admin/users/{username}/unlock": ADMIN,
+    "POST /api/admin/users/{username}/password": ADMIN,
+    "GET /api/admin/audit": ADMIN,
+    "GET /api/admin/dead-letters": ADMIN,
+    # Live assist.
+    "POST /api/assist/analyze": LIVE,
+    "GET /api/assist/contacts/{contact_id}/events": LIVE,
+    "GET /api/assist/businesses/{code}": LIVE,
+    "GET /api/contacts": LIVE,
+    "POST /api/contacts": LIVE,
+    "GET /api/contacts/{contact_id}": LIVE,
+    "POST /api/contacts/{contact_id}/utterances": LIVE,
+    "POST /api/contacts/{contact_id}/confirmation": LIVE,
+    "POST /api/contacts/{contact_id}/wrapup": LIVE,
+    "POST /api/contacts/{contact_id}/whisper": LEADS,
+    "GET /api/wall": LEADS,
+    # Knowledge: everyone reads and proposes; editors publish.
+    "GET /api/knowledge/search": EVERYONE,
+    "GET /api/knowledge/items/{kind}": EVERYONE,
+    "GET /api/knowledge/items/{kind}/{key}": EVERYONE,
+    "GET /api/knowledge/items/{kind}/{key}/diff": EVERYONE,
+    "POST /api/knowledge/items/{kind}/{key}/rollback": EDITORS,
+    "POST /api/knowledge/proposals": EVERYONE,
+    "GET /api/knowledge/proposals": EVERYONE,
+    "GET /api/knowledge/proposals/{proposal_id}": EVERYONE,
+    "POST /api/knowledge/proposals/{proposal_id}/comments": EVERYONE,
+    "PUT /api/knowledge/proposals/{proposal_id}/body": EDITORS,
+    "POST /api/knowledge/proposals/{proposal_id}/approve": EDITORS,
+    "POST /api/knowledge/proposals/{proposal_id}/reject": EDITORS,
+    "POST /api/knowledge/proposals/{proposal_id}/withdraw": EVERYONE,
+    "POST /api/knowledge/searches/{search_id}/click": EVERYONE,
+    "POST /api/knowledge/uses": EVERYONE,
+    "GET /api/knowledge/hot": EVERYONE,
+    "GET /api/knowledge/stories": EVERYONE,
+    "POST /api/knowledge/stories": EVERYONE,
+    "POST /api/knowledge/stories/{story_id}/ratings": EVERYONE,
+    "POST /api/knowledge/stories/{story_id}/promote": EDITORS,
+    "GET /api/knowledge/export/{kind}": EDITORS,
+    "POST /api/knowledge/import/{kind}": EDITORS,
+    # Service desk.
+    "GET /api/tickets": DESK,
+    "POST /api/tickets/{ticket_id}/resolve": DESK,
+    # Workforce planning.
+    "GET /api/workforce/queues": LEADS,
+    "POST /api/workforce/queues/{queue}/imports": LEADS,
+    "GET /api/workforce/queues/{queue}/kpis": LEADS,
+    "GET /api/workforce/queues/{queue}/plan": LEADS,
+    "POST /api/workforce/erlang": LEADS,
+}
+
+
+@pytest.fixture(scope="module")
+def matrix_app(tmp_path_factory):
+    """One app on a SQLite file with the shipped content and a user of every role (the rules
+    do not depend on the database: the storage tests run both)."""
+    import os
+
+    from moqi.cli.common import setup_database
+    from moqi.secret import create_secret
+    from moqi.settings import get_settings
+
+    home = tmp_path_factory.mktemp("matrix-home")
+    old = os.environ.get("MOQI_HOME")
+    os.environ["MOQI_HOME"] = str(home)
+    get_settings.cache_clear()
+    create_secret()
+    factory, _ = setup_database(demo=False)
+    add_users(factory, **{f"as_{role}": role for role in ROLES})
+    app = create_app()
+    with TestClient(app):
+        yield app
+    if old is None:
+        os.environ.pop("MOQI_HOME", None)
+    else:
+        os.environ["MOQI_HOME"] = old
+    get_settings.cache_clear()
+
+
+def _operations(app) -> list[str]:
+    return [f"{method.upper()} {path}" for path, ops in app.openapi()["paths"].items() for method in ops]
+
+
+def test_every_route_has_a_rule_and_every_rule_a_route(matrix_app):
+    routes = set(_operations(matrix_app))
+    assert len(routes) >= 50
+    assert sorted(routes - RULES.keys()) == [], "a route without a rule in RULES"
+    assert sorted(RULES.keys() - routes) == [], "a rule for a route that is gone"
+
+
+def _call(app, operation: str, role: str | None):
+    method, path = operation.split(" ", 1)
+    url = re.sub(r"\{[a-z_]+\}", lambda m: "1" if m.group(0).endswith("_id}") else "x", path)
+    headers = {}
+    if role:
+        headers["Authorization"] = "Basic " + base64.b64encode(f"as_{role}:{PASSWORD}".encode()).decode()
+    # A well-formed JSON body: the rule is checked before the body's fields are.
+    return TestClient(app).request(method, url, headers=headers, json={} if method in ("POST", "PUT", "PATCH") else None)
+
+
+@pytest.mark.parametrize("role", [None, *ROLES], ids=["anonymous", *ROLES])
+def test_each_role_gets_in_where_the_rule_says_and_nowhere_else(matrix_app, role):
+    wrong = []
+    for operation, allowed in RULES.items():
+        status = _call(matrix_app, operation, role).status_code
+        if allowed is PUBLIC:
+            expected_ok = True
+        elif role is None:
+            expected_ok = False
+            if status != 401:
+                wrong.append(f"{operation}: anonymous got {status}, not 401")
+            continue
+        else:
+            expected_ok = role in allowed
+        if status >= 500:
+            wrong.append(f"{operation}: {role} got {status}")
+        elif expected_ok and status in (401, 403):
+            wrong.append(f"{operation}: {role} is kept out ({status}) but the rule lets them in")
+        elif not expected_ok and status != 403:
+            wrong.append(f"{operation}: {role} got {status}, not 403")
+    assert wrong == []
