@@ -34,14 +34,18 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--min-utterances", type=int, default=20000)
     parser.add_argument("--snownlp-sample", type=int, default=3000)
-    parser.add_argument("--models", type=Path, help="a models folder with polarity.joblib (moqi train polarity)")
+    parser.add_argument(
+        "--models", type=Path, help="a models folder with polarity.joblib (moqi train polarity)"
+    )
     args = parser.parse_args()
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})  # one core
 
     calls = real_utterances(args.min_utterances)
     n = sum(len(c) for c in calls)
-    print(f"corpus: {len(calls)} contacts, {n} real utterances (STC-3 dialogues, then Weibo/review texts)")
+    print(
+        f"corpus: {len(calls)} contacts, {n} real utterances (STC-3 dialogues, then Weibo/review texts)"
+    )
 
     base = rss_mb()
     t0 = time.perf_counter()
@@ -78,7 +82,9 @@ def main() -> None:
     p99 = lat[int(len(lat) * 0.99)] / 1e6
     moqi_rate = n / wall
     peak = peak_mb()
-    print(f"moqi AssistSession: p50 {p50:.3f} ms, p99 {p99:.3f} ms, max {lat[-1] / 1e6:.1f} ms, {moqi_rate:,.0f} utterances/s, peak RSS {peak:.0f} MB")
+    print(
+        f"moqi AssistSession: p50 {p50:.3f} ms, p99 {p99:.3f} ms, max {lat[-1] / 1e6:.1f} ms, {moqi_rate:,.0f} utterances/s, peak RSS {peak:.0f} MB"
+    )
 
     texts = [text for call in calls for _, text in call]
     import jieba
@@ -93,7 +99,9 @@ def main() -> None:
     from snownlp import SnowNLP
 
     # snownlp divides by zero on text with no sentence in it; give it only what it can read.
-    sample = [t for t in texts if any("\u4e00" <= ch <= "\u9fff" for ch in t)][: args.snownlp_sample]
+    sample = [t for t in texts if any("\u4e00" <= ch <= "\u9fff" for ch in t)][
+        : args.snownlp_sample
+    ]
     t = time.perf_counter()
     for text in sample:
         _ = SnowNLP(text).sentiments

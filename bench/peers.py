@@ -30,7 +30,11 @@ from moqi.assist.labelled import read_labelled  # noqa: E402
 from moqi.assist.readings import load_word_scores  # noqa: E402
 from moqi.nlp.normalize import normalize  # noqa: E402
 
-POLARITY_SETS = [("chat XS", "chat_sentiment_xs_test.jsonl", "label"), ("waimai", "waimai_10k.jsonl", "label"), ("CPED sentiment", "cped_test.jsonl", "sentiment")]
+POLARITY_SETS = [
+    ("chat XS", "chat_sentiment_xs_test.jsonl", "label"),
+    ("waimai", "waimai_10k.jsonl", "label"),
+    ("CPED sentiment", "cped_test.jsonl", "sentiment"),
+]
 
 
 def peers():
@@ -40,7 +44,15 @@ def peers():
     from snownlp import SnowNLP
 
     senti, emo = Sentiment(), Emotion()
-    cn_map = {"好": "happy", "乐": "happy", "哀": "sad", "怒": "angry", "恶": "angry", "惧": "fear", "惊": "surprise"}
+    cn_map = {
+        "好": "happy",
+        "乐": "happy",
+        "哀": "sad",
+        "怒": "angry",
+        "恶": "angry",
+        "惧": "fear",
+        "惊": "surprise",
+    }
 
     def snow(text: str) -> float:
         return 2 * SnowNLP(text).sentiments - 1 if text.strip() else 0.0
@@ -74,8 +86,19 @@ def timed(fn, items):
 
 def train_models(home: Path, word_scores: dict | None = None) -> None:
     """Fit moqi's trainable models on development data only, as `moqi train` would."""
-    polarity_files = [shared("data", "sentiment", n) for n in ("online_shopping_10_cats.csv", "ChnSentiCorp_htl_all.csv")]
-    emotion_files = [shared("data", "emotion", n) for n in ("ewect_virus_train.jsonl", "ewect_virus_eval.jsonl", "ewect_virus_test.jsonl", "ewect_usual_eval.jsonl")]
+    polarity_files = [
+        shared("data", "sentiment", n)
+        for n in ("online_shopping_10_cats.csv", "ChnSentiCorp_htl_all.csv")
+    ]
+    emotion_files = [
+        shared("data", "emotion", n)
+        for n in (
+            "ewect_virus_train.jsonl",
+            "ewect_virus_eval.jsonl",
+            "ewect_virus_test.jsonl",
+            "ewect_usual_eval.jsonl",
+        )
+    ]
     for kind, files in (("polarity", polarity_files + emotion_files), ("emotion", emotion_files)):
         texts, labels = [], []
         for path in files:
@@ -83,14 +106,25 @@ def train_models(home: Path, word_scores: dict | None = None) -> None:
             texts += t
             labels += y
         scores = word_scores if kind == "polarity" else None
-        trained.save(trained.build(texts, labels, word_scores=scores), home / "models", kind, {"files": [str(f) for f in files], "word_scores": len(scores or ())})
+        trained.save(
+            trained.build(texts, labels, word_scores=scores),
+            home / "models",
+            kind,
+            {"files": [str(f) for f in files], "word_scores": len(scores or ())},
+        )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--limit", type=int, default=0, help="items per set (0 = all)")
-    parser.add_argument("--train", action="store_true", help="train moqi's model on ../shared/data first")
-    parser.add_argument("--word-scores", type=Path, help='with --train: a weighted word list ("word score" lines) for the polarity model')
+    parser.add_argument(
+        "--train", action="store_true", help="train moqi's model on ../shared/data first"
+    )
+    parser.add_argument(
+        "--word-scores",
+        type=Path,
+        help='with --train: a weighted word list ("word score" lines) for the polarity model',
+    )
     args = parser.parse_args()
     models_dir = None
     if args.train:
@@ -114,17 +148,25 @@ def main() -> None:
             texts, gold = texts[: args.limit], gold[: args.limit]
         labels = set(gold)
         order = [x for x in ("positive", "negative", "neutral") if x in labels]
-        pred, rate = timed(lambda t, labels=labels: ev.polarity_label(engine.read_emotion(normalize(t)), labels), texts)
+        pred, rate = timed(
+            lambda t, labels=labels: ev.polarity_label(engine.read_emotion(normalize(t)), labels),
+            texts,
+        )
         s = ev.classification_scores(gold, pred, order)
         rows.append((title, "moqi lexicon (shipped)", s.accuracy, s.macro_f1, rate))
         if polarity_model is not None:
-            _, rate = timed(lambda t, order=order: trained.predict(polarity_model, [t], order)[0], texts[:2000])
+            _, rate = timed(
+                lambda t, order=order: trained.predict(polarity_model, [t], order)[0], texts[:2000]
+            )
             pred = trained.predict(polarity_model, texts, order)
             s = ev.classification_scores(gold, pred, order)
             rows.append((title, "moqi trained (data/)", s.accuracy, s.macro_f1, rate))
         for name, valence, _ in the_peers:
             band = 0.2 if name == "snownlp" else 0.0
-            pred, rate = timed(lambda t, v=valence, labels=labels, band=band: polarity_of(v(t), labels, band), texts)
+            pred, rate = timed(
+                lambda t, v=valence, labels=labels, band=band: polarity_of(v(t), labels, band),
+                texts,
+            )
             s = ev.classification_scores(gold, pred, order)
             rows.append((title, name, s.accuracy, s.macro_f1, rate))
         print(f"done: {title} ({len(texts)} items)", file=sys.stderr)
@@ -147,18 +189,33 @@ def main() -> None:
             rows.append(("EWECT usual_test", f"{name} emotion", s.accuracy, s.macro_f1, rate))
     print("done: EWECT", file=sys.stderr)
 
-    dialogues = [([t["text"] for t in d["turns"] if t["sender"] == "customer"], d["S"]) for d in stc3_dialogues()]
+    dialogues = [
+        ([t["text"] for t in d["turns"] if t["sender"] == "customer"], d["S"])
+        for d in stc3_dialogues()
+    ]
     gold_s = [s for _, s in dialogues]
     sat = []
 
     def spearman_of(valence) -> tuple[float, float]:
         scores = [[valence(t) for t in turns] for turns, _ in dialogues]
         mean = [sum(v) / len(v) if v else 0.0 for v in scores]
-        return ev.spearman([ev.dialogue_satisfaction(v) for v in scores], gold_s), ev.spearman(mean, gold_s)
+        return ev.spearman([ev.dialogue_satisfaction(v) for v in scores], gold_s), ev.spearman(
+            mean, gold_s
+        )
 
-    sat.append(("moqi lexicon (shipped)", *spearman_of(lambda t: engine.read_emotion(normalize(t)).valence)))
+    sat.append(
+        (
+            "moqi lexicon (shipped)",
+            *spearman_of(lambda t: engine.read_emotion(normalize(t)).valence),
+        )
+    )
     if polarity_model is not None:
-        sat.append(("moqi trained (data/)", *spearman_of(lambda t: trained.valence(polarity_model, [t])[0])))
+        sat.append(
+            (
+                "moqi trained (data/)",
+                *spearman_of(lambda t: trained.valence(polarity_model, [t])[0]),
+            )
+        )
     for name, valence, _ in the_peers:
         sat.append((name, *spearman_of(valence)))
 
@@ -166,7 +223,9 @@ def main() -> None:
     print("|---|---|---|---|---|")
     for title, system, acc, f1, rate in rows:
         print(f"| {title} | {system} | {acc:.3f} | {f1:.3f} | {rate:,.0f} |")
-    print(f"\n| STC-3 dev satisfaction ({len(dialogues)} dialogues) | Spearman, peak–end | Spearman, mean of turns |")
+    print(
+        f"\n| STC-3 dev satisfaction ({len(dialogues)} dialogues) | Spearman, peak–end | Spearman, mean of turns |"
+    )
     print("|---|---|---|")
     for name, pe, mean in sat:
         print(f"| {name} | {pe:.3f} | {mean:.3f} |")

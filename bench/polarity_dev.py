@@ -87,7 +87,9 @@ def _reviews(name: str, modulo: int) -> tuple[Items, Items]:
 def _ewect(name: str, *, keep_neutral: bool) -> Items:
     texts, labels = [], []
     for row in jsonl(shared("data", "emotion", name)):
-        label = _BINARY.get(row["label"], "neutral" if keep_neutral and row["label"] == "neutral" else None)
+        label = _BINARY.get(
+            row["label"], "neutral" if keep_neutral and row["label"] == "neutral" else None
+        )
         if label and row["text"].strip():
             texts.append(row["text"])
             labels.append(label)
@@ -133,7 +135,10 @@ def dev_protocol() -> tuple[dict[str, tuple[Items, list[str]]], dict[str, Items]
     sets[f"short (≤{SHORT} chars)"] = (short, kinds)
     usual3 = _ewect("ewect_usual_eval.jsonl", keep_neutral=True)
     sets["weibo usual 3-way"] = (usual3, ["weibo"] * len(usual3[0]))
-    weibo = _join(_ewect("ewect_virus_train.jsonl", keep_neutral=True), _ewect("ewect_virus_test.jsonl", keep_neutral=True))
+    weibo = _join(
+        _ewect("ewect_virus_train.jsonl", keep_neutral=True),
+        _ewect("ewect_virus_test.jsonl", keep_neutral=True),
+    )
     return sets, {"review": _join(shop_train, hotel_train), "weibo": weibo, "stc3": stc3_train}
 
 
@@ -141,7 +146,9 @@ def _fit(parts: list[Items], note: str, word_scores: dict | None = None) -> obje
     texts, labels = _join(*parts)
     t = time.perf_counter()
     model = trained.build(texts, labels, word_scores=word_scores)
-    print(f"trained {note} on {len(texts)} items in {time.perf_counter() - t:.0f}s", file=sys.stderr)
+    print(
+        f"trained {note} on {len(texts)} items in {time.perf_counter() - t:.0f}s", file=sys.stderr
+    )
     return model
 
 
@@ -150,49 +157,127 @@ def _labels(gold: list[str]) -> list[str]:
 
 
 def _guards(engine, model) -> None:
-    texts, gold = zip(*((r["text"], r["label"]) for r in jsonl(shared("data", "emotion", "ewect_usual_eval.jsonl"))), strict=True)
-    s = ev.classification_scores(list(gold), [ev.EWECT_OF[engine.read_emotion(normalize(t)).category] for t in texts], ev.EWECT_LABELS)
-    print(f"\nEWECT usual_eval six-way, moqi lexicon (shipped): accuracy {s.accuracy:.3f}, macro-F1 {s.macro_f1:.3f}")
+    texts, gold = zip(
+        *(
+            (r["text"], r["label"])
+            for r in jsonl(shared("data", "emotion", "ewect_usual_eval.jsonl"))
+        ),
+        strict=True,
+    )
+    s = ev.classification_scores(
+        list(gold),
+        [ev.EWECT_OF[engine.read_emotion(normalize(t)).category] for t in texts],
+        ev.EWECT_LABELS,
+    )
+    print(
+        f"\nEWECT usual_eval six-way, moqi lexicon (shipped): accuracy {s.accuracy:.3f}, macro-F1 {s.macro_f1:.3f}"
+    )
     if model is not None:
-        posts = [r for name in ("ewect_virus_train.jsonl", "ewect_virus_eval.jsonl", "ewect_virus_test.jsonl") for r in jsonl(shared("data", "emotion", name))]
+        posts = [
+            r
+            for name in (
+                "ewect_virus_train.jsonl",
+                "ewect_virus_eval.jsonl",
+                "ewect_virus_test.jsonl",
+            )
+            for r in jsonl(shared("data", "emotion", name))
+        ]
         emotion_model = trained.build([r["text"] for r in posts], [r["label"] for r in posts])
-        s = ev.classification_scores(list(gold), trained.predict(emotion_model, list(texts)), ev.EWECT_LABELS)
-        print(f"EWECT usual_eval six-way, moqi trained on the virus files: accuracy {s.accuracy:.3f}, macro-F1 {s.macro_f1:.3f}")
-    dialogues = [([t["text"] for t in d["turns"] if t["sender"] == "customer"], d["S"]) for d in stc3_dialogues()]
-    readers = [("moqi lexicon (shipped)", lambda turns: [engine.read_emotion(normalize(t)).valence for t in turns])]
+        s = ev.classification_scores(
+            list(gold), trained.predict(emotion_model, list(texts)), ev.EWECT_LABELS
+        )
+        print(
+            f"EWECT usual_eval six-way, moqi trained on the virus files: accuracy {s.accuracy:.3f}, macro-F1 {s.macro_f1:.3f}"
+        )
+    dialogues = [
+        ([t["text"] for t in d["turns"] if t["sender"] == "customer"], d["S"])
+        for d in stc3_dialogues()
+    ]
+    readers = [
+        (
+            "moqi lexicon (shipped)",
+            lambda turns: [engine.read_emotion(normalize(t)).valence for t in turns],
+        )
+    ]
     if model is not None:
-        readers.append(("moqi trained (dev protocol)", lambda turns: trained.valence(model, turns) if turns else []))
+        readers.append(
+            (
+                "moqi trained (dev protocol)",
+                lambda turns: trained.valence(model, turns) if turns else [],
+            )
+        )
     for name, read in readers:
-        rho = ev.spearman([ev.dialogue_satisfaction(read(turns)) for turns, _ in dialogues], [s for _, s in dialogues])
-        print(f"STC-3 satisfaction ({len(dialogues)} dialogues, peak–end), {name}: Spearman {rho:.3f}")
+        rho = ev.spearman(
+            [ev.dialogue_satisfaction(read(turns)) for turns, _ in dialogues],
+            [s for _, s in dialogues],
+        )
+        print(
+            f"STC-3 satisfaction ({len(dialogues)} dialogues, peak–end), {name}: Spearman {rho:.3f}"
+        )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--no-peers", action="store_true", help="moqi only (faster while iterating)")
+    parser.add_argument(
+        "--no-peers", action="store_true", help="moqi only (faster while iterating)"
+    )
     parser.add_argument("--no-train", action="store_true", help="shipped lexicon only")
-    parser.add_argument("--cross", action="store_true", help="also read each dev item with a model that never saw its kind of text")
-    parser.add_argument("--with-stc3", action="store_true", help="also train on the STC-3 training dialogues (weak labels)")
-    parser.add_argument("--word-scores", type=Path, help='a weighted word list ("word score" lines) the model also reads, as `moqi train --word-scores`')
+    parser.add_argument(
+        "--cross",
+        action="store_true",
+        help="also read each dev item with a model that never saw its kind of text",
+    )
+    parser.add_argument(
+        "--with-stc3",
+        action="store_true",
+        help="also train on the STC-3 training dialogues (weak labels)",
+    )
+    parser.add_argument(
+        "--word-scores",
+        type=Path,
+        help='a weighted word list ("word score" lines) the model also reads, as `moqi train --word-scores`',
+    )
     args = parser.parse_args()
     scores = load_word_scores(args.word_scores) if args.word_scores else None
 
     sets, by_kind = dev_protocol()
     extra = [by_kind["stc3"]] if args.with_stc3 else []
     engine = default_engine()
-    systems = [("moqi lexicon (shipped)", lambda texts, kinds, labels: [ev.polarity_label(engine.read_emotion(normalize(t)), set(labels)) for t in texts])]
+    systems = [
+        (
+            "moqi lexicon (shipped)",
+            lambda texts, kinds, labels: [
+                ev.polarity_label(engine.read_emotion(normalize(t)), set(labels)) for t in texts
+            ],
+        )
+    ]
     model = None
     if not args.no_train:
-        model = _fit([by_kind["review"], by_kind["weibo"], *extra], "the dev-protocol model", scores)
-        systems.append(("moqi trained (dev protocol)", lambda texts, kinds, labels: trained.predict(model, texts, labels)))
+        model = _fit(
+            [by_kind["review"], by_kind["weibo"], *extra], "the dev-protocol model", scores
+        )
+        systems.append(
+            (
+                "moqi trained (dev protocol)",
+                lambda texts, kinds, labels: trained.predict(model, texts, labels),
+            )
+        )
     if args.cross and not args.no_train:
-        unseen = {"review": _fit([by_kind["weibo"], *extra], "on Weibo only", scores), "weibo": _fit([by_kind["review"], *extra], "on reviews only", scores), "stc3": model}
+        unseen = {
+            "review": _fit([by_kind["weibo"], *extra], "on Weibo only", scores),
+            "weibo": _fit([by_kind["review"], *extra], "on reviews only", scores),
+            "stc3": model,
+        }
 
         def cross(texts: list[str], kinds: list[str], labels: list[str]) -> list[str]:
             out = [""] * len(texts)
             for kind, m in unseen.items():
                 idx = [i for i, k in enumerate(kinds) if k == kind]
-                for i, label in zip(idx, trained.predict(m, [texts[i] for i in idx], labels) if idx else [], strict=True):
+                for i, label in zip(
+                    idx,
+                    trained.predict(m, [texts[i] for i in idx], labels) if idx else [],
+                    strict=True,
+                ):
                     out[i] = label
             return out
 
@@ -200,7 +285,14 @@ def main() -> None:
     if not args.no_peers:
         for name, valence, _ in peers():
             band = 0.2 if name == "snownlp" else 0.0  # as bench/peers.py reads them
-            systems.append((name, lambda texts, kinds, labels, v=valence, band=band: [polarity_of(v(t), set(labels), band) for t in texts]))
+            systems.append(
+                (
+                    name,
+                    lambda texts, kinds, labels, v=valence, band=band: [
+                        polarity_of(v(t), set(labels), band) for t in texts
+                    ],
+                )
+            )
 
     print("| dev set | n | system | accuracy | macro-F1 |")
     print("|---|---|---|---|---|")
@@ -210,7 +302,10 @@ def main() -> None:
             if name.endswith("(unseen domain)") and labels == THREE_WAY:
                 continue  # the reviews-only model has no neutral class
             s = ev.classification_scores(gold, predict(texts, kinds, labels), labels)
-            print(f"| {title} | {len(texts)} | {name} | {s.accuracy:.3f} | {s.macro_f1:.3f} |", flush=True)
+            print(
+                f"| {title} | {len(texts)} | {name} | {s.accuracy:.3f} | {s.macro_f1:.3f} |",
+                flush=True,
+            )
     _guards(engine, model)
 
 

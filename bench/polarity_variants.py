@@ -56,14 +56,33 @@ FITS = {
     "shared": {"invariant": "shared"},
 }
 SUPPORT = 5  # items holding an n-gram in a domain before its lean there counts
-DECISIONS = {"λ=0.6": (0.6, 0.0), "λ=0.8": (0.8, 0.0), "λ=1": (1.0, 0.0), "bias 0.25": (0.5, 0.25), "bias 0.5": (0.5, 0.5)}
+DECISIONS = {
+    "λ=0.6": (0.6, 0.0),
+    "λ=0.8": (0.8, 0.0),
+    "λ=1": (1.0, 0.0),
+    "bias 0.25": (0.5, 0.25),
+    "bias 0.5": (0.5, 0.5),
+}
 
 
 class Variant:
     """A LexiconPrior regression, optionally over NB-scaled n-gram columns (lexicon columns unscaled)."""
 
-    def __init__(self, C: float = 2.0, prior: float = 0.5, nb: float | None = None, weighting: str | None = None, invariant: str | None = None):
-        self.C, self.prior, self.nb, self.weighting, self.invariant = C, prior, nb, weighting, invariant
+    def __init__(
+        self,
+        C: float = 2.0,
+        prior: float = 0.5,
+        nb: float | None = None,
+        weighting: str | None = None,
+        invariant: str | None = None,
+    ):
+        self.C, self.prior, self.nb, self.weighting, self.invariant = (
+            C,
+            prior,
+            nb,
+            weighting,
+            invariant,
+        )
 
     def fit(self, X, y, kind=None, domain=None):
         self.scale = None
@@ -81,7 +100,9 @@ class Variant:
         self.model = LexiconPrior(C=self.C, prior=self.prior)
         if self.weighting and kind is not None and len(set(kind)) > 1:
             # The weights balance the classes themselves, so no class_weight on top.
-            self.model.lr_ = LogisticRegression(max_iter=3000, C=self.C).fit(X, y, sample_weight=weights(y, kind, self.weighting))
+            self.model.lr_ = LogisticRegression(max_iter=3000, C=self.C).fit(
+                X, y, sample_weight=weights(y, kind, self.weighting)
+            )
             self.model.classes_ = self.model.lr_.classes_
         else:
             self.model.fit(X, y)
@@ -143,7 +164,9 @@ def weights(y: np.ndarray, kind: np.ndarray, how: str) -> np.ndarray:
     return w * len(y)
 
 
-def decide(probs: dict[str, np.ndarray], labels: list[str], lam: float = 0.5, bias: float = 0.0) -> list[str]:
+def decide(
+    probs: dict[str, np.ndarray], labels: list[str], lam: float = 0.5, bias: float = 0.0
+) -> list[str]:
     """Labels among `labels`; on two-way data a share λ of P(neutral) goes to positive."""
     if "neutral" in labels:
         order = [c for c in labels if c in probs]
@@ -155,10 +178,14 @@ def decide(probs: dict[str, np.ndarray], labels: list[str], lam: float = 0.5, bi
 
 
 def report(title: str, dev: dict, read) -> None:
-    print(f"\n{title}\n| dev set | in-domain acc / F1 / predicted negative | unseen domain acc / F1 / predicted negative | true negative |")
+    print(
+        f"\n{title}\n| dev set | in-domain acc / F1 / predicted negative | unseen domain acc / F1 / predicted negative | true negative |"
+    )
     print("|---|---|---|---|")
     for name, (gold, *_) in dev.items():
-        labels = ["positive", "negative", "neutral"] if "neutral" in gold else ["positive", "negative"]
+        labels = (
+            ["positive", "negative", "neutral"] if "neutral" in gold else ["positive", "negative"]
+        )
         order = [x for x in labels if x in set(gold)]
         cells = []
         for where in ("in", "unseen"):
@@ -167,7 +194,9 @@ def report(title: str, dev: dict, read) -> None:
                 cells.append("—")
                 continue
             s = ev.classification_scores(gold, pred, order)
-            cells.append(f"{s.accuracy:.3f} / {s.macro_f1:.3f} / {pred.count('negative') / len(pred):.3f}")
+            cells.append(
+                f"{s.accuracy:.3f} / {s.macro_f1:.3f} / {pred.count('negative') / len(pred):.3f}"
+            )
         print(f"| {name} | {cells[0]} | {cells[1]} | {gold.count('negative') / len(gold):.3f} |")
 
 
@@ -177,7 +206,9 @@ def main() -> None:
     args = parser.parse_args()
     unknown = set(args.variants) - set(FITS)
     if unknown:
-        sys.exit(f"bench: unknown variant(s) {', '.join(sorted(unknown))}; known: {', '.join(FITS)}")
+        sys.exit(
+            f"bench: unknown variant(s) {', '.join(sorted(unknown))}; known: {', '.join(FITS)}"
+        )
 
     t = time.perf_counter()
     sets, by_kind = dev_protocol()
@@ -187,19 +218,33 @@ def main() -> None:
     domain = domains(by_kind)
     union = features()
     X = union.fit_transform(texts).tocsr()
-    dev = {name: (list(items[1]), union.transform(items[0]).tocsr(), np.array(kinds)) for name, (items, kinds) in sets.items()}
-    print(f"features: {X.shape[0]} training items, {X.shape[1]} columns, in {time.perf_counter() - t:.0f}s", file=sys.stderr)
+    dev = {
+        name: (list(items[1]), union.transform(items[0]).tocsr(), np.array(kinds))
+        for name, (items, kinds) in sets.items()
+    }
+    print(
+        f"features: {X.shape[0]} training items, {X.shape[1]} columns, in {time.perf_counter() - t:.0f}s",
+        file=sys.stderr,
+    )
 
     for name in args.variants or list(FITS):
         t = time.perf_counter()
         full = Variant(**FITS[name]).fit(X, y, kind, domain)
         wb, rv = kind == "weibo", kind == "review"
-        unseen = {"review": Variant(**FITS[name]).fit(X[wb], y[wb], domain=domain[wb]), "weibo": Variant(**FITS[name]).fit(X[rv], y[rv], domain=domain[rv]), "stc3": full}
+        unseen = {
+            "review": Variant(**FITS[name]).fit(X[wb], y[wb], domain=domain[wb]),
+            "weibo": Variant(**FITS[name]).fit(X[rv], y[rv], domain=domain[rv]),
+            "stc3": full,
+        }
         probs = {}
         for set_name, (_, Xd, kinds) in dev.items():
             probs[set_name, "in"] = full.probabilities(Xd)
             if "3-way" not in set_name:
-                probs[set_name, "unseen"] = [(kinds == k, m.probabilities(Xd[kinds == k])) for k, m in unseen.items() if (kinds == k).any()]
+                probs[set_name, "unseen"] = [
+                    (kinds == k, m.probabilities(Xd[kinds == k]))
+                    for k, m in unseen.items()
+                    if (kinds == k).any()
+                ]
 
         def read(set_name, where, labels, lam=0.5, bias=0.0, probs=probs):
             if (set_name, where) not in probs:
@@ -211,10 +256,20 @@ def main() -> None:
                 out[mask] = decide(p, labels, lam, bias)
             return list(out)
 
-        report(f"## {name} ({FITS[name] or 'as shipped'}; fitted in {time.perf_counter() - t:.0f}s)", dev, read)
+        report(
+            f"## {name} ({FITS[name] or 'as shipped'}; fitted in {time.perf_counter() - t:.0f}s)",
+            dev,
+            read,
+        )
         if name == "base":
             for title, (lam, bias) in DECISIONS.items():
-                report(f"## base, two-way decision {title}", dev, lambda s, w, labels, lam=lam, bias=bias: read(s, w, labels, lam, bias) if "neutral" not in labels else None)
+                report(
+                    f"## base, two-way decision {title}",
+                    dev,
+                    lambda s, w, labels, lam=lam, bias=bias: (
+                        read(s, w, labels, lam, bias) if "neutral" not in labels else None
+                    ),
+                )
 
 
 if __name__ == "__main__":

@@ -31,7 +31,9 @@ def main() -> None:
         for turn in d["turns"]:
             if not turn["text"].strip():
                 continue
-            event = session.feed("customer" if turn["sender"] == "customer" else "agent", turn["text"])
+            event = session.feed(
+                "customer" if turn["sender"] == "customer" else "agent", turn["text"]
+            )
             if turn["sender"] == "customer":
                 risks.append(event.emotion["risk"])
         if risks:
@@ -39,10 +41,18 @@ def main() -> None:
     satisfaction = [s for _, s, _ in rows]
     accomplished = [a for _, _, a in rows]
     print(f"STC-3 dialogues: {len(rows)} with a customer turn\n")
-    print("| risk per dialogue | Spearman with S (satisfaction) | with A (task accomplished) |\n|---|---|---|")
-    for name, pick in (("last customer turn", lambda r: r[-1]), ("highest", max), ("mean", lambda r: sum(r) / len(r))):
+    print(
+        "| risk per dialogue | Spearman with S (satisfaction) | with A (task accomplished) |\n|---|---|---|"
+    )
+    for name, pick in (
+        ("last customer turn", lambda r: r[-1]),
+        ("highest", max),
+        ("mean", lambda r: sum(r) / len(r)),
+    ):
         values = [pick(r) for r, _, _ in rows]
-        print(f"| {name} | {spearman(values, satisfaction):+.3f} | {spearman(values, accomplished):+.3f} |")
+        print(
+            f"| {name} | {spearman(values, satisfaction):+.3f} | {spearman(values, accomplished):+.3f} |"
+        )
 
 
 if __name__ == "__main__":

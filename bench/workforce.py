@@ -45,7 +45,9 @@ def main() -> None:
     args = parser.parse_args()
     calls, aht = grid(args.queues, args.slots)
     load = calls * aht / INTERVAL_S
-    print(f"grid: {calls.size} slots, offered load {load.min():.2f}–{load.max():.0f} Erlangs, target {TARGET:.0%} in {THRESHOLD_S} s")
+    print(
+        f"grid: {calls.size} slots, offered load {load.min():.2f}–{load.max():.0f} Erlangs, target {TARGET:.0%} in {THRESHOLD_S} s"
+    )
 
     erlang.required_agents_grid(calls[:2], INTERVAL_S, aht[:2], TARGET, THRESHOLD_S)  # warm-up
     runs = []
@@ -55,7 +57,15 @@ def main() -> None:
         runs.append(time.perf_counter() - t)
     grid_ms = min(runs) * 1000
     t = time.perf_counter()
-    scalar = np.array([[erlang.required_agents(c, INTERVAL_S, h, TARGET, THRESHOLD_S).agents for c, h in zip(rc, rh, strict=True)] for rc, rh in zip(calls, aht, strict=True)])
+    scalar = np.array(
+        [
+            [
+                erlang.required_agents(c, INTERVAL_S, h, TARGET, THRESHOLD_S).agents
+                for c, h in zip(rc, rh, strict=True)
+            ]
+            for rc, rh in zip(calls, aht, strict=True)
+        ]
+    )
     scalar_ms = (time.perf_counter() - t) * 1000
     assert (scalar == ours).all(), "vectorised and scalar answers differ"
 
@@ -68,27 +78,44 @@ def main() -> None:
         for j in range(calls.shape[1]):
             if calls[i, j] <= 0:
                 continue
-            e = ErlangC(transactions=calls[i, j], aht=aht[i, j] / 60, asa=THRESHOLD_S / 60, interval=INTERVAL_S / 60)
+            e = ErlangC(
+                transactions=calls[i, j],
+                aht=aht[i, j] / 60,
+                asa=THRESHOLD_S / 60,
+                interval=INTERVAL_S / 60,
+            )
             theirs[i, j] = e.required_positions(service_level=TARGET)["raw_positions"]
     theirs_ms = (time.perf_counter() - t) * 1000
 
-    print(f"moqi vectorised grid: {grid_ms:.1f} ms (best of 5) · moqi scalar, slot by slot: {scalar_ms:.0f} ms · pyworkforce: {theirs_ms:.0f} ms → {theirs_ms / grid_ms:.0f}× faster")
+    print(
+        f"moqi vectorised grid: {grid_ms:.1f} ms (best of 5) · moqi scalar, slot by slot: {scalar_ms:.0f} ms · pyworkforce: {theirs_ms:.0f} ms → {theirs_ms / grid_ms:.0f}× faster"
+    )
     print(f"largest staffing in the grid: {ours.max():,} agents")
     diff = np.argwhere(ours != theirs)
     print(f"slots where the answers differ: {len(diff)} of {calls.size}")
     for i, j in diff[:15]:
         c, h, n = calls[i, j], aht[i, j], int(ours[i, j])
-        fewer = erlang.evaluate(c, INTERVAL_S, h, n - 1, THRESHOLD_S).service_level if n > 1 else math.nan
+        fewer = (
+            erlang.evaluate(c, INTERVAL_S, h, n - 1, THRESHOLD_S).service_level
+            if n > 1
+            else math.nan
+        )
         mine = erlang.evaluate(c, INTERVAL_S, h, n, THRESHOLD_S).service_level
-        print(f"  queue {i} slot {j}: {load[i, j]:.2f} Erlangs → moqi {n} (SL {mine:.4f}; {n - 1} agents give {fewer:.4f} < {TARGET}), pyworkforce {int(theirs[i, j])}")
+        print(
+            f"  queue {i} slot {j}: {load[i, j]:.2f} Erlangs → moqi {n} (SL {mine:.4f}; {n - 1} agents give {fewer:.4f} < {TARGET}), pyworkforce {int(theirs[i, j])}"
+        )
     from moqi.workforce import erlang_a
 
     patience, definition = 120, erlang_a.DEFAULT_SL
-    erlang_a.required_agents_grid(calls[:2], INTERVAL_S, aht[:2], TARGET, THRESHOLD_S, patience)  # warm-up
+    erlang_a.required_agents_grid(
+        calls[:2], INTERVAL_S, aht[:2], TARGET, THRESHOLD_S, patience
+    )  # warm-up
     runs = []
     for _ in range(3):
         t = time.perf_counter()
-        with_patience = erlang_a.required_agents_grid(calls, INTERVAL_S, aht, TARGET, THRESHOLD_S, patience, definition)
+        with_patience = erlang_a.required_agents_grid(
+            calls, INTERVAL_S, aht, TARGET, THRESHOLD_S, patience, definition
+        )
         runs.append(time.perf_counter() - t)
     # Every answer checked on its own: it meets the target and one agent fewer does not.
     t = time.perf_counter()
@@ -97,17 +124,40 @@ def main() -> None:
         if c == 0:
             wrong += n != 0
             continue
-        meets = erlang_a.evaluate(c, INTERVAL_S, h, int(n), THRESHOLD_S, patience, definition).service_level >= TARGET
-        fewer = n > 1 and erlang_a.evaluate(c, INTERVAL_S, h, int(n) - 1, THRESHOLD_S, patience, definition).service_level >= TARGET
+        meets = (
+            erlang_a.evaluate(
+                c, INTERVAL_S, h, int(n), THRESHOLD_S, patience, definition
+            ).service_level
+            >= TARGET
+        )
+        fewer = (
+            n > 1
+            and erlang_a.evaluate(
+                c, INTERVAL_S, h, int(n) - 1, THRESHOLD_S, patience, definition
+            ).service_level
+            >= TARGET
+        )
         wrong += (not meets) or fewer
     check_s = time.perf_counter() - t
-    print(f"Erlang A (patience {patience} s, SL = {erlang_a.SL_DEFINITIONS[definition]}): whole grid {min(runs) * 1000:.0f} ms (best of 3; target ≤ 2 s); "
-          f"largest {with_patience.max():,} agents; agents saved vs Erlang C: {int((ours - with_patience).sum()):,}")
-    print(f"  every slot verified against N − 1 agents ({check_s:.1f} s, slot by slot): {wrong} not the true minimum")
-    big_a = erlang_a.required_agents(calls=60_000, interval_s=900, aht_s=300, target_sl=0.9, threshold_s=15, patience_s=120)
-    print(f"  at scale: 20,000 Erlangs → {big_a.agents:,} agents (below the load: abandonment {big_a.abandon:.2%} settles the queue), SL {big_a.service_level:.4f}, ASA {big_a.asa_s:.2f} s")
-    big = erlang.required_agents(calls=60_000, interval_s=900, aht_s=300, target_sl=0.9, threshold_s=15)
-    print(f"at scale: 20,000 Erlangs → {big.agents:,} agents, SL {big.service_level:.4f}, ASA {big.asa_s:.2f} s (no overflow)")
+    print(
+        f"Erlang A (patience {patience} s, SL = {erlang_a.SL_DEFINITIONS[definition]}): whole grid {min(runs) * 1000:.0f} ms (best of 3; target ≤ 2 s); "
+        f"largest {with_patience.max():,} agents; agents saved vs Erlang C: {int((ours - with_patience).sum()):,}"
+    )
+    print(
+        f"  every slot verified against N − 1 agents ({check_s:.1f} s, slot by slot): {wrong} not the true minimum"
+    )
+    big_a = erlang_a.required_agents(
+        calls=60_000, interval_s=900, aht_s=300, target_sl=0.9, threshold_s=15, patience_s=120
+    )
+    print(
+        f"  at scale: 20,000 Erlangs → {big_a.agents:,} agents (below the load: abandonment {big_a.abandon:.2%} settles the queue), SL {big_a.service_level:.4f}, ASA {big_a.asa_s:.2f} s"
+    )
+    big = erlang.required_agents(
+        calls=60_000, interval_s=900, aht_s=300, target_sl=0.9, threshold_s=15
+    )
+    print(
+        f"at scale: 20,000 Erlangs → {big.agents:,} agents, SL {big.service_level:.4f}, ASA {big.asa_s:.2f} s (no overflow)"
+    )
 
 
 if __name__ == "__main__":

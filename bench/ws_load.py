@@ -52,23 +52,45 @@ def open_contacts(base: str, token: str, n: int) -> list[int]:
     customers = [f"C10{i:02d}" for i in range(1, 13)]
     for i in range(n):
         body = json.dumps({"customer": customers[i % len(customers)], "channel": "voice"}).encode()
-        request = urllib.request.Request(f"{base}/api/contacts", data=body, method="POST", headers={"Content-Type": "application/json", "Cookie": f"moqi_session={token}"})
+        request = urllib.request.Request(
+            f"{base}/api/contacts",
+            data=body,
+            method="POST",
+            headers={"Content-Type": "application/json", "Cookie": f"moqi_session={token}"},
+        )
         with urllib.request.urlopen(request, timeout=30) as r:
             ids.append(json.loads(r.read())["contact_id"])
     return ids
 
 
-async def contact_loop(port: int, token: str, contact_id: int, texts: list[str], until: float, interval: float, start_delay: float, out: dict) -> None:
+async def contact_loop(
+    port: int,
+    token: str,
+    contact_id: int,
+    texts: list[str],
+    until: float,
+    interval: float,
+    start_delay: float,
+    out: dict,
+) -> None:
     import websockets
 
     await asyncio.sleep(start_delay)
-    async with websockets.connect(f"ws://127.0.0.1:{port}/ws/contacts/{contact_id}", additional_headers={"Cookie": f"moqi_session={token}"}, max_size=2**22) as ws:
+    async with websockets.connect(
+        f"ws://127.0.0.1:{port}/ws/contacts/{contact_id}",
+        additional_headers={"Cookie": f"moqi_session={token}"},
+        max_size=2**22,
+    ) as ws:
         i = 0
         while time.monotonic() < until:
             text = texts[i % len(texts)]
             speaker = "customer" if i % 2 == 0 else "agent"
             sent = time.perf_counter()
-            await ws.send(json.dumps({"speaker": speaker, "text": text, "ts": i * interval}, ensure_ascii=False))
+            await ws.send(
+                json.dumps(
+                    {"speaker": speaker, "text": text, "ts": i * interval}, ensure_ascii=False
+                )
+            )
             out["sent"] += 1
             while True:
                 try:
@@ -92,7 +114,9 @@ async def run_load(port: int, token: str, ids: list[int], seconds: float, interv
     for n, cid in enumerate(ids):
         texts = [t["text"][:300] for t in dialogues[n % len(dialogues)]["turns"]] or ["你好"]
         # Spread the contacts over the interval, as real calls are not in lockstep.
-        tasks.append(contact_loop(port, token, cid, texts, until, interval, interval * n / len(ids), out))
+        tasks.append(
+            contact_loop(port, token, cid, texts, until, interval, interval * n / len(ids), out)
+        )
     await asyncio.gather(*tasks)
     return out
 
@@ -111,7 +135,23 @@ def main() -> None:
     # One core for the server, the other for this load generator, so neither steals from the other.
     cores = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
     pin = (lambda: os.sched_setaffinity(0, {cores[0]})) if len(cores) >= 2 else None
-    server = subprocess.Popen([sys.executable, "-m", "uvicorn", "moqi.app:create_app", "--factory", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"], env=env, preexec_fn=pin)
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "moqi.app:create_app",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        preexec_fn=pin,
+    )
     if len(cores) >= 2:
         os.sched_setaffinity(0, {cores[1]})
     base = f"http://127.0.0.1:{port}"
@@ -124,17 +164,23 @@ def main() -> None:
                 time.sleep(0.2)
         t = time.perf_counter()
         ids = open_contacts(base, token, args.contacts)
-        print(f"opened {len(ids)} contacts in {time.perf_counter() - t:.1f}s; streaming for {args.seconds:.0f}s, one utterance per contact every {args.interval}s")
+        print(
+            f"opened {len(ids)} contacts in {time.perf_counter() - t:.1f}s; streaming for {args.seconds:.0f}s, one utterance per contact every {args.interval}s"
+        )
         out = asyncio.run(run_load(port, token, ids, args.seconds, args.interval))
     finally:
         server.terminate()
         server.wait(timeout=10)
     received = len(out["e2e"])
-    print(f"utterances sent {out['sent']}, assist events received {received}, dropped {out['dropped']}, rate {received / args.seconds:.0f}/s")
+    print(
+        f"utterances sent {out['sent']}, assist events received {received}, dropped {out['dropped']}, rate {received / args.seconds:.0f}/s"
+    )
     print("| latency | p50 | p95 | p99 | max |")
     print("|---|---|---|---|---|")
     for name, values in (("end-to-end (ms)", out["e2e"]), ("server: analyse (ms)", out["server"])):
-        print(f"| {name} | {percentile(values, .5):.1f} | {percentile(values, .95):.1f} | {percentile(values, .99):.1f} | {max(values, default=float('nan')):.1f} |")
+        print(
+            f"| {name} | {percentile(values, 0.5):.1f} | {percentile(values, 0.95):.1f} | {percentile(values, 0.99):.1f} | {max(values, default=float('nan')):.1f} |"
+        )
     print(f"target: {args.contacts} contacts, p99 end-to-end ≤ 50 ms, 0 dropped")
 
 

@@ -53,9 +53,13 @@ def create_app(database_url: str | None = None) -> FastAPI:
                 # Compile the live engine before the first call arrives, not during it.
                 live_engine(session)
                 # Calls that were live when the server stopped go on for their agents.
-                restored, closed = restore_open_contacts(session, app.state.hub, now=now(), max_hours=get_settings().live_max_hours)
+                restored, closed = restore_open_contacts(
+                    session, app.state.hub, now=now(), max_hours=get_settings().live_max_hours
+                )
                 if restored or closed:
-                    log.warning("restored %d live contacts; closed %d as interrupted", restored, closed)
+                    log.warning(
+                        "restored %d live contacts; closed %d as interrupted", restored, closed
+                    )
         # The engine and content are long-lived: move them out of the collector's way, so
         # full collections during calls scan only what calls create.
         gc.collect()
@@ -68,8 +72,12 @@ def create_app(database_url: str | None = None) -> FastAPI:
         engine.dispose()
 
     app = FastAPI(
-        title="moqi 默契", version=__version__, description="Live agent assist for telecom contact centres.",
-        lifespan=lifespan, docs_url=None, redoc_url=None,  # /docs is served offline by moqi.web.docs
+        title="moqi 默契",
+        version=__version__,
+        description="Live agent assist for telecom contact centres.",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,  # /docs is served offline by moqi.web.docs
     )
     app.state.db = make_sessionmaker(engine)
     app.state.verified_logins = {}
@@ -87,11 +95,26 @@ def create_app(database_url: str | None = None) -> FastAPI:
         """Up, and whether the live writer has had to keep anything aside since start (monitors
         poll this: "degraded" means an admin should read GET /api/admin/dead-letters)."""
         kept = app.state.writer.dead_letters
-        return {"status": "degraded" if kept else "ok", "version": __version__, "dead_letters": kept}
+        return {
+            "status": "degraded" if kept else "ok",
+            "version": __version__,
+            "dead_letters": kept,
+        }
 
     routers = (
-        docs.router, accounts_router, admin_router, admin_pages, assist_router, live_router, assist_pages,
-        knowledge_router, knowledge_content_router, knowledge_pages, tickets_router, workforce_router, workforce_pages,
+        docs.router,
+        accounts_router,
+        admin_router,
+        admin_pages,
+        assist_router,
+        live_router,
+        assist_pages,
+        knowledge_router,
+        knowledge_content_router,
+        knowledge_pages,
+        tickets_router,
+        workforce_router,
+        workforce_pages,
     )
     for router in routers:
         app.include_router(router)

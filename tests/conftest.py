@@ -126,7 +126,9 @@ def login(app, username: str):
     from fastapi.testclient import TestClient
 
     client = TestClient(app)
-    r = client.post("/login", data={"username": username, "password": PASSWORD}, follow_redirects=False)
+    r = client.post(
+        "/login", data={"username": username, "password": PASSWORD}, follow_redirects=False
+    )
     assert r.status_code == 303 and "moqi_session" in r.cookies
     return client
 

@@ -14,7 +14,9 @@ def _name(requirement: str) -> str:
 
 def test_every_dependency_is_pinned_to_one_version():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    wanted = {_name(r) for r in project["dependencies"]} | {_name(r) for extra in project["optional-dependencies"].values() for r in extra}
+    wanted = {_name(r) for r in project["dependencies"]} | {
+        _name(r) for extra in project["optional-dependencies"].values() for r in extra
+    }
     pins = {}
     for line in (ROOT / "constraints.txt").read_text().splitlines():
         if line and not line.startswith("#"):

@@ -322,5 +322,3 @@ def unlock(session: Session, username: str, *, actor: str) -> User:
 
 
 # --- logging in --------------------------------------------------------------------------
-
-

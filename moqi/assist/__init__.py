@@ -7,4 +7,12 @@ from moqi.assist.engine import AssistEngine, default_engine
 from moqi.assist.profile import CustomerEvent, CustomerProfile
 from moqi.assist.session import AssistEvent, AssistSession, canonical_speaker
 
-__all__ = ["AssistEngine", "AssistEvent", "AssistSession", "CustomerEvent", "CustomerProfile", "canonical_speaker", "default_engine"]
+__all__ = [
+    "AssistEngine",
+    "AssistEvent",
+    "AssistSession",
+    "CustomerEvent",
+    "CustomerProfile",
+    "canonical_speaker",
+    "default_engine",
+]

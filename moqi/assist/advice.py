@@ -14,7 +14,15 @@ def _one(lines: list[str] | None, turn: int) -> list[str]:
     return [lines[turn % len(lines)]] if lines else []
 
 
-def pick_advice(advice: dict, emotion: UtteranceEmotion, mood: CallMood, risk: float, repeat_contacts: int, turn: int, limit: int = 3) -> list[str]:
+def pick_advice(
+    advice: dict,
+    emotion: UtteranceEmotion,
+    mood: CallMood,
+    risk: float,
+    repeat_contacts: int,
+    turn: int,
+    limit: int = 3,
+) -> list[str]:
     """Up to `limit` concrete lines of advice, the most urgent first."""
     out: list[str] = []
     if mood.escalation_turns and (emotion.escalation or risk >= 0.6):
@@ -24,7 +32,12 @@ def pick_advice(advice: dict, emotion: UtteranceEmotion, mood: CallMood, risk: f
     if mood.trend == "worsening":
         out += _one(advice.get("worsening"), turn)
     if emotion.category != "neutral":
-        out += _one((advice.get("by_category", {}).get(emotion.category) or {}).get(_level(emotion.intensity)), turn)
+        out += _one(
+            (advice.get("by_category", {}).get(emotion.category) or {}).get(
+                _level(emotion.intensity)
+            ),
+            turn,
+        )
     if repeat_contacts >= 2 and turn <= 3:
         out += _one(advice.get("repeat_contact"), turn)
     if mood.trend == "improving" and len(out) < limit:

@@ -26,10 +26,17 @@ class Confirmation:
 
     def __post_init__(self) -> None:
         if not self.operations:
-            self.operations = [{"code": self.business_code, "name": self.business_name, "success": self.success}]
+            self.operations = [
+                {"code": self.business_code, "name": self.business_name, "success": self.success}
+            ]
         if not self.items:
             self.items = [
-                {"key": "business", "label": "办理业务", "value": self.businesses, "checked": False},
+                {
+                    "key": "business",
+                    "label": "办理业务",
+                    "value": self.businesses,
+                    "checked": False,
+                },
                 {"key": "number", "label": "办理号码", "value": self.number, "checked": False},
                 {"key": "result", "label": "办理结果", "value": self.result, "checked": False},
             ]
@@ -45,7 +52,9 @@ class Confirmation:
         results = {op["success"] for op in self.operations}
         if len(results) == 1:
             return "成功" if self.success else "未成功"
-        return "；".join(f"{op['name']}{'成功' if op['success'] else '未成功'}" for op in self.operations)
+        return "；".join(
+            f"{op['name']}{'成功' if op['success'] else '未成功'}" for op in self.operations
+        )
 
     @property
     def codes(self) -> list[str]:

@@ -40,7 +40,11 @@ _NOT_NEGATION = re.compile(
 # "不用了谢谢"): it does not reach the feeling that follows.
 _PARTICLES = frozenset("啦啊呀哈嘛呢吧了哦喔")
 # A customer's confusion is mildly negative for polarity; surprise can go either way.
-_VALENCE = {c: -1.0 for c in NEGATIVE_EMOTIONS} | {c: 1.0 for c in POSITIVE_EMOTIONS} | {"confusion": -0.35, "surprise": 0.0}
+_VALENCE = (
+    {c: -1.0 for c in NEGATIVE_EMOTIONS}
+    | {c: 1.0 for c in POSITIVE_EMOTIONS}
+    | {"confusion": -0.35, "surprise": 0.0}
+)
 
 
 @dataclass(slots=True)
@@ -79,12 +83,16 @@ def _flip(category: str) -> str | None:
 
 def _modifiable(word: str) -> bool:
     """Whether negation and degree can reach a keyword: not a laugh (哈哈, 呵呵) nor an emoji or [表情]."""
-    return word[0] != "[" and "\u4e00" <= word[0] <= "\u9fff" and not (len(word) > 1 and len(set(word)) == 1)
+    return (
+        word[0] != "["
+        and "\u4e00" <= word[0] <= "\u9fff"
+        and not (len(word) > 1 and len(set(word)) == 1)
+    )
 
 
 def _rhetorical(text: str, end: int) -> bool:
     """Whether the clause after a keyword ends as a rhetorical question (…吗 / …嘛)."""
-    for ch in text[end:end + 6]:
+    for ch in text[end : end + 6]:
         if ch in "吗嘛":
             return True
         if ch in BREAKS:
@@ -118,7 +126,11 @@ def find_keywords(text: str, matches: list[tuple[int, int, str, tuple]]) -> list
     """
     keywords: list[Keyword] = []
     modifiers: list[tuple[int, int, tuple]] = []
-    idle = [m.span() for m in _NOT_NEGATION.finditer(text)] if any(v[0] == "n" for _, _, _, v in matches) else []
+    idle = (
+        [m.span() for m in _NOT_NEGATION.finditer(text)]
+        if any(v[0] == "n" for _, _, _, v in matches)
+        else []
+    )
     asked = [m.span() for m in _A_NOT_A.finditer(text)]
     for start, end, word, value in matches:
         if value[0] == "x" or value[0] == "n" and any(a <= start < b for a, b in idle):
@@ -129,7 +141,9 @@ def find_keywords(text: str, matches: list[tuple[int, int, str, tuple]]) -> list
         _, category, intensity, escalation, churn = value
         weight, negated, limit, gap = intensity / 5.0, False, start, _FIRST_GAP
         for m_start, m_end, m_value in reversed(modifiers if _modifiable(word) else ()):
-            if limit - m_end > gap or any(ch in BREAKS or ch in _PARTICLES for ch in text[m_end:limit]):
+            if limit - m_end > gap or any(
+                ch in BREAKS or ch in _PARTICLES for ch in text[m_end:limit]
+            ):
                 break
             gap = _CHAIN_GAP
             if m_value[0] == "n":
@@ -163,7 +177,9 @@ def find_keywords(text: str, matches: list[tuple[int, int, str, tuple]]) -> list
                 keywords.append(Keyword(word, start, end, category, 0.0, True))
                 continue
             category, weight, escalation, churn = flipped, weight * 0.8, False, False
-        keywords.append(Keyword(word, start, end, category, min(weight, 2.0), negated, escalation, churn))
+        keywords.append(
+            Keyword(word, start, end, category, min(weight, 2.0), negated, escalation, churn)
+        )
     _weigh_contrast(text, keywords)
     return keywords
 
@@ -176,7 +192,10 @@ def _weigh_contrast(text: str, keywords: list[Keyword]) -> None:
         if any(k.start <= m.start() < k.end for k in keywords):
             continue  # part of a keyword, as in 不过如此
         begin = max(text.rfind(ch, 0, m.start()) for ch in _SENTENCE_ENDS) + 1
-        stop = min((i for i in (text.find(ch, m.end()) for ch in _SENTENCE_ENDS) if i >= 0), default=len(text))
+        stop = min(
+            (i for i in (text.find(ch, m.end()) for ch in _SENTENCE_ENDS) if i >= 0),
+            default=len(text),
+        )
         if any(m.end() <= k.start < stop and k.weight > 0 for k in keywords):
             for k in keywords:
                 if begin <= k.start and k.end <= m.start():
@@ -195,7 +214,9 @@ def score_utterance(text: str, keywords: list[Keyword]) -> UtteranceEmotion:
     if not by_cat:
         lean = _LEAN_VALENCE if _LEAN.search(text) else 0.0
         # A churn word asked about ("携号转网要什么条件") carries no feeling but still signals churn.
-        return UtteranceEmotion("neutral", "neutral", 0.0, lean, keywords, churn=any(k.churn for k in keywords))
+        return UtteranceEmotion(
+            "neutral", "neutral", 0.0, lean, keywords, churn=any(k.churn for k in keywords)
+        )
     category = max(by_cat, key=by_cat.__getitem__)
     total = sum(by_cat.values()) * boost
     signed = sum(_VALENCE[c] * w for c, w in by_cat.items()) * boost
@@ -259,7 +280,13 @@ class CallMood:
 
 
 def escalation_risk(
-    mood: CallMood, current: UtteranceEmotion, *, repeat_contacts: int, open_complaint: bool, stage: str | None, repeat_said: bool = False
+    mood: CallMood,
+    current: UtteranceEmotion,
+    *,
+    repeat_contacts: int,
+    open_complaint: bool,
+    stage: str | None,
+    repeat_said: bool = False,
 ) -> tuple[float, list[str]]:
     """Risk 0–1 that this caller escalates (complaint upgrade) or churns, with the reasons.
 

@@ -62,10 +62,14 @@ class AssistEngine:
         emotion.update({w: ("d", weight) for w, weight in content.degrees})
         self.negations = frozenset(content.negations)
         self.modifiers = dict(emotion)  # negation and degree words: what a word's head may be
-        emotion.update({e.word: ("e", e.category, e.intensity, e.escalation, e.churn) for e in content.lexicon})
+        emotion.update(
+            {e.word: ("e", e.category, e.intensity, e.escalation, e.churn) for e in content.lexicon}
+        )
         # Masks go under everything else: a lexicon entry, negation or degree word of the same
         # spelling wins.
-        masks = dict.fromkeys((*content.masks, *_praising_names(content, KeywordAutomaton(emotion))), ("x",))
+        masks = dict.fromkeys(
+            (*content.masks, *_praising_names(content, KeywordAutomaton(emotion))), ("x",)
+        )
         self.emotion_words = KeywordAutomaton(masks | emotion)
 
         aliases: dict[str, str] = {}
@@ -73,7 +77,9 @@ class AssistEngine:
             for word in (b.name, *b.aliases):
                 aliases.setdefault(word, b.code)
         self.business_words = KeywordAutomaton(aliases)
-        self.generic_words = KeywordAutomaton({w: g for g in content.generic_terms for w in g.words})
+        self.generic_words = KeywordAutomaton(
+            {w: g for g in content.generic_terms for w in g.words}
+        )
 
         cues: dict[str, list[tuple[str, object]]] = {}
         self.need_model = NeedModel(content.reasons)
@@ -93,31 +99,71 @@ class AssistEngine:
         answers.update({p: False for p in ops.get("customer_reject", ())})
         answers.update({p: None for p in ops.get("customer_unsure", ())})
         self.answer_words = KeywordAutomaton(answers)
-        asks = "|".join(sorted(map(re.escape, ops.get("asks_for_problems", ())), key=len, reverse=True))
+        asks = "|".join(
+            sorted(map(re.escape, ops.get("asks_for_problems", ())), key=len, reverse=True)
+        )
         self.problems_asked = re.compile(rf"(?<!还)(?:{asks})") if asks else None
-        no = "|".join(sorted(map(re.escape, ops.get("customer_no_problem", ())), key=len, reverse=True))
+        no = "|".join(
+            sorted(map(re.escape, ops.get("customer_no_problem", ())), key=len, reverse=True)
+        )
         # The whole reply is the no, with particles and thanks at most ("没有啦", "没有没有", "没有，谢谢你").
-        self.no_problem = re.compile(rf"^[嗯哦噢啊呃,.!?，。！？~ ]*(?:{no})(?:[,，、 ]*(?:{no}))*[啦了啊呀的哈嘞咯哦喔,.!?，。！？~ ]*(?:谢谢[^,.!?;，。！？；]{{0,3}}[啦了啊呀哈,.!?，。！？~ ]*)?$") if no else None
+        self.no_problem = (
+            re.compile(
+                rf"^[嗯哦噢啊呃,.!?，。！？~ ]*(?:{no})(?:[,，、 ]*(?:{no}))*[啦了啊呀的哈嘞咯哦喔,.!?，。！？~ ]*(?:谢谢[^,.!?;，。！？；]{{0,3}}[啦了啊呀哈,.!?，。！？~ ]*)?$"
+            )
+            if no
+            else None
+        )
         ends = {p: True for p in ops.get("wrap_up_short", ())}
         ends.update({p: False for p in ops.get("wrap_up", ())})
         self.wrap_up_words = KeywordAutomaton(ends)
         verbs = "|".join(sorted(map(re.escape, ops.get("done_verbs", ())), key=len, reverse=True))
-        self.done_pattern = re.compile(rf"(?:已经|已)(?:(?:为|帮|给)您(?:把[^,.!?;，。！？；]{{1,10}}?)?)?(?:{verbs})[^,.!?;，。！？；]{{0,6}}?(?:成功|好了|生效|了)") if verbs else None
+        self.done_pattern = (
+            re.compile(
+                rf"(?:已经|已)(?:(?:为|帮|给)您(?:把[^,.!?;，。！？；]{{1,10}}?)?)?(?:{verbs})[^,.!?;，。！？；]{{0,6}}?(?:成功|好了|生效|了)"
+            )
+            if verbs
+            else None
+        )
         # The verb of what the agent says was done for the customer ("已经为您兑换成功" → 兑换) …
         verb = rf"(?:把[^,.!?;，。！？；]{{1,10}}?)?({verbs})"
         self.done_verb = re.compile(rf"(?:已经|已)(?:为|帮|给)您{verb}") if verbs else None
         # … and its object, right after the verb ("已经为您办理了停机" → 停机).
-        self.done_object = re.compile(rf"(?:已经|已)(?:为|帮|给)您(?:{verbs})了?([^,.!?;:，。！？；：、\d]{{2,8}}?)(?=[,.!?;:，。！？；：、]|$)") if verbs else None
+        self.done_object = (
+            re.compile(
+                rf"(?:已经|已)(?:为|帮|给)您(?:{verbs})了?([^,.!?;:，。！？；：、\d]{{2,8}}?)(?=[,.!?;:，。！？；：、]|$)"
+            )
+            if verbs
+            else None
+        )
         # … and, in one clause of a report of several, the verb whether or not 为您 comes first
         # ("代收费功能已经关闭了" → 关闭).
-        self.clause_verb = re.compile(rf"(?:(?:已经|已)(?:(?:为|帮|给)您)?|也(?:为|帮|给)您){verb}") if verbs else None
+        self.clause_verb = (
+            re.compile(rf"(?:(?:已经|已)(?:(?:为|帮|给)您)?|也(?:为|帮|给)您){verb}")
+            if verbs
+            else None
+        )
         # A later clause of a report that leaves out 已经 ("流量包也帮您退订了", "日包也开好了").
-        self.also_done = re.compile(rf"也(?:(?:为|帮|给)您)?(?:{verbs})[^,.!?;，。！？；]{{0,6}}?(?:成功|好了|生效|了)") if verbs else None
+        self.also_done = (
+            re.compile(
+                rf"也(?:(?:为|帮|给)您)?(?:{verbs})[^,.!?;，。！？；]{{0,6}}?(?:成功|好了|生效|了)"
+            )
+            if verbs
+            else None
+        )
         # A customer turning to another matter ("对了，我这个月流量还剩多少"): the phrase opens the
         # utterance (after fillers) and something follows it ("对了对了" alone is agreement).
         opens = "|".join(sorted(map(re.escape, ops.get("new_matter", ())), key=len, reverse=True))
-        self.new_matter = re.compile(rf"^[嗯哦噢啊呃哎诶喂那,.!?，。！？ ]*(?:{opens})[,.!?，。！？ ]*(?![对對]|就是|是的|没错|是这)[^,.!?，。！？ ]{{4}}") if opens else None
-        self.confirm_prompts = tuple(ops.get("confirm_prompts", ())) or ("跟您确认一下：为尾号{number}的号码办理{business}，结果：{result}。",)
+        self.new_matter = (
+            re.compile(
+                rf"^[嗯哦噢啊呃哎诶喂那,.!?，。！？ ]*(?:{opens})[,.!?，。！？ ]*(?![对對]|就是|是的|没错|是这)[^,.!?，。！？ ]{{4}}"
+            )
+            if opens
+            else None
+        )
+        self.confirm_prompts = tuple(ops.get("confirm_prompts", ())) or (
+            "跟您确认一下：为尾号{number}的号码办理{business}，结果：{result}。",
+        )
 
         self.map = BusinessMap(content.businesses, content.relations, content.reasons)
         self.reason_texts = ReasonTexts.from_content(content)
@@ -140,12 +186,15 @@ class AssistEngine:
         """(start, end, alias, code) of each business named by an alias; a number does not run
         on across an alias's edge ("25G流量" names no 5G, "98元套餐" no 8元套餐)."""
         return [
-            m for m in self.business_words.longest(text)
+            m
+            for m in self.business_words.longest(text)
             if not (m[2][0].isdigit() and m[0] and _numeral(text[m[0] - 1]))
             and not (m[2][-1].isdigit() and m[1] < len(text) and _numeral(text[m[1]]))
         ]
 
-    def generic_mentions(self, text: str, named: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str, GenericTerm]]:
+    def generic_mentions(
+        self, text: str, named: list[tuple[int, int, str, str]]
+    ) -> list[tuple[int, int, str, GenericTerm]]:
         """(start, end, word, term) of each generic word (宽带, 话费) in `text` that the business
         aliases found there (`named`, as `named_businesses` gives them) do not already cover:
         none inside an alias, none whose group a named business belongs to."""
@@ -153,7 +202,8 @@ class AssistEngine:
         return [
             (start, end, word, term)
             for start, end, word, term in self.generic_words.longest(text)
-            if codes.isdisjoint(term.businesses) and not any(start < e and s < end for s, e, *_ in named)
+            if codes.isdisjoint(term.businesses)
+            and not any(start < e and s < end for s, e, *_ in named)
         ]
 
     def resolve_generic(self, term: GenericTerm, reasons: list[str]) -> str | None:
@@ -175,10 +225,12 @@ class AssistEngine:
         if any(not short for *_, short in found) or (found and len(text) <= _SHORT):
             return True
         # In a longer utterance it closes nothing while the customer still asks ("没了，那话费呢？").
-        return any(_own_clause(text, found, i) for i in range(len(found))) and not ASKING.search(text)
+        return any(_own_clause(text, found, i) for i in range(len(found))) and not ASKING.search(
+            text
+        )
 
     def operation_outcome(self, text: str) -> str | None:
-        """"done", "failed" or None for an agent utterance (failure wins when both are said)."""
+        """ "done", "failed" or None for an agent utterance (failure wins when both are said)."""
         text = _polite(text)
         found = {value for _, _, _, value in self.operation_words.longest(text)}
         if "failed" in found:
@@ -197,8 +249,12 @@ class AssistEngine:
         return self.no_problem is not None and self.no_problem.match(text) is not None
 
     def continued_outcome(self, clause: str) -> str | None:
-        """"done" for a later clause of a report that leaves out 已经 ("流量包也帮您退订了"), else None."""
-        return "done" if self.also_done is not None and self.also_done.search(_polite(clause)) else None
+        """ "done" for a later clause of a report that leaves out 已经 ("流量包也帮您退订了"), else None."""
+        return (
+            "done"
+            if self.also_done is not None and self.also_done.search(_polite(clause))
+            else None
+        )
 
     def operation_object(self, text: str) -> str | None:
         """What an agent's report says was done, in its own words ("已经为您办理了停机" → 停机), or None."""
@@ -220,9 +276,14 @@ class AssistEngine:
         (坑 yes, 坑洼 no); jieba runs only for utterances that have one.
         """
         matches = self.emotion_words.longest(text)
-        if any(len(value) <= 2 and value[0] in "nd" and end - start > 1 for start, end, _, value in matches):
+        if any(
+            len(value) <= 2 and value[0] in "nd" and end - start > 1
+            for start, end, _, value in matches
+        ):
             matches = self._phrases_first(text, matches)
-        single = {(start, end) for start, end, _, value in matches if end - start == 1 and value[0] == "e"}
+        single = {
+            (start, end) for start, end, _, value in matches if end - start == 1 and value[0] == "e"
+        }
         if single:
             # Matches never overlap, so a span names one match: drop those jieba does not see as words.
             dropped = single - self.tokenizer.words_among(text, single)
@@ -242,11 +303,15 @@ class AssistEngine:
             if out and m[0] < out[-1][1]:
                 continue  # inside a phrase taken over below
             start, end, _, value = m
-            phrase = next((phrases[i] for i in range(start + 1, end) if i in phrases), None) if value[0] in "nd" else None
-            if phrase is None or phrase[1] <= end or text[phrase[0]:end] not in self.negations:
+            phrase = (
+                next((phrases[i] for i in range(start + 1, end) if i in phrases), None)
+                if value[0] in "nd"
+                else None
+            )
+            if phrase is None or phrase[1] <= end or text[phrase[0] : end] not in self.negations:
                 out.append(m)
                 continue
-            head = text[start:phrase[0]]
+            head = text[start : phrase[0]]
             if self.modifiers.get(head):
                 out.append((start, phrase[0], head, self.modifiers[head]))
             out.append(phrase)
@@ -266,7 +331,9 @@ class AssistEngine:
         learned = valence(self.polarity_model, [text], [e])[0]
         e.valence = round(learned if e.category == "neutral" else 0.5 * (e.valence + learned), 3)
         if e.category == "neutral":
-            e.polarity = "positive" if learned > 0.5 else "negative" if learned < -0.5 else "neutral"
+            e.polarity = (
+                "positive" if learned > 0.5 else "negative" if learned < -0.5 else "neutral"
+            )
         elif e.category not in ("confusion", "surprise"):
             e.polarity = "positive" if e.valence > 0 else "negative"
         return e
@@ -277,7 +344,11 @@ def _praising_names(content: Content, emotion_words: KeywordAutomaton) -> list[s
     a product or ask for one, they praise nothing. (网络不稳定, 说好的优惠 read as the complaints
     they are, and stay.)"""
     names = {a for b in content.businesses for a in (b.name, *b.aliases)}
-    return sorted(a for a in names if score_utterance(a, find_keywords(a, emotion_words.longest(a))).polarity == "positive")
+    return sorted(
+        a
+        for a in names
+        if score_utterance(a, find_keywords(a, emotion_words.longest(a))).polarity == "positive"
+    )
 
 
 @lru_cache(maxsize=1)

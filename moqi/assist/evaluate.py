@@ -38,10 +38,18 @@ class Scores:
     confusion: list[list[int]]  # rows: gold, columns: predicted
 
     def as_dict(self) -> dict:
-        return {"n": self.n, "accuracy": round(self.accuracy, 4), "macro_f1": round(self.macro_f1, 4), "labels": self.labels, "confusion": self.confusion}
+        return {
+            "n": self.n,
+            "accuracy": round(self.accuracy, 4),
+            "macro_f1": round(self.macro_f1, 4),
+            "labels": self.labels,
+            "confusion": self.confusion,
+        }
 
 
-def classification_scores(gold: list[str], predicted: list[str], labels: Iterable[str] | None = None) -> Scores:
+def classification_scores(
+    gold: list[str], predicted: list[str], labels: Iterable[str] | None = None
+) -> Scores:
     """Accuracy and macro-F1 over the gold labels (predictions outside them count as wrong)."""
     if len(gold) != len(predicted):
         raise ValueError("gold and predicted differ in length")
@@ -60,7 +68,9 @@ def classification_scores(gold: list[str], predicted: list[str], labels: Iterabl
         fn = sum(1 for g in gold if g == label) - tp
         f1s.append(0.0 if tp == 0 else 2 * tp / (2 * tp + fp + fn))
     n = len(gold)
-    return Scores(n, correct / n if n else 0.0, sum(f1s) / len(f1s) if f1s else 0.0, labels, confusion)
+    return Scores(
+        n, correct / n if n else 0.0, sum(f1s) / len(f1s) if f1s else 0.0, labels, confusion
+    )
 
 
 def polarity_label(e: UtteranceEmotion, labels: set[str]) -> str:
@@ -96,7 +106,9 @@ def dialogue_satisfaction(valences: list[float]) -> float:
     return 0.4 * mean + 0.3 * min(valences) + 0.3 * valences[-1]
 
 
-def predict_all(reader: Callable[[str], str], texts: list[str], progress: Callable[[int], None] | None = None) -> list[str]:
+def predict_all(
+    reader: Callable[[str], str], texts: list[str], progress: Callable[[int], None] | None = None
+) -> list[str]:
     """Run `reader` over texts, reporting progress every 500 items."""
     out = []
     for i, t in enumerate(texts, 1):
@@ -122,12 +134,18 @@ class NeedScores:
 
     def as_dict(self) -> dict:
         return {
-            "n": self.n, "moment_accuracy": round(self.moment_accuracy, 4), "top1": round(self.top1, 4), "top3": round(self.top3, 4),
-            "macro_f1": round(self.macro_f1, 4), "mistakes": [{"gold": g, "predicted": p, "count": c} for g, p, c in self.mistakes],
+            "n": self.n,
+            "moment_accuracy": round(self.moment_accuracy, 4),
+            "top1": round(self.top1, 4),
+            "top3": round(self.top3, 4),
+            "macro_f1": round(self.macro_f1, 4),
+            "mistakes": [{"gold": g, "predicted": p, "count": c} for g, p, c in self.mistakes],
         }
 
 
-def need_scores(gold: list[tuple[str, str]], predicted: list[tuple[str, list[str]]], shown: int = 5) -> NeedScores:
+def need_scores(
+    gold: list[tuple[str, str]], predicted: list[tuple[str, list[str]]], shown: int = 5
+) -> NeedScores:
     """`gold`: (reason, moment) per contact; `predicted`: (moment, reasons best first) per contact."""
     if len(gold) != len(predicted) or not gold:
         raise ValueError("need as many predictions as labelled contacts, and at least one")
@@ -144,5 +162,8 @@ def need_scores(gold: list[tuple[str, str]], predicted: list[tuple[str, list[str
         top1=sum(g == p for (g, _), p in zip(gold, firsts, strict=True)) / n,
         top3=sum(g in codes[:3] for (g, _), (_, codes) in zip(gold, predicted, strict=True)) / n,
         macro_f1=classification_scores([g for g, _ in gold], firsts, reasons).macro_f1,
-        mistakes=[(g, p, c) for (g, p), c in sorted(mistakes.items(), key=lambda kv: (-kv[1], kv[0]))[:shown]],
+        mistakes=[
+            (g, p, c)
+            for (g, p), c in sorted(mistakes.items(), key=lambda kv: (-kv[1], kv[0]))[:shown]
+        ],
     )

@@ -10,9 +10,24 @@ from pathlib import Path
 
 from moqi.assist.session import MAX_CHARS, canonical_speaker
 
-_POLARITY = {"1": "positive", "0": "negative", "pos": "positive", "neg": "negative", "positive": "positive", "negative": "negative", "neutral": "neutral", "2": "neutral"}
+_POLARITY = {
+    "1": "positive",
+    "0": "negative",
+    "pos": "positive",
+    "neg": "negative",
+    "positive": "positive",
+    "negative": "negative",
+    "neutral": "neutral",
+    "2": "neutral",
+}
 # Emotion-labelled data (e.g. EWECT) also teaches polarity; surprise can go either way and is left out.
-_EMOTION_POLARITY = {"happy": "positive", "angry": "negative", "sad": "negative", "fear": "negative", "surprise": None}
+_EMOTION_POLARITY = {
+    "happy": "positive",
+    "angry": "negative",
+    "sad": "negative",
+    "fear": "negative",
+    "surprise": None,
+}
 
 
 class LabelledDataError(ValueError):
@@ -42,7 +57,9 @@ def _objects(path: Path, raw: str):
         yield number, obj
 
 
-def read_labelled(path: Path, *, label_key: str | None = None, polarity: bool = False) -> tuple[list[str], list[str]]:
+def read_labelled(
+    path: Path, *, label_key: str | None = None, polarity: bool = False
+) -> tuple[list[str], list[str]]:
     """Texts and labels. JSONL takes `label` (or `sentiment`); CSV takes `label` and `review`/`text`."""
     raw = _text(path)
     texts, labels = [], []
@@ -54,7 +71,10 @@ def read_labelled(path: Path, *, label_key: str | None = None, polarity: bool = 
             raise LabelledDataError(f"{path}: CSV needs columns label and review (or text)")
         rows = ((reader.line_num, row.get(text_key), row.get("label")) for row in reader)
     else:
-        rows = ((n, obj.get("text"), obj.get(label_key or ("label" if "label" in obj else "sentiment"))) for n, obj in _objects(path, raw))
+        rows = (
+            (n, obj.get("text"), obj.get(label_key or ("label" if "label" in obj else "sentiment")))
+            for n, obj in _objects(path, raw)
+        )
     for number, text, label in rows:
         if not isinstance(text, str) or label is None:
             raise LabelledDataError(f"{path}:{number}: needs a text string and a label")
@@ -84,7 +104,11 @@ def read_dialogues(path: Path) -> list[tuple[list[str], float]]:
         turns, score = obj.get("turns"), obj.get("S")
         if not isinstance(turns, list) or not isinstance(score, int | float):
             raise LabelledDataError(f"{path}:{number}: needs turns[] and a numeric S")
-        texts = [t.get("text", "") for t in turns if isinstance(t, dict) and t.get("sender") == "customer"]
+        texts = [
+            t.get("text", "")
+            for t in turns
+            if isinstance(t, dict) and t.get("sender") == "customer"
+        ]
         out.append(([t for t in texts if isinstance(t, str)], float(score)))
     if not out:
         raise LabelledDataError(f"{path}: no dialogues")
@@ -104,7 +128,11 @@ def _event(value: object) -> dict | None:
     """An event as a profile takes it: "overage_charge" means one from yesterday."""
     if isinstance(value, str) and value.strip():
         return {"type": value.strip(), "days_ago": 1}
-    if isinstance(value, dict) and isinstance(value.get("type"), str) and isinstance(value.get("days_ago", 1), int | float):
+    if (
+        isinstance(value, dict)
+        and isinstance(value.get("type"), str)
+        and isinstance(value.get("days_ago", 1), int | float)
+    ):
         return {"type": value["type"], "days_ago": value.get("days_ago", 1)}
     return None
 
@@ -120,24 +148,38 @@ def read_need(path: Path, reasons: Container[str]) -> list[NeedItem]:
         where = f"{path}:{number}"
         reason, text, turns = obj.get("reason"), obj.get("text"), obj.get("turns")
         if not isinstance(reason, str) or reason not in reasons:
-            raise LabelledDataError(f"{where}: reason {reason!r} is not a reason code of the taxonomy")
+            raise LabelledDataError(
+                f"{where}: reason {reason!r} is not a reason code of the taxonomy"
+            )
         if isinstance(text, str) and turns is None:
             said = (("customer", text),)
-        elif isinstance(turns, list) and text is None and all(isinstance(t, dict) and isinstance(t.get("text"), str) for t in turns):
+        elif (
+            isinstance(turns, list)
+            and text is None
+            and all(isinstance(t, dict) and isinstance(t.get("text"), str) for t in turns)
+        ):
             try:
-                said = tuple((canonical_speaker(t.get("speaker", "customer")), t["text"]) for t in turns)
+                said = tuple(
+                    (canonical_speaker(t.get("speaker", "customer")), t["text"]) for t in turns
+                )
             except ValueError as exc:
                 raise LabelledDataError(f"{where}: {exc}") from None
         else:
-            raise LabelledDataError(f"{where}: needs a text string or turns [{{speaker, text}}], not both")
+            raise LabelledDataError(
+                f"{where}: needs a text string or turns [{{speaker, text}}], not both"
+            )
         if not any(who == "customer" and t.strip() for who, t in said):
             raise LabelledDataError(f"{where}: the customer says nothing")
         if len(max((t for _, t in said), key=len)) > MAX_CHARS:
-            raise LabelledDataError(f"{where}: an utterance is over the {MAX_CHARS}-character limit")
+            raise LabelledDataError(
+                f"{where}: an utterance is over the {MAX_CHARS}-character limit"
+            )
         events = obj.get("events") or []
         read = [_event(e) for e in events] if isinstance(events, list) else [None]
         if None in read:
-            raise LabelledDataError(f"{where}: events must be a list of event types or {{type, days_ago}}")
+            raise LabelledDataError(
+                f"{where}: events must be a list of event types or {{type, days_ago}}"
+            )
         out.append(NeedItem(said, reason, tuple(read)))
     if not out:
         raise LabelledDataError(f"{path}: no labelled contacts")

@@ -52,7 +52,16 @@ class LiveContact:
         if self.alerted:
             return None
         self.alerted = True
-        return {"type": "alert", "contact_id": self.contact_id, "agent": self.agent, "risk": risk, "turn": event.turn, "reasons": event.emotion["risk_reasons"], "advice": event.emotion["advice"], "text": event.text}
+        return {
+            "type": "alert",
+            "contact_id": self.contact_id,
+            "agent": self.agent,
+            "risk": risk,
+            "turn": event.turn,
+            "reasons": event.emotion["risk_reasons"],
+            "advice": event.emotion["advice"],
+            "text": event.text,
+        }
 
     def summary(self) -> dict:
         """What the supervisor wall shows of this contact."""
@@ -61,7 +70,9 @@ class LiveContact:
             "contact_id": self.contact_id,
             "agent": self.agent,
             "channel": self.channel,
-            "customer": {k: self.customer.get(k) for k in ("id", "title", "phone_masked", "brand", "stage")},
+            "customer": {
+                k: self.customer.get(k) for k in ("id", "title", "phone_masked", "brand", "stage")
+            },
             "turns": len(self.events),
             "emotion": last.emotion["category"] if last else "neutral",
             "emotion_label": last.emotion["label"] if last else "平静",
@@ -72,7 +83,9 @@ class LiveContact:
         }
 
 
-def refusal(role: str, username: str, team: str, *, agent: str, agent_team: str | None) -> str | None:
+def refusal(
+    role: str, username: str, team: str, *, agent: str, agent_team: str | None
+) -> str | None:
     """Why a user may not see a contact taken by `agent` of `agent_team` (None: they may): an
     agent sees their own contacts, a team lead their team's, an admin all."""
     if role == "admin":
@@ -81,7 +94,11 @@ def refusal(role: str, username: str, team: str, *, agent: str, agent_team: str 
         return None
     if role == "team_lead" and agent_team == team:
         return None
-    return "this contact belongs to another team" if role == "team_lead" else "this contact belongs to another agent"
+    return (
+        "this contact belongs to another team"
+        if role == "team_lead"
+        else "this contact belongs to another agent"
+    )
 
 
 class LiveHub:
@@ -122,7 +139,10 @@ class LiveHub:
     def publish_event(self, contact: LiveContact, answer: dict) -> None:
         """Send a stored utterance's answer (`{event, alert, server_ms}`) to the contact's
         listeners, the contact's summary (and any alert) to the wall."""
-        self._to_contact(contact.contact_id, {"type": "assist", "event": answer["event"], "server_ms": answer["server_ms"]})
+        self._to_contact(
+            contact.contact_id,
+            {"type": "assist", "event": answer["event"], "server_ms": answer["server_ms"]},
+        )
         self._to_wall(contact.team, {"type": "contact_updated", "contact": contact.summary()})
         alert = answer["alert"]
         if alert:

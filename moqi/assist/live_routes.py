@@ -75,11 +75,23 @@ def _live(hub: LiveHub, session, contact_id: int, user: User) -> LiveContact:
     return live
 
 
-@router.post("/api/contacts", response_model=ContactOpened, status_code=201, summary="Open a live contact")
-def open_contact(body: ContactOpen, session: SessionDep, hub: Hub, user: AgentUser) -> ContactOpened:
+@router.post(
+    "/api/contacts", response_model=ContactOpened, status_code=201, summary="Open a live contact"
+)
+def open_contact(
+    body: ContactOpen, session: SessionDep, hub: Hub, user: AgentUser
+) -> ContactOpened:
     """The customer card and the predicted need arrive before the first word."""
     try:
-        live, opening = lives.open_contact(session, customer_ref=body.customer, channel=body.channel, title=body.title, agent=user.username, team=user.team, now=now())
+        live, opening = lives.open_contact(
+            session,
+            customer_ref=body.customer,
+            channel=body.channel,
+            title=body.title,
+            agent=user.username,
+            team=user.team,
+            now=now(),
+        )
     except NotFound as exc:
         raise HTTPException(404, str(exc)) from None
     session.commit()
@@ -93,15 +105,31 @@ def my_contacts(hub: Hub, user: AgentUser) -> list[dict]:
     return rows if user.role != "agent" else [r for r in rows if r["agent"] == user.username]
 
 
-@router.get("/api/contacts/{contact_id}", summary="A live contact: customer, events so far, confirmations")
+@router.get(
+    "/api/contacts/{contact_id}", summary="A live contact: customer, events so far, confirmations"
+)
 def get_contact(contact_id: Id, session: SessionDep, hub: Hub, user: AgentUser) -> dict:
     live = _live(hub, session, contact_id, user)
-    audit.record(session, actor=user.username, action="contact.read", target_kind="customer", target_id=live.customer.get("id") or "-", detail={"contact_id": contact_id})
+    audit.record(
+        session,
+        actor=user.username,
+        action="contact.read",
+        target_kind="customer",
+        target_id=live.customer.get("id") or "-",
+        detail={"contact_id": contact_id},
+    )
     return {
-        "contact_id": live.contact_id, "agent": live.agent, "channel": live.channel, "customer": live.customer,
-        "events": [e.as_dict() for e in live.events], "confirmations": [c.as_dict() for c in live.session.confirmations],
-        "whispers": live.whispers, "opening": live.session.opening() if not live.events else None,
-        "history": lives.history(session, live.customer.get("id"), before=live.contact_id, engine=live.session.engine),
+        "contact_id": live.contact_id,
+        "agent": live.agent,
+        "channel": live.channel,
+        "customer": live.customer,
+        "events": [e.as_dict() for e in live.events],
+        "confirmations": [c.as_dict() for c in live.session.confirmations],
+        "whispers": live.whispers,
+        "opening": live.session.opening() if not live.events else None,
+        "history": lives.history(
+            session, live.customer.get("id"), before=live.contact_id, engine=live.session.engine
+        ),
         "tickets": tickets.open_tickets(session, live.customer.get("id"), now=now()),
     }
 
@@ -124,9 +152,18 @@ def _feed(app, live: LiveContact, body: UtteranceIn) -> tuple[dict, Future]:
         alert = live.alert_for(event)
         if alert:
             rows.append(lives.alert_row(live, alert))
-        answer = {"event": event.as_dict(), "alert": alert, "server_ms": round((time.perf_counter() - started) * 1000, 3)}
+        answer = {
+            "event": event.as_dict(),
+            "alert": alert,
+            "server_ms": round((time.perf_counter() - started) * 1000, 3),
+        }
         # Queued under the contact's lock: the writer stores and publishes in analysis order.
-        future = app.state.writer.submit(rows, contact_id=live.contact_id, apply=apply, on_stored=lambda: hub.publish_event(live, answer))
+        future = app.state.writer.submit(
+            rows,
+            contact_id=live.contact_id,
+            apply=apply,
+            on_stored=lambda: hub.publish_event(live, answer),
+        )
     return answer, future
 
 
@@ -136,8 +173,18 @@ def _not_stored(app, live: LiveContact) -> None:
     app.state.hub.drop(live.contact_id)
 
 
-@router.post("/api/contacts/{contact_id}/utterances", summary="Add an utterance; answers its assist event once it is stored")
-def add_utterance(request: Request, contact_id: Id, body: UtteranceIn, session: SessionDep, hub: Hub, user: AgentUser) -> dict:
+@router.post(
+    "/api/contacts/{contact_id}/utterances",
+    summary="Add an utterance; answers its assist event once it is stored",
+)
+def add_utterance(
+    request: Request,
+    contact_id: Id,
+    body: UtteranceIn,
+    session: SessionDep,
+    hub: Hub,
+    user: AgentUser,
+) -> dict:
     live = _live(hub, session, contact_id, user)
     session.close()  # no connection held while the writer commits
     answer, future = _feed(request.app, live, body)
@@ -149,8 +196,13 @@ def add_utterance(request: Request, contact_id: Id, body: UtteranceIn, session: 
     return answer
 
 
-@router.post("/api/contacts/{contact_id}/confirmation", summary="Record the customer's answer to the three-way read-back")
-def confirm(contact_id: Id, body: ConfirmationAnswer, session: SessionDep, hub: Hub, user: AgentUser) -> dict:
+@router.post(
+    "/api/contacts/{contact_id}/confirmation",
+    summary="Record the customer's answer to the three-way read-back",
+)
+def confirm(
+    contact_id: Id, body: ConfirmationAnswer, session: SessionDep, hub: Hub, user: AgentUser
+) -> dict:
     live = _live(hub, session, contact_id, user)
     try:
         answer = lives.answer_confirmation(session, live, body.agreed)
@@ -160,19 +212,38 @@ def confirm(contact_id: Id, body: ConfirmationAnswer, session: SessionDep, hub: 
     return answer
 
 
-@router.post("/api/contacts/{contact_id}/wrapup", summary="Close the contact with reason, result, notes and follow-up")
-def wrapup(request: Request, contact_id: Id, body: WrapUp, session: SessionDep, hub: Hub, user: AgentUser) -> dict:
+@router.post(
+    "/api/contacts/{contact_id}/wrapup",
+    summary="Close the contact with reason, result, notes and follow-up",
+)
+def wrapup(
+    request: Request, contact_id: Id, body: WrapUp, session: SessionDep, hub: Hub, user: AgentUser
+) -> dict:
     live = _live(hub, session, contact_id, user)
     request.app.state.writer.flush()  # every utterance of the call is stored before it closes
     try:
-        contact = lives.wrap_up(session, live, reason=body.reason, result=body.result, notes=body.notes, follow_up=body.follow_up, now=now())
+        contact = lives.wrap_up(
+            session,
+            live,
+            reason=body.reason,
+            result=body.result,
+            notes=body.notes,
+            follow_up=body.follow_up,
+            now=now(),
+        )
     except lives.Conflict as exc:
         raise HTTPException(409, str(exc)) from None
     except ValueError as exc:
         raise HTTPException(422, str(exc)) from None
     session.commit()
     hub.close(contact_id)
-    return {"contact_id": contact.id, "status": contact.status, "reason": contact.reason, "result": contact.result, "follow_up": contact.follow_up}
+    return {
+        "contact_id": contact.id,
+        "status": contact.status,
+        "reason": contact.reason,
+        "result": contact.result,
+        "follow_up": contact.follow_up,
+    }
 
 
 @router.post("/api/contacts/{contact_id}/whisper", summary="A team lead whispers to the agent")
@@ -186,11 +257,20 @@ def whisper(contact_id: Id, body: WhisperIn, session: SessionDep, hub: Hub, user
 
 @router.get("/api/wall", summary="The team's live contacts by risk, and recent alerts")
 def wall(session: SessionDep, hub: Hub, user: LeadUser) -> dict:
-    return {"team": user.team, "contacts": hub.team_contacts(user.team), "alerts": lives.recent_alerts(session, user.team)}
+    return {
+        "team": user.team,
+        "contacts": hub.team_contacts(user.team),
+        "alerts": lives.recent_alerts(session, user.team),
+    }
 
 
-@router.get("/api/admin/dead-letters", summary="Live rows the writer could not store and kept aside, newest first")
-def dead_letters(session: SessionDep, user: AdminUser, limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> list[dict]:
+@router.get(
+    "/api/admin/dead-letters",
+    summary="Live rows the writer could not store and kept aside, newest first",
+)
+def dead_letters(
+    session: SessionDep, user: AdminUser, limit: Annotated[int, Query(ge=1, le=1000)] = 100
+) -> list[dict]:
     return lives.dead_letters(session, limit)
 
 
@@ -227,7 +307,10 @@ async def _serve_socket(websocket: WebSocket, token: str, listen, on_message) ->
     queue: asyncio.Queue = asyncio.Queue()
     stop = listen(_queue_listener(asyncio.get_running_loop(), queue))
     app.state.sockets.add(token, websocket)
-    tasks = [asyncio.create_task(_pump(websocket, queue)), asyncio.create_task(_watch_login(websocket, token))]
+    tasks = [
+        asyncio.create_task(_pump(websocket, queue)),
+        asyncio.create_task(_watch_login(websocket, token)),
+    ]
     try:
         while True:
             await on_message(await websocket.receive_text())
@@ -247,7 +330,9 @@ async def contact_socket(websocket: WebSocket, contact_id: Id) -> None:
     with session_scope(app.state.db) as session:
         user = socket_user(websocket, session, ("agent", "team_lead", "admin"))
         try:
-            live = lives.live_contact(app.state.hub, session, contact_id, now=now()) if user else None
+            live = (
+                lives.live_contact(app.state.hub, session, contact_id, now=now()) if user else None
+            )
         except (NotFound, lives.Conflict):
             await websocket.close(code=4404)
             return
@@ -281,7 +366,12 @@ async def contact_socket(websocket: WebSocket, contact_id: Id) -> None:
             await websocket.send_json({"type": "error", "detail": NOT_STORED})
 
     token = websocket.cookies.get(COOKIE, "")
-    await _serve_socket(websocket, token, lambda listener: app.state.hub.listen_contact(contact_id, listener), on_message)
+    await _serve_socket(
+        websocket,
+        token,
+        lambda listener: app.state.hub.listen_contact(contact_id, listener),
+        on_message,
+    )
 
 
 @router.websocket("/ws/wall")
@@ -298,7 +388,9 @@ async def wall_socket(websocket: WebSocket) -> None:
         return None
 
     token = websocket.cookies.get(COOKIE, "")
-    await _serve_socket(websocket, token, lambda listener: app.state.hub.listen_wall(user.team, listener), ignore)
+    await _serve_socket(
+        websocket, token, lambda listener: app.state.hub.listen_wall(user.team, listener), ignore
+    )
 
 
 def _message_error(exc: Exception) -> str:

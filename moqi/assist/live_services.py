@@ -40,24 +40,55 @@ class Conflict(ValueError):
     """The contact is not in a state that allows this (closed, or an operation unconfirmed)."""
 
 
-def open_contact(session: Session, *, customer_ref: str | None, channel: str, title: str, agent: str, team: str, now: datetime) -> tuple[LiveContact, dict]:
+def open_contact(
+    session: Session,
+    *,
+    customer_ref: str | None,
+    channel: str,
+    title: str,
+    agent: str,
+    team: str,
+    now: datetime,
+) -> tuple[LiveContact, dict]:
     """Open a live contact; returns it with the opening view (need before the first word, greetings)."""
     assist, customer_id = start_session(session, customer_ref, now=now)
-    contact = desk.create_contact(session, customer_id=customer_id, channel=channel, title=title, agent=agent, started_at=now)
+    contact = desk.create_contact(
+        session, customer_id=customer_id, channel=channel, title=title, agent=agent, started_at=now
+    )
     contact.status = "open"
     session.flush()
     live = LiveContact(contact.id, agent, team, _customer_card(assist), channel, assist)
-    opening = {**assist.opening(), "history": history(session, customer_id, before=contact.id, engine=assist.engine)}
+    opening = {
+        **assist.opening(),
+        "history": history(session, customer_id, before=contact.id, engine=assist.engine),
+    }
     return live, {**opening, "tickets": tickets.open_tickets(session, customer_id, now=now)}
 
 
-def history(session: Session, customer_id: str | None, *, before: int, engine, limit: int = 5) -> list[dict]:
+def history(
+    session: Session, customer_id: str | None, *, before: int, engine, limit: int = 5
+) -> list[dict]:
     """The customer's previous contacts, newest first."""
     if customer_id is None:
         return []
     labels = {r.code: r.label for r in engine.content.reasons}
-    rows = session.scalars(select(Contact).where(Contact.customer_id == customer_id, Contact.id != before).order_by(Contact.id.desc()).limit(limit))
-    return [{"contact_id": c.id, "started_at": c.started_at.isoformat(), "channel": c.channel, "reason": c.reason, "reason_label": labels.get(c.reason, ""), "result": c.result} for c in rows]
+    rows = session.scalars(
+        select(Contact)
+        .where(Contact.customer_id == customer_id, Contact.id != before)
+        .order_by(Contact.id.desc())
+        .limit(limit)
+    )
+    return [
+        {
+            "contact_id": c.id,
+            "started_at": c.started_at.isoformat(),
+            "channel": c.channel,
+            "reason": c.reason,
+            "reason_label": labels.get(c.reason, ""),
+            "result": c.result,
+        }
+        for c in rows
+    ]
 
 
 def live_contact(hub: LiveHub, session: Session, contact_id: int, *, now: datetime) -> LiveContact:
@@ -83,11 +114,15 @@ def team_of(session: Session, username: str) -> str | None:
     return session.scalar(select(User.team).where(User.username == username)) if username else None
 
 
-def stored_refusal(session: Session, contact_id: int, *, role: str, username: str, team: str) -> str | None:
+def stored_refusal(
+    session: Session, contact_id: int, *, role: str, username: str, team: str
+) -> str | None:
     """Why a user may not read a stored contact (None: they may), by the live contacts' rule;
     NotFound for an unknown id."""
     contact = desk.get_contact(session, contact_id)
-    return refusal(role, username, team, agent=contact.agent, agent_team=team_of(session, contact.agent))
+    return refusal(
+        role, username, team, agent=contact.agent, agent_team=team_of(session, contact.agent)
+    )
 
 
 def restore_contact(session: Session, contact: Contact, *, now: datetime) -> LiveContact:
@@ -95,10 +130,26 @@ def restore_contact(session: Session, contact: Contact, *, now: datetime) -> Liv
     every utterance fed again in order, the answers recorded on the workbench given again at the
     turn they were given, the whispers. Assist is a fold over the call, so the session is where
     it was (with the content as it is now)."""
-    assist, customer_id = start_session(session, contact.customer_id, now=_aware(contact.started_at), before=contact.id)
+    assist, customer_id = start_session(
+        session, contact.customer_id, now=_aware(contact.started_at), before=contact.id
+    )
     assist.opening()  # the agent was shown the opening lines before the first word
-    live = LiveContact(contact.id, contact.agent, team_of(session, contact.agent) or "default", _customer_card(assist), contact.channel, assist)
-    answers = {r.turn: (r.answered_turn, r.status) for r in session.scalars(select(ConfirmationRow).where(ConfirmationRow.contact_id == contact.id, ConfirmationRow.answered_turn.is_not(None)))}
+    live = LiveContact(
+        contact.id,
+        contact.agent,
+        team_of(session, contact.agent) or "default",
+        _customer_card(assist),
+        contact.channel,
+        assist,
+    )
+    answers = {
+        r.turn: (r.answered_turn, r.status)
+        for r in session.scalars(
+            select(ConfirmationRow).where(
+                ConfirmationRow.contact_id == contact.id, ConfirmationRow.answered_turn.is_not(None)
+            )
+        )
+    }
     for utterance in contact.utterances:
         event = assist.feed(utterance.speaker, utterance.text, utterance.ts)
         live.events.append(event)
@@ -108,12 +159,16 @@ def restore_contact(session: Session, contact: Contact, *, now: datetime) -> Liv
             if answered_turn == event.turn and status in ("confirmed", "disputed"):
                 confirmation.answer(status == "confirmed")
                 confirmation.answered_turn = answered_turn
-    rows = session.scalars(select(WhisperRow).where(WhisperRow.contact_id == contact.id).order_by(WhisperRow.id))
+    rows = session.scalars(
+        select(WhisperRow).where(WhisperRow.contact_id == contact.id).order_by(WhisperRow.id)
+    )
     live.whispers = [{"from": w.sender, "text": w.text} for w in rows]
     return live
 
 
-def restore_open_contacts(session: Session, hub: LiveHub, *, now: datetime, max_hours: float) -> tuple[int, int]:
+def restore_open_contacts(
+    session: Session, hub: LiveHub, *, now: datetime, max_hours: float
+) -> tuple[int, int]:
     """At start: restore every contact left open for its agent, or close it as interrupted when
     it began more than `max_hours` ago or cannot be restored; (restored, closed)."""
     restored = closed = 0
@@ -142,32 +197,55 @@ def _aware(value: datetime) -> datetime:
 
 
 def _customer_card(assist: AssistSession) -> dict:
-    return dict(assist.customer.__dict__, events=[{"type": e.type, "days_ago": e.days_ago, "detail": e.detail} for e in assist.customer.events])
+    return dict(
+        assist.customer.__dict__,
+        events=[
+            {"type": e.type, "days_ago": e.days_ago, "detail": e.detail}
+            for e in assist.customer.events
+        ],
+    )
 
 
-def feed(live: LiveContact, speaker: str, text: str, ts: float | None) -> tuple[AssistEvent, list, Callable[[Connection | Session], None] | None]:
+def feed(
+    live: LiveContact, speaker: str, text: str, ts: float | None
+) -> tuple[AssistEvent, list, Callable[[Connection | Session], None] | None]:
     """Analyse one utterance in memory; returns the event, the rows to store, and what else the
     storing must do (replace the rows of a read-back that is new or newly answered)."""
     before = {(c.turn, c.status) for c in live.session.confirmations}
     event = live.session.feed(speaker, text, ts)
     live.events.append(event)
     rows = [
-        Utterance(contact_id=live.contact_id, turn=event.turn, speaker=event.speaker, text=event.text, ts=ts),
+        Utterance(
+            contact_id=live.contact_id,
+            turn=event.turn,
+            speaker=event.speaker,
+            text=event.text,
+            ts=ts,
+        ),
         event_row(live.contact_id, event),
     ]
     # A line the agent read out counts as used, for the knowledge base's "most used".
-    rows += [ItemUseRow(username=live.agent, item=f"script:{sid}", action="used") for sid in event.scripts_used]
+    rows += [
+        ItemUseRow(username=live.agent, item=f"script:{sid}", action="used")
+        for sid in event.scripts_used
+    ]
     changed = [c for c in live.session.confirmations if (c.turn, c.status) not in before]
     return event, rows, replace_confirmations(live.contact_id, changed) if changed else None
 
 
-def replace_confirmations(contact_id: int, confirmations: list[Confirmation]) -> Callable[[Connection | Session], None]:
+def replace_confirmations(
+    contact_id: int, confirmations: list[Confirmation]
+) -> Callable[[Connection | Session], None]:
     """A step that stores these read-backs as they stand now (their rows replaced)."""
     values = [row_values(row)[1] for row in confirmation_rows(contact_id, confirmations)]
     turns = sorted({c.turn for c in confirmations})
 
     def apply(conn: Connection | Session) -> None:
-        conn.execute(delete(ConfirmationRow).where(ConfirmationRow.contact_id == contact_id, ConfirmationRow.turn.in_(turns)))
+        conn.execute(
+            delete(ConfirmationRow).where(
+                ConfirmationRow.contact_id == contact_id, ConfirmationRow.turn.in_(turns)
+            )
+        )
         conn.execute(insert(ConfirmationRow), values)
 
     return apply
@@ -175,7 +253,14 @@ def replace_confirmations(contact_id: int, confirmations: list[Confirmation]) ->
 
 def alert_row(live: LiveContact, alert: dict) -> AlertRow:
     """The alert as kept in the wall's history."""
-    return AlertRow(contact_id=live.contact_id, agent=live.agent, team=live.team, turn=alert["turn"], risk=alert["risk"], reasons=alert["reasons"])
+    return AlertRow(
+        contact_id=live.contact_id,
+        agent=live.agent,
+        team=live.team,
+        turn=alert["turn"],
+        risk=alert["risk"],
+        reasons=alert["reasons"],
+    )
 
 
 def answer_confirmation(session: Session, live: LiveContact, agreed: bool) -> dict:
@@ -191,11 +276,22 @@ def answer_confirmation(session: Session, live: LiveContact, agreed: bool) -> di
         return confirmation.as_dict()
 
 
-def wrap_up(session: Session, live: LiveContact, *, reason: str, result: str, notes: str, follow_up: bool, now: datetime) -> Contact:
+def wrap_up(
+    session: Session,
+    live: LiveContact,
+    *,
+    reason: str,
+    result: str,
+    notes: str,
+    follow_up: bool,
+    now: datetime,
+) -> Contact:
     """Close the contact with its wrap-up; refused while an operation is not confirmed."""
     pending = [c for c in live.session.confirmations if c.status != "confirmed"]
     if pending:
-        raise Conflict(f"operation '{pending[-1].business_name}' at turn {pending[-1].turn} is not confirmed with the customer")
+        raise Conflict(
+            f"operation '{pending[-1].business_name}' at turn {pending[-1].turn} is not confirmed with the customer"
+        )
     codes = {r.code for r in live.session.engine.content.reasons}
     if reason not in codes:
         raise ValueError(f"unknown reason {reason!r}")
@@ -224,11 +320,33 @@ def whisper(session: Session, live: LiveContact, sender: str, text: str) -> dict
 
 def recent_alerts(session: Session, team: str, limit: int = 50) -> list[dict]:
     """The team's latest alerts, newest first."""
-    rows = session.scalars(select(AlertRow).where(AlertRow.team == team).order_by(AlertRow.id.desc()).limit(limit))
-    return [{"contact_id": a.contact_id, "agent": a.agent, "turn": a.turn, "risk": a.risk, "reasons": a.reasons, "at": a.created_at.isoformat()} for a in rows]
+    rows = session.scalars(
+        select(AlertRow).where(AlertRow.team == team).order_by(AlertRow.id.desc()).limit(limit)
+    )
+    return [
+        {
+            "contact_id": a.contact_id,
+            "agent": a.agent,
+            "turn": a.turn,
+            "risk": a.risk,
+            "reasons": a.reasons,
+            "at": a.created_at.isoformat(),
+        }
+        for a in rows
+    ]
 
 
 def dead_letters(session: Session, limit: int = 100) -> list[dict]:
     """What the live writer kept aside, newest first, for an admin to read and repair."""
     rows = session.scalars(select(DeadLetterRow).order_by(DeadLetterRow.id.desc()).limit(limit))
-    return [{"id": d.id, "at": d.created_at.isoformat(), "source": d.source, "contact_id": d.contact_id, "error": d.error, "payload": d.payload} for d in rows]
+    return [
+        {
+            "id": d.id,
+            "at": d.created_at.isoformat(),
+            "source": d.source,
+            "contact_id": d.contact_id,
+            "error": d.error,
+            "payload": d.payload,
+        }
+        for d in rows
+    ]

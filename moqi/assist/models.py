@@ -14,7 +14,9 @@ class AssistEventRow(Base):
     __tablename__ = "assist_events"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), index=True)
+    contact_id: Mapped[int] = mapped_column(
+        ForeignKey("contacts.id", ondelete="CASCADE"), index=True
+    )
     turn: Mapped[int] = mapped_column(Integer)
     emotion: Mapped[str] = mapped_column(String(32))
     risk: Mapped[float] = mapped_column(Float)
@@ -27,7 +29,9 @@ class ConfirmationRow(Base):
     __tablename__ = "confirmations"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), index=True)
+    contact_id: Mapped[int] = mapped_column(
+        ForeignKey("contacts.id", ondelete="CASCADE"), index=True
+    )
     turn: Mapped[int] = mapped_column(Integer)
     business_code: Mapped[str | None] = mapped_column(String(64), nullable=True)
     business_name: Mapped[str] = mapped_column(String(100))
@@ -45,7 +49,9 @@ class AlertRow(Base):
     __tablename__ = "assist_alerts"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), index=True)
+    contact_id: Mapped[int] = mapped_column(
+        ForeignKey("contacts.id", ondelete="CASCADE"), index=True
+    )
     agent: Mapped[str] = mapped_column(String(64))
     team: Mapped[str] = mapped_column(String(64), index=True)
     turn: Mapped[int] = mapped_column(Integer)
@@ -60,7 +66,9 @@ class WhisperRow(Base):
     __tablename__ = "assist_whispers"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), index=True)
+    contact_id: Mapped[int] = mapped_column(
+        ForeignKey("contacts.id", ondelete="CASCADE"), index=True
+    )
     sender: Mapped[str] = mapped_column(String(64))
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -44,7 +44,9 @@ class NeedModel:
         self.moment_at = np.array([MOMENTS.index(m) for m in self.moment_of], dtype=np.intp)
         self.moment_sizes = {m: self.moment_of.count(m) for m in MOMENTS}
         # Businesses a customer has done for them (开通, 变更, 退订): those of the handling reasons.
-        self.handled = frozenset(b for r in self.reasons if r.moment == "handling" for b in r.businesses)
+        self.handled = frozenset(
+            b for r in self.reasons if r.moment == "handling" for b in r.businesses
+        )
         for i, r in enumerate(self.reasons):
             for b in r.businesses:
                 self.by_business.setdefault(b, []).append(i)
@@ -80,11 +82,22 @@ class NeedTracker:
 
     def __post_init__(self) -> None:
         self.prior = np.asarray(self.prior, dtype=np.float64)
-        self.evidence = np.zeros(len(self.model.reasons)) if self.evidence is None else np.asarray(self.evidence, dtype=np.float64)
+        self.evidence = (
+            np.zeros(len(self.model.reasons))
+            if self.evidence is None
+            else np.asarray(self.evidence, dtype=np.float64)
+        )
 
     def observe(
-        self, *, reason_cues: list[tuple[int, int, int]], moment_cues: list[str], businesses: list[str], issues: list[str], negative: float,
-        likeness: Sequence[float] = (), weight: float = 1.0,
+        self,
+        *,
+        reason_cues: list[tuple[int, int, int]],
+        moment_cues: list[str],
+        businesses: list[str],
+        issues: list[str],
+        negative: float,
+        likeness: Sequence[float] = (),
+        weight: float = 1.0,
     ) -> None:
         """Fold one utterance's cues in; agent turns come with a smaller weight.
 
@@ -122,7 +135,11 @@ class NeedTracker:
         if self.model.moment_of[top] != "inquiry":
             return
         businesses = set(self.model.reasons[top].businesses)
-        near = [i for i, r in enumerate(self.model.reasons) if r.moment == "handling" and businesses.intersection(r.businesses)]
+        near = [
+            i
+            for i, r in enumerate(self.model.reasons)
+            if r.moment == "handling" and businesses.intersection(r.businesses)
+        ]
         if near:
             self.evidence[near] += score[top] - score[near].max() + _REQUEST_CUE
 
@@ -162,15 +179,25 @@ class NeedTracker:
         # The moment's own evidence (帮我开吧, an operation done) counts in full here: within the
         # reasons it is only half, and a moment's many cue-rich reasons ("漫游" cues the inquiry
         # and the activation alike) would otherwise outvote the customer asking for the operation.
-        mean = {m: mass[j] / self.model.moment_sizes[m] * math.exp(0.5 * _TEMPERATURE * self.moment_evidence[m]) for j, m in enumerate(MOMENTS) if self.model.moment_sizes.get(m)}
+        mean = {
+            m: mass[j]
+            / self.model.moment_sizes[m]
+            * math.exp(0.5 * _TEMPERATURE * self.moment_evidence[m])
+            for j, m in enumerate(MOMENTS)
+            if self.model.moment_sizes.get(m)
+        }
         total = sum(mean.values())
         by_moment = {m: v / total for m, v in mean.items()}
         # Rounded, so that a tie (nothing known yet) goes to the first moment, inquiry, not to float noise.
         moment = max(by_moment, key=lambda m: round(by_moment[m], 9))
-        ranked = (-dist).argsort(kind="stable")[:k].tolist()  # stable: a tie goes to the reason listed first
+        ranked = (
+            (-dist).argsort(kind="stable")[:k].tolist()
+        )  # stable: a tie goes to the reason listed first
         return moment, by_moment[moment], [(self.model.reasons[i], float(dist[i])) for i in ranked]
 
     @property
     def informed(self) -> bool:
         """Whether anything (an event or a word) has moved the need away from uniform."""
-        return bool(np.count_nonzero(self.prior) or np.count_nonzero(self.evidence)) or any(self.moment_evidence.values())
+        return bool(np.count_nonzero(self.prior) or np.count_nonzero(self.evidence)) or any(
+            self.moment_evidence.values()
+        )

@@ -22,7 +22,11 @@ def workbench(request: Request, session: SessionDep, contact_id: int | None = No
         return redirect
     customers = session.scalars(select(Customer).order_by(Customer.id).limit(200)).all()
     reasons = live_engine(session).content.reasons
-    return templates.TemplateResponse(request, "workbench.html", {"user": user, "customers": customers, "reasons": reasons, "contact_id": contact_id})
+    return templates.TemplateResponse(
+        request,
+        "workbench.html",
+        {"user": user, "customers": customers, "reasons": reasons, "contact_id": contact_id},
+    )
 
 
 @router.get("/wall", response_class=HTMLResponse)

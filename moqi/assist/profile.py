@@ -36,12 +36,21 @@ class CustomerProfile:
             return _UNKNOWN  # most chats come with no profile; the profile is immutable
         data = dict(data)
         events = tuple(
-            CustomerEvent(str(e.get("type", "")), float(e.get("days_ago", 0) or 0), str(e.get("detail", "")))
+            CustomerEvent(
+                str(e.get("type", "")), float(e.get("days_ago", 0) or 0), str(e.get("detail", ""))
+            )
             for e in data.get("events") or ()
             if isinstance(e, dict) and e.get("type")
         )
-        known = {k: data.get(k) for k in ("id", "title", "phone_masked", "brand", "region", "plan", "stage", "vip")}
-        return cls(**{k: (str(v) if v is not None else None) for k, v in known.items()}, events=events, recent_contacts=int(data.get("recent_contacts") or 0))
+        known = {
+            k: data.get(k)
+            for k in ("id", "title", "phone_masked", "brand", "region", "plan", "stage", "vip")
+        }
+        return cls(
+            **{k: (str(v) if v is not None else None) for k, v in known.items()},
+            events=events,
+            recent_contacts=int(data.get("recent_contacts") or 0),
+        )
 
     def has_event(self, kind: str, within_days: float = 30) -> bool:
         """Whether an event of this kind happened within the last `within_days`."""

@@ -134,7 +134,9 @@ def load_word_scores(path) -> dict[str, float]:
             if not math.isfinite(score):
                 raise ValueError
         except ValueError:
-            raise ValueError(f"{path}:{n}: expected a word and a score, got {line.strip()[:40]!r}") from None
+            raise ValueError(
+                f"{path}:{n}: expected a word and a score, got {line.strip()[:40]!r}"
+            ) from None
         scores[parts[0]] = score
     if not scores:
         raise ValueError(f"{path}: no words")

@@ -53,11 +53,18 @@ class ReasonTexts:
         # Grams in sorted order, and rows summed in that order below: a set's order changes
         # with every process, and float32 sums in another order move a probability's last digit.
         self.index = {g: i for i, g in enumerate(sorted(df))}
-        self.idf = np.array([math.log((1 + n) / (1 + df[g])) + 1 for g in self.index], dtype=np.float32)
-        self.weights = np.zeros((len(df), n), dtype=np.float32)  # gram × reason, each reason's column of unit length
+        self.idf = np.array(
+            [math.log((1 + n) / (1 + df[g])) + 1 for g in self.index], dtype=np.float32
+        )
+        self.weights = np.zeros(
+            (len(df), n), dtype=np.float32
+        )  # gram × reason, each reason's column of unit length
         for r, tf in enumerate(counts):
             rows = [self.index[g] for g in tf]
-            values = np.array([1 + math.log1p(v) for v in tf.values()], dtype=np.float32) * self.idf[rows]
+            values = (
+                np.array([1 + math.log1p(v) for v in tf.values()], dtype=np.float32)
+                * self.idf[rows]
+            )
             norm = float(np.linalg.norm(values))
             if norm:
                 self.weights[rows, r] = values / norm
@@ -78,7 +85,11 @@ class ReasonTexts:
         for a in content.articles:
             for code in a.reasons:
                 if code in at:
-                    docs[at[code]] += [(a.question, _SAID), (a.title, _NAMED), *((t, _NAMED) for t in a.tags)]
+                    docs[at[code]] += [
+                        (a.question, _SAID),
+                        (a.title, _NAMED),
+                        *((t, _NAMED) for t in a.tags),
+                    ]
         return cls(docs)
 
     def similarities(self, text: str) -> np.ndarray:
@@ -86,6 +97,8 @@ class ReasonTexts:
         found = self._grams.present(text)
         if not found:
             return np.zeros(self.weights.shape[1], dtype=np.float32)
-        rows = np.array(sorted(found), dtype=np.intp)  # converted once: take() is cheaper than list indexing
+        rows = np.array(
+            sorted(found), dtype=np.intp
+        )  # converted once: take() is cheaper than list indexing
         q = self.idf.take(rows)
         return (q @ self.weights.take(rows, 0)) / math.sqrt(float(q @ q))

@@ -17,10 +17,16 @@ _JOINER = re.compile(r"\s*(?:和|与|跟|及|以及|还有|、)\s*(?:您的|你�
 _QUOTED = re.compile(r"[“\"「『]([^”\"」』,.;，。；]{2,12})[”\"」』]")
 # An application the report says was filed ("48元流量费减免申请也已经提交" → 流量费减免), with
 # what comes before its object (另外, an amount) left out.
-_APPLIED = re.compile(r"(?:另外|还有|同时|并且|然后|这笔|您的)?(?:[\d一二三四五六七八九十百两.]+(?:元|块钱|块)的?)?([^,.;:，。；：、\d]{2,10}?)申请(?:也|已经|已)*(?:提交|受理)")
+_APPLIED = re.compile(
+    r"(?:另外|还有|同时|并且|然后|这笔|您的)?(?:[\d一二三四五六七八九十百两.]+(?:元|块钱|块)的?)?([^,.;:，。；：、\d]{2,10}?)申请(?:也|已经|已)*(?:提交|受理)"
+)
 
-Named = list[tuple[int, int, str, str]]  # (start, end, word, business code), as named_businesses gives them
-Part = tuple[int, int, str, tuple[int, int]]  # (start, end, outcome, the outcome's clause as (start, end))
+Named = list[
+    tuple[int, int, str, str]
+]  # (start, end, word, business code), as named_businesses gives them
+Part = tuple[
+    int, int, str, tuple[int, int]
+]  # (start, end, outcome, the outcome's clause as (start, end))
 
 
 def parts(engine: AssistEngine, text: str, named: Named) -> list[Part]:
@@ -34,13 +40,21 @@ def parts(engine: AssistEngine, text: str, named: Named) -> list[Part]:
         start, outcome, name, said = m.start(), None, False, (0, 0)
         for c in _CLAUSE.finditer(text, m.start(), m.end()):
             if not outcome:
-                outcome = engine.operation_outcome(c.group()) or (engine.continued_outcome(c.group()) if found else None)
+                outcome = engine.operation_outcome(c.group()) or (
+                    engine.continued_outcome(c.group()) if found else None
+                )
                 said = c.span()
-            name = name or _QUOTED.search(c.group()) is not None or any(c.start() <= s and e <= c.end() for s, e, *_ in named)
+            name = (
+                name
+                or _QUOTED.search(c.group()) is not None
+                or any(c.start() <= s and e <= c.end() for s, e, *_ in named)
+            )
             if outcome and name:
                 found.append((start, c.end(), outcome, said))
                 start, outcome, name = c.end(), None, False
-        if outcome:  # an outcome with no name: the sentence's reading as before ("都办成功了" adds nothing)
+        if (
+            outcome
+        ):  # an outcome with no name: the sentence's reading as before ("都办成功了" adds nothing)
             found.append((start, m.end(), outcome, said))
     return found
 
@@ -56,7 +70,9 @@ def operations(engine: AssistEngine, text: str, named: Named, reported: list[Par
         spans = [(s, e, code) for s, e, _, code in named if start <= s and e <= end]
         # The businesses of the clause that says the outcome come first ("语音包和流量包只能二选一，
         # 已经为您办理了语音包" is the voice pack).
-        codes = [code for s, e, code in spans if said[0] <= s and e <= said[1]] or [code for *_, code in spans]
+        codes = [code for s, e, code in spans if said[0] <= s and e <= said[1]] or [
+            code for *_, code in spans
+        ]
         code = next((c for c in codes if c in handled), codes[0] if codes else None)
         quoted = _QUOTED.search(part)
         name = engine.map.name(code) if code else quoted.group(1) if quoted else None
@@ -65,7 +81,10 @@ def operations(engine: AssistEngine, text: str, named: Named, reported: list[Par
         applied = _APPLIED.search(part)
         verb = engine.clause_action(part)
         if applied:  # an application filed is not the business done: "流量费减免申请", not "提交套外流量计费"
-            found.setdefault(applied.group(1) + "申请", {"code": code, "name": applied.group(1) + "申请", "success": outcome == "done"})
+            found.setdefault(
+                applied.group(1) + "申请",
+                {"code": code, "name": applied.group(1) + "申请", "success": outcome == "done"},
+            )
             continue
         # Businesses said one after another with 和 / 、 between them were all done ("语音包和流量包都
         # 已经为您办理成功了"); otherwise the part names one.
@@ -86,7 +105,9 @@ def named_with_outcome(engine: AssistEngine, reported: list[Part], named: Named)
     return next((x for x in codes if x in engine.need_model.handled), codes[0] if codes else None)
 
 
-def _joined(engine: AssistEngine, text: str, spans: list[tuple[int, int, str]], code: str) -> list[str]:
+def _joined(
+    engine: AssistEngine, text: str, spans: list[tuple[int, int, str]], code: str
+) -> list[str]:
     """The businesses said in a row with `code`, joined only by 和 / 、 / 跟 / 以及 / 还有, when the
     clause that says them also says the outcome ("语音包和流量包都已经为您办理成功了", "已经为您开通了
     国际漫游和日包"); else `code` alone ("语音包和流量包只能二选一，已经为您办理了语音包" names one)."""
@@ -98,7 +119,9 @@ def _joined(engine: AssistEngine, text: str, spans: list[tuple[int, int, str]], 
         last += 1
     if first == last:
         return [code]
-    clause = next(c.group() for c in _CLAUSE.finditer(text) if c.start() <= spans[first][0] < c.end())
+    clause = next(
+        c.group() for c in _CLAUSE.finditer(text) if c.start() <= spans[first][0] < c.end()
+    )
     if not (engine.operation_outcome(clause) or engine.continued_outcome(clause)):
         return [code]
     return list(dict.fromkeys(c for *_, c in spans[first : last + 1]))

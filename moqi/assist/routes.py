@@ -25,7 +25,9 @@ router = APIRouter(prefix="/api/assist", tags=["assist"])
 Agent = Annotated[User, Depends(require("agent", "team_lead", "admin"))]
 
 
-@router.post("/analyze", response_model=AnalyzeResponse, summary="Run utterances through one assist session")
+@router.post(
+    "/analyze", response_model=AnalyzeResponse, summary="Run utterances through one assist session"
+)
 def analyze(body: AnalyzeRequest, session: SessionDep, user: Agent) -> AnalyzeResponse:
     """Every utterance gets an assist event; with `store` the contact is recorded (all or nothing)."""
     try:
@@ -35,7 +37,9 @@ def analyze(body: AnalyzeRequest, session: SessionDep, user: Agent) -> AnalyzeRe
         raise HTTPException(422, str(exc)) from None
     transcript = Transcript(header={"channel": body.channel, "title": body.title}, turns=turns)
     try:
-        contact_id, events = record_call(session, transcript, customer_ref=body.customer, now=now(), agent=user.username)
+        contact_id, events = record_call(
+            session, transcript, customer_ref=body.customer, now=now(), agent=user.username
+        )
     except NotFound as exc:
         raise HTTPException(404, str(exc)) from None
     if body.store:
@@ -51,18 +55,33 @@ def contact_events(contact_id: Id, session: SessionDep, user: Agent) -> list[dic
     """Events in turn order; 404 for an unknown contact, 403 for another agent's (or another
     team's) contact — the rule of the live routes."""
     try:
-        refusal = stored_refusal(session, contact_id, role=user.role, username=user.username, team=user.team)
+        refusal = stored_refusal(
+            session, contact_id, role=user.role, username=user.username, team=user.team
+        )
     except NotFound as exc:
         raise HTTPException(404, str(exc)) from None
     if refusal:
         raise HTTPException(403, refusal)
     customer = desk.get_contact(session, contact_id).customer_id
-    audit.record(session, actor=user.username, action="contact.read", target_kind="customer", target_id=customer or "-", detail={"contact_id": contact_id})
-    rows = session.scalars(select(AssistEventRow).where(AssistEventRow.contact_id == contact_id).order_by(AssistEventRow.turn))
+    audit.record(
+        session,
+        actor=user.username,
+        action="contact.read",
+        target_kind="customer",
+        target_id=customer or "-",
+        detail={"contact_id": contact_id},
+    )
+    rows = session.scalars(
+        select(AssistEventRow)
+        .where(AssistEventRow.contact_id == contact_id)
+        .order_by(AssistEventRow.turn)
+    )
     return [r.payload for r in rows]
 
 
-@router.get("/businesses/{code}", summary="A business of the catalogue with its relations and scripts")
+@router.get(
+    "/businesses/{code}", summary="A business of the catalogue with its relations and scripts"
+)
 def business(code: str, session: SessionDep, user: Agent) -> dict:
     """What the agent sees when clicking a node of the business association map."""
     engine = live_engine(session)
@@ -73,7 +92,14 @@ def business(code: str, session: SessionDep, user: Agent) -> dict:
     reasons = [r.code for r in engine.content.reasons if code in r.businesses]
     scripts = [s for s in engine.content.scripts if s.reason in reasons and "{" not in s.text][:5]
     return {
-        "code": b.code, "name": b.name, "category": b.category, "aliases": list(b.aliases), "summary": b.summary,
-        "relations": [{"to": r.dst, "to_name": r.dst_name, "relation": r.relation, "note": r.note} for r in relations],
+        "code": b.code,
+        "name": b.name,
+        "category": b.category,
+        "aliases": list(b.aliases),
+        "summary": b.summary,
+        "relations": [
+            {"to": r.dst, "to_name": r.dst_name, "relation": r.relation, "note": r.note}
+            for r in relations
+        ],
         "scripts": [{"id": s.id, "kind": s.kind, "text": s.text} for s in scripts],
     }

@@ -14,7 +14,13 @@ MAX_TS = 30 * 86400.0  # no call or chat runs longer than a month
 class UtteranceIn(BaseModel):
     speaker: str = Field(description="customer/客户 or agent/坐席/helpdesk", max_length=16)
     text: str = Field(max_length=MAX_CHARS)
-    ts: float | None = Field(default=None, ge=0, le=MAX_TS, allow_inf_nan=False, description="seconds from the start of the contact (0 to 30 days)")
+    ts: float | None = Field(
+        default=None,
+        ge=0,
+        le=MAX_TS,
+        allow_inf_nan=False,
+        description="seconds from the start of the contact (0 to 30 days)",
+    )
 
     @field_validator("speaker", "text")
     @classmethod
@@ -26,7 +32,9 @@ class UtteranceIn(BaseModel):
 
 
 class AnalyzeRequest(BaseModel):
-    customer: str | None = Field(default=None, description="stored customer id or phone number", max_length=32)
+    customer: str | None = Field(
+        default=None, description="stored customer id or phone number", max_length=32
+    )
     channel: Literal["voice", "wechat", "web", "sms", "email", "app"] = "voice"
     title: str = Field(default="", max_length=200)
     utterances: list[UtteranceIn] = Field(min_length=1, max_length=2000)
@@ -39,7 +47,9 @@ class AnalyzeResponse(BaseModel):
 
 
 class ContactOpen(BaseModel):
-    customer: str | None = Field(default=None, description="stored customer id or phone number", max_length=32)
+    customer: str | None = Field(
+        default=None, description="stored customer id or phone number", max_length=32
+    )
     channel: Literal["voice", "wechat", "web", "sms", "email", "app"] = "voice"
     title: str = Field(default="", max_length=200)
 
@@ -50,11 +60,15 @@ class ContactOpened(BaseModel):
     need: dict = Field(description="the predicted need before the first word")
     scripts: list[dict] = Field(description="how to open the contact")
     history: list[dict] = Field(description="the customer's previous contacts, newest first")
-    tickets: list[dict] = Field(description="the customer's open tickets (follow-ups, complaints) with their SLA clocks, most urgent first")
+    tickets: list[dict] = Field(
+        description="the customer's open tickets (follow-ups, complaints) with their SLA clocks, most urgent first"
+    )
 
 
 class ConfirmationAnswer(BaseModel):
-    agreed: bool = Field(description="the customer agreed to the read-back of business, number and result")
+    agreed: bool = Field(
+        description="the customer agreed to the read-back of business, number and result"
+    )
 
 
 class WrapUp(BaseModel):

@@ -64,7 +64,10 @@ def char_key(gram: str) -> int:
 
 def char_codes(text: str, low: int, high: int) -> np.ndarray:
     """The codes of every character n-gram of `text` with low ≤ n ≤ high (as `char_key` gives them)."""
-    points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64) + 1
+    points = (
+        np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64)
+        + 1
+    )
     parts = []
     for n in range(low, min(high, len(points)) + 1):
         stop = len(points) - n + 1
@@ -123,7 +126,9 @@ class _WordBlock(_Block):
     tokenize: object = None
     low: int = 1
     high: int = 2
-    words: np.ndarray | None = None  # sorted hashes of every token in a vocabulary n-gram; its place is its number
+    words: np.ndarray | None = (
+        None  # sorted hashes of every token in a vocabulary n-gram; its place is its number
+    )
     base: int = 1  # n-gram codes are numbers in this base, one digit (token number + 1) per token
 
     def codes(self, text: str) -> np.ndarray:
@@ -139,20 +144,26 @@ class _WordBlock(_Block):
             for k in range(1, n):
                 code = code * self.base + ids[k : stop + k]
                 known &= ids[k : stop + k] > 0
-            parts.append(code[known])  # an n-gram with a token no vocabulary n-gram has is no feature
+            parts.append(
+                code[known]
+            )  # an n-gram with a token no vocabulary n-gram has is no feature
         return np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
 
 
 def token_hash(token: str) -> int:
     """A stable 64-bit hash of a token (Python's own `hash` changes from process to process)."""
-    return int.from_bytes(blake2b(token.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
+    return int.from_bytes(
+        blake2b(token.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little"
+    )
 
 
 # Words recur (Zipf): most tokens of an utterance were hashed before.
 _known_hash = lru_cache(maxsize=1 << 15)(token_hash)
 
 
-def _word_codes(vocabulary: dict[str, int], low: int, high: int) -> tuple[np.ndarray, int, list[int], list[int]]:
+def _word_codes(
+    vocabulary: dict[str, int], low: int, high: int
+) -> tuple[np.ndarray, int, list[int], list[int]]:
     """Token numbers and one code per way each vocabulary n-gram can be tokens joined by spaces.
 
     scikit-learn joins a word n-gram's tokens with spaces, so "a b" is the tokens (a, b), or
@@ -215,18 +226,35 @@ def _preprocessor(v):
 def _block(v, offset: int) -> _Block:
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    if not isinstance(v, TfidfVectorizer) or v.input != "content" or v.binary or v.norm != "l2" or not v.use_idf:
+    if (
+        not isinstance(v, TfidfVectorizer)
+        or v.input != "content"
+        or v.binary
+        or v.norm != "l2"
+        or not v.use_idf
+    ):
         raise NotCompilable(f"unsupported features: {type(v).__name__}")
     low, high = v.ngram_range
-    common = {"idf": np.asarray(v.idf_, dtype=float), "sublinear": bool(v.sublinear_tf), "offset": offset, "preprocess": _preprocessor(v), "low": low, "high": high}
+    common = {
+        "idf": np.asarray(v.idf_, dtype=float),
+        "sublinear": bool(v.sublinear_tf),
+        "offset": offset,
+        "preprocess": _preprocessor(v),
+        "low": low,
+        "high": high,
+    }
     vocabulary = v.vocabulary_
     if v.analyzer == "char" and 1 <= low <= high <= 3:
-        keys, columns = _sorted([char_key(g) for g in vocabulary], list(vocabulary.values()), np.int64)
+        keys, columns = _sorted(
+            [char_key(g) for g in vocabulary], list(vocabulary.values()), np.int64
+        )
         return _CharBlock(keys, columns, **common)
     if v.analyzer == "word" and v.stop_words is None and 1 <= low <= high <= 3:
         words, base, codes, columns = _word_codes(vocabulary, low, high)
         keys, columns = _sorted(codes, columns, np.int64)
-        return _WordBlock(keys, columns, tokenize=v.build_tokenizer(), words=words, base=base, **common)
+        return _WordBlock(
+            keys, columns, tokenize=v.build_tokenizer(), words=words, base=base, **common
+        )
     raise NotCompilable(f"unsupported analyzer {v.analyzer!r} with n-grams {v.ngram_range}")
 
 
@@ -245,7 +273,10 @@ class CompiledModel:
         if not isinstance(union, FeatureUnion) or union.transformer_weights:
             raise NotCompilable("features are not a plain FeatureUnion")
         lr = final.lr_ if isinstance(final, LexiconPrior) else final
-        if not isinstance(lr, LogisticRegression) or getattr(lr, "multi_class", "auto") not in ("auto", "multinomial"):
+        if not isinstance(lr, LogisticRegression) or getattr(lr, "multi_class", "auto") not in (
+            "auto",
+            "multinomial",
+        ):
             raise NotCompilable("the classifier is not a multinomial logistic regression")
         coef = np.asarray(lr.coef_, dtype=float)
         width = coef.shape[1]
@@ -256,7 +287,14 @@ class CompiledModel:
         lexicon = lexicons[0] if lexicons else None
         # Each TF-IDF block is as wide as its idf, a word list's readings as its columns; the
         # lexicon readings take what is left.
-        widths = [0 if step is lexicon else WordScores.COLUMNS if isinstance(step, WordScoreFeatures) else len(getattr(step, "idf_", ())) for step in steps]
+        widths = [
+            0
+            if step is lexicon
+            else WordScores.COLUMNS
+            if isinstance(step, WordScoreFeatures)
+            else len(getattr(step, "idf_", ()))
+            for step in steps
+        ]
         if lexicon is not None:
             widths[steps.index(lexicon)] = width - sum(widths)
         if sum(widths) != width or min(widths, default=0) < 0:
@@ -282,19 +320,46 @@ class CompiledModel:
         self.lexicon = LexiconReadings(lexicon.detail) if lexicon is not None else None
         self.classes_ = np.asarray(lr.classes_)
         # Two classes: scikit-learn keeps one row of weights, for classes_[1] against classes_[0].
-        self.weights = np.ascontiguousarray((np.vstack([np.zeros(width), coef[0]]) if len(coef) == 1 else coef).T)
-        self.intercept = np.asarray(lr.intercept_, dtype=float) if len(coef) > 1 else np.array([0.0, float(lr.intercept_[0])])
+        self.weights = np.ascontiguousarray(
+            (np.vstack([np.zeros(width), coef[0]]) if len(coef) == 1 else coef).T
+        )
+        self.intercept = (
+            np.asarray(lr.intercept_, dtype=float)
+            if len(coef) > 1
+            else np.array([0.0, float(lr.intercept_[0])])
+        )
         classes = [str(c) for c in self.classes_]
         self.prior = 0.0
-        if isinstance(final, LexiconPrior) and final.prior and "positive" in classes and "negative" in classes:
-            column = width + final.valence_column if final.valence_column < 0 else final.valence_column
+        if (
+            isinstance(final, LexiconPrior)
+            and final.prior
+            and "positive" in classes
+            and "negative" in classes
+        ):
+            column = (
+                width + final.valence_column if final.valence_column < 0 else final.valence_column
+            )
             if not self._lexicon_at[0] <= column < self._lexicon_at[1]:
                 raise NotCompilable("the lexicon prior does not read a lexicon column")
             self.prior = float(final.prior)
-            self._prior_at = (column - self._lexicon_at[0], classes.index("positive"), classes.index("negative"))
+            self._prior_at = (
+                column - self._lexicon_at[0],
+                classes.index("positive"),
+                classes.index("negative"),
+            )
         self.word_prior = 0.0
-        if self.word_scores is not None and isinstance(final, LexiconPrior) and final.word_prior and "positive" in classes and "negative" in classes:
-            if final.word_column is None or (width + final.word_column if final.word_column < 0 else final.word_column) != word_at:
+        if (
+            self.word_scores is not None
+            and isinstance(final, LexiconPrior)
+            and final.word_prior
+            and "positive" in classes
+            and "negative" in classes
+        ):
+            if (
+                final.word_column is None
+                or (width + final.word_column if final.word_column < 0 else final.word_column)
+                != word_at
+            ):
                 raise NotCompilable("the word prior does not read the word list's column")
             if np.any(self.weights[word_at]):
                 raise NotCompilable("the word list's column is weighted by the regression too")
@@ -324,7 +389,9 @@ class CompiledModel:
         return s
 
     def predict_proba(self, texts: list[str], readings=None) -> np.ndarray:
-        scores = np.array([self.scores(t, readings[i] if readings else None) for i, t in enumerate(texts)]).reshape(len(texts), len(self.classes_))
+        scores = np.array(
+            [self.scores(t, readings[i] if readings else None) for i, t in enumerate(texts)]
+        ).reshape(len(texts), len(self.classes_))
         scores -= scores.max(axis=1, keepdims=True)
         np.exp(scores, out=scores)
         return scores / scores.sum(axis=1, keepdims=True)

@@ -76,9 +76,15 @@ class Situation:
     succeeded: bool | None = None  # the latest operation's outcome, None before any
     disputed: bool = False  # the customer said the latest read-back is wrong
     repeat: bool = False  # the customer has called about this before (profile, or their own words)
-    used: frozenset[str] = frozenset()  # lines the agent has read out in this call: not offered again
-    passed_over: Mapping[str, int] = field(default_factory=dict)  # agent turns each line was shown and not read out
-    heard: str = ""  # the customer's latest words (answering lines are ranked by their likeness to them)
+    used: frozenset[str] = (
+        frozenset()
+    )  # lines the agent has read out in this call: not offered again
+    passed_over: Mapping[str, int] = field(
+        default_factory=dict
+    )  # agent turns each line was shown and not read out
+    heard: str = (
+        ""  # the customer's latest words (answering lines are ranked by their likeness to them)
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +106,9 @@ class _Line:
     names_business: bool  # "{business}" in the text: needs a business of the call that fits
     conditions: frozenset[str]  # of SCRIPT_CONDITIONS: what the call must show first
     emotion: str  # the emotion it is keyed to, "*" for any
-    keys: tuple[tuple[int, str], ...]  # (index into (brand, region, stage), the value it is keyed to)
+    keys: tuple[
+        tuple[int, str], ...
+    ]  # (index into (brand, region, stage), the value it is keyed to)
     bonus: float  # what its keyed emotion and attributes add when they match
 
 
@@ -110,9 +118,13 @@ class ScriptRanker:
     def __init__(self, scripts: tuple[Script, ...], questions: tuple[QuestionType, ...] = ()):
         self._lines: list[_Line] = []
         for s in scripts:
-            keys = tuple((i, want) for i, want in enumerate((s.brand, s.region, s.stage)) if want != "*")
+            keys = tuple(
+                (i, want) for i, want in enumerate((s.brand, s.region, s.stage)) if want != "*"
+            )
             bonus = (1.5 if s.emotion != "*" else 0.0) + len(keys) + len(s.conditions)
-            self._lines.append(_Line(s, "{business}" in s.text, frozenset(s.conditions), s.emotion, keys, bonus))
+            self._lines.append(
+                _Line(s, "{business}" in s.text, frozenset(s.conditions), s.emotion, keys, bonus)
+            )
         self._view = lru_cache(maxsize=1024)(self._fitting)
         # Worked out when a line first needs it, once per customer utterance (agent turns reuse it).
         self.relevance = lru_cache(maxsize=4)(self._relevance)
@@ -120,7 +132,10 @@ class ScriptRanker:
         self._index_answers(answering)
         # Each kind of question: what asks it, and the answering lines that answer it.
         self._questions = [
-            (re.compile("|".join(map(re.escape, q.asks))), tuple(s.id for s in answering if any(w in s.text for w in q.answers)))
+            (
+                re.compile("|".join(map(re.escape, q.asks))),
+                tuple(s.id for s in answering if any(w in s.text for w in q.answers)),
+            )
             for q in questions
         ]
 
@@ -174,7 +189,9 @@ class ScriptRanker:
                         out[sid] += _ANSWERS_ASKED
         return out
 
-    def _fitting(self, emotion: str, context: tuple[str | None, str | None, str | None]) -> dict[str, dict[str, list[_Line]]]:
+    def _fitting(
+        self, emotion: str, context: tuple[str | None, str | None, str | None]
+    ) -> dict[str, dict[str, list[_Line]]]:
         """The lines whose keyed emotion and attributes fit, by kind, then by reason ("*" for
         every reason). Worked out once for each emotion and customer context seen."""
         out: dict[str, dict[str, list[_Line]]] = {}
@@ -186,7 +203,14 @@ class ScriptRanker:
             out.setdefault(line.script.kind, {}).setdefault(line.script.reason, []).append(line)
         return out
 
-    def rank(self, situation: Situation, fill: dict[str, str], business_for: dict[str, str], k: int = 3, per_kind: int = 2) -> list[Recommendation]:
+    def rank(
+        self,
+        situation: Situation,
+        fill: dict[str, str],
+        business_for: dict[str, str],
+        k: int = 3,
+        per_kind: int = 2,
+    ) -> list[Recommendation]:
         """The top-k scripts, at most `per_kind` of one kind, each filled in and explained.
 
         `business_for` maps a reason code (or "*") to the business of this call that fits it;
@@ -205,7 +229,11 @@ class ScriptRanker:
             for code in ("*", *reason_p):
                 score = 2.0 * kind_weight
                 if code != "*":
-                    if kind in ("confirmation", "closing") and situation.operated is not None and code not in situation.operated:
+                    if (
+                        kind in ("confirmation", "closing")
+                        and situation.operated is not None
+                        and code not in situation.operated
+                    ):
                         continue
                     if reason_p[code] < _CLOSE * best_p or reason_p[code] < _FLOOR:
                         continue
@@ -244,8 +272,17 @@ class ScriptRanker:
             if "{" in text:
                 values = {**fill, "business": business_for.get(s.reason, "")}
                 # A line that opens with the customer's title ("{customer}，…") opens with the rest when the title is unknown.
-                text = _DANGLING.sub("", _PLACEHOLDER.sub(lambda m, values=values: values.get(m.group(1), m.group(0)), text).lstrip("，,、 "))
-            out.append(Recommendation(s.id, s.kind, text, _why(s, situation, relevance or {}), round(score, 2)))
+                text = _DANGLING.sub(
+                    "",
+                    _PLACEHOLDER.sub(
+                        lambda m, values=values: values.get(m.group(1), m.group(0)), text
+                    ).lstrip("，,、 "),
+                )
+            out.append(
+                Recommendation(
+                    s.id, s.kind, text, _why(s, situation, relevance or {}), round(score, 2)
+                )
+            )
             if len(out) == k:
                 break
         return out

@@ -38,7 +38,11 @@ def live_engine(session: Session) -> AssistEngine:
         engine = _engines.get(key)
         if engine is None:
             content = knowledge.load_content(session)
-            built_from = (hashlib.sha256(pickle.dumps(content, protocol=5)).hexdigest(), str(model_path), model_version)
+            built_from = (
+                hashlib.sha256(pickle.dumps(content, protocol=5)).hexdigest(),
+                str(model_path),
+                model_version,
+            )
             engine = _by_content.get(built_from)
             if engine is None:
                 model = trained.load(model_path.parent, "polarity") if model_version else None
@@ -54,21 +58,35 @@ def live_engine(session: Session) -> AssistEngine:
     return engine
 
 
-def start_session(session: Session, customer_ref: str | None, *, now: datetime, inline_profile: dict | None = None, before: int | None = None) -> tuple[AssistSession, str | None]:
+def start_session(
+    session: Session,
+    customer_ref: str | None,
+    *,
+    now: datetime,
+    inline_profile: dict | None = None,
+    before: int | None = None,
+) -> tuple[AssistSession, str | None]:
     """An AssistSession for a stored customer (by id or phone) or an inline profile; `before`
     (a contact id) makes the profile the one that contact began with."""
     engine = live_engine(session)
     if customer_ref:
         customer = desk.find_customer(session, customer_ref)
-        return AssistSession(customer=desk.profile_of(session, customer, now=now, before=before), engine=engine), customer.id
+        return AssistSession(
+            customer=desk.profile_of(session, customer, now=now, before=before), engine=engine
+        ), customer.id
     return AssistSession(customer=inline_profile or {}, engine=engine), None
 
 
 def event_row(contact_id: int, event: AssistEvent) -> AssistEventRow:
     """What is stored of an assist event: the whole payload, and the figures reports filter on."""
     return AssistEventRow(
-        contact_id=contact_id, turn=event.turn, emotion=event.emotion["category"], risk=event.emotion["risk"],
-        moment=event.need["moment"], reason=event.need["reasons"][0]["code"], payload=event.as_dict(),
+        contact_id=contact_id,
+        turn=event.turn,
+        emotion=event.emotion["category"],
+        risk=event.emotion["risk"],
+        moment=event.need["moment"],
+        reason=event.need["reasons"][0]["code"],
+        payload=event.as_dict(),
     )
 
 
@@ -76,29 +94,49 @@ def confirmation_rows(contact_id: int, confirmations: list[Confirmation]) -> lis
     """Three-way confirmations as recorded on their contact: a row for each operation read
     back (a report of three operations is three rows of one turn)."""
     return [
-        ConfirmationRow(contact_id=contact_id, turn=c.turn, business_code=op["code"], business_name=op["name"], number=c.number, success=op["success"], status=c.status, answered_turn=c.answered_turn)
+        ConfirmationRow(
+            contact_id=contact_id,
+            turn=c.turn,
+            business_code=op["code"],
+            business_name=op["name"],
+            number=c.number,
+            success=op["success"],
+            status=c.status,
+            answered_turn=c.answered_turn,
+        )
         for c in confirmations
         for op in c.operations
     ]
 
 
-def record_call(session: Session, transcript: Transcript, *, customer_ref: str | None, now: datetime, agent: str = "") -> tuple[int, list[AssistEvent]]:
+def record_call(
+    session: Session,
+    transcript: Transcript,
+    *,
+    customer_ref: str | None,
+    now: datetime,
+    agent: str = "",
+) -> tuple[int, list[AssistEvent]]:
     """Run a whole transcript through one session and store contact, utterances and events.
 
     Everything is analysed first and written in the caller's single transaction, so a
     failure leaves nothing behind.
     """
     header = transcript.header
-    assist, customer_id = start_session(session, customer_ref, now=now, inline_profile=header.get("profile"))
+    assist, customer_id = start_session(
+        session, customer_ref, now=now, inline_profile=header.get("profile")
+    )
     events = [assist.feed(speaker, text, ts) for speaker, text, ts in transcript.turns]
     contact = desk.create_contact(
-        session, customer_id=customer_id, channel=str(header.get("channel") or "voice"),
-        title=str(header.get("title") or ""), agent=agent, started_at=now,
+        session,
+        customer_id=customer_id,
+        channel=str(header.get("channel") or "voice"),
+        title=str(header.get("title") or ""),
+        agent=agent,
+        started_at=now,
     )
     desk.add_utterances(session, contact, [(e.turn, e.speaker, e.text, e.ts) for e in events])
-    session.add_all(
-event_row(contact.id, e) for e in events
-    )
+    session.add_all(event_row(contact.id, e) for e in events)
     session.add_all(confirmation_rows(contact.id, assist.confirmations))
     contact.moment = events[-1].need["moment"]
     contact.reason = events[-1].need["reasons"][0]["code"]

@@ -26,7 +26,9 @@ MAX_CHARS = 5000
 # ("工单号尾号5521", "银行卡尾号6789").
 _ANOTHER = r"(?!的?(?:另一个|另外一个|另外的|别的|其他的?)号)"
 _NOT_A_PHONE = r"(?<!单号)(?<!工单)(?<!订单)(?<!卡号)(?<!行卡)"
-_TAIL_SAID = re.compile(rf"{_NOT_A_PHONE}尾号(?:是|为)?(\d{{4}})(?!\d){_ANOTHER}|(?<!\d)1\d{{2}}\*{{4}}(\d{{4}})(?!\d){_ANOTHER}")
+_TAIL_SAID = re.compile(
+    rf"{_NOT_A_PHONE}尾号(?:是|为)?(\d{{4}})(?!\d){_ANOTHER}|(?<!\d)1\d{{2}}\*{{4}}(\d{{4}})(?!\d){_ANOTHER}"
+)
 _SHORT_ANSWER = 10
 # The first clause of a customer's reply, where a yes or no to a read-back comes.
 _FIRST_CLAUSE = re.compile(r"[^,.!?;:，。！？；：]*")
@@ -34,12 +36,31 @@ _FIRST_CLAUSE = re.compile(r"[^,.!?;:，。！？；：]*")
 _STILL_SHOWN = 3
 # How much a negative feeling says the call is a complaint: anger and distrust say it; an
 # anxious or puzzled customer ("到了那边没网怎么办，急死了") is mostly still asking.
-_COMPLAINING = {"anger": 1.0, "distrust": 1.0, "disappointment": 0.8, "sadness": 0.5, "anxiety": 0.3, "confusion": 0.3}
+_COMPLAINING = {
+    "anger": 1.0,
+    "distrust": 1.0,
+    "disappointment": 0.8,
+    "sadness": 0.5,
+    "anxiety": 0.3,
+    "confusion": 0.3,
+}
 # What the agent fills in by hand when the call has not told the number.
 NUMBER_SLOT = "〔后四位〕"
 SPEAKERS = {
-    "customer": "customer", "客户": "customer", "用户": "customer", "顾客": "customer", "user": "customer", "client": "customer", "caller": "customer",
-    "agent": "agent", "坐席": "agent", "客服": "agent", "helpdesk": "agent", "staff": "agent", "operator": "agent", "话务员": "agent",
+    "customer": "customer",
+    "客户": "customer",
+    "用户": "customer",
+    "顾客": "customer",
+    "user": "customer",
+    "client": "customer",
+    "caller": "customer",
+    "agent": "agent",
+    "坐席": "agent",
+    "客服": "agent",
+    "helpdesk": "agent",
+    "staff": "agent",
+    "operator": "agent",
+    "话务员": "agent",
 }
 
 
@@ -55,7 +76,9 @@ def canonical_speaker(speaker: str) -> str:
     key = str(speaker).strip()
     found = SPEAKERS.get(key) or _speaker_form(key)
     if found is None:
-        raise ValueError(f"unknown speaker {speaker!r} (expected customer/客户 or agent/坐席/helpdesk)")
+        raise ValueError(
+            f"unknown speaker {speaker!r} (expected customer/客户 or agent/坐席/helpdesk)"
+        )
     return found
 
 
@@ -72,14 +95,23 @@ class AssistEvent:
     businesses: dict
     scripts: list[dict]
     confirmation: dict | None = None
-    scripts_used: list[str] = field(default_factory=list)  # ids of offered lines this agent utterance read out
+    scripts_used: list[str] = field(
+        default_factory=list
+    )  # ids of offered lines this agent utterance read out
 
     def as_dict(self) -> dict:
         """The documented JSON shape (docs/assist-json.md)."""
         return {
-            "turn": self.turn, "speaker": self.speaker, "text": self.text, "ts": self.ts,
-            "emotion": self.emotion, "need": self.need, "businesses": self.businesses,
-            "scripts": self.scripts, "confirmation": self.confirmation, "scripts_used": self.scripts_used,
+            "turn": self.turn,
+            "speaker": self.speaker,
+            "text": self.text,
+            "ts": self.ts,
+            "emotion": self.emotion,
+            "need": self.need,
+            "businesses": self.businesses,
+            "scripts": self.scripts,
+            "confirmation": self.confirmation,
+            "scripts_used": self.scripts_used,
         }
 
 
@@ -109,9 +141,13 @@ class AssistSession:
     _heard: str = ""  # the customer's latest words
     _customer_turn: int = 0  # the turn of the customer's latest utterance
     _asked_again: int = 0  # the turn the customer last asked to hear the read-back again ("没听清")
-    _problems_asked: bool = False  # the agent's latest words asked whether anything is wrong ("没有问题吧")
+    _problems_asked: bool = (
+        False  # the agent's latest words asked whether anything is wrong ("没有问题吧")
+    )
     # The lines shown in the last _STILL_SHOWN events, as (id, text) pairs, newest last.
-    _offered: deque[list[tuple[str, str]]] = field(default_factory=lambda: deque(maxlen=_STILL_SHOWN))
+    _offered: deque[list[tuple[str, str]]] = field(
+        default_factory=lambda: deque(maxlen=_STILL_SHOWN)
+    )
     _last_emotion: UtteranceEmotion | None = None
 
     def __post_init__(self) -> None:
@@ -140,7 +176,12 @@ class AssistSession:
         neutral = UtteranceEmotion("neutral", "neutral", 0.0, 0.0)
         scripts = self._scripts(need, neutral, 0.0, None)
         self._offered.append([(r.id, r.text) for r in scripts])
-        return {"need": need, "scripts": [{"id": r.id, "kind": r.kind, "text": r.text, "why": r.why} for r in scripts]}
+        return {
+            "need": need,
+            "scripts": [
+                {"id": r.id, "kind": r.kind, "text": r.text, "why": r.why} for r in scripts
+            ],
+        }
 
     # -- one utterance --------------------------------------------------------------------
 
@@ -150,13 +191,19 @@ class AssistSession:
         if not isinstance(text, str):
             raise TypeError("text must be a string")
         if len(text) > MAX_CHARS:
-            raise ValueError(f"utterance of {len(text)} characters is over the {MAX_CHARS}-character limit")
+            raise ValueError(
+                f"utterance of {len(text)} characters is over the {MAX_CHARS}-character limit"
+            )
         clean = mask_pii(normalize(text))
         self.turn += 1
         engine = self.engine
         named = engine.named_businesses(clean)
         # (Every number _TAIL_SAID reads holds one of these; most utterances have neither.)
-        tails = [a or b for a, b in _TAIL_SAID.findall(clean)] if "尾号" in clean or "****" in clean else []
+        tails = (
+            [a or b for a, b in _TAIL_SAID.findall(clean)]
+            if "尾号" in clean or "****" in clean
+            else []
+        )
         if tails:
             self.number_said = tails[-1]
         businesses = [code for *_, code in named]
@@ -187,7 +234,9 @@ class AssistSession:
             # has not closed the matter.
             open_ = asking or "handling" in moments
             done = bool(self.confirmations) and self.confirmations[-1].status != "disputed"
-            self.settled = not open_ and (done or emotion.category == "gratitude" or len(clean) <= _SHORT_ANSWER)
+            self.settled = not open_ and (
+                done or emotion.category == "gratitude" or len(clean) <= _SHORT_ANSWER
+            )
         for code in businesses:
             if code in self.mentioned:
                 self.mentioned.remove(code)
@@ -201,10 +250,13 @@ class AssistSession:
                     # The weakest evidence of what the call is about: it goes behind every
                     # business named by an alias (a confirmation names the latest of those).
                     self.mentioned.insert(0, code)
-        confirmation = self._confirmation(clean, who, named, tails, answering=not turning, generic=generic)
+        confirmation = self._confirmation(
+            clean, who, named, tails, answering=not turning, generic=generic
+        )
         need = self.predicted_need()
         risk, risk_reasons = escalation_risk(
-            self.mood, emotion,
+            self.mood,
+            emotion,
             repeat_contacts=self.customer.recent_contacts,
             open_complaint=self.customer.has_event("complaint_open"),
             stage=self.customer.stage,
@@ -220,7 +272,10 @@ class AssistSession:
         self._offered.append([(r.id, r.text) for r in scripts])
         keywords = emotion.keywords if who == "customer" else []
         return AssistEvent(
-            turn=self.turn, speaker=who, text=clean, ts=ts,
+            turn=self.turn,
+            speaker=who,
+            text=clean,
+            ts=ts,
             emotion={
                 "category": emotion.category,
                 "label": EMOTION_LABELS.get(emotion.category, emotion.category),
@@ -228,19 +283,47 @@ class AssistSession:
                 "intensity": emotion.intensity,
                 "valence": emotion.valence,
                 "keywords": [
-                    {"text": k.text, "start": k.start, "end": k.end, "category": k.category, "weight": round(k.weight, 3), "negated": k.negated, "escalation": k.escalation, "churn": k.churn}
+                    {
+                        "text": k.text,
+                        "start": k.start,
+                        "end": k.end,
+                        "category": k.category,
+                        "weight": round(k.weight, 3),
+                        "negated": k.negated,
+                        "escalation": k.escalation,
+                        "churn": k.churn,
+                    }
                     for k in keywords
                 ],
                 "trend": self.mood.trend,
                 "risk": risk,
                 "risk_reasons": risk_reasons,
-                "advice": pick_advice(self.engine.advice, emotion, self.mood, risk, self.customer.recent_contacts, self.turn),
+                "advice": pick_advice(
+                    self.engine.advice,
+                    emotion,
+                    self.mood,
+                    risk,
+                    self.customer.recent_contacts,
+                    self.turn,
+                ),
             },
             need=need,
             businesses={
-                "mentioned": [{"code": c, "name": engine.map.name(c), "said": said[c]} for c in dict.fromkeys(businesses)],
+                "mentioned": [
+                    {"code": c, "name": engine.map.name(c), "said": said[c]}
+                    for c in dict.fromkeys(businesses)
+                ],
                 "in_call": [{"code": c, "name": engine.map.name(c)} for c in self.mentioned],
-                "related": [{"from": link.src, "to": link.dst, "to_name": link.dst_name, "relation": link.relation, "note": link.note} for link in related],
+                "related": [
+                    {
+                        "from": link.src,
+                        "to": link.dst,
+                        "to_name": link.dst_name,
+                        "relation": link.relation,
+                        "note": link.note,
+                    }
+                    for link in related
+                ],
             },
             scripts=[{"id": r.id, "kind": r.kind, "text": r.text, "why": r.why} for r in scripts],
             confirmation=confirmation.as_dict() if confirmation else None,
@@ -249,7 +332,15 @@ class AssistSession:
 
     # -- the parts --------------------------------------------------------------------------
 
-    def _observe_need(self, text: str, who: str, businesses: list[str], emotion: UtteranceEmotion, asking: bool, turning: bool = False) -> list[str]:
+    def _observe_need(
+        self,
+        text: str,
+        who: str,
+        businesses: list[str],
+        emotion: UtteranceEmotion,
+        asking: bool,
+        turning: bool = False,
+    ) -> list[str]:
         """Fold the utterance into the need; answers the moments its cues named."""
         if who == "agent" and not self.mood.valences:
             # Before the customer has spoken the agent is greeting ("工号3127为您服务"): a formula,
@@ -266,13 +357,22 @@ class AssistSession:
         issues = [i for b in businesses for i in self.engine.issues.get(b, ())]
         if turning:
             self.need.new_matter()
-        negative = emotion.intensity * _COMPLAINING.get(emotion.category, 0.5) if (who == "customer" and emotion.polarity == "negative") else 0.0
+        negative = (
+            emotion.intensity * _COMPLAINING.get(emotion.category, 0.5)
+            if (who == "customer" and emotion.polarity == "negative")
+            else 0.0
+        )
         # What the agent says is evidence too (他在复述客户的问题), but weaker.
         self.need.observe(
-            reason_cues=reason_cues, moment_cues=moment_cues, businesses=businesses, issues=issues, negative=negative,
+            reason_cues=reason_cues,
+            moment_cues=moment_cues,
+            businesses=businesses,
+            issues=issues,
+            negative=negative,
             # The reasons' texts are what customers say; the agent explaining ("出境前开通国际漫游就
             # 可以用") is not asking for what he explains.
-            likeness=self.engine.reason_texts.similarities(text) if who == "customer" else (), weight=1.0 if who == "customer" else 0.35,
+            likeness=self.engine.reason_texts.similarities(text) if who == "customer" else (),
+            weight=1.0 if who == "customer" else 0.35,
         )
         if who == "customer" and "handling" in moment_cues and not asking:
             # "那你帮我开吧" asks for it; "融合的话我手机卡也得换成联通的吗？" still asks about it.
@@ -294,7 +394,9 @@ class AssistSession:
                 out.append((start, end, word, code))
         return out
 
-    def _operated(self, text: str, named: list[tuple[int, int, str, str]]) -> tuple[str | None, str]:
+    def _operated(
+        self, text: str, named: list[tuple[int, int, str, str]]
+    ) -> tuple[str | None, str]:
         """(code, name) of what an operation was done on: the first business named in the agent's
         report that is something a customer has done (开通/办理/变更); else what the report says
         was done in its own words ("已经为您办理了停机", code None); else the top reason's business
@@ -310,7 +412,9 @@ class AssistSession:
             if said:
                 return None, said
             code = self._named_by_verb(text) or (self.mentioned[-1] if self.mentioned else None)
-        return code, self.engine.map.name(code) if code else self.predicted_need()["reasons"][0]["label"]
+        return code, self.engine.map.name(code) if code else self.predicted_need()["reasons"][0][
+            "label"
+        ]
 
     def _named_by_verb(self, text: str) -> str | None:
         """The business of the top reason whose name holds the report's verb: "已经为您兑换成功"
@@ -322,8 +426,20 @@ class AssistSession:
         top = self.need.predict(1)[2][0][0]
         return next((b for b in top.businesses if verb in self.engine.map.name(b)), None)
 
-    def _confirmation(self, text: str, who: str, named: list, tails: list[str], answering: bool = True, generic: list = ()) -> Confirmation | None:
-        pending = self.confirmations[-1] if self.confirmations and self.confirmations[-1].status == "pending" else None
+    def _confirmation(
+        self,
+        text: str,
+        who: str,
+        named: list,
+        tails: list[str],
+        answering: bool = True,
+        generic: list = (),
+    ) -> Confirmation | None:
+        pending = (
+            self.confirmations[-1]
+            if self.confirmations and self.confirmations[-1].status == "pending"
+            else None
+        )
         if who == "agent":
             outcome = self.engine.operation_outcome(text)
             if outcome is None:
@@ -336,15 +452,37 @@ class AssistSession:
                 # One operation: the business named in the clause that says the outcome ("语音包和流量包
                 # 只能二选一，已经为您办理了语音包" is the voice pack), else as `_operated` reads the report.
                 code = report.named_with_outcome(self.engine, parts, named)
-                code, name = (code, self.engine.map.name(code)) if code else self._operated(text, named)
+                code, name = (
+                    (code, self.engine.map.name(code)) if code else self._operated(text, named)
+                )
                 operations = [{"code": code, "name": name, "success": outcome == "done"}]
             first = operations[0]
             # The number read back in this very utterance is the one operated on; else the caller's.
-            tail = (tails[-1] if tails else "") or phone_tail(self.customer.phone_masked) or self.number_said
+            tail = (
+                (tails[-1] if tails else "")
+                or phone_tail(self.customer.phone_masked)
+                or self.number_said
+            )
             number = f"尾号{tail}" if tail else "客户来电号码"
-            confirmation = Confirmation(first["code"], first["name"], number, all(op["success"] for op in operations), self.turn, "", operations=operations)
-            prompt = self.engine.confirm_prompts[len(self.confirmations) % len(self.engine.confirm_prompts)]
-            confirmation.prompt = prompt.format_map(_Fill(business=confirmation.businesses, number=tail or NUMBER_SLOT, result=confirmation.result))
+            confirmation = Confirmation(
+                first["code"],
+                first["name"],
+                number,
+                all(op["success"] for op in operations),
+                self.turn,
+                "",
+                operations=operations,
+            )
+            prompt = self.engine.confirm_prompts[
+                len(self.confirmations) % len(self.engine.confirm_prompts)
+            ]
+            confirmation.prompt = prompt.format_map(
+                _Fill(
+                    business=confirmation.businesses,
+                    number=tail or NUMBER_SLOT,
+                    result=confirmation.result,
+                )
+            )
             self.confirmations.append(confirmation)
             self.need.operation_done([op["code"] for op in operations])
             return confirmation
@@ -353,8 +491,12 @@ class AssistSession:
             # In a longer reply only a first clause that opens with the answer counts ("信号已好，
             # 但是乱扣流量的问题尚未解决" says nothing of the read-back).
             short = len(text) <= 20
-            found = self.engine.answer_words.longest(text if short else _FIRST_CLAUSE.match(text).group())
-            answers = [value for _, _, _, value in found] if short or (found and found[0][0] == 0) else []
+            found = self.engine.answer_words.longest(
+                text if short else _FIRST_CLAUSE.match(text).group()
+            )
+            answers = (
+                [value for _, _, _, value in found] if short or (found and found[0][0] == 0) else []
+            )
             if not answers and self._problems_asked and self.engine.says_no_problem(text):
                 answers = [True]  # "请问没有问题吧？" "没有啦": nothing is wrong
             if None in answers:
@@ -366,7 +508,9 @@ class AssistSession:
 
     def _read_out(self, said: str) -> list[str]:
         """The lines shown in the last few turns that the agent's words read out (now used)."""
-        shown = {sid: line for lines in self._offered for sid, line in lines if sid not in self.used}
+        shown = {
+            sid: line for lines in self._offered for sid, line in lines if sid not in self.used
+        }
         if not shown:
             return []
         heard = spoken_pairs(said)
@@ -374,15 +518,30 @@ class AssistSession:
         self.used.update(out)
         return out
 
-    def _scripts(self, need: dict, emotion: UtteranceEmotion, risk: float, confirmation: Confirmation | None, wrap_up: bool = False) -> list[Recommendation]:
+    def _scripts(
+        self,
+        need: dict,
+        emotion: UtteranceEmotion,
+        risk: float,
+        confirmation: Confirmation | None,
+        wrap_up: bool = False,
+    ) -> list[Recommendation]:
         c = self.customer
         last = self.confirmations[-1] if self.confirmations else None
         disputed = last is not None and last.status == "disputed"
         kinds = wanted_kinds(
-            agent_turns=self.agent_turns, emotion=emotion, risk=risk, churn=self.mood.churn_turns > 0,
-            reasons=[r["code"] for r in need["reasons"]], stage=c.stage, confirmation=confirmation, wrap_up=wrap_up,
+            agent_turns=self.agent_turns,
+            emotion=emotion,
+            risk=risk,
+            churn=self.mood.churn_turns > 0,
+            reasons=[r["code"] for r in need["reasons"]],
+            stage=c.stage,
+            confirmation=confirmation,
+            wrap_up=wrap_up,
             settled=self.settled,
-            read_back_due=confirmation is None or self._customer_turn <= confirmation.turn or self._asked_again == self._customer_turn,
+            read_back_due=confirmation is None
+            or self._customer_turn <= confirmation.turn
+            or self._asked_again == self._customer_turn,
             complaint=need["moment"] == "complaint",
             disputed=disputed,
         )
@@ -390,12 +549,19 @@ class AssistSession:
             kinds=kinds,
             # Knowing nothing yet (no event, no word), every reason is as likely as the next:
             # no reason's own lines are offered.
-            reasons=tuple((r["code"], r["label"], r["p"]) for r in need["reasons"]) if need["informed"] else (),
-            emotion=emotion.category, brand=c.brand, region=c.region, stage=c.stage,
+            reasons=tuple((r["code"], r["label"], r["p"]) for r in need["reasons"])
+            if need["informed"]
+            else (),
+            emotion=emotion.category,
+            brand=c.brand,
+            region=c.region,
+            stage=c.stage,
             # The latest operation of the call decides which reason's read-back and closing lines fit.
             # An operation with no business of the catalogue (known by the agent's words, or by the
             # top reason alone) fits no reason's own read-back or closing.
-            operated=frozenset().union(*map(self.engine.need_model.reasons_of, last.codes)) if last else None,
+            operated=frozenset().union(*map(self.engine.need_model.reasons_of, last.codes))
+            if last
+            else None,
             succeeded=last.success if last else None,
             disputed=disputed,
             repeat=self.repeat or c.recent_contacts >= 2,
@@ -410,7 +576,9 @@ class AssistSession:
         }
         return self.engine.ranker.rank(situation, fill, self._businesses_for(need, confirmation))
 
-    def _businesses_for(self, need: dict, confirmation: Confirmation | None = None) -> dict[str, str]:
+    def _businesses_for(
+        self, need: dict, confirmation: Confirmation | None = None
+    ) -> dict[str, str]:
         """The business of this call each candidate reason's scripts may name (newest first);
         while an operation is being confirmed, the general lines name the business operated on."""
         if confirmation is not None and confirmation.business_code is None:
@@ -421,7 +589,9 @@ class AssistSession:
         operated = confirmation.business_code if confirmation is not None else None
         out = {"*": confirmation.businesses if operated else names(self.mentioned[-1])}
         for r in need["reasons"]:
-            fitting = self.engine.need_model.reasons[self.engine.need_model.index[r["code"]]].businesses
+            fitting = self.engine.need_model.reasons[
+                self.engine.need_model.index[r["code"]]
+            ].businesses
             for code in (operated, *reversed(self.mentioned)):
                 if code in fitting:
                     out[r["code"]] = names(code)

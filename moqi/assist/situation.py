@@ -8,7 +8,21 @@ from moqi.assist.emotion import UtteranceEmotion
 _RETENTION_REASONS = {"porting_out", "porting_inquiry", "account_closure", "porting_obstruction"}
 
 
-def wanted_kinds(*, agent_turns: int, emotion: UtteranceEmotion, risk: float, churn: bool, reasons: list[str], stage: str | None, confirmation: Confirmation | None, wrap_up: bool = False, settled: bool = False, read_back_due: bool = True, complaint: bool = False, disputed: bool = False) -> dict[str, float]:
+def wanted_kinds(
+    *,
+    agent_turns: int,
+    emotion: UtteranceEmotion,
+    risk: float,
+    churn: bool,
+    reasons: list[str],
+    stage: str | None,
+    confirmation: Confirmation | None,
+    wrap_up: bool = False,
+    settled: bool = False,
+    read_back_due: bool = True,
+    complaint: bool = False,
+    disputed: bool = False,
+) -> dict[str, float]:
     """Weights of script kinds for this moment of the call (higher is more wanted).
 
     `settled`: the customer's last words close a matter (an operation of this call was done,
@@ -51,7 +65,9 @@ def wanted_kinds(*, agent_turns: int, emotion: UtteranceEmotion, risk: float, ch
     if complaint:
         # Mid-complaint a short answer ("嗯输好了", "是的") settles nothing: the commitment
         # comes once something was done, the customer is content, or the call winds down.
-        accepted = settled and (confirmation is not None or emotion.category in ("gratitude", "satisfaction"))
+        accepted = settled and (
+            confirmation is not None or emotion.category in ("gratitude", "satisfaction")
+        )
         if agent_turns >= 1 and (wrap_up or accepted):
             # A complaint may still be open when the call ends (a ticket, a refund): the agent
             # says who follows it up and when, and keeps the pleasantries for when it is solved.

@@ -49,14 +49,20 @@ def compact(model):
 _compiled: WeakKeyDictionary = WeakKeyDictionary()
 
 
-def _probabilities(model, texts: list[str], readings: list[UtteranceEmotion] | None = None) -> np.ndarray:
+def _probabilities(
+    model, texts: list[str], readings: list[UtteranceEmotion] | None = None
+) -> np.ndarray:
     """model.predict_proba(texts), through the compiled form where the model has one."""
     if not isinstance(model, CompiledModel):
         if model not in _compiled:
             scorer = compact(model)
             _compiled[model] = scorer if scorer is not model else None
         model = _compiled[model] or model
-    return model.predict_proba(texts, readings) if isinstance(model, CompiledModel) else model.predict_proba(texts)
+    return (
+        model.predict_proba(texts, readings)
+        if isinstance(model, CompiledModel)
+        else model.predict_proba(texts)
+    )
 
 
 def save(model, directory: Path, kind: str, meta: dict) -> Path:
@@ -66,7 +72,9 @@ def save(model, directory: Path, kind: str, meta: dict) -> Path:
     tmp = path.with_suffix(".tmp")
     joblib.dump(compact(model), tmp)
     tmp.replace(path)
-    (directory / f"{kind}.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
+    (directory / f"{kind}.json").write_text(
+        json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8"
+    )
     return path
 
 

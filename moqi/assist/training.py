@@ -40,14 +40,18 @@ class WordScoreFeatures(WordScores, TransformerMixin, BaseEstimator):
     """An operator's weighted word list's reading (moqi.assist.readings.WordScores) as a
     column; the regression does not weigh it, LexiconPrior.word_prior does."""
 
-    def __init__(self, scores: dict[str, float] | None = None, negations: frozenset[str] | None = None):
+    def __init__(
+        self, scores: dict[str, float] | None = None, negations: frozenset[str] | None = None
+    ):
         super().__init__(scores or {}, negations)
 
     def fit(self, texts, y=None):
         return self
 
     def transform(self, texts):
-        return csr_matrix(np.asarray([self.row(t) for t in texts], dtype=float).reshape(-1, self.COLUMNS))
+        return csr_matrix(
+            np.asarray([self.row(t) for t in texts], dtype=float).reshape(-1, self.COLUMNS)
+        )
 
 
 class LexiconPrior(ClassifierMixin, BaseEstimator):
@@ -66,7 +70,14 @@ class LexiconPrior(ClassifierMixin, BaseEstimator):
     Models without positive and negative classes (emotion) are plain logistic regressions.
     """
 
-    def __init__(self, C: float = 2.0, prior: float = 0.5, valence_column: int = -LexiconFeatures.COLUMNS, word_prior: float = 0.0, word_column: int | None = None):
+    def __init__(
+        self,
+        C: float = 2.0,
+        prior: float = 0.5,
+        valence_column: int = -LexiconFeatures.COLUMNS,
+        word_prior: float = 0.0,
+        word_column: int | None = None,
+    ):
         self.C = C
         self.prior = prior
         self.valence_column = valence_column
@@ -75,12 +86,16 @@ class LexiconPrior(ClassifierMixin, BaseEstimator):
 
     def fit(self, X, y):
         if self.word_column is None:
-            self.lr_ = LogisticRegression(max_iter=3000, C=self.C, class_weight="balanced").fit(X, y)
+            self.lr_ = LogisticRegression(max_iter=3000, C=self.C, class_weight="balanced").fit(
+                X, y
+            )
         else:
             # Fitted without the word list's column, which then weighs 0 in the regression.
             keep = np.ones(X.shape[1], dtype=bool)
             keep[self.word_column] = False
-            self.lr_ = LogisticRegression(max_iter=3000, C=self.C, class_weight="balanced").fit(X[:, keep], y)
+            self.lr_ = LogisticRegression(max_iter=3000, C=self.C, class_weight="balanced").fit(
+                X[:, keep], y
+            )
             coef = np.zeros((self.lr_.coef_.shape[0], X.shape[1]))
             coef[:, keep] = self.lr_.coef_
             self.lr_.coef_ = coef
@@ -97,13 +112,27 @@ class LexiconPrior(ClassifierMixin, BaseEstimator):
         classes = list(self.classes_)
         if self.prior and "positive" in classes and "negative" in classes:
             column = X[:, self.valence_column]
-            lexicon = np.asarray(column.todense() if issparse(column) else column, dtype=float).ravel()
+            lexicon = np.asarray(
+                column.todense() if issparse(column) else column, dtype=float
+            ).ravel()
             scores[:, classes.index("positive")] += self.prior * lexicon
             scores[:, classes.index("negative")] -= self.prior * lexicon
-        if self.word_prior and self.word_column is not None and "positive" in classes and "negative" in classes:
+        if (
+            self.word_prior
+            and self.word_column is not None
+            and "positive" in classes
+            and "negative" in classes
+        ):
             column = X[:, self.word_column]
-            reading = np.asarray(column.todense() if issparse(column) else column, dtype=float).ravel()
-            scores = shift_odds(scores, classes.index("positive"), classes.index("negative"), 2 * self.word_prior * reading)
+            reading = np.asarray(
+                column.todense() if issparse(column) else column, dtype=float
+            ).ravel()
+            scores = shift_odds(
+                scores,
+                classes.index("positive"),
+                classes.index("negative"),
+                2 * self.word_prior * reading,
+            )
         return scores
 
     def predict_proba(self, X) -> np.ndarray:
@@ -116,25 +145,60 @@ class LexiconPrior(ClassifierMixin, BaseEstimator):
 def features(word_scores: dict[str, float] | None = None) -> FeatureUnion:
     """What a model reads in a text: character and word n-grams, an operator's word list's
     readings when one is given, and the lexicon's readings (last)."""
-    return FeatureUnion([
-        ("chars", TfidfVectorizer(analyzer="char", ngram_range=(1, 3), min_df=2, sublinear_tf=True, max_features=300_000, preprocessor=normalize)),
-        ("words", TfidfVectorizer(tokenizer=words, token_pattern=None, lowercase=False, ngram_range=(1, 2), min_df=2, sublinear_tf=True, max_features=300_000)),
-        *([("scores", WordScoreFeatures(word_scores))] if word_scores else []),
-        ("lexicon", LexiconFeatures()),
-    ])
+    return FeatureUnion(
+        [
+            (
+                "chars",
+                TfidfVectorizer(
+                    analyzer="char",
+                    ngram_range=(1, 3),
+                    min_df=2,
+                    sublinear_tf=True,
+                    max_features=300_000,
+                    preprocessor=normalize,
+                ),
+            ),
+            (
+                "words",
+                TfidfVectorizer(
+                    tokenizer=words,
+                    token_pattern=None,
+                    lowercase=False,
+                    ngram_range=(1, 2),
+                    min_df=2,
+                    sublinear_tf=True,
+                    max_features=300_000,
+                ),
+            ),
+            *([("scores", WordScoreFeatures(word_scores))] if word_scores else []),
+            ("lexicon", LexiconFeatures()),
+        ]
+    )
 
 
-def build(texts: list[str], labels: list[str], word_scores: dict[str, float] | None = None) -> Pipeline:
+def build(
+    texts: list[str], labels: list[str], word_scores: dict[str, float] | None = None
+) -> Pipeline:
     """Fit a classifier on the texts (reading `word_scores`, word → score, when given)."""
     if len(set(labels)) < 2:
         raise ValueError("training data needs at least two different labels")
-    model = Pipeline([
-        ("features", features(word_scores)),
-        # C, prior and the features were chosen with bench/polarity_dev.py (development data only).
-        # The word list's column sits just before the lexicon's; its weight too was chosen on
-        # bench/polarity_dev.py --cross (0.5; at 0.75 weibo virus and stc3 fell).
-        ("lr", LexiconPrior(C=2.0, prior=0.5, word_prior=0.5 if word_scores else 0.0, word_column=-LexiconFeatures.COLUMNS - 1 if word_scores else None)),
-    ])
+    model = Pipeline(
+        [
+            ("features", features(word_scores)),
+            # C, prior and the features were chosen with bench/polarity_dev.py (development data only).
+            # The word list's column sits just before the lexicon's; its weight too was chosen on
+            # bench/polarity_dev.py --cross (0.5; at 0.75 weibo virus and stc3 fell).
+            (
+                "lr",
+                LexiconPrior(
+                    C=2.0,
+                    prior=0.5,
+                    word_prior=0.5 if word_scores else 0.0,
+                    word_column=-LexiconFeatures.COLUMNS - 1 if word_scores else None,
+                ),
+            ),
+        ]
+    )
     model.fit(texts, labels)
     for _, step in model.named_steps["features"].transformer_list:
         # The n-grams that did not make the cut are kept only for inspection; they would

@@ -31,7 +31,9 @@ def _check_text(text: object, where: str) -> str:
     if not isinstance(text, str):
         raise TranscriptError(f"{where}: text must be a string")
     if len(text) > MAX_CHARS:
-        raise TranscriptError(f"{where}: {len(text)} characters, over the {MAX_CHARS}-character limit")
+        raise TranscriptError(
+            f"{where}: {len(text)} characters, over the {MAX_CHARS}-character limit"
+        )
     return text
 
 
@@ -72,15 +74,27 @@ def parse_transcript(raw: bytes | str) -> Transcript:
             ts = obj.get("ts")
             if ts is not None and (isinstance(ts, bool) or not isinstance(ts, int | float)):
                 raise TranscriptError(f"{where}: ts must be a number of seconds")
-            out.turns.append((_speaker(obj["speaker"], where), _check_text(obj["text"], where), None if ts is None else float(ts)))
+            out.turns.append(
+                (
+                    _speaker(obj["speaker"], where),
+                    _check_text(obj["text"], where),
+                    None if ts is None else float(ts),
+                )
+            )
     else:
         for number, line in lines:
             where = f"line {number}"
             m = _PLAIN.match(line)
             if not m:
-                raise TranscriptError(f"{where}: unknown format (expected JSONL or lines like 客户：…/坐席：…, optionally after a time such as [00:01:05])")
+                raise TranscriptError(
+                    f"{where}: unknown format (expected JSONL or lines like 客户：…/坐席：…, optionally after a time such as [00:01:05])"
+                )
             hours, minutes, seconds, speaker, text = m.groups()
-            ts = None if minutes is None else int(hours or 0) * 3600 + int(minutes) * 60 + float(seconds.replace(",", "."))
+            ts = (
+                None
+                if minutes is None
+                else int(hours or 0) * 3600 + int(minutes) * 60 + float(seconds.replace(",", "."))
+            )
             out.turns.append((_speaker(speaker, where), _check_text(text.strip(), where), ts))
     if not out.turns:
         raise TranscriptError("empty transcript: no utterances")

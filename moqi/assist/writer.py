@@ -66,7 +66,14 @@ class BatchWriter:
         self._thread = threading.Thread(target=self._run, name="moqi-writer", daemon=True)
         self._thread.start()
 
-    def submit(self, rows: list, *, contact_id: int | None = None, apply: Callable[[Connection], None] | None = None, on_stored: Callable[[], None] | None = None) -> Future:
+    def submit(
+        self,
+        rows: list,
+        *,
+        contact_id: int | None = None,
+        apply: Callable[[Connection], None] | None = None,
+        on_stored: Callable[[], None] | None = None,
+    ) -> Future:
         """Queue one unit; the future resolves once it is committed (or kept aside)."""
         unit = Unit(rows, contact_id, apply, on_stored)
         self._queue.put(unit)
@@ -115,7 +122,10 @@ class BatchWriter:
                 except Exception as exc:  # noqa: BLE001 - a bug here must not stop every later commit
                     log.exception("the live writer failed on %d units", len(units))
                     for unit in units:
-                        _settle(unit.future, StorageError(f"the utterance was not stored: {type(exc).__name__}"))
+                        _settle(
+                            unit.future,
+                            StorageError(f"the utterance was not stored: {type(exc).__name__}"),
+                        )
             for waiter in waiters:
                 waiter.set()
             if stop:
@@ -171,17 +181,41 @@ class BatchWriter:
 
     def _keep_aside(self, unit: Unit, exc: Exception) -> None:
         """Store the unit's rows as escaped JSON text in dead_letters; fail its future if even that fails."""
-        payload = json.dumps([{"table": row_values(r)[0].name, "values": row_values(r)[1]} for r in unit.rows], ensure_ascii=True, default=str)
+        payload = json.dumps(
+            [{"table": row_values(r)[0].name, "values": row_values(r)[1]} for r in unit.rows],
+            ensure_ascii=True,
+            default=str,
+        )
         error = f"{type(exc).__name__}: {exc}".encode("ascii", "backslashreplace").decode()[:4000]
         try:
             with self._engine.begin() as conn:
-                conn.execute(insert(DeadLetterRow.__table__), {"source": "live", "contact_id": unit.contact_id, "payload": payload, "error": error, "created_at": utcnow()})
+                conn.execute(
+                    insert(DeadLetterRow.__table__),
+                    {
+                        "source": "live",
+                        "contact_id": unit.contact_id,
+                        "payload": payload,
+                        "error": error,
+                        "created_at": utcnow(),
+                    },
+                )
         except Exception as second:  # noqa: BLE001 - the caller is told it was not stored
-            log.error("could not store a unit of contact %s nor keep it aside: %s", unit.contact_id, second)
-            _settle(unit.future, StorageError(f"the utterance was not stored: {type(second).__name__}"))
+            log.error(
+                "could not store a unit of contact %s nor keep it aside: %s",
+                unit.contact_id,
+                second,
+            )
+            _settle(
+                unit.future, StorageError(f"the utterance was not stored: {type(second).__name__}")
+            )
             return
         self.dead_letters += 1
-        log.error("kept a unit of contact %s aside in dead_letters (%d rows): %s", unit.contact_id, len(unit.rows), error)
+        log.error(
+            "kept a unit of contact %s aside in dead_letters (%d rows): %s",
+            unit.contact_id,
+            len(unit.rows),
+            error,
+        )
         self._done(unit)
 
     @staticmethod

@@ -6,7 +6,12 @@ import typer
 
 from moqi.cli import assist, evaluate, init, kb, serve, simulate, staff, train, user
 
-app = typer.Typer(help="moqi 默契 — live agent assist for telecom contact centres.", no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+app = typer.Typer(
+    help="moqi 默契 — live agent assist for telecom contact centres.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
 app.command("init")(init.init)
 app.command("assist")(assist.assist)
 app.command("serve")(serve.serve)

@@ -62,7 +62,11 @@ def setup_database(*, demo: bool, content_dir=None) -> tuple[sessionmaker[Sessio
         revision = knowledge.current_revision(session)
         if content_dir or not revision:
             content = load_files(content_dir) if content_dir else load_files()
-            revision = knowledge.replace_content(session, content, note=f"moqi init: {'content from ' + str(content_dir) if content_dir else 'shipped content'}")
+            revision = knowledge.replace_content(
+                session,
+                content,
+                note=f"moqi init: {'content from ' + str(content_dir) if content_dir else 'shipped content'}",
+            )
         else:
             content = knowledge.load_content(session)
         customers, users = 0, {}
@@ -71,8 +75,20 @@ def setup_database(*, demo: bool, content_dir=None) -> tuple[sessionmaker[Sessio
                 desk.upsert_customer(session, item, now=now())
                 customers += 1
             users = _demo_users(session)
-    secret = {"file": secret_file, "created": secret_created, "rekeyed": rekeyed, "unrecoverable": unrecoverable, "made_private": make_private(settings.db_url)}
-    return factory, {**content.counts(), "revision": revision, "demo_customers": customers, "demo_users": users, "secret": secret}
+    secret = {
+        "file": secret_file,
+        "created": secret_created,
+        "rekeyed": rekeyed,
+        "unrecoverable": unrecoverable,
+        "made_private": make_private(settings.db_url),
+    }
+    return factory, {
+        **content.counts(),
+        "revision": revision,
+        "demo_customers": customers,
+        "demo_users": users,
+        "secret": secret,
+    }
 
 
 def _demo_users(session: Session) -> dict[str, str]:
@@ -100,7 +116,10 @@ def open_database() -> sessionmaker[Session]:
     settings = get_settings()
     engine = make_engine(settings.db_url)
     if not is_initialised(engine):
-        print(f"moqi: first use: creating the database at {settings.db_url} with the shipped content", file=sys.stderr)
+        print(
+            f"moqi: first use: creating the database at {settings.db_url} with the shipped content",
+            file=sys.stderr,
+        )
         factory, _ = setup_database(demo=True)
         return factory
     check_schema(engine, upgrading=False)
@@ -121,6 +140,10 @@ def check_schema(engine, *, upgrading: bool) -> None:
     current, head, known = mismatch
     where = engine.url.render_as_string()
     if not known:
-        fail(f"the database at {where} has schema {current}, written by a newer moqi; this one knows schemas up to {head}: upgrade moqi")
+        fail(
+            f"the database at {where} has schema {current}, written by a newer moqi; this one knows schemas up to {head}: upgrade moqi"
+        )
     if not upgrading:
-        fail(f"the database at {where} has schema {current or 'none'} and this moqi needs {head}: run `moqi init` to upgrade it (published content and records are kept)")
+        fail(
+            f"the database at {where} has schema {current or 'none'} and this moqi needs {head}: run `moqi init` to upgrade it (published content and records are kept)"
+        )

@@ -29,11 +29,19 @@ from moqi.knowledge.evaluate import SearchDataError, parse_corpus, parse_queries
 from moqi.nlp.normalize import normalize
 from moqi.settings import get_settings
 
-app = typer.Typer(help="Evaluate moqi on labelled data (the shipped lexicon and any trained model, side by side).", no_args_is_help=True)
-DataOpt = Annotated[Path, typer.Option("--data", help="Labelled JSONL ({text, label}) or CSV file.")]
+app = typer.Typer(
+    help="Evaluate moqi on labelled data (the shipped lexicon and any trained model, side by side).",
+    no_args_is_help=True,
+)
+DataOpt = Annotated[
+    Path, typer.Option("--data", help="Labelled JSONL ({text, label}) or CSV file.")
+]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object with the figures.")]
 CorpusOpt = Annotated[Path, typer.Option("--corpus", help="JSONL corpus, one {id, text} a line.")]
-QueriesOpt = Annotated[Path, typer.Option("--queries", help="JSONL queries, one {query, relevant: [corpus ids]} a line.")]
+QueriesOpt = Annotated[
+    Path,
+    typer.Option("--queries", help="JSONL queries, one {query, relevant: [corpus ids]} a line."),
+]
 
 
 @contextmanager
@@ -84,11 +92,19 @@ def _report(title: str, results: dict[str, ev.Scores], as_json: bool) -> None:
         console.print(confusion)
 
 
-def _trained_scores(kind: str, texts: list[str], gold: list[str], labels: list[str], mapper: Callable[[str], str] = str) -> ev.Scores | None:
+def _trained_scores(
+    kind: str,
+    texts: list[str],
+    gold: list[str],
+    labels: list[str],
+    mapper: Callable[[str], str] = str,
+) -> ev.Scores | None:
     model = trained.load(get_settings().models_dir, kind)
     if model is None:
         return None
-    return ev.classification_scores(gold, [mapper(p) for p in trained.predict(model, texts, labels)], labels)
+    return ev.classification_scores(
+        gold, [mapper(p) for p in trained.predict(model, texts, labels)], labels
+    )
 
 
 @app.command()
@@ -99,7 +115,11 @@ def polarity(data: DataOpt, as_json: JsonOpt = False) -> None:
     labels = [x for x in ("positive", "negative", "neutral") if x in label_set]
     reader = _lexicon_reader(lambda e: ev.polarity_label(e, label_set))
     with _progress(len(texts)) as progress:
-        results = {"moqi-lexicon": ev.classification_scores(gold, ev.predict_all(reader, texts, progress), labels)}
+        results = {
+            "moqi-lexicon": ev.classification_scores(
+                gold, ev.predict_all(reader, texts, progress), labels
+            )
+        }
     extra = _trained_scores("polarity", texts, gold, labels)
     if extra:
         results["trained"] = extra
@@ -115,7 +135,11 @@ def emotion(data: DataOpt, as_json: JsonOpt = False) -> None:
         fail(f"{data}: labels {sorted(unknown)} are not EWECT labels {list(ev.EWECT_LABELS)}")
     reader = _lexicon_reader(lambda e: ev.EWECT_OF[e.category])
     with _progress(len(texts)) as progress:
-        results = {"moqi-lexicon": ev.classification_scores(gold, ev.predict_all(reader, texts, progress), ev.EWECT_LABELS)}
+        results = {
+            "moqi-lexicon": ev.classification_scores(
+                gold, ev.predict_all(reader, texts, progress), ev.EWECT_LABELS
+            )
+        }
     extra = _trained_scores("emotion", texts, gold, list(ev.EWECT_LABELS))
     if extra:
         results["trained"] = extra
@@ -134,16 +158,25 @@ def satisfaction(data: DataOpt, as_json: JsonOpt = False) -> None:
     with _progress(len(dialogues)) as progress:
         predicted = []
         for i, (turns, _) in enumerate(dialogues, 1):
-            predicted.append(ev.dialogue_satisfaction([engine.read_emotion(normalize(t)).valence for t in turns]))
+            predicted.append(
+                ev.dialogue_satisfaction([engine.read_emotion(normalize(t)).valence for t in turns])
+            )
             if progress and i % 100 == 0:
                 progress(100)
     results = {"moqi-lexicon": ev.spearman(predicted, gold)}
     model = trained.load(get_settings().models_dir, "polarity")
     if model is not None and "positive" in model.classes_:
-        trained_pred = [ev.dialogue_satisfaction(trained.valence(model, turns) if turns else []) for turns, _ in dialogues]
+        trained_pred = [
+            ev.dialogue_satisfaction(trained.valence(model, turns) if turns else [])
+            for turns, _ in dialogues
+        ]
         results["trained"] = ev.spearman(trained_pred, gold)
     if as_json:
-        out = {"model": "moqi-lexicon", "n": len(dialogues), "spearman": round(results["moqi-lexicon"], 4)}
+        out = {
+            "model": "moqi-lexicon",
+            "n": len(dialogues),
+            "spearman": round(results["moqi-lexicon"], 4),
+        }
         if "trained" in results:
             out["trained"] = {"n": len(dialogues), "spearman": round(results["trained"], 4)}
         print(json.dumps(out, ensure_ascii=False))
@@ -160,7 +193,9 @@ def _need_of(engine, item: NeedItem, with_events: bool) -> tuple[str, list[str]]
     """The moment and reasons live assist shows after the contact's last utterance."""
     from moqi.assist.session import AssistSession
 
-    session = AssistSession(customer={"events": list(item.events) if with_events else []}, engine=engine)
+    session = AssistSession(
+        customer={"events": list(item.events) if with_events else []}, engine=engine
+    )
     need = session.predicted_need()
     for speaker, text in item.turns:
         need = session.feed(speaker, text).need
@@ -200,11 +235,20 @@ def need(data: DataOpt, as_json: JsonOpt = False) -> None:
         print(json.dumps(out, ensure_ascii=False))
         return
     console = Console()
-    table = Table(title=f"need — {data.name} ({sum(1 for i in items if i.events)} of {len(items)} contacts with events)")
+    table = Table(
+        title=f"need — {data.name} ({sum(1 for i in items if i.events)} of {len(items)} contacts with events)"
+    )
     for col in ("system", "n", "moment", "reason top-1", "reason top-3", "macro-F1"):
         table.add_column(col)
     for name, s in results.items():
-        table.add_row(name, str(s.n), f"{s.moment_accuracy:.3f}", f"{s.top1:.3f}", f"{s.top3:.3f}", f"{s.macro_f1:.3f}")
+        table.add_row(
+            name,
+            str(s.n),
+            f"{s.moment_accuracy:.3f}",
+            f"{s.top1:.3f}",
+            f"{s.top3:.3f}",
+            f"{s.macro_f1:.3f}",
+        )
     console.print(table)
     mistakes = Table(title="commonest mistakes (moqi)")
     for col in ("filed as", "predicted", "contacts"):
@@ -254,5 +298,7 @@ def search(corpus: CorpusOpt, queries: QueriesOpt, as_json: JsonOpt = False) -> 
     table = Table(title=f"search — {queries.name} over {len(items):,} items")
     for col in ("system", "n", "Recall@1", "Recall@5", "Recall@10", "MRR@10"):
         table.add_column(col)
-    table.add_row("moqi", str(scores.n), *(f"{scores.recall[k]:.3f}" for k in (1, 5, 10)), f"{scores.mrr:.3f}")
+    table.add_row(
+        "moqi", str(scores.n), *(f"{scores.recall[k]:.3f}" for k in (1, 5, 10)), f"{scores.mrr:.3f}"
+    )
     Console().print(table)

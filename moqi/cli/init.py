@@ -14,8 +14,13 @@ from moqi.settings import get_settings
 
 
 def init(
-    demo: Annotated[bool, typer.Option("--demo", help="Also load the demo customers used by examples/.")] = False,
-    content: Annotated[Path | None, typer.Option(help="Load content from this folder instead of the shipped moqi/data.")] = None,
+    demo: Annotated[
+        bool, typer.Option("--demo", help="Also load the demo customers used by examples/.")
+    ] = False,
+    content: Annotated[
+        Path | None,
+        typer.Option(help="Load content from this folder instead of the shipped moqi/data."),
+    ] = None,
 ) -> None:
     """Create or upgrade the database and load the content (catalogue, lexicon, taxonomy, scripts)."""
     try:
@@ -34,7 +39,9 @@ def init(
     else:
         typer.echo(f"secret: {secret['file']} ({'created' if secret['created'] else 'kept'})")
     if secret["rekeyed"] or secret["unrecoverable"]:
-        typer.echo(f"customers re-keyed with the secret: {secret['rekeyed']}; numbers not recoverable (found by id only now): {secret['unrecoverable']}")
+        typer.echo(
+            f"customers re-keyed with the secret: {secret['rekeyed']}; numbers not recoverable (found by id only now): {secret['unrecoverable']}"
+        )
     if secret["made_private"]:
         typer.echo("made readable by their owner only: " + ", ".join(secret["made_private"]))
     users = counts.pop("demo_users")

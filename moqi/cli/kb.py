@@ -12,7 +12,9 @@ from moqi.cli.common import fail, now, open_database
 from moqi.db import session_scope
 from moqi.knowledge import items, services, transfer, usage, versions
 
-app = typer.Typer(help="Knowledge base: versioned articles, scripts, catalogue and lexicon.", no_args_is_help=True)
+app = typer.Typer(
+    help="Knowledge base: versioned articles, scripts, catalogue and lexicon.", no_args_is_help=True
+)
 
 Kind = Annotated[str, typer.Argument(help=f"One of: {', '.join(items.VERSIONED)}.")]
 
@@ -24,7 +26,9 @@ def _kind(kind: str) -> str:
 
 
 def _format(path: Path, fmt: str | None) -> str:
-    fmt = fmt or {".zip": "md", ".md": "md"}.get(path.suffix.lower(), path.suffix.lower().lstrip("."))
+    fmt = fmt or {".zip": "md", ".md": "md"}.get(
+        path.suffix.lower(), path.suffix.lower().lstrip(".")
+    )
     if fmt not in transfer.FORMATS:
         fail(f"cannot tell the format of {path.name}; pass --format {'|'.join(transfer.FORMATS)}")
     return fmt
@@ -33,8 +37,13 @@ def _format(path: Path, fmt: str | None) -> str:
 @app.command("export")
 def export(
     kind: Kind,
-    out: Annotated[Path, typer.Argument(help="File to write: .zip (Markdown folder), .csv, .xlsx or .docx.")],
-    fmt: Annotated[str | None, typer.Option("--format", help="md, csv, xlsx or docx (default: from the file name).")] = None,
+    out: Annotated[
+        Path, typer.Argument(help="File to write: .zip (Markdown folder), .csv, .xlsx or .docx.")
+    ],
+    fmt: Annotated[
+        str | None,
+        typer.Option("--format", help="md, csv, xlsx or docx (default: from the file name)."),
+    ] = None,
 ) -> None:
     """Write every published item of a kind to a file."""
     kind, fmt = _kind(kind), _format(out, fmt)
@@ -51,9 +60,19 @@ def export(
 @app.command("import")
 def import_(
     kind: Kind,
-    path: Annotated[Path, typer.Argument(help="A Markdown file or folder, a .zip of Markdown files, .csv, .xlsx or .docx.")],
-    author: Annotated[str, typer.Option(help="Who publishes the imported items (kept on every version).")] = "import",
-    fmt: Annotated[str | None, typer.Option("--format", help="md, csv, xlsx or docx (default: from the file name).")] = None,
+    path: Annotated[
+        Path,
+        typer.Argument(
+            help="A Markdown file or folder, a .zip of Markdown files, .csv, .xlsx or .docx."
+        ),
+    ],
+    author: Annotated[
+        str, typer.Option(help="Who publishes the imported items (kept on every version).")
+    ] = "import",
+    fmt: Annotated[
+        str | None,
+        typer.Option("--format", help="md, csv, xlsx or docx (default: from the file name)."),
+    ] = None,
 ) -> None:
     """Publish the new and changed items of a file as one revision; a bad row imports nothing."""
     kind = _kind(kind)
@@ -76,14 +95,20 @@ def import_(
             fail(f"nothing imported: {exc}")
     try:
         with session_scope(open_database()) as session:
-            counts = services.import_items(session, kind, rows, author=author, note=f"导入 {path.name}")
+            counts = services.import_items(
+                session, kind, rows, author=author, note=f"导入 {path.name}"
+            )
     except items.ItemError as exc:
         fail(f"nothing imported: {exc}")
-    typer.echo(f"{kind}: {counts['created']} created, {counts['updated']} updated, {counts['unchanged']} unchanged")
+    typer.echo(
+        f"{kind}: {counts['created']} created, {counts['updated']} updated, {counts['unchanged']} unchanged"
+    )
 
 
 @app.command("history")
-def history(kind: Kind, key: Annotated[str, typer.Argument(help="The item's id, code or word.")]) -> None:
+def history(
+    kind: Kind, key: Annotated[str, typer.Argument(help="The item's id, code or word.")]
+) -> None:
     """Every published version of an item, newest first."""
     with session_scope(open_database()) as session:
         try:
@@ -92,7 +117,9 @@ def history(kind: Kind, key: Annotated[str, typer.Argument(help="The item's id, 
             fail(str(exc))
         for v in rows:
             state = "deleted" if v.body is None else ""
-            typer.echo(f"v{v.version}  {v.created_at:%Y-%m-%d %H:%M}  {v.author}  {v.note} {state}".rstrip())
+            typer.echo(
+                f"v{v.version}  {v.created_at:%Y-%m-%d %H:%M}  {v.author}  {v.note} {state}".rstrip()
+            )
 
 
 @app.command("diff")
@@ -107,7 +134,12 @@ def diff(kind: Kind, key: str, old: int, new: int) -> None:
 
 
 @app.command("rollback")
-def rollback(kind: Kind, key: str, version: int, author: Annotated[str, typer.Option(help="Who rolls back.")] = "admin") -> None:
+def rollback(
+    kind: Kind,
+    key: str,
+    version: int,
+    author: Annotated[str, typer.Option(help="Who rolls back.")] = "admin",
+) -> None:
     """Publish an earlier version again, as a new version."""
     try:
         with session_scope(open_database()) as session:
@@ -118,7 +150,10 @@ def rollback(kind: Kind, key: str, version: int, author: Annotated[str, typer.Op
 
 
 @app.command("hot")
-def hot(days: Annotated[int, typer.Option(min=1, max=366, help="How far back to look.")] = 7, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+def hot(
+    days: Annotated[int, typer.Option(min=1, max=366, help="How far back to look.")] = 7,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
     """Most searched and used, searches nobody clicked (gaps), expired and expiring articles."""
     with session_scope(open_database()) as session:
         report = usage.hot_topics(session, now=now(), days=days)
@@ -126,11 +161,23 @@ def hot(days: Annotated[int, typer.Option(min=1, max=366, help="How far back to 
         typer.echo(json.dumps(report, ensure_ascii=False, indent=2))
         return
     sections = (
-        ("最常搜索", [f"{x['query']}  ×{x['count']}（点击 {x['clicked']}）" for x in report["searched"]]),
+        (
+            "最常搜索",
+            [f"{x['query']}  ×{x['count']}（点击 {x['clicked']}）" for x in report["searched"]],
+        ),
         ("最常使用", [f"{x['title']} [{x['item']}]  ×{x['count']}" for x in report["used"]]),
-        ("知识缺口（搜了没点）", [f"{x['query']}  ×{x['count']}（结果 {x['hits']} 条）" for x in report["gaps"]]),
-        ("已过有效期", [f"{x['title']} [{x['id']}]  到期 {x['valid_to']}" for x in report["stale"]]),
-        ("30 天内到期", [f"{x['title']} [{x['id']}]  到期 {x['valid_to']}" for x in report["expiring"]]),
+        (
+            "知识缺口（搜了没点）",
+            [f"{x['query']}  ×{x['count']}（结果 {x['hits']} 条）" for x in report["gaps"]],
+        ),
+        (
+            "已过有效期",
+            [f"{x['title']} [{x['id']}]  到期 {x['valid_to']}" for x in report["stale"]],
+        ),
+        (
+            "30 天内到期",
+            [f"{x['title']} [{x['id']}]  到期 {x['valid_to']}" for x in report["expiring"]],
+        ),
     )
     for title, lines in sections:
         typer.echo(f"## {title}")

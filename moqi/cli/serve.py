@@ -26,4 +26,11 @@ def serve(
     # server from stopping: after this many seconds the rest are cancelled, and what the live
     # writer holds is committed as the app shuts down.
     # The access log masks personal data in request targets (a phone number searched for).
-    uvicorn.run(create_app(), host=host, port=port, log_level="info", timeout_graceful_shutdown=SHUTDOWN_GRACE_S, log_config=uvicorn_log_config())
+    uvicorn.run(
+        create_app(),
+        host=host,
+        port=port,
+        log_level="info",
+        timeout_graceful_shutdown=SHUTDOWN_GRACE_S,
+        log_config=uvicorn_log_config(),
+    )

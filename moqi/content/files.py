@@ -80,11 +80,23 @@ def _businesses(path: Path) -> tuple[Business, ...]:
     out = []
     for i, item in enumerate(items, 1):
         where = f"{path} item {i}"
-        _need(isinstance(item, dict) and item.get("code") and item.get("name"), where, "needs code and name")
+        _need(
+            isinstance(item, dict) and item.get("code") and item.get("name"),
+            where,
+            "needs code and name",
+        )
         _need(item["code"] not in seen, where, f"duplicate code {item['code']!r}")
         seen.add(item["code"])
         aliases = tuple(str(a).strip() for a in item.get("aliases") or () if str(a).strip())
-        out.append(Business(str(item["code"]), str(item["name"]), str(item.get("category", "")), aliases, str(item.get("summary", ""))))
+        out.append(
+            Business(
+                str(item["code"]),
+                str(item["name"]),
+                str(item.get("category", "")),
+                aliases,
+                str(item.get("summary", "")),
+            )
+        )
     return tuple(out)
 
 
@@ -104,7 +116,11 @@ def generic_terms(items, businesses: tuple[Business, ...], where: str) -> tuple[
         _need(isinstance(item, dict), at, "expected words, businesses and an optional default")
         words, meant, default = item.get("words"), item.get("businesses"), item.get("default")
         for name, value in (("words", words), ("businesses", meant)):
-            _need(isinstance(value, list) and bool(value) and all(isinstance(v, str) for v in value), at, f"{name} must be a non-empty list of strings")
+            _need(
+                isinstance(value, list) and bool(value) and all(isinstance(v, str) for v in value),
+                at,
+                f"{name} must be a non-empty list of strings",
+            )
         words = [w.strip() for w in words]
         short = [w for w in words if len(w) < 2]
         _need(not short, at, f"one-character words fire inside other words: {short}")
@@ -114,7 +130,11 @@ def generic_terms(items, businesses: tuple[Business, ...], where: str) -> tuple[
         _need(not again, at, f"word(s) in two groups: {again}")
         unknown = [c for c in meant if c not in codes]
         _need(not unknown, at, f"unknown business code(s) {unknown}")
-        _need(default is None or default in meant, at, f"default {default!r} is not one of the group's businesses")
+        _need(
+            default is None or default in meant,
+            at,
+            f"default {default!r} is not one of the group's businesses",
+        )
         seen.update(dict.fromkeys(words, i))
         out.append(GenericTerm(tuple(words), tuple(meant), default))
     return tuple(out)
@@ -138,25 +158,48 @@ def question_types(items, where: str) -> tuple[QuestionType, ...]:
     out, seen = [], set()
     for i, item in enumerate(items, 1):
         at = f"{where} item {i}"
-        _need(isinstance(item, dict) and isinstance(item.get("code"), str) and isinstance(item.get("label"), str), at, "needs a code and a label")
+        _need(
+            isinstance(item, dict)
+            and isinstance(item.get("code"), str)
+            and isinstance(item.get("label"), str),
+            at,
+            "needs a code and a label",
+        )
         _need(item["code"] not in seen, at, f"duplicate code {item['code']!r}")
         for name in ("asks", "answers"):
             value = item.get(name)
-            _need(isinstance(value, list) and bool(value) and all(isinstance(v, str) and v.strip() for v in value), at, f"{name} must be a non-empty list of strings")
+            _need(
+                isinstance(value, list)
+                and bool(value)
+                and all(isinstance(v, str) and v.strip() for v in value),
+                at,
+                f"{name} must be a non-empty list of strings",
+            )
         short = [w for w in item["asks"] if len(w.strip()) < 2]
         _need(not short, at, f"one-character asks fire inside other words: {short}")
         seen.add(item["code"])
-        out.append(QuestionType(item["code"], item["label"], tuple(w.strip() for w in item["asks"]), tuple(w.strip() for w in item["answers"])))
+        out.append(
+            QuestionType(
+                item["code"],
+                item["label"],
+                tuple(w.strip() for w in item["asks"]),
+                tuple(w.strip() for w in item["answers"]),
+            )
+        )
     return tuple(out)
 
 
-def _taxonomy(path: Path, business_codes: set[str]) -> tuple[tuple[Moment, ...], tuple[Reason, ...]]:
+def _taxonomy(
+    path: Path, business_codes: set[str]
+) -> tuple[tuple[Moment, ...], tuple[Reason, ...]]:
     doc = _yaml(path)
     _need(isinstance(doc, dict), str(path), "expected moments: and reasons:")
     moments = []
     for m in doc.get("moments") or ():
         _need(m.get("code") in MOMENTS, str(path), f"unknown moment {m.get('code')!r}")
-        moments.append(Moment(m["code"], str(m.get("label", m["code"])), tuple(m.get("cues") or ())))
+        moments.append(
+            Moment(m["code"], str(m.get("label", m["code"])), tuple(m.get("cues") or ()))
+        )
     reasons, seen = [], set()
     for i, r in enumerate(doc.get("reasons") or (), 1):
         where = f"{path} reason {i} ({r.get('code')})"
@@ -166,12 +209,23 @@ def _taxonomy(path: Path, business_codes: set[str]) -> tuple[tuple[Moment, ...],
         _need(not unknown, where, f"unknown business code(s) {unknown}")
         seen.add(r["code"])
         events = tuple((str(k), float(v)) for k, v in (r.get("events") or {}).items())
-        reasons.append(Reason(r["code"], str(r.get("label", r["code"])), r["moment"], tuple(r.get("cues") or ()), tuple(r.get("businesses") or ()), events))
+        reasons.append(
+            Reason(
+                r["code"],
+                str(r.get("label", r["code"])),
+                r["moment"],
+                tuple(r.get("cues") or ()),
+                tuple(r.get("businesses") or ()),
+                events,
+            )
+        )
     _need(bool(reasons), str(path), "no reasons")
     return tuple(moments), tuple(reasons)
 
 
-def _relations(path: Path, business_codes: set[str], reason_codes: set[str]) -> tuple[Relation, ...]:
+def _relations(
+    path: Path, business_codes: set[str], reason_codes: set[str]
+) -> tuple[Relation, ...]:
     out = []
     for line, row in _csv(path, ("from", "to", "relation", "note")):
         where = f"{path}:{line}"
@@ -187,32 +241,85 @@ def _lexicon(path: Path) -> tuple[LexiconEntry, ...]:
     out, seen = [], set()
     for line, row in _csv(path, ("word", "category", "intensity", "escalation", "churn")):
         where = f"{path}:{line}"
-        _need(bool(row["word"]) and row["word"] not in seen, where, f"empty or duplicate word {row['word']!r}")
+        _need(
+            bool(row["word"]) and row["word"] not in seen,
+            where,
+            f"empty or duplicate word {row['word']!r}",
+        )
         _need(row["category"] in EMOTIONS, where, f"unknown category {row['category']!r}")
         _need(row["intensity"] in {"1", "2", "3", "4", "5"}, where, "intensity must be 1–5")
-        _need(row["escalation"] in {"0", "1"} and row["churn"] in {"0", "1"}, where, "flags must be 0 or 1")
+        _need(
+            row["escalation"] in {"0", "1"} and row["churn"] in {"0", "1"},
+            where,
+            "flags must be 0 or 1",
+        )
         seen.add(row["word"])
-        out.append(LexiconEntry(row["word"], row["category"], int(row["intensity"]), row["escalation"] == "1", row["churn"] == "1", row.get("domain") or "telecom"))
+        out.append(
+            LexiconEntry(
+                row["word"],
+                row["category"],
+                int(row["intensity"]),
+                row["escalation"] == "1",
+                row["churn"] == "1",
+                row.get("domain") or "telecom",
+            )
+        )
     return tuple(out)
 
 
 def _scripts(path: Path, reason_codes: set[str]) -> tuple[Script, ...]:
     out, seen = [], set()
-    for line, row in _csv(path, ("id", "kind", "reason", "emotion", "brand", "region", "stage", "conditions", "text")):
+    for line, row in _csv(
+        path, ("id", "kind", "reason", "emotion", "brand", "region", "stage", "conditions", "text")
+    ):
         where = f"{path}:{line}"
-        _need(bool(row["id"]) and row["id"] not in seen, where, f"missing or duplicate id {row['id']!r}")
+        _need(
+            bool(row["id"]) and row["id"] not in seen,
+            where,
+            f"missing or duplicate id {row['id']!r}",
+        )
         _need(row["kind"] in SCRIPT_KINDS, where, f"unknown kind {row['kind']!r}")
-        _need(row["reason"] == "*" or row["reason"] in reason_codes, where, f"unknown reason {row['reason']!r}")
-        _need(row["emotion"] == "*" or row["emotion"] in EMOTIONS, where, f"unknown emotion {row['emotion']!r}")
-        _need(row["brand"] == "*" or row["brand"] in BRANDS, where, f"unknown brand {row['brand']!r}")
-        _need(row["stage"] == "*" or row["stage"] in STAGES, where, f"unknown stage {row['stage']!r}")
+        _need(
+            row["reason"] == "*" or row["reason"] in reason_codes,
+            where,
+            f"unknown reason {row['reason']!r}",
+        )
+        _need(
+            row["emotion"] == "*" or row["emotion"] in EMOTIONS,
+            where,
+            f"unknown emotion {row['emotion']!r}",
+        )
+        _need(
+            row["brand"] == "*" or row["brand"] in BRANDS, where, f"unknown brand {row['brand']!r}"
+        )
+        _need(
+            row["stage"] == "*" or row["stage"] in STAGES, where, f"unknown stage {row['stage']!r}"
+        )
         # As the KB's check reads them: stripped, "*" for none, each once.
-        conditions = tuple(dict.fromkeys(c for c in (c.strip() for c in re.split(r"[;；]", row["conditions"])) if c not in ("", "*")))
+        conditions = tuple(
+            dict.fromkeys(
+                c
+                for c in (c.strip() for c in re.split(r"[;；]", row["conditions"]))
+                if c not in ("", "*")
+            )
+        )
         unknown = [c for c in conditions if c not in SCRIPT_CONDITIONS]
-        _need(not unknown, where, f"unknown condition(s) {unknown}; use {', '.join(SCRIPT_CONDITIONS)} (several joined by ;)")
+        _need(
+            not unknown,
+            where,
+            f"unknown condition(s) {unknown}; use {', '.join(SCRIPT_CONDITIONS)} (several joined by ;)",
+        )
         _need(bool(row["text"]), where, "empty text")
         seen.add(row["id"])
-        out.append(Script(**{k: row[k] for k in ("id", "kind", "reason", "emotion", "brand", "region", "stage", "text")}, conditions=conditions))
+        out.append(
+            Script(
+                **{
+                    k: row[k]
+                    for k in ("id", "kind", "reason", "emotion", "brand", "region", "stage", "text")
+                },
+                conditions=conditions,
+            )
+        )
     return tuple(out)
 
 
@@ -241,13 +348,21 @@ def _strings(value, where: str, key: str) -> tuple[str, ...]:
     return tuple(str(v).strip() for v in value if str(v).strip() and str(v).strip() != "*")
 
 
-def parse_article(text: str, where: str, *, business_codes: set[str] | None = None, reason_codes: set[str] | None = None) -> Article:
+def parse_article(
+    text: str,
+    where: str,
+    *,
+    business_codes: set[str] | None = None,
+    reason_codes: set[str] | None = None,
+) -> Article:
     """One article from its Markdown file: YAML front matter, then `## 答复`, `## 步骤`, `## 要点`.
 
     `where` names the file in error messages; codes are checked when the known sets are given.
     """
     lines = text.lstrip("\ufeff").splitlines()
-    _need(bool(lines) and lines[0].strip() == "---", where, "must start with a --- front matter line")
+    _need(
+        bool(lines) and lines[0].strip() == "---", where, "must start with a --- front matter line"
+    )
     try:
         end = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
     except StopIteration:
@@ -257,18 +372,39 @@ def parse_article(text: str, where: str, *, business_codes: set[str] | None = No
     except yaml.YAMLError as exc:
         raise ContentError(f"{where}: front matter is not valid YAML: {exc}") from exc
     _need(isinstance(meta, dict), where, "front matter must be key: value lines")
-    unknown = set(meta) - {"id", "title", "question", "businesses", "reasons", "brands", "regions", "valid_from", "valid_to", "tags"}
+    unknown = set(meta) - {
+        "id",
+        "title",
+        "question",
+        "businesses",
+        "reasons",
+        "brands",
+        "regions",
+        "valid_from",
+        "valid_to",
+        "tags",
+    }
     _need(not unknown, where, f"unknown front-matter key(s) {sorted(unknown)}")
     article_id = str(meta.get("id") or "")
-    _need(bool(_ARTICLE_ID.match(article_id)), where, f"id {article_id!r} must be 2–64 lowercase letters, digits, - or _")
+    _need(
+        bool(_ARTICLE_ID.match(article_id)),
+        where,
+        f"id {article_id!r} must be 2–64 lowercase letters, digits, - or _",
+    )
     _need(bool(str(meta.get("title") or "").strip()), where, "needs a title")
     sections: dict[str, list[str]] = {}
     current = None
     for number, line in enumerate(lines[end + 1 :], end + 2):
         if line.startswith("## "):
             heading = line[3:].strip()
-            _need(heading in ARTICLE_SECTIONS, f"{where}:{number}", f"unknown section {heading!r}; use {', '.join(ARTICLE_SECTIONS)}")
-            _need(heading not in sections, f"{where}:{number}", f"section {heading!r} appears twice")
+            _need(
+                heading in ARTICLE_SECTIONS,
+                f"{where}:{number}",
+                f"unknown section {heading!r}; use {', '.join(ARTICLE_SECTIONS)}",
+            )
+            _need(
+                heading not in sections, f"{where}:{number}", f"section {heading!r} appears twice"
+            )
             current = heading
             sections[current] = []
         elif current is not None:
@@ -291,8 +427,15 @@ def parse_article(text: str, where: str, *, business_codes: set[str] | None = No
         _need(not unknown_r, where, f"unknown reason code(s) {unknown_r}")
     brands = _strings(meta.get("brands"), where, "brands")
     _need(all(b in BRANDS for b in brands), where, f"brands must be among {', '.join(BRANDS)}")
-    valid_from, valid_to = _date(meta.get("valid_from"), where, "valid_from"), _date(meta.get("valid_to"), where, "valid_to")
-    _need(not (valid_from and valid_to and valid_to < valid_from), where, "valid_to is before valid_from")
+    valid_from, valid_to = (
+        _date(meta.get("valid_from"), where, "valid_from"),
+        _date(meta.get("valid_to"), where, "valid_to"),
+    )
+    _need(
+        not (valid_from and valid_to and valid_to < valid_from),
+        where,
+        "valid_to is before valid_from",
+    )
     return Article(
         id=article_id,
         title=str(meta["title"]).strip(),
@@ -310,7 +453,9 @@ def parse_article(text: str, where: str, *, business_codes: set[str] | None = No
     )
 
 
-def load_articles(folder: Path, business_codes: set[str] | None = None, reason_codes: set[str] | None = None) -> tuple[Article, ...]:
+def load_articles(
+    folder: Path, business_codes: set[str] | None = None, reason_codes: set[str] | None = None
+) -> tuple[Article, ...]:
     """Every `*.md` article in `folder` (sorted by file name); ids must be unique."""
     out, seen = [], {}
     for path in sorted(folder.glob("*.md")) if folder.is_dir() else ():
@@ -318,14 +463,22 @@ def load_articles(folder: Path, business_codes: set[str] | None = None, reason_c
             text = path.read_text(encoding="utf-8")
         except UnicodeDecodeError as exc:
             raise ContentError(f"{path}: not UTF-8: {exc}") from exc
-        article = parse_article(text, str(path), business_codes=business_codes, reason_codes=reason_codes)
-        _need(article.id not in seen, str(path), f"duplicate article id {article.id!r} (also in {seen.get(article.id)})")
+        article = parse_article(
+            text, str(path), business_codes=business_codes, reason_codes=reason_codes
+        )
+        _need(
+            article.id not in seen,
+            str(path),
+            f"duplicate article id {article.id!r} (also in {seen.get(article.id)})",
+        )
         seen[article.id] = path.name
         out.append(article)
     return tuple(out)
 
 
-def sample_utterances(doc: object, reason_codes: set[str], where: str) -> dict[str, tuple[str, ...]]:
+def sample_utterances(
+    doc: object, reason_codes: set[str], where: str
+) -> dict[str, tuple[str, ...]]:
     """The sample utterances of each reason ({reason code: [utterance, …]}), checked."""
     if doc is None:
         return {}
@@ -333,12 +486,18 @@ def sample_utterances(doc: object, reason_codes: set[str], where: str) -> dict[s
     out = {}
     for code, lines in doc.items():
         _need(code in reason_codes, where, f"unknown reason code {code!r}")
-        _need(isinstance(lines, list) and all(isinstance(x, str) and x.strip() for x in lines), f"{where} {code}", "expected a list of non-empty strings")
+        _need(
+            isinstance(lines, list) and all(isinstance(x, str) and x.strip() for x in lines),
+            f"{where} {code}",
+            "expected a list of non-empty strings",
+        )
         out[code] = tuple(dict.fromkeys(x.strip() for x in lines))
     return out
 
 
-def with_examples(reasons: tuple[Reason, ...], examples: dict[str, tuple[str, ...]]) -> tuple[Reason, ...]:
+def with_examples(
+    reasons: tuple[Reason, ...], examples: dict[str, tuple[str, ...]]
+) -> tuple[Reason, ...]:
     """The reasons with their sample utterances."""
     return tuple(replace(r, examples=examples.get(r.code, ())) for r in reasons)
 
@@ -346,7 +505,9 @@ def with_examples(reasons: tuple[Reason, ...], examples: dict[str, tuple[str, ..
 def word_list(path: Path) -> tuple[str, ...]:
     """A file of one word a line (# starts a comment), in order, each once."""
     lines = _text(path).splitlines()
-    return tuple(dict.fromkeys(w.strip() for w in lines if w.strip() and not w.lstrip().startswith("#")))
+    return tuple(
+        dict.fromkeys(w.strip() for w in lines if w.strip() and not w.lstrip().startswith("#"))
+    )
 
 
 def load_files(root: Path = DATA_DIR) -> Content:
@@ -355,8 +516,16 @@ def load_files(root: Path = DATA_DIR) -> Content:
     codes = {b.code for b in businesses}
     moments, reasons = _taxonomy(root / "taxonomy.yaml", codes)
     reason_codes = {r.code for r in reasons}
-    reasons = with_examples(reasons, sample_utterances(_yaml(root / "utterances.yaml"), reason_codes, str(root / "utterances.yaml")))
-    degrees = tuple((row["word"], float(row["weight"])) for _, row in _csv(root / "lexicon" / "degree.csv", ("word", "weight")))
+    reasons = with_examples(
+        reasons,
+        sample_utterances(
+            _yaml(root / "utterances.yaml"), reason_codes, str(root / "utterances.yaml")
+        ),
+    )
+    degrees = tuple(
+        (row["word"], float(row["weight"]))
+        for _, row in _csv(root / "lexicon" / "degree.csv", ("word", "weight"))
+    )
     negations = word_list(root / "lexicon" / "negation.txt")
     return Content(
         businesses=businesses,
@@ -371,8 +540,15 @@ def load_files(root: Path = DATA_DIR) -> Content:
         advice=_yaml(root / "lexicon" / "advice.yaml") or {},
         operations=_yaml(root / "operations.yaml") or {},
         articles=load_articles(root / "articles", codes, reason_codes),
-        generic_terms=generic_terms(shipped_yaml("catalogue/generic.yaml", root), businesses, str(root / "catalogue" / "generic.yaml")),
-        questions=question_types(shipped_yaml("scripts/questions.yaml", root) or [], str(root / "scripts" / "questions.yaml")),
+        generic_terms=generic_terms(
+            shipped_yaml("catalogue/generic.yaml", root),
+            businesses,
+            str(root / "catalogue" / "generic.yaml"),
+        ),
+        questions=question_types(
+            shipped_yaml("scripts/questions.yaml", root) or [],
+            str(root / "scripts" / "questions.yaml"),
+        ),
     )
 
 

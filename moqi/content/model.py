@@ -169,6 +169,7 @@ class LexiconEntry:
     churn: bool = False
     domain: str = "telecom"
 
+
 # When a line may be offered at all, beyond its keys: a line that presumes something of the call
 # waits until the call shows it. A script lists none, one or several (all must hold).
 SCRIPT_CONDITIONS = {
@@ -220,7 +221,9 @@ class Article:
 
     def valid_on(self, day: date) -> bool:
         """Whether the article applies on `day`."""
-        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or day <= self.valid_to
+        )
 
 
 @dataclass(frozen=True)

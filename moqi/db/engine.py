@@ -50,7 +50,12 @@ def make_private(url: str) -> list[str]:
         return []
     path = Path(parsed.database)
     changed = []
-    for target, mode in ((path.parent, 0o700), (path, 0o600), (Path(f"{path}-wal"), 0o600), (Path(f"{path}-shm"), 0o600)):
+    for target, mode in (
+        (path.parent, 0o700),
+        (path, 0o600),
+        (Path(f"{path}-wal"), 0o600),
+        (Path(f"{path}-shm"), 0o600),
+    ):
         with suppress(FileNotFoundError, PermissionError):
             if target.stat().st_mode & 0o777 & ~mode:
                 target.chmod(mode)

@@ -72,7 +72,10 @@ def _proposal(p, session=None) -> dict:
         "decided_at": p.decided_at.isoformat() if p.decided_at else None,
     }
     if session is not None:
-        out["comments"] = [{"author": c.author, "text": c.body, "at": c.created_at.isoformat()} for c in review.comments(session, p.id)]
+        out["comments"] = [
+            {"author": c.author, "text": c.body, "at": c.created_at.isoformat()}
+            for c in review.comments(session, p.id)
+        ]
         out["diff"] = review.preview(session, p) if p.status == "open" else []
     return out
 
@@ -81,9 +84,19 @@ def _proposal(p, session=None) -> dict:
 
 
 @router.get("/items/{kind}", summary="Published items of a kind (paged, by key)")
-def list_items(kind: KindName, session: SessionDep, user: Anyone, offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0, limit: Annotated[int, Query(ge=1, le=500)] = 100) -> dict:
+def list_items(
+    kind: KindName,
+    session: SessionDep,
+    user: Anyone,
+    offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> dict:
     rows = services.export_rows(session, kind)
-    return {"kind": kind, "total": len(rows), "items": [{"key": k, "body": b} for k, b in rows[offset : offset + limit]]}
+    return {
+        "kind": kind,
+        "total": len(rows),
+        "items": [{"key": k, "body": b} for k, b in rows[offset : offset + limit]],
+    }
 
 
 @router.get("/items/{kind}/{key}", summary="One published item, its text and its version history")
@@ -97,18 +110,43 @@ def get_item(kind: KindName, key: str, session: SessionDep, user: Anyone) -> dic
         "version": history[0].version if history else None,
         "body": body,
         "text": items.render(kind, key, body),
-        "versions": [{"version": v.version, "author": v.author, "note": v.note, "at": v.created_at.isoformat(), "deleted": v.body is None, "proposal_id": v.proposal_id} for v in history],
+        "versions": [
+            {
+                "version": v.version,
+                "author": v.author,
+                "note": v.note,
+                "at": v.created_at.isoformat(),
+                "deleted": v.body is None,
+                "proposal_id": v.proposal_id,
+            }
+            for v in history
+        ],
     }
 
 
 @router.get("/items/{kind}/{key}/diff", summary="Unified diff between two versions of an item")
-def item_diff(kind: KindName, key: str, session: SessionDep, user: Anyone, old: Annotated[int, Query(ge=1, le=MAX_ID)], new: Annotated[int, Query(ge=1, le=MAX_ID)]) -> dict:
+def item_diff(
+    kind: KindName,
+    key: str,
+    session: SessionDep,
+    user: Anyone,
+    old: Annotated[int, Query(ge=1, le=MAX_ID)],
+    new: Annotated[int, Query(ge=1, le=MAX_ID)],
+) -> dict:
     with _answers():
-        return {"kind": kind, "key": key, "old": old, "new": new, "diff": versions.diff(session, kind, key, old, new)}
+        return {
+            "kind": kind,
+            "key": key,
+            "old": old,
+            "new": new,
+            "diff": versions.diff(session, kind, key, old, new),
+        }
 
 
 @router.post("/items/{kind}/{key}/rollback", summary="Publish an earlier version again (editors)")
-def item_rollback(kind: KindName, key: str, body: RollbackIn, session: SessionDep, user: Editor) -> dict:
+def item_rollback(
+    kind: KindName, key: str, body: RollbackIn, session: SessionDep, user: Editor
+) -> dict:
     with _answers():
         row = versions.rollback(session, kind, key, body.version, author=user.username)
     session.commit()
@@ -121,7 +159,17 @@ def item_rollback(kind: KindName, key: str, body: RollbackIn, session: SessionDe
 @router.post("/proposals", status_code=201, summary="Propose a new item, a change or a removal")
 def create_proposal(body: ProposalIn, session: SessionDep, user: Anyone) -> dict:
     with _answers():
-        p = review.propose(session, kind=body.kind, key=body.key, action=body.action, body=body.body, summary=body.summary, proposer=user.username, source=body.source, source_ref=body.source_ref)
+        p = review.propose(
+            session,
+            kind=body.kind,
+            key=body.key,
+            action=body.action,
+            body=body.body,
+            summary=body.summary,
+            proposer=user.username,
+            source=body.source,
+            source_ref=body.source_ref,
+        )
         out = _proposal(p, session)
     session.commit()
     return out
@@ -129,13 +177,23 @@ def create_proposal(body: ProposalIn, session: SessionDep, user: Anyone) -> dict
 
 @router.get("/proposals", summary="Proposals, newest first (mine=true: only the caller's)")
 def list_proposals(
-    session: SessionDep, user: Anyone, status: Literal["open", "approved", "rejected", "withdrawn", "all"] = "open", mine: bool = False
+    session: SessionDep,
+    user: Anyone,
+    status: Literal["open", "approved", "rejected", "withdrawn", "all"] = "open",
+    mine: bool = False,
 ) -> list[dict]:
-    rows = review.listing(session, status=None if status == "all" else status, proposer=user.username if mine else None)
+    rows = review.listing(
+        session,
+        status=None if status == "all" else status,
+        proposer=user.username if mine else None,
+    )
     return [_proposal(p) for p in rows]
 
 
-@router.get("/proposals/{proposal_id}", summary="A proposal with its discussion and what approving would change")
+@router.get(
+    "/proposals/{proposal_id}",
+    summary="A proposal with its discussion and what approving would change",
+)
 def get_proposal(proposal_id: Id, session: SessionDep, user: Anyone) -> dict:
     with _answers():
         return _proposal(review.get(session, proposal_id), session)
@@ -150,10 +208,16 @@ def comment_proposal(proposal_id: Id, body: TextIn, session: SessionDep, user: A
     return out
 
 
-@router.put("/proposals/{proposal_id}/body", summary="Edit the proposed item (editors; rebases on the current version)")
+@router.put(
+    "/proposals/{proposal_id}/body",
+    summary="Edit the proposed item (editors; rebases on the current version)",
+)
 def edit_proposal(proposal_id: Id, body: BodyIn, session: SessionDep, user: Editor) -> dict:
     with _answers():
-        out = _proposal(review.edit(session, proposal_id, editor=user.username, body=body.body, now=now()), session)
+        out = _proposal(
+            review.edit(session, proposal_id, editor=user.username, body=body.body, now=now()),
+            session,
+        )
     session.commit()
     return out
 
@@ -161,8 +225,13 @@ def edit_proposal(proposal_id: Id, body: BodyIn, session: SessionDep, user: Edit
 @router.post("/proposals/{proposal_id}/approve", summary="Approve and publish (editors)")
 def approve_proposal(proposal_id: Id, body: NoteIn, session: SessionDep, user: Editor) -> dict:
     with _answers():
-        version = review.approve(session, proposal_id, reviewer=user.username, note=body.note, now=now())
-        out = {**_proposal(review.get(session, proposal_id), session), "published_version": version.version}
+        version = review.approve(
+            session, proposal_id, reviewer=user.username, note=body.note, now=now()
+        )
+        out = {
+            **_proposal(review.get(session, proposal_id), session),
+            "published_version": version.version,
+        }
     session.commit()
     return out
 
@@ -170,7 +239,10 @@ def approve_proposal(proposal_id: Id, body: NoteIn, session: SessionDep, user: E
 @router.post("/proposals/{proposal_id}/reject", summary="Reject, saying why (editors)")
 def reject_proposal(proposal_id: Id, body: NoteIn, session: SessionDep, user: Editor) -> dict:
     with _answers():
-        out = _proposal(review.reject(session, proposal_id, reviewer=user.username, note=body.note, now=now()), session)
+        out = _proposal(
+            review.reject(session, proposal_id, reviewer=user.username, note=body.note, now=now()),
+            session,
+        )
     session.commit()
     return out
 
@@ -178,7 +250,9 @@ def reject_proposal(proposal_id: Id, body: NoteIn, session: SessionDep, user: Ed
 @router.post("/proposals/{proposal_id}/withdraw", summary="Take back one's own open proposal")
 def withdraw_proposal(proposal_id: Id, session: SessionDep, user: Anyone) -> dict:
     with _answers():
-        out = _proposal(review.withdraw(session, proposal_id, user=user.username, now=now()), session)
+        out = _proposal(
+            review.withdraw(session, proposal_id, user=user.username, now=now()), session
+        )
     session.commit()
     return out
 
@@ -186,7 +260,9 @@ def withdraw_proposal(proposal_id: Id, session: SessionDep, user: Anyone) -> dic
 # --- usage and hot topics -----------------------------------------------------------------
 
 
-@router.post("/searches/{search_id}/click", status_code=204, summary="The searcher opened this result")
+@router.post(
+    "/searches/{search_id}/click", status_code=204, summary="The searcher opened this result"
+)
 def click(search_id: Id, body: ClickIn, session: SessionDep, user: Anyone) -> Response:
     with _answers():
         usage.log_click(session, search_id, username=user.username, item=body.item, now=now())
@@ -197,12 +273,17 @@ def click(search_id: Id, body: ClickIn, session: SessionDep, user: Anyone) -> Re
 @router.post("/uses", status_code=204, summary="An item was viewed, copied or used in a contact")
 def use(body: UseIn, session: SessionDep, user: Anyone) -> Response:
     with _answers():
-        usage.log_use(session, username=user.username, item=body.item, action=body.action, now=now())
+        usage.log_use(
+            session, username=user.username, item=body.item, action=body.action, now=now()
+        )
     session.commit()
     return Response(status_code=204)
 
 
-@router.get("/hot", summary="Most searched and used, gaps (searches nobody clicked), expired and expiring articles")
+@router.get(
+    "/hot",
+    summary="Most searched and used, gaps (searches nobody clicked), expired and expiring articles",
+)
 def hot(session: SessionDep, user: Anyone, days: Annotated[int, Query(ge=1, le=366)] = 7) -> dict:
     return usage.hot_topics(session, now=now(), days=days)
 
@@ -237,7 +318,17 @@ def list_stories(session: SessionDep, user: Anyone) -> list[dict]:
 @router.post("/stories", status_code=201, summary="Share how a hard case was solved")
 def share_story(body: StoryIn, session: SessionDep, user: Anyone) -> dict:
     with _answers():
-        story = stories.share(session, title=body.title, situation=body.situation, what_worked=body.what_worked, author=user.username, now=now(), reason=body.reason, businesses=body.businesses, contact_id=body.contact_id)
+        story = stories.share(
+            session,
+            title=body.title,
+            situation=body.situation,
+            what_worked=body.what_worked,
+            author=user.username,
+            now=now(),
+            reason=body.reason,
+            businesses=body.businesses,
+            contact_id=body.contact_id,
+        )
     session.commit()
     return _story({"story": story, "ratings": 0, "average": None, "score": None})
 
@@ -245,12 +336,18 @@ def share_story(body: StoryIn, session: SessionDep, user: Anyone) -> dict:
 @router.post("/stories/{story_id}/ratings", status_code=204, summary="Rate a colleague's story 1–5")
 def rate_story(story_id: Id, body: RatingIn, session: SessionDep, user: Anyone) -> Response:
     with _answers():
-        stories.rate(session, story_id, username=user.username, stars=body.stars, comment=body.comment)
+        stories.rate(
+            session, story_id, username=user.username, stars=body.stars, comment=body.comment
+        )
     session.commit()
     return Response(status_code=204)
 
 
-@router.post("/stories/{story_id}/promote", status_code=201, summary="Turn a story into a proposed script (editors)")
+@router.post(
+    "/stories/{story_id}/promote",
+    status_code=201,
+    summary="Turn a story into a proposed script (editors)",
+)
 def promote_story(story_id: Id, body: PromoteIn, session: SessionDep, user: Editor) -> dict:
     with _answers():
         p = stories.promote(session, story_id, editor=user.username, **body.model_dump())
@@ -262,25 +359,52 @@ def promote_story(story_id: Id, body: PromoteIn, session: SessionDep, user: Edit
 # --- import and export --------------------------------------------------------------------
 
 
-@router.get("/export/{kind}", summary="Every published item of a kind as md (zip), csv, xlsx or docx (editors)")
-def export(kind: KindName, session: SessionDep, user: Editor, format: Literal["md", "csv", "xlsx", "docx"] = "csv") -> Response:
+@router.get(
+    "/export/{kind}",
+    summary="Every published item of a kind as md (zip), csv, xlsx or docx (editors)",
+)
+def export(
+    kind: KindName,
+    session: SessionDep,
+    user: Editor,
+    format: Literal["md", "csv", "xlsx", "docx"] = "csv",
+) -> Response:
     with _answers():
         data = transfer.export(kind, format, services.export_rows(session, kind))
     name = f"moqi-{kind}.{'zip' if format == 'md' else format}"
-    return Response(data, media_type=transfer.MEDIA[format], headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return Response(
+        data,
+        media_type=transfer.MEDIA[format],
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
 
 
-@router.post("/import/{kind}", summary="Publish the new and changed items of a file as one revision; a bad row imports nothing (editors)")
-async def import_(kind: KindName, session: SessionDep, user: Editor, file: Annotated[UploadFile, File()], format: Literal["md", "csv", "xlsx", "docx"] | None = None) -> dict:
+@router.post(
+    "/import/{kind}",
+    summary="Publish the new and changed items of a file as one revision; a bad row imports nothing (editors)",
+)
+async def import_(
+    kind: KindName,
+    session: SessionDep,
+    user: Editor,
+    file: Annotated[UploadFile, File()],
+    format: Literal["md", "csv", "xlsx", "docx"] | None = None,
+) -> dict:
     data = await file.read(MAX_UPLOAD + 1)
     if len(data) > MAX_UPLOAD:
         raise HTTPException(413, f"the file is larger than {MAX_UPLOAD // 1024} KB; split it")
     name = file.filename or "upload"
-    fmt = format or {"zip": "md"}.get(name.rsplit(".", 1)[-1].lower(), name.rsplit(".", 1)[-1].lower())
+    fmt = format or {"zip": "md"}.get(
+        name.rsplit(".", 1)[-1].lower(), name.rsplit(".", 1)[-1].lower()
+    )
     if fmt not in transfer.FORMATS:
-        raise HTTPException(422, f"cannot tell the format of {name!r}; pass ?format=md|csv|xlsx|docx")
+        raise HTTPException(
+            422, f"cannot tell the format of {name!r}; pass ?format=md|csv|xlsx|docx"
+        )
     with _answers():
         rows = transfer.parse(kind, fmt, data, name)
-        counts = services.import_items(session, kind, rows, author=user.username, note=f"导入 {name}")
+        counts = services.import_items(
+            session, kind, rows, author=user.username, note=f"导入 {name}"
+        )
     session.commit()
     return {"kind": kind, **counts}

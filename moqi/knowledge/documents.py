@@ -55,7 +55,16 @@ def documents(content: Content) -> list[Doc]:
         )
         for a in content.articles
     ]
-    docs += [Doc(f"business:{b.code}", "business", b.name, "；".join([b.summary, "又称：" + "、".join(b.aliases), *notes.get(b.code, [])]), (b.code,)) for b in content.businesses]
+    docs += [
+        Doc(
+            f"business:{b.code}",
+            "business",
+            b.name,
+            "；".join([b.summary, "又称：" + "、".join(b.aliases), *notes.get(b.code, [])]),
+            (b.code,),
+        )
+        for b in content.businesses
+    ]
     docs += [
         Doc(
             f"script:{s.id}",
@@ -68,5 +77,8 @@ def documents(content: Content) -> list[Doc]:
         )
         for s in content.scripts
     ]
-    docs += [Doc(f"reason:{r.code}", "reason", r.label, "客户常说：" + "、".join(r.cues), r.businesses) for r in content.reasons]
+    docs += [
+        Doc(f"reason:{r.code}", "reason", r.label, "客户常说：" + "、".join(r.cues), r.businesses)
+        for r in content.reasons
+    ]
     return docs

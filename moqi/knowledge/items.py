@@ -18,12 +18,35 @@ from moqi.content.model import BRANDS, EMOTIONS, SCRIPT_CONDITIONS, SCRIPT_KINDS
 VERSIONED = ("article", "script", "business", "lexicon")
 KIND_LABELS = {"article": "知识文章", "script": "话术", "business": "业务目录", "lexicon": "情绪词"}
 FIELDS = {
-    "article": ("title", "question", "answer", "steps", "key_points", "businesses", "reasons", "brands", "regions", "valid_from", "valid_to", "tags"),
+    "article": (
+        "title",
+        "question",
+        "answer",
+        "steps",
+        "key_points",
+        "businesses",
+        "reasons",
+        "brands",
+        "regions",
+        "valid_from",
+        "valid_to",
+        "tags",
+    ),
     "script": ("kind", "reason", "emotion", "brand", "region", "stage", "conditions", "text"),
     "business": ("name", "category", "aliases", "summary"),
     "lexicon": ("category", "intensity", "escalation", "churn", "domain"),
 }
-LIST_FIELDS = {"steps", "key_points", "businesses", "reasons", "brands", "regions", "tags", "aliases", "conditions"}
+LIST_FIELDS = {
+    "steps",
+    "key_points",
+    "businesses",
+    "reasons",
+    "brands",
+    "regions",
+    "tags",
+    "aliases",
+    "conditions",
+}
 _KEY = {
     "article": re.compile(r"^[a-z0-9][a-z0-9_-]{1,63}$"),
     "script": re.compile(r"^[A-Za-z0-9_-]{1,32}$"),
@@ -60,7 +83,9 @@ def check(kind: str, key: str, body: dict, *, businesses: set[str], reasons: set
                 value = []
             if isinstance(value, str):
                 value = [v for v in re.split(r"[\n;；、,，]+", value)]
-            if not isinstance(value, list) or not all(isinstance(v, str | int | float) for v in value):
+            if not isinstance(value, list) or not all(
+                isinstance(v, str | int | float) for v in value
+            ):
                 raise _fail(kind, key, f"{name} must be a list of texts")
             value = [str(v).strip() for v in value if str(v).strip() and str(v).strip() != "*"]
         elif name in ("valid_from", "valid_to"):
@@ -70,11 +95,20 @@ def check(kind: str, key: str, body: dict, *, businesses: set[str], reasons: set
                 try:
                     value = date.fromisoformat(str(value)).isoformat()
                 except ValueError:
-                    raise _fail(kind, key, f"{name} must be a date like 2026-12-31, not {value!r}") from None
+                    raise _fail(
+                        kind, key, f"{name} must be a date like 2026-12-31, not {value!r}"
+                    ) from None
         elif name in ("escalation", "churn"):
             if value in (None, ""):
                 value = False
-            if isinstance(value, str) and value.strip().lower() in {"0", "1", "true", "false", "是", "否"}:
+            if isinstance(value, str) and value.strip().lower() in {
+                "0",
+                "1",
+                "true",
+                "false",
+                "是",
+                "否",
+            }:
                 value = value.strip().lower() in {"1", "true", "是"}
             if not isinstance(value, bool | int) or value not in (0, 1):
                 raise _fail(kind, key, f"{name} must be true/false (or 1/0)")
@@ -104,13 +138,27 @@ def _check_rules(kind: str, key: str, b: dict, businesses: set[str], reasons: se
     if kind == "article":
         need(bool(b["title"]), "needs a title")
         need(bool(b["answer"]), "needs an answer for the customer")
-        need(all(x in businesses for x in b["businesses"]), f"unknown business code(s) {[x for x in b['businesses'] if x not in businesses]}")
-        need(all(x in reasons for x in b["reasons"]), f"unknown reason code(s) {[x for x in b['reasons'] if x not in reasons]}")
+        need(
+            all(x in businesses for x in b["businesses"]),
+            f"unknown business code(s) {[x for x in b['businesses'] if x not in businesses]}",
+        )
+        need(
+            all(x in reasons for x in b["reasons"]),
+            f"unknown reason code(s) {[x for x in b['reasons'] if x not in reasons]}",
+        )
         need(all(x in BRANDS for x in b["brands"]), f"brands must be among {', '.join(BRANDS)}")
-        need(not (b["valid_from"] and b["valid_to"] and b["valid_to"] < b["valid_from"]), "valid_to is before valid_from")
+        need(
+            not (b["valid_from"] and b["valid_to"] and b["valid_to"] < b["valid_from"]),
+            "valid_to is before valid_from",
+        )
     elif kind == "script":
         need(b["kind"] in SCRIPT_KINDS, f"kind must be one of {', '.join(SCRIPT_KINDS)}")
-        for name, allowed in (("reason", reasons), ("emotion", set(EMOTIONS)), ("brand", set(BRANDS)), ("stage", set(STAGES))):
+        for name, allowed in (
+            ("reason", reasons),
+            ("emotion", set(EMOTIONS)),
+            ("brand", set(BRANDS)),
+            ("stage", set(STAGES)),
+        ):
             b[name] = b[name] or "*"
             need(b[name] == "*" or b[name] in allowed, f"unknown {name} {b[name]!r}")
         b["region"] = b["region"] or "*"
@@ -137,9 +185,25 @@ def body_of(item) -> tuple[str, str, dict]:
         body["valid_to"] = item.valid_to.isoformat() if item.valid_to else None
         return "article", item.id, body
     if isinstance(item, Script):
-        return "script", item.id, {f: list(v) if isinstance(v := getattr(item, f), tuple) else v for f in FIELDS["script"]}
+        return (
+            "script",
+            item.id,
+            {
+                f: list(v) if isinstance(v := getattr(item, f), tuple) else v
+                for f in FIELDS["script"]
+            },
+        )
     if isinstance(item, Business):
-        return "business", item.code, {"name": item.name, "category": item.category, "aliases": list(item.aliases), "summary": item.summary}
+        return (
+            "business",
+            item.code,
+            {
+                "name": item.name,
+                "category": item.category,
+                "aliases": list(item.aliases),
+                "summary": item.summary,
+            },
+        )
     if isinstance(item, LexiconEntry):
         return "lexicon", item.word, {f: getattr(item, f) for f in FIELDS["lexicon"]}
     raise TypeError(f"not a versioned item: {type(item).__name__}")
@@ -150,16 +214,29 @@ def item_of(kind: str, key: str, body: dict):
     if kind == "article":
         return Article(
             id=key,
-            **{f: tuple(body[f]) if f in LIST_FIELDS else body[f] for f in FIELDS["article"] if f not in ("valid_from", "valid_to")},
+            **{
+                f: tuple(body[f]) if f in LIST_FIELDS else body[f]
+                for f in FIELDS["article"]
+                if f not in ("valid_from", "valid_to")
+            },
             valid_from=date.fromisoformat(body["valid_from"]) if body.get("valid_from") else None,
             valid_to=date.fromisoformat(body["valid_to"]) if body.get("valid_to") else None,
         )
     if kind == "script":
         return Script(id=key, **{**body, "conditions": tuple(body.get("conditions") or ())})
     if kind == "business":
-        return Business(key, body["name"], body["category"], tuple(body["aliases"]), body["summary"])
+        return Business(
+            key, body["name"], body["category"], tuple(body["aliases"]), body["summary"]
+        )
     if kind == "lexicon":
-        return LexiconEntry(key, body["category"], body["intensity"], body["escalation"], body["churn"], body["domain"])
+        return LexiconEntry(
+            key,
+            body["category"],
+            body["intensity"],
+            body["escalation"],
+            body["churn"],
+            body["domain"],
+        )
     raise ItemError(f"unknown kind {kind!r}")
 
 
@@ -188,7 +265,12 @@ def article_markdown(key: str, body: dict) -> str:
 def _yaml_text(value) -> str:
     import yaml
 
-    return yaml.safe_dump(value, allow_unicode=True, default_flow_style=True, width=10_000).strip().removesuffix("...").strip()
+    return (
+        yaml.safe_dump(value, allow_unicode=True, default_flow_style=True, width=10_000)
+        .strip()
+        .removesuffix("...")
+        .strip()
+    )
 
 
 def article_from_markdown(text: str, where: str) -> tuple[str, dict]:
@@ -215,7 +297,9 @@ def render(kind: str, key: str, body: dict | None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def diff(kind: str, key: str, old: dict | None, new: dict | None, old_label: str, new_label: str) -> list[str]:
+def diff(
+    kind: str, key: str, old: dict | None, new: dict | None, old_label: str, new_label: str
+) -> list[str]:
     """Unified diff lines between two bodies (None = absent)."""
     a, b = render(kind, key, old).splitlines(), render(kind, key, new).splitlines()
     return list(difflib.unified_diff(a, b, fromfile=old_label, tofile=new_label, lineterm=""))

@@ -184,7 +184,9 @@ class ProposalCommentRow(Base):
     __tablename__ = "content_proposal_comments"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    proposal_id: Mapped[int] = mapped_column(ForeignKey("content_proposals.id", ondelete="CASCADE"), index=True)
+    proposal_id: Mapped[int] = mapped_column(
+        ForeignKey("content_proposals.id", ondelete="CASCADE"), index=True
+    )
     author: Mapped[str] = mapped_column(String(64))
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -236,10 +238,14 @@ class StoryRatingRow(Base):
     """One colleague's 1–5 rating of a story (one per person, changeable)."""
 
     __tablename__ = "success_story_ratings"
-    __table_args__ = (UniqueConstraint("story_id", "username", name="uq_success_story_ratings_rater"),)
+    __table_args__ = (
+        UniqueConstraint("story_id", "username", name="uq_success_story_ratings_rater"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    story_id: Mapped[int] = mapped_column(ForeignKey("success_stories.id", ondelete="CASCADE"), index=True)
+    story_id: Mapped[int] = mapped_column(
+        ForeignKey("success_stories.id", ondelete="CASCADE"), index=True
+    )
     username: Mapped[str] = mapped_column(String(64))
     stars: Mapped[int] = mapped_column(Integer)
     comment: Mapped[str] = mapped_column(Text, default="")

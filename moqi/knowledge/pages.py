@@ -23,15 +23,23 @@ _md = MarkdownIt("commonmark", {"html": False})  # raw HTML in content is shown 
 
 def _source(user) -> str:
     """Where a proposal made on these pages comes from: an expert's answer, an editor, the front line."""
-    return {"expert": "expert", "knowledge_editor": "editor", "admin": "editor"}.get(user.role, "workbench")
+    return {"expert": "expert", "knowledge_editor": "editor", "admin": "editor"}.get(
+        user.role, "workbench"
+    )
 
 
 def _choices(session) -> dict:
     from sqlalchemy import select
 
     return {
-        "businesses": [(b.code, b.name) for b in session.scalars(select(BusinessRow).order_by(BusinessRow.name))],
-        "reasons": [(r.code, r.label) for r in session.scalars(select(ReasonRow).order_by(ReasonRow.position))],
+        "businesses": [
+            (b.code, b.name)
+            for b in session.scalars(select(BusinessRow).order_by(BusinessRow.name))
+        ],
+        "reasons": [
+            (r.code, r.label)
+            for r in session.scalars(select(ReasonRow).order_by(ReasonRow.position))
+        ],
         "brands": BRANDS,
         "kind_labels": items.KIND_LABELS,
         "script_kinds": SCRIPT_KIND_LABELS,
@@ -44,17 +52,40 @@ def search_page(request: Request, session: SessionDep, q: str = ""):
     if redirect:
         return redirect
     hot = usage.hot_topics(session, now=now())
-    return templates.TemplateResponse(request, "kb_search.html", {"user": user, "q": q, "hot": hot, "is_editor": user.role in EDITORS, **_choices(session)})
+    return templates.TemplateResponse(
+        request,
+        "kb_search.html",
+        {"user": user, "q": q, "hot": hot, "is_editor": user.role in EDITORS, **_choices(session)},
+    )
 
 
 @router.get("/knowledge/new/{kind}", response_class=HTMLResponse)
-def new_item_page(request: Request, session: SessionDep, kind: str, source: str = "", ref: str = ""):
+def new_item_page(
+    request: Request, session: SessionDep, kind: str, source: str = "", ref: str = ""
+):
     user, redirect = page_access(request, session, ROLES)
     if redirect:
         return redirect
     if kind not in items.VERSIONED:
         raise HTTPException(404, f"no kind {kind!r}")
-    return templates.TemplateResponse(request, "kb_item.html", {"user": user, "kind": kind, "key": "", "body": None, "history": [], "fields": items.FIELDS[kind], "is_editor": user.role in EDITORS, "html": "", "list_fields": items.LIST_FIELDS, "source": source if source in review.SOURCES else _source(user), "source_ref": ref[:64], **_choices(session)})
+    return templates.TemplateResponse(
+        request,
+        "kb_item.html",
+        {
+            "user": user,
+            "kind": kind,
+            "key": "",
+            "body": None,
+            "history": [],
+            "fields": items.FIELDS[kind],
+            "is_editor": user.role in EDITORS,
+            "html": "",
+            "list_fields": items.LIST_FIELDS,
+            "source": source if source in review.SOURCES else _source(user),
+            "source_ref": ref[:64],
+            **_choices(session),
+        },
+    )
 
 
 @router.get("/knowledge/{kind}/{key}", response_class=HTMLResponse)
@@ -69,7 +100,18 @@ def item_page(request: Request, session: SessionDep, kind: str, key: str):
     except versions.NotFound as exc:
         raise HTTPException(404, str(exc)) from None
     html = Markup(_md.render(body["answer"])) if kind == "article" and body else ""
-    context = {"user": user, "kind": kind, "key": key, "body": body, "history": history, "fields": items.FIELDS[kind], "is_editor": user.role in EDITORS, "html": html, "list_fields": items.LIST_FIELDS, "source": _source(user)}
+    context = {
+        "user": user,
+        "kind": kind,
+        "key": key,
+        "body": body,
+        "history": history,
+        "fields": items.FIELDS[kind],
+        "is_editor": user.role in EDITORS,
+        "html": html,
+        "list_fields": items.LIST_FIELDS,
+        "source": _source(user),
+    }
     return templates.TemplateResponse(request, "kb_item.html", {**context, **_choices(session)})
 
 
@@ -81,14 +123,32 @@ def review_page(request: Request, session: SessionDep, status: str = "open"):
     if status not in (*review.STATUSES, "all"):
         raise HTTPException(422, f"unknown status {status!r}")
     is_editor = user.role in EDITORS
-    rows = review.listing(session, status=None if status == "all" else status, proposer=None if is_editor else user.username)
+    rows = review.listing(
+        session,
+        status=None if status == "all" else status,
+        proposer=None if is_editor else user.username,
+    )
     # The approve button is offered only where approving is allowed: not on one's own proposal.
     proposals = [
-        {"p": p, "diff": review.preview(session, p) if p.status == "open" else [], "comments": review.comments(session, p.id), "can_approve": is_editor and review.may_approve(p, user.username)}
+        {
+            "p": p,
+            "diff": review.preview(session, p) if p.status == "open" else [],
+            "comments": review.comments(session, p.id),
+            "can_approve": is_editor and review.may_approve(p, user.username),
+        }
         for p in rows
     ]
     return templates.TemplateResponse(
-        request, "kb_review.html", {"user": user, "proposals": proposals, "status": status, "is_editor": is_editor, "labels": review.STATUS_LABELS, "kind_labels": items.KIND_LABELS}
+        request,
+        "kb_review.html",
+        {
+            "user": user,
+            "proposals": proposals,
+            "status": status,
+            "is_editor": is_editor,
+            "labels": review.STATUS_LABELS,
+            "kind_labels": items.KIND_LABELS,
+        },
     )
 
 
@@ -97,6 +157,14 @@ def stories_page(request: Request, session: SessionDep, contact: int | None = No
     user, redirect = page_access(request, session, ROLES)
     if redirect:
         return redirect
-    return templates.TemplateResponse(request, "kb_stories.html", {"user": user, "stories": stories.ranked(session), "contact_id": contact, "is_editor": user.role in EDITORS, **_choices(session)})
-
-
+    return templates.TemplateResponse(
+        request,
+        "kb_stories.html",
+        {
+            "user": user,
+            "stories": stories.ranked(session),
+            "contact_id": contact,
+            "is_editor": user.role in EDITORS,
+            **_choices(session),
+        },
+    )

@@ -27,7 +27,12 @@ from moqi.settings import get_settings
 ACTIONS = ("create", "update", "delete")
 SOURCES = ("workbench", "case", "expert", "story", "editor")
 STATUSES = ("open", "approved", "rejected", "withdrawn")
-STATUS_LABELS = {"open": "待审核", "approved": "已发布", "rejected": "已驳回", "withdrawn": "已撤回"}
+STATUS_LABELS = {
+    "open": "待审核",
+    "approved": "已发布",
+    "rejected": "已驳回",
+    "withdrawn": "已撤回",
+}
 
 
 def _masked(session: Session, value: Any) -> Any:
@@ -67,7 +72,10 @@ _published: dict[tuple[str, int], frozenset[str]] = {}
 def published_numbers(session: Session) -> frozenset[str]:
     """What the published knowledge holds that looks like personal data (hotlines, service
     addresses): it is content, so proposals that quote it keep it unmasked."""
-    key = (str(session.get_bind().url), session.scalar(select(func.max(ContentRevisionRow.id))) or 0)
+    key = (
+        str(session.get_bind().url),
+        session.scalar(select(func.max(ContentRevisionRow.id))) or 0,
+    )
     found = _published.get(key)
     if found is None:
         # Plain rows rather than ORM objects, and one search over all the text (joined by
@@ -113,11 +121,17 @@ def propose(
         raise items.ItemError("say in a line why the change is needed (summary)")
     live = versions.live_body(session, kind, key)
     if action == "create" and live is not None:
-        raise Conflict(f"{items.KIND_LABELS[kind]} {key!r} already exists; propose an update instead")
+        raise Conflict(
+            f"{items.KIND_LABELS[kind]} {key!r} already exists; propose an update instead"
+        )
     if action != "create" and live is None:
         raise NotFound(f"{items.KIND_LABELS[kind]} {key!r} does not exist")
     summary = _masked(session, summary)
-    checked = None if action == "delete" else versions.check(session, kind, key, _masked(session, body or {}))
+    checked = (
+        None
+        if action == "delete"
+        else versions.check(session, kind, key, _masked(session, body or {}))
+    )
     if action == "update" and checked == live:
         raise Conflict("the proposed item is the same as the published one")
     proposal = ProposalRow(
@@ -151,7 +165,9 @@ def _open(session: Session, proposal_id: int) -> ProposalRow:
     return proposal
 
 
-def listing(session: Session, *, status: str | None = "open", proposer: str | None = None, limit: int = 200) -> list[ProposalRow]:
+def listing(
+    session: Session, *, status: str | None = "open", proposer: str | None = None, limit: int = 200
+) -> list[ProposalRow]:
     """Proposals, newest first, optionally of one status and one proposer."""
     query = select(ProposalRow).order_by(ProposalRow.id.desc()).limit(limit)
     if status:
@@ -164,21 +180,33 @@ def listing(session: Session, *, status: str | None = "open", proposer: str | No
 def comments(session: Session, proposal_id: int) -> list[ProposalCommentRow]:
     """The discussion of a proposal, oldest first."""
     get(session, proposal_id)
-    return list(session.scalars(select(ProposalCommentRow).where(ProposalCommentRow.proposal_id == proposal_id).order_by(ProposalCommentRow.id)))
+    return list(
+        session.scalars(
+            select(ProposalCommentRow)
+            .where(ProposalCommentRow.proposal_id == proposal_id)
+            .order_by(ProposalCommentRow.id)
+        )
+    )
 
 
-def comment(session: Session, proposal_id: int, *, author: str, text: str, now: datetime) -> ProposalCommentRow:
+def comment(
+    session: Session, proposal_id: int, *, author: str, text: str, now: datetime
+) -> ProposalCommentRow:
     """Add a comment to a proposal (any state: the discussion can go on after a decision)."""
     get(session, proposal_id)
     if not text.strip():
         raise items.ItemError("a comment needs text")
-    row = ProposalCommentRow(proposal_id=proposal_id, author=author, body=_masked(session, text.strip()), created_at=now)
+    row = ProposalCommentRow(
+        proposal_id=proposal_id, author=author, body=_masked(session, text.strip()), created_at=now
+    )
     session.add(row)
     session.flush()
     return row
 
 
-def edit(session: Session, proposal_id: int, *, editor: str, body: dict, now: datetime) -> ProposalRow:
+def edit(
+    session: Session, proposal_id: int, *, editor: str, body: dict, now: datetime
+) -> ProposalRow:
     """An editor rewrites an open proposal's item; it is rebased on the current version."""
     proposal = _open(session, proposal_id)
     if proposal.action == "delete":
@@ -186,7 +214,11 @@ def edit(session: Session, proposal_id: int, *, editor: str, body: dict, now: da
     proposal.body = versions.check(session, proposal.kind, proposal.key, _masked(session, body))
     if proposal.action == "update":
         proposal.base_version = versions.current_version(session, proposal.kind, proposal.key)
-    session.add(ProposalCommentRow(proposal_id=proposal.id, author=editor, body="修改了提议内容", created_at=now))
+    session.add(
+        ProposalCommentRow(
+            proposal_id=proposal.id, author=editor, body="修改了提议内容", created_at=now
+        )
+    )
     session.flush()
     return proposal
 
@@ -203,28 +235,58 @@ def approve(session: Session, proposal_id: int, *, reviewer: str, note: str, now
     PermissionError if the reviewer proposed it (a second editor must approve)."""
     proposal = _open(session, proposal_id)
     if not may_approve(proposal, reviewer):
-        raise PermissionError(f"proposal {proposal_id} is your own: another knowledge editor must approve it")
+        raise PermissionError(
+            f"proposal {proposal_id} is your own: another knowledge editor must approve it"
+        )
     note = _masked(session, note) if note else note
     current = versions.current_version(session, proposal.kind, proposal.key)
     live = versions.live_body(session, proposal.kind, proposal.key)
     if proposal.action == "create" and live is not None:
-        raise Conflict(f"{proposal.kind} {proposal.key!r} was created meanwhile; edit the proposal into an update")
+        raise Conflict(
+            f"{proposal.kind} {proposal.key!r} was created meanwhile; edit the proposal into an update"
+        )
     if proposal.action != "create" and proposal.base_version != current:
-        raise Conflict(f"{proposal.kind} {proposal.key!r} changed since it was proposed (v{proposal.base_version} → v{current}); edit the proposal to rebase it")
-    body = None if proposal.action == "delete" else versions.check(session, proposal.kind, proposal.key, proposal.body or {})
-    version = versions.publish(session, proposal.kind, proposal.key, body, author=reviewer, note=note or proposal.summary, proposal_id=proposal.id)
-    proposal.status, proposal.reviewer, proposal.decision_note, proposal.decided_at = "approved", reviewer, note, now
+        raise Conflict(
+            f"{proposal.kind} {proposal.key!r} changed since it was proposed (v{proposal.base_version} → v{current}); edit the proposal to rebase it"
+        )
+    body = (
+        None
+        if proposal.action == "delete"
+        else versions.check(session, proposal.kind, proposal.key, proposal.body or {})
+    )
+    version = versions.publish(
+        session,
+        proposal.kind,
+        proposal.key,
+        body,
+        author=reviewer,
+        note=note or proposal.summary,
+        proposal_id=proposal.id,
+    )
+    proposal.status, proposal.reviewer, proposal.decision_note, proposal.decided_at = (
+        "approved",
+        reviewer,
+        note,
+        now,
+    )
     session.flush()
     return version
 
 
-def reject(session: Session, proposal_id: int, *, reviewer: str, note: str, now: datetime) -> ProposalRow:
+def reject(
+    session: Session, proposal_id: int, *, reviewer: str, note: str, now: datetime
+) -> ProposalRow:
     """Turn a proposal down; the proposer is told why."""
     if not note.strip():
         raise items.ItemError("say why the proposal is rejected")
     proposal = _open(session, proposal_id)
     note = _masked(session, note.strip())
-    proposal.status, proposal.reviewer, proposal.decision_note, proposal.decided_at = "rejected", reviewer, note, now
+    proposal.status, proposal.reviewer, proposal.decision_note, proposal.decided_at = (
+        "rejected",
+        reviewer,
+        note,
+        now,
+    )
     session.flush()
     return proposal
 

@@ -15,12 +15,21 @@ KindName = Literal[VERSIONED]  # type: ignore[valid-type]
 
 class ProposalIn(BaseModel):
     kind: KindName
-    key: str = Field(min_length=1, max_length=64, description="article id, script id, business code or lexicon word")
+    key: str = Field(
+        min_length=1,
+        max_length=64,
+        description="article id, script id, business code or lexicon word",
+    )
     action: Literal[ACTIONS]  # type: ignore[valid-type]
-    body: dict | None = Field(default=None, description="the item's fields (see GET /api/knowledge/items/{kind}/{key}); omit for delete")
+    body: dict | None = Field(
+        default=None,
+        description="the item's fields (see GET /api/knowledge/items/{kind}/{key}); omit for delete",
+    )
     summary: str = Field(min_length=1, max_length=500, description="why the change is needed")
     source: Literal[SOURCES] = "workbench"  # type: ignore[valid-type]
-    source_ref: str = Field(default="", max_length=64, description="e.g. the contact id the idea came from")
+    source_ref: str = Field(
+        default="", max_length=64, description="e.g. the contact id the idea came from"
+    )
 
 
 class BodyIn(BaseModel):
@@ -40,7 +49,9 @@ class RollbackIn(BaseModel):
 
 
 class ClickIn(BaseModel):
-    item: str = Field(min_length=3, max_length=100, description="the hit's id, e.g. article:roaming-before-travel")
+    item: str = Field(
+        min_length=3, max_length=100, description="the hit's id, e.g. article:roaming-before-travel"
+    )
 
 
 class UseIn(ClickIn):
@@ -50,7 +61,9 @@ class UseIn(ClickIn):
 class StoryIn(BaseModel):
     title: str = Field(min_length=1, max_length=200)
     situation: str = Field(min_length=1, max_length=4000, description="the hard case")
-    what_worked: str = Field(min_length=1, max_length=4000, description="what the agent said or did that solved it")
+    what_worked: str = Field(
+        min_length=1, max_length=4000, description="what the agent said or did that solved it"
+    )
     reason: str | None = Field(default=None, max_length=64)
     businesses: list[str] = Field(default_factory=list, max_length=20)
     contact_id: int | None = Field(default=None, ge=1, le=MAX_ID)
@@ -63,7 +76,9 @@ class RatingIn(BaseModel):
 
 class PromoteIn(BaseModel):
     script_id: str = Field(min_length=1, max_length=32)
-    kind: str = Field(min_length=1, max_length=32, description="script kind, e.g. empathy, explanation, retention")
+    kind: str = Field(
+        min_length=1, max_length=32, description="script kind, e.g. empathy, explanation, retention"
+    )
     text: str = Field(min_length=1, max_length=2000)
     emotion: str = "*"
     brand: str = "*"

@@ -39,10 +39,22 @@ from moqi.knowledge.models import (
     ScriptRow,
 )
 
-_TABLES = (RelationRow, ArticleRow, BusinessRow, MomentRow, ReasonRow, LexiconRow, ModifierRow, ScriptRow, ContentDocRow)
+_TABLES = (
+    RelationRow,
+    ArticleRow,
+    BusinessRow,
+    MomentRow,
+    ReasonRow,
+    LexiconRow,
+    ModifierRow,
+    ScriptRow,
+    ContentDocRow,
+)
 
 
-def replace_content(session: Session, content: Content, note: str, author: str = "moqi init") -> int:
+def replace_content(
+    session: Session, content: Content, note: str, author: str = "moqi init"
+) -> int:
     """Replace all live content with `content` in the caller's transaction; returns the new revision.
 
     Versioned items (articles, scripts, businesses, lexicon entries) keep their history: each
@@ -50,28 +62,96 @@ def replace_content(session: Session, content: Content, note: str, author: str =
     """
     for table in _TABLES:
         session.execute(delete(table))
-    session.add_all(BusinessRow(code=b.code, name=b.name, category=b.category, aliases=list(b.aliases), summary=b.summary) for b in content.businesses)
-    session.add_all(RelationRow(src=r.src, dst=r.dst, relation=r.relation, note=r.note) for r in content.relations)
-    session.add_all(MomentRow(code=m.code, label=m.label, cues=list(m.cues)) for m in content.moments)
     session.add_all(
-        ReasonRow(code=r.code, label=r.label, moment=r.moment, position=i, cues=list(r.cues), businesses=list(r.businesses), events=dict(r.events))
+        BusinessRow(
+            code=b.code,
+            name=b.name,
+            category=b.category,
+            aliases=list(b.aliases),
+            summary=b.summary,
+        )
+        for b in content.businesses
+    )
+    session.add_all(
+        RelationRow(src=r.src, dst=r.dst, relation=r.relation, note=r.note)
+        for r in content.relations
+    )
+    session.add_all(
+        MomentRow(code=m.code, label=m.label, cues=list(m.cues)) for m in content.moments
+    )
+    session.add_all(
+        ReasonRow(
+            code=r.code,
+            label=r.label,
+            moment=r.moment,
+            position=i,
+            cues=list(r.cues),
+            businesses=list(r.businesses),
+            events=dict(r.events),
+        )
         for i, r in enumerate(content.reasons)
     )
-    session.add_all(LexiconRow(word=e.word, category=e.category, intensity=e.intensity, escalation=e.escalation, churn=e.churn, domain=e.domain) for e in content.lexicon)
-    session.add_all(ModifierRow(word=w, kind="negation", weight=None) for w in dict.fromkeys(content.negations))
+    session.add_all(
+        LexiconRow(
+            word=e.word,
+            category=e.category,
+            intensity=e.intensity,
+            escalation=e.escalation,
+            churn=e.churn,
+            domain=e.domain,
+        )
+        for e in content.lexicon
+    )
+    session.add_all(
+        ModifierRow(word=w, kind="negation", weight=None) for w in dict.fromkeys(content.negations)
+    )
     negations = set(content.negations)
-    session.add_all(ModifierRow(word=w, kind="degree", weight=x) for w, x in dict(content.degrees).items() if w not in negations)
+    session.add_all(
+        ModifierRow(word=w, kind="degree", weight=x)
+        for w, x in dict(content.degrees).items()
+        if w not in negations
+    )
     modifiers = negations | {w for w, _ in content.degrees}
-    session.add_all(ModifierRow(word=w, kind="mask", weight=None) for w in dict.fromkeys(content.masks) if w not in modifiers)
-    session.add_all(ScriptRow(id=s.id, kind=s.kind, reason=s.reason, emotion=s.emotion, brand=s.brand, region=s.region, stage=s.stage, text=s.text, conditions=list(s.conditions)) for s in content.scripts)
-    session.add_all(ArticleRow(**versions.row_values("article", key, body)) for _, key, body in map(items.body_of, content.articles))
+    session.add_all(
+        ModifierRow(word=w, kind="mask", weight=None)
+        for w in dict.fromkeys(content.masks)
+        if w not in modifiers
+    )
+    session.add_all(
+        ScriptRow(
+            id=s.id,
+            kind=s.kind,
+            reason=s.reason,
+            emotion=s.emotion,
+            brand=s.brand,
+            region=s.region,
+            stage=s.stage,
+            text=s.text,
+            conditions=list(s.conditions),
+        )
+        for s in content.scripts
+    )
+    session.add_all(
+        ArticleRow(**versions.row_values("article", key, body))
+        for _, key, body in map(items.body_of, content.articles)
+    )
     session.add(ContentDocRow(key="advice", body=content.advice))
     session.add(ContentDocRow(key="operations", body=content.operations))
     session.add(ContentDocRow(key="generic_terms", body=[asdict(g) for g in content.generic_terms]))
     session.add(ContentDocRow(key="questions", body=[asdict(q) for q in content.questions]))
-    session.add(ContentDocRow(key="utterances", body={r.code: list(r.examples) for r in content.reasons if r.examples}))
+    session.add(
+        ContentDocRow(
+            key="utterances", body={r.code: list(r.examples) for r in content.reasons if r.examples}
+        )
+    )
     revision = versions.new_revision(session, note)
-    bodies = {(kind, key): body for kind, key, body in map(items.body_of, (*content.articles, *content.scripts, *content.businesses, *content.lexicon))}
+    bodies = {
+        (kind, key): body
+        for kind, key, body in map(
+            items.body_of,
+            (*content.articles, *content.scripts, *content.businesses, *content.lexicon),
+        )
+    }
     versions.record_versions(session, bodies, author=author, note=note, revision=revision)
     return revision
 
@@ -85,9 +165,19 @@ def load_content(session: Session) -> Content:
     """The live content as stored in the database."""
     docs = {d.key: d.body for d in session.scalars(select(ContentDocRow))}
     modifiers = list(session.scalars(select(ModifierRow).order_by(ModifierRow.word)))
-    businesses = tuple(Business(b.code, b.name, b.category, tuple(b.aliases), b.summary) for b in session.scalars(select(BusinessRow).order_by(BusinessRow.code)))
+    businesses = tuple(
+        Business(b.code, b.name, b.category, tuple(b.aliases), b.summary)
+        for b in session.scalars(select(BusinessRow).order_by(BusinessRow.code))
+    )
     reasons = tuple(
-        Reason(r.code, r.label, r.moment, tuple(r.cues), tuple(r.businesses), tuple((k, float(v)) for k, v in r.events.items()))
+        Reason(
+            r.code,
+            r.label,
+            r.moment,
+            tuple(r.cues),
+            tuple(r.businesses),
+            tuple((k, float(v)) for k, v in r.events.items()),
+        )
         for r in session.scalars(select(ReasonRow).order_by(ReasonRow.position))
     )
     # An instance loaded before sample utterances existed has none stored: it reads the shipped
@@ -100,27 +190,59 @@ def load_content(session: Session) -> Content:
     examples = sample_utterances(examples, codes, "utterances")
     return Content(
         businesses=businesses,
-        relations=tuple(Relation(r.src, r.dst, r.relation, r.note) for r in session.scalars(select(RelationRow).order_by(RelationRow.id))),
-        moments=tuple(Moment(m.code, m.label, tuple(m.cues)) for m in session.scalars(select(MomentRow))),
+        relations=tuple(
+            Relation(r.src, r.dst, r.relation, r.note)
+            for r in session.scalars(select(RelationRow).order_by(RelationRow.id))
+        ),
+        moments=tuple(
+            Moment(m.code, m.label, tuple(m.cues)) for m in session.scalars(select(MomentRow))
+        ),
         reasons=with_examples(reasons, examples),
-        lexicon=tuple(LexiconEntry(e.word, e.category, e.intensity, e.escalation, e.churn, e.domain) for e in session.scalars(select(LexiconRow).order_by(LexiconRow.word))),
+        lexicon=tuple(
+            LexiconEntry(e.word, e.category, e.intensity, e.escalation, e.churn, e.domain)
+            for e in session.scalars(select(LexiconRow).order_by(LexiconRow.word))
+        ),
         negations=tuple(m.word for m in modifiers if m.kind == "negation"),
         degrees=tuple((m.word, float(m.weight or 1.0)) for m in modifiers if m.kind == "degree"),
-        scripts=tuple(Script(s.id, s.kind, s.reason, s.emotion, s.brand, s.region, s.stage, s.text, tuple(s.conditions or ())) for s in session.scalars(select(ScriptRow).order_by(ScriptRow.id))),
+        scripts=tuple(
+            Script(
+                s.id,
+                s.kind,
+                s.reason,
+                s.emotion,
+                s.brand,
+                s.region,
+                s.stage,
+                s.text,
+                tuple(s.conditions or ()),
+            )
+            for s in session.scalars(select(ScriptRow).order_by(ScriptRow.id))
+        ),
         advice=docs.get("advice", {}),
         # Kinds of phrase added to the shipped file after this instance was loaded (wrap_up …)
         # come from the file; the ones the instance has stay as they are.
         operations={**(shipped_yaml("operations.yaml") or {}), **docs.get("operations", {})},
-        articles=tuple(items.item_of("article", a.id, versions.body_of_row("article", a)) for a in session.scalars(select(ArticleRow).order_by(ArticleRow.id))),
+        articles=tuple(
+            items.item_of("article", a.id, versions.body_of_row("article", a))
+            for a in session.scalars(select(ArticleRow).order_by(ArticleRow.id))
+        ),
         generic_terms=_generic_terms(docs.get("generic_terms"), businesses),
         # An instance loaded before question types existed reads the shipped ones.
-        questions=question_types(docs["questions"] if "questions" in docs else shipped_yaml("scripts/questions.yaml") or [], "questions"),
+        questions=question_types(
+            docs["questions"]
+            if "questions" in docs
+            else shipped_yaml("scripts/questions.yaml") or [],
+            "questions",
+        ),
         # An instance loaded before masks existed has none stored: it reads the shipped list.
-        masks=tuple(m.word for m in modifiers if m.kind == "mask") or shipped_words("lexicon/not_emotion.txt"),
+        masks=tuple(m.word for m in modifiers if m.kind == "mask")
+        or shipped_words("lexicon/not_emotion.txt"),
     )
 
 
-def _generic_terms(stored: list | None, businesses: tuple[Business, ...]) -> tuple[GenericTerm, ...]:
+def _generic_terms(
+    stored: list | None, businesses: tuple[Business, ...]
+) -> tuple[GenericTerm, ...]:
     """The stored generic terms that fit the live catalogue (an instance loaded before they
     existed gets the shipped ones); a group naming a business since removed, or a word since
     made an alias, is left out rather than stopping the engine."""
@@ -155,10 +277,15 @@ def search_index(session: Session):
 def export_rows(session: Session, kind: str) -> list[tuple[str, dict]]:
     """Every published item of a kind as (key, body), by key."""
     table, pk = versions.LIVE[kind]
-    return [(getattr(row, pk), versions.body_of_row(kind, row)) for row in session.scalars(select(table).order_by(getattr(table, pk)))]
+    return [
+        (getattr(row, pk), versions.body_of_row(kind, row))
+        for row in session.scalars(select(table).order_by(getattr(table, pk)))
+    ]
 
 
-def import_items(session: Session, kind: str, rows: list[tuple[str, dict, str]], *, author: str, note: str) -> dict[str, int]:
+def import_items(
+    session: Session, kind: str, rows: list[tuple[str, dict, str]], *, author: str, note: str
+) -> dict[str, int]:
     """Publish imported items (new or changed ones) as one revision, or nothing at all.
 
     Every row is checked before anything is written; an ItemError names the row at fault.

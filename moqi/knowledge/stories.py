@@ -15,7 +15,18 @@ from moqi.nlp.mask import mask_pii
 from moqi.service import services as desk
 
 
-def share(session: Session, *, title: str, situation: str, what_worked: str, author: str, now: datetime, reason: str | None = None, businesses: list[str] = (), contact_id: int | None = None) -> StoryRow:
+def share(
+    session: Session,
+    *,
+    title: str,
+    situation: str,
+    what_worked: str,
+    author: str,
+    now: datetime,
+    reason: str | None = None,
+    businesses: list[str] = (),
+    contact_id: int | None = None,
+) -> StoryRow:
     """Record a story (personal data masked); reason and businesses must be known codes."""
     if not title.strip() or not situation.strip() or not what_worked.strip():
         raise items.ItemError("a story needs a title, the situation and what worked")
@@ -59,9 +70,17 @@ def rate(session: Session, story_id: int, *, username: str, stars: int, comment:
         raise PermissionError("authors cannot rate their own story")
     if not 1 <= stars <= 5:
         raise items.ItemError("stars must be 1–5")
-    row = session.scalar(select(StoryRatingRow).where(StoryRatingRow.story_id == story_id, StoryRatingRow.username == username))
+    row = session.scalar(
+        select(StoryRatingRow).where(
+            StoryRatingRow.story_id == story_id, StoryRatingRow.username == username
+        )
+    )
     if row is None:
-        session.add(StoryRatingRow(story_id=story_id, username=username, stars=stars, comment=mask_pii(comment.strip())))
+        session.add(
+            StoryRatingRow(
+                story_id=story_id, username=username, stars=stars, comment=mask_pii(comment.strip())
+            )
+        )
     else:
         row.stars, row.comment = stars, mask_pii(comment.strip())
     session.flush()
@@ -71,7 +90,11 @@ def ranked(session: Session, *, limit: int = 100) -> list[dict]:
     """Stories, best first: by a Bayesian average (a few 5-star votes do not beat many 4s)."""
     stats = dict(
         (sid, (n, total))
-        for sid, n, total in session.execute(select(StoryRatingRow.story_id, func.count(), func.sum(StoryRatingRow.stars)).group_by(StoryRatingRow.story_id))
+        for sid, n, total in session.execute(
+            select(StoryRatingRow.story_id, func.count(), func.sum(StoryRatingRow.stars)).group_by(
+                StoryRatingRow.story_id
+            )
+        )
     )
     all_n = sum(n for n, _ in stats.values())
     prior_mean = (sum(t for _, t in stats.values()) / all_n) if all_n else 3.0
@@ -80,19 +103,56 @@ def ranked(session: Session, *, limit: int = 100) -> list[dict]:
     for story in session.scalars(select(StoryRow).order_by(StoryRow.id.desc()).limit(limit)):
         n, total = stats.get(story.id, (0, 0))
         score = (prior_weight * prior_mean + total) / (prior_weight + n)
-        out.append({"story": story, "ratings": n, "average": round(total / n, 2) if n else None, "score": round(score, 3)})
+        out.append(
+            {
+                "story": story,
+                "ratings": n,
+                "average": round(total / n, 2) if n else None,
+                "score": round(score, 3),
+            }
+        )
     out.sort(key=lambda x: (-x["score"], -x["ratings"], -x["story"].id))
     return out
 
 
-def promote(session: Session, story_id: int, *, editor: str, script_id: str, kind: str, text: str, emotion: str = "*", brand: str = "*", region: str = "*", stage: str = "*") -> object:
+def promote(
+    session: Session,
+    story_id: int,
+    *,
+    editor: str,
+    script_id: str,
+    kind: str,
+    text: str,
+    emotion: str = "*",
+    brand: str = "*",
+    region: str = "*",
+    stage: str = "*",
+) -> object:
     """Turn a story into a proposed script (reviewed like any proposal); returns the proposal."""
     story = get(session, story_id)
     if story.proposal_id is not None:
-        raise review.Conflict(f"story {story_id} was already promoted (proposal {story.proposal_id})")
-    body = {"kind": kind, "reason": story.reason or "*", "emotion": emotion, "brand": brand, "region": region, "stage": stage, "text": text}
+        raise review.Conflict(
+            f"story {story_id} was already promoted (proposal {story.proposal_id})"
+        )
+    body = {
+        "kind": kind,
+        "reason": story.reason or "*",
+        "emotion": emotion,
+        "brand": brand,
+        "region": region,
+        "stage": stage,
+        "text": text,
+    }
     proposal = review.propose(
-        session, kind="script", key=script_id, action="create", body=body, summary=f"来自成功案例 #{story.id}：{story.title}", proposer=editor, source="story", source_ref=str(story.id)
+        session,
+        kind="script",
+        key=script_id,
+        action="create",
+        body=body,
+        summary=f"来自成功案例 #{story.id}：{story.title}",
+        proposer=editor,
+        source="story",
+        source_ref=str(story.id),
     )
     story.proposal_id = proposal.id
     session.flush()

@@ -164,7 +164,9 @@ class Suggester:
         """The vocabulary word whose pinyin is one letter away (kuandia → 宽带)."""
         return self._nearest(letters, self._near_keys, MIN_NEAR_KEY)
 
-    def _nearest(self, text: str, near: dict[str, set[str]], shortest: int, fits=lambda term: True) -> str | None:
+    def _nearest(
+        self, text: str, near: dict[str, set[str]], shortest: int, fits=lambda term: True
+    ) -> str | None:
         """The best-ranked term that `near` holds under one of `text`'s one-deletion variants."""
         if len(text) < shortest:
             return None
@@ -232,7 +234,9 @@ class Suggester:
         return term
 
     def _near_word(self, piece: str) -> str | None:
-        return self._nearest(piece, self._near_chars, MIN_NEAR_WORD, lambda term: self._slip(piece, term))
+        return self._nearest(
+            piece, self._near_chars, MIN_NEAR_WORD, lambda term: self._slip(piece, term)
+        )
 
     def _slip(self, piece: str, term: str) -> bool:
         """Whether `piece` is `term` with one character changed, added or dropped inside it (not

@@ -107,7 +107,9 @@ def export(kind: str, fmt: str, rows: list[tuple[str, dict]]) -> bytes:
         writer = csv.writer(out)
         writer.writerow(columns(kind))
         for key, body in rows:
-            writer.writerow([_defuse(v) for v in (key, *(_cell(f, body.get(f)) for f in items.FIELDS[kind]))])
+            writer.writerow(
+                [_defuse(v) for v in (key, *(_cell(f, body.get(f)) for f in items.FIELDS[kind]))]
+            )
         return ("\ufeff" + out.getvalue()).encode("utf-8")  # BOM: Excel opens UTF-8 CSV correctly
     if fmt == "xlsx":
         from openpyxl import Workbook
@@ -117,7 +119,9 @@ def export(kind: str, fmt: str, rows: list[tuple[str, dict]]) -> bytes:
         ws.title = kind
         ws.append(list(columns(kind)))
         for key, body in rows:
-            ws.append([_defuse(v) for v in (key, *(_cell(f, body.get(f)) for f in items.FIELDS[kind]))])
+            ws.append(
+                [_defuse(v) for v in (key, *(_cell(f, body.get(f)) for f in items.FIELDS[kind]))]
+            )
         out = io.BytesIO()
         wb.save(out)
         return out.getvalue()
@@ -140,7 +144,10 @@ def _docx(rows: list[tuple[str, dict]]) -> bytes:
         doc.add_heading("答复", level=2)
         for line in body["answer"].splitlines():  # one paragraph per line, blank ones kept
             _bold_runs(doc.add_paragraph(), line)
-        for heading, name, style in (("步骤", "steps", "List Number"), ("要点", "key_points", "List Bullet")):
+        for heading, name, style in (
+            ("步骤", "steps", "List Number"),
+            ("要点", "key_points", "List Bullet"),
+        ):
             if body.get(name):
                 doc.add_heading(heading, level=2)
                 for line in body[name]:
@@ -165,10 +172,14 @@ def parse(kind: str, fmt: str, data: bytes, filename: str) -> list[tuple[str, di
     if fmt not in FORMATS:
         raise TransferError(f"{filename}: unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
     if fmt in ("md", "docx") and kind != "article":
-        raise TransferError(f"{filename}: {fmt} holds articles only; import {kind} from csv or xlsx")
+        raise TransferError(
+            f"{filename}: {fmt} holds articles only; import {kind} from csv or xlsx"
+        )
     if not data:
         raise TransferError(f"{filename}: the file is empty")
-    rows = {"md": _parse_md, "csv": _parse_csv, "xlsx": _parse_xlsx, "docx": _parse_docx}[fmt](kind, data, filename)
+    rows = {"md": _parse_md, "csv": _parse_csv, "xlsx": _parse_xlsx, "docx": _parse_docx}[fmt](
+        kind, data, filename
+    )
     if not rows:
         raise TransferError(f"{filename}: no items in the file")
     if len(rows) > MAX_ROWS:
@@ -203,22 +214,30 @@ def _parse_md(kind: str, data: bytes, filename: str) -> list[tuple[str, dict, st
         return [_article(_decode(data, filename), filename)]
     rows = []
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        names = sorted(n for n in zf.namelist() if n.endswith(".md") and not n.split("/")[-1].startswith("."))
+        names = sorted(
+            n for n in zf.namelist() if n.endswith(".md") and not n.split("/")[-1].startswith(".")
+        )
         if sum(zf.getinfo(n).file_size for n in names) > 50 * 1024 * 1024:
             raise TransferError(f"{filename}: the Markdown files unpack to more than 50 MB")
         for name in names:
             if name.split("/")[-1].upper() == "README.MD":
                 continue
-            rows.append(_article(_decode(zf.read(name), f"{filename}/{name}"), f"{filename}/{name}"))
+            rows.append(
+                _article(_decode(zf.read(name), f"{filename}/{name}"), f"{filename}/{name}")
+            )
     return rows
 
 
-def _table_rows(kind: str, header: list[str], body_rows, filename: str) -> list[tuple[str, dict, str]]:
+def _table_rows(
+    kind: str, header: list[str], body_rows, filename: str
+) -> list[tuple[str, dict, str]]:
     wanted = columns(kind)
     header = [str(h or "").strip() for h in header]
     missing = [c for c in wanted if c not in header]
     if missing:
-        raise TransferError(f"{filename}: line 1: header lacks column(s) {', '.join(missing)} (expected {','.join(wanted)})")
+        raise TransferError(
+            f"{filename}: line 1: header lacks column(s) {', '.join(missing)} (expected {','.join(wanted)})"
+        )
     extra = [h for h in header if h and h not in wanted]
     if extra:
         raise TransferError(f"{filename}: line 1: unknown column(s) {', '.join(extra)}")
@@ -228,12 +247,20 @@ def _table_rows(kind: str, header: list[str], body_rows, filename: str) -> list[
         if not any(v.strip() for v in values):
             continue
         if len(values) > len(header):
-            raise TransferError(f"{filename}: line {line}: {len(values)} fields, the header has {len(header)}")
+            raise TransferError(
+                f"{filename}: line {line}: {len(values)} fields, the header has {len(header)}"
+            )
         record = dict(zip(header, values + [""] * (len(header) - len(values)), strict=True))
         key = record.pop(KEY_COLUMN[kind]).strip()
         if not key:
             raise TransferError(f"{filename}: line {line}: the {KEY_COLUMN[kind]} column is empty")
-        out.append((key, {f: _uncell(f, record.get(f, "")) for f in items.FIELDS[kind]}, f"{filename}: line {line}"))
+        out.append(
+            (
+                key,
+                {f: _uncell(f, record.get(f, "")) for f in items.FIELDS[kind]},
+                f"{filename}: line {line}",
+            )
+        )
     return out
 
 
@@ -256,7 +283,9 @@ def _parse_xlsx(kind: str, data: bytes, filename: str) -> list[tuple[str, dict, 
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a bad file
-        raise TransferError(f"{filename}: not a readable XLSX workbook ({type(exc).__name__})") from None
+        raise TransferError(
+            f"{filename}: not a readable XLSX workbook ({type(exc).__name__})"
+        ) from None
     ws = wb.worksheets[0]
     it = ws.iter_rows(values_only=True)
     header = next(it, None)
@@ -293,22 +322,39 @@ def _parse_docx(kind: str, data: bytes, filename: str) -> list[tuple[str, dict, 
 
     for paragraph in doc.paragraphs:
         style = paragraph.style.name if paragraph.style is not None else ""
-        text = "".join(f"**{r.text}**" if r.bold and r.text.strip() else r.text for r in paragraph.runs).replace("****", "").strip()
+        text = (
+            "".join(
+                f"**{r.text}**" if r.bold and r.text.strip() else r.text for r in paragraph.runs
+            )
+            .replace("****", "")
+            .strip()
+        )
         if style == "Heading 1":
             finish()
-            current, section = {"title": paragraph.text.strip(), "answer": [], "steps": [], "key_points": []}, None
+            current, section = (
+                {"title": paragraph.text.strip(), "answer": [], "steps": [], "key_points": []},
+                None,
+            )
             table = next(tables, None)
             if table is None:
-                raise TransferError(f"{filename}: article {len(rows) + 1} ({current['title']}) has no field table")
+                raise TransferError(
+                    f"{filename}: article {len(rows) + 1} ({current['title']}) has no field table"
+                )
             for row in table.rows:
                 label, value = (c.text.strip() for c in row.cells[:2])
                 if label not in _DOCX_META:
-                    raise TransferError(f"{filename}: article {len(rows) + 1}: unknown field {label!r} in its table")
+                    raise TransferError(
+                        f"{filename}: article {len(rows) + 1}: unknown field {label!r} in its table"
+                    )
                 current[_DOCX_META[label]] = value
         elif style == "Heading 2" and current is not None:
-            section = {"答复": "answer", "步骤": "steps", "要点": "key_points"}.get(paragraph.text.strip())
+            section = {"答复": "answer", "步骤": "steps", "要点": "key_points"}.get(
+                paragraph.text.strip()
+            )
             if section is None:
-                raise TransferError(f"{filename}: article {len(rows) + 1}: unknown section {paragraph.text.strip()!r}")
+                raise TransferError(
+                    f"{filename}: article {len(rows) + 1}: unknown section {paragraph.text.strip()!r}"
+                )
         elif current is not None and section and (text or section == "answer"):
             current[section].append(text)
     finish()

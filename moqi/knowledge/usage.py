@@ -24,7 +24,9 @@ USE_ACTIONS = ("view", "copy", "used")
 
 def log_search(session: Session, *, username: str, query: str, hits: int, now: datetime) -> int:
     """Record a search (its text normalised and masked); returns its id for the click."""
-    row = SearchLogRow(username=username, query=mask_pii(normalize(query).strip())[:200], hits=hits, at=now)
+    row = SearchLogRow(
+        username=username, query=mask_pii(normalize(query).strip())[:200], hits=hits, at=now
+    )
     session.add(row)
     session.flush()
     return row.id
@@ -51,11 +53,21 @@ def log_use(session: Session, *, username: str, item: str, action: str, now: dat
 def item_title(session: Session, item: str) -> str:
     """A display title for an item id like `script:S001`; NotFound when there is no such item."""
     kind, _, key = item.partition(":")
-    table = {"article": ArticleRow, "script": ScriptRow, "business": BusinessRow, "lexicon": LexiconRow}.get(kind)
+    table = {
+        "article": ArticleRow,
+        "script": ScriptRow,
+        "business": BusinessRow,
+        "lexicon": LexiconRow,
+    }.get(kind)
     row = session.get(table, key) if table is not None and key else None
     if row is None:
         raise NotFound(f"no item {item!r}")
-    return getattr(row, "title", None) or getattr(row, "name", None) or getattr(row, "word", None) or row.text[:40]
+    return (
+        getattr(row, "title", None)
+        or getattr(row, "name", None)
+        or getattr(row, "word", None)
+        or row.text[:40]
+    )
 
 
 def hot_topics(session: Session, *, now: datetime, days: int = 7, limit: int = 10) -> dict:
@@ -63,14 +75,20 @@ def hot_topics(session: Session, *, now: datetime, days: int = 7, limit: int = 1
     since = now - timedelta(days=days)
     recent = SearchLogRow.at >= since
     searched = session.execute(
-        select(SearchLogRow.query, func.count().label("n"), func.sum(case((SearchLogRow.clicked.is_not(None), 1), else_=0)).label("clicked"))
+        select(
+            SearchLogRow.query,
+            func.count().label("n"),
+            func.sum(case((SearchLogRow.clicked.is_not(None), 1), else_=0)).label("clicked"),
+        )
         .where(recent)
         .group_by(SearchLogRow.query)
         .order_by(func.count().desc(), SearchLogRow.query)
         .limit(limit)
     ).all()
     gaps = session.execute(
-        select(SearchLogRow.query, func.count().label("n"), func.max(SearchLogRow.hits).label("hits"))
+        select(
+            SearchLogRow.query, func.count().label("n"), func.max(SearchLogRow.hits).label("hits")
+        )
         .where(recent, SearchLogRow.clicked.is_(None))
         .group_by(SearchLogRow.query)
         .having(func.sum(case((SearchLogRow.clicked.is_not(None), 1), else_=0)) == 0)
@@ -78,18 +96,32 @@ def hot_topics(session: Session, *, now: datetime, days: int = 7, limit: int = 1
         .limit(limit)
     ).all()
     # A query that was clicked at least once this week is not a gap, even if other searches of it were not.
-    clicked_queries = set(session.scalars(select(SearchLogRow.query).where(recent, SearchLogRow.clicked.is_not(None))))
+    clicked_queries = set(
+        session.scalars(select(SearchLogRow.query).where(recent, SearchLogRow.clicked.is_not(None)))
+    )
     used = session.execute(
-        select(ItemUseRow.item, func.count().label("n")).where(ItemUseRow.at >= since).group_by(ItemUseRow.item).order_by(func.count().desc(), ItemUseRow.item).limit(limit)
+        select(ItemUseRow.item, func.count().label("n"))
+        .where(ItemUseRow.at >= since)
+        .group_by(ItemUseRow.item)
+        .order_by(func.count().desc(), ItemUseRow.item)
+        .limit(limit)
     ).all()
     today = now.date()
     return {
         "since": since.isoformat(),
         "searched": [{"query": q, "count": n, "clicked": int(c or 0)} for q, n, c in searched],
-        "used": [{"item": item, "title": _title_or_gone(session, item), "count": n} for item, n in used],
-        "gaps": [{"query": q, "count": n, "hits": h} for q, n, h in gaps if q not in clicked_queries],
+        "used": [
+            {"item": item, "title": _title_or_gone(session, item), "count": n} for item, n in used
+        ],
+        "gaps": [
+            {"query": q, "count": n, "hits": h} for q, n, h in gaps if q not in clicked_queries
+        ],
         "stale": _articles_by_validity(session, ArticleRow.valid_to < today, today),
-        "expiring": _articles_by_validity(session, (ArticleRow.valid_to >= today) & (ArticleRow.valid_to <= today + timedelta(days=30)), today),
+        "expiring": _articles_by_validity(
+            session,
+            (ArticleRow.valid_to >= today) & (ArticleRow.valid_to <= today + timedelta(days=30)),
+            today,
+        ),
     }
 
 
@@ -101,5 +133,15 @@ def _title_or_gone(session: Session, item: str) -> str:
 
 
 def _articles_by_validity(session: Session, condition, today: date) -> list[dict]:
-    rows = session.scalars(select(ArticleRow).where(condition).order_by(ArticleRow.valid_to, ArticleRow.id))
-    return [{"id": a.id, "title": a.title, "valid_to": a.valid_to.isoformat(), "days": (a.valid_to - today).days} for a in rows]
+    rows = session.scalars(
+        select(ArticleRow).where(condition).order_by(ArticleRow.valid_to, ArticleRow.id)
+    )
+    return [
+        {
+            "id": a.id,
+            "title": a.title,
+            "valid_to": a.valid_to.isoformat(),
+            "days": (a.valid_to - today).days,
+        }
+        for a in rows
+    ]

@@ -19,7 +19,12 @@ from moqi.knowledge.models import (
     ScriptRow,
 )
 
-LIVE = {"article": (ArticleRow, "id"), "script": (ScriptRow, "id"), "business": (BusinessRow, "code"), "lexicon": (LexiconRow, "word")}
+LIVE = {
+    "article": (ArticleRow, "id"),
+    "script": (ScriptRow, "id"),
+    "business": (BusinessRow, "code"),
+    "lexicon": (LexiconRow, "word"),
+}
 
 
 class NotFound(LookupError):
@@ -32,7 +37,10 @@ class Conflict(ValueError):
 
 def codes(session: Session) -> dict[str, set[str]]:
     """The business and reason codes items may refer to."""
-    return {"businesses": set(session.scalars(select(BusinessRow.code))), "reasons": set(session.scalars(select(ReasonRow.code)))}
+    return {
+        "businesses": set(session.scalars(select(BusinessRow.code))),
+        "reasons": set(session.scalars(select(ReasonRow.code))),
+    }
 
 
 def check(session: Session, kind: str, key: str, body: dict) -> dict:
@@ -68,7 +76,14 @@ def row_values(kind: str, key: str, body: dict) -> dict:
 
 def current_version(session: Session, kind: str, key: str) -> int:
     """The newest version number of an item (0 when it was never published)."""
-    return session.scalar(select(func.max(ItemVersionRow.version)).where(ItemVersionRow.kind == kind, ItemVersionRow.key == key)) or 0
+    return (
+        session.scalar(
+            select(func.max(ItemVersionRow.version)).where(
+                ItemVersionRow.kind == kind, ItemVersionRow.key == key
+            )
+        )
+        or 0
+    )
 
 
 def new_revision(session: Session, note: str) -> int:
@@ -82,13 +97,36 @@ def new_revision(session: Session, note: str) -> int:
 def _still_used(session: Session, kind: str, key: str) -> list[str]:
     if kind != "business":
         return []
-    used = [f"relation {r.src}→{r.dst}" for r in session.scalars(select(RelationRow).where((RelationRow.src == key) | (RelationRow.dst == key)))]
-    used += [f"reason {r.code}" for r in session.scalars(select(ReasonRow)) if key in (r.businesses or [])]
-    used += [f"article {a.id}" for a in session.scalars(select(ArticleRow)) if key in (a.businesses or [])]
+    used = [
+        f"relation {r.src}→{r.dst}"
+        for r in session.scalars(
+            select(RelationRow).where((RelationRow.src == key) | (RelationRow.dst == key))
+        )
+    ]
+    used += [
+        f"reason {r.code}"
+        for r in session.scalars(select(ReasonRow))
+        if key in (r.businesses or [])
+    ]
+    used += [
+        f"article {a.id}"
+        for a in session.scalars(select(ArticleRow))
+        if key in (a.businesses or [])
+    ]
     return used
 
 
-def publish(session: Session, kind: str, key: str, body: dict | None, *, author: str, note: str, proposal_id: int | None = None, revision: int | None = None) -> ItemVersionRow:
+def publish(
+    session: Session,
+    kind: str,
+    key: str,
+    body: dict | None,
+    *,
+    author: str,
+    note: str,
+    proposal_id: int | None = None,
+    revision: int | None = None,
+) -> ItemVersionRow:
     """Make `body` (checked) the live item — None deletes it — and keep it as a new version.
 
     Runs in the caller's transaction; a new content revision is made unless one is given.
@@ -100,7 +138,9 @@ def publish(session: Session, kind: str, key: str, body: dict | None, *, author:
             raise NotFound(f"{items.KIND_LABELS[kind]} {key!r} does not exist")
         used = _still_used(session, kind, key)
         if used:
-            raise Conflict(f"{items.KIND_LABELS[kind]} {key!r} is still used by {', '.join(used[:5])}")
+            raise Conflict(
+                f"{items.KIND_LABELS[kind]} {key!r} is still used by {', '.join(used[:5])}"
+            )
         session.delete(row)
     elif row is None:
         session.add(table(**row_values(kind, key, body)))
@@ -108,22 +148,42 @@ def publish(session: Session, kind: str, key: str, body: dict | None, *, author:
         for name, value in row_values(kind, key, body).items():
             setattr(row, name, value)
     revision = revision or new_revision(session, f"{kind}:{key} {note}".strip())
-    version = ItemVersionRow(kind=kind, key=key, version=current_version(session, kind, key) + 1, body=body, author=author, note=note, proposal_id=proposal_id, revision=revision)
+    version = ItemVersionRow(
+        kind=kind,
+        key=key,
+        version=current_version(session, kind, key) + 1,
+        body=body,
+        author=author,
+        note=note,
+        proposal_id=proposal_id,
+        revision=revision,
+    )
     session.add(version)
     session.flush()
     return version
 
 
-def record_versions(session: Session, bodies: dict[tuple[str, str], dict], *, author: str, note: str, revision: int) -> int:
+def record_versions(
+    session: Session, bodies: dict[tuple[str, str], dict], *, author: str, note: str, revision: int
+) -> int:
     """After a bulk load: a new version for every item whose body changed (or appeared or went).
 
     `bodies` holds every versioned item now live. Returns how many versions were written.
     """
     latest: dict[tuple[str, str], tuple[int, dict | None]] = {}
-    newest = select(ItemVersionRow.kind, ItemVersionRow.key, func.max(ItemVersionRow.version).label("v")).group_by(ItemVersionRow.kind, ItemVersionRow.key).subquery()
+    newest = (
+        select(ItemVersionRow.kind, ItemVersionRow.key, func.max(ItemVersionRow.version).label("v"))
+        .group_by(ItemVersionRow.kind, ItemVersionRow.key)
+        .subquery()
+    )
     rows = session.execute(
-        select(ItemVersionRow.kind, ItemVersionRow.key, ItemVersionRow.version, ItemVersionRow.body).join(
-            newest, (ItemVersionRow.kind == newest.c.kind) & (ItemVersionRow.key == newest.c.key) & (ItemVersionRow.version == newest.c.v)
+        select(
+            ItemVersionRow.kind, ItemVersionRow.key, ItemVersionRow.version, ItemVersionRow.body
+        ).join(
+            newest,
+            (ItemVersionRow.kind == newest.c.kind)
+            & (ItemVersionRow.key == newest.c.key)
+            & (ItemVersionRow.version == newest.c.v),
         )
     )
     for kind, key, version, body in rows:
@@ -132,10 +192,30 @@ def record_versions(session: Session, bodies: dict[tuple[str, str], dict], *, au
     for item, body in bodies.items():
         version, old = latest.get(item, (0, None))
         if old != body:
-            new.append({"kind": item[0], "key": item[1], "version": version + 1, "body": body, "author": author, "note": note, "revision": revision})
+            new.append(
+                {
+                    "kind": item[0],
+                    "key": item[1],
+                    "version": version + 1,
+                    "body": body,
+                    "author": author,
+                    "note": note,
+                    "revision": revision,
+                }
+            )
     for item, (version, old) in latest.items():
         if old is not None and item not in bodies:
-            new.append({"kind": item[0], "key": item[1], "version": version + 1, "body": None, "author": author, "note": note, "revision": revision})
+            new.append(
+                {
+                    "kind": item[0],
+                    "key": item[1],
+                    "version": version + 1,
+                    "body": None,
+                    "author": author,
+                    "note": note,
+                    "revision": revision,
+                }
+            )
     if new:
         session.execute(insert(ItemVersionRow), new)
     return len(new)
@@ -143,7 +223,13 @@ def record_versions(session: Session, bodies: dict[tuple[str, str], dict], *, au
 
 def history(session: Session, kind: str, key: str) -> list[ItemVersionRow]:
     """Every version of an item, newest first; NotFound when it never existed."""
-    rows = list(session.scalars(select(ItemVersionRow).where(ItemVersionRow.kind == kind, ItemVersionRow.key == key).order_by(ItemVersionRow.version.desc())))
+    rows = list(
+        session.scalars(
+            select(ItemVersionRow)
+            .where(ItemVersionRow.kind == kind, ItemVersionRow.key == key)
+            .order_by(ItemVersionRow.version.desc())
+        )
+    )
     if not rows:
         raise NotFound(f"{items.KIND_LABELS.get(kind, kind)} {key!r} has no versions")
     return rows
@@ -162,7 +248,13 @@ def item_view(session: Session, kind: str, key: str) -> tuple[dict | None, list[
 
 def version_body(session: Session, kind: str, key: str, version: int) -> dict | None:
     """The body of one version (None if that version deleted the item)."""
-    row = session.scalar(select(ItemVersionRow).where(ItemVersionRow.kind == kind, ItemVersionRow.key == key, ItemVersionRow.version == version))
+    row = session.scalar(
+        select(ItemVersionRow).where(
+            ItemVersionRow.kind == kind,
+            ItemVersionRow.key == key,
+            ItemVersionRow.version == version,
+        )
+    )
     if row is None:
         raise NotFound(f"{items.KIND_LABELS.get(kind, kind)} {key!r} has no version {version}")
     return row.body
@@ -170,7 +262,14 @@ def version_body(session: Session, kind: str, key: str, version: int) -> dict | 
 
 def diff(session: Session, kind: str, key: str, old: int, new: int) -> list[str]:
     """Unified diff between two versions of an item."""
-    return items.diff(kind, key, version_body(session, kind, key, old), version_body(session, kind, key, new), f"v{old}", f"v{new}")
+    return items.diff(
+        kind,
+        key,
+        version_body(session, kind, key, old),
+        version_body(session, kind, key, new),
+        f"v{old}",
+        f"v{new}",
+    )
 
 
 def rollback(session: Session, kind: str, key: str, version: int, *, author: str) -> ItemVersionRow:

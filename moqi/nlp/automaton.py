@@ -31,28 +31,39 @@ class KeywordAutomaton:
         self._values = list(found.values())
         self._longest = self._all = None
         if self.size:
-            self._longest = ahocorasick_rs.AhoCorasick(self._words, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
+            self._longest = ahocorasick_rs.AhoCorasick(
+                self._words, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest
+            )
 
     def longest(self, text: str) -> list[tuple[int, int, str, Any]]:
         """Non-overlapping, leftmost-longest matches as (start, end, word, value)."""
         if not self.size or not text:
             return []
         words, values = self._words, self._values
-        return [(start, end, words[i], values[i]) for i, start, end in self._longest.find_matches_as_indexes(text)]
+        return [
+            (start, end, words[i], values[i])
+            for i, start, end in self._longest.find_matches_as_indexes(text)
+        ]
 
     def all(self, text: str) -> list[tuple[int, int, str, Any]]:
         """Every match, overlapping ones included, as (start, end, word, value)."""
         if not self.size or not text:
             return []
         words, values = self._words, self._values
-        return [(start, end, words[i], values[i]) for i, start, end in self._overlapping().find_matches_as_indexes(text, overlapping=True)]
+        return [
+            (start, end, words[i], values[i])
+            for i, start, end in self._overlapping().find_matches_as_indexes(text, overlapping=True)
+        ]
 
     def present(self, text: str) -> set[Any]:
         """The values of every word found anywhere in `text`, overlapping ones included."""
         if not self.size or not text:
             return set()
         values = self._values
-        return {values[i] for i, _, _ in self._overlapping().find_matches_as_indexes(text, overlapping=True)}
+        return {
+            values[i]
+            for i, _, _ in self._overlapping().find_matches_as_indexes(text, overlapping=True)
+        }
 
     def _overlapping(self) -> ahocorasick_rs.AhoCorasick:
         if self._all is None:  # built on first need: few automata are asked for overlaps

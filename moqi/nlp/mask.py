@@ -13,7 +13,9 @@ _SEP = r"[ \-]?"
 _PHONE_SEP = r"[ .\-]?"
 
 # Longest patterns first, so an 18-digit ID card is not mistaken for a phone plus digits.
-_ID_CARD = re.compile(r"(?<![0-9A-Za-z])([1-9]\d{5})((?:19|20)\d{2}[01]\d[0-3]\d\d{3})([0-9Xx])(?![0-9A-Za-z])")
+_ID_CARD = re.compile(
+    r"(?<![0-9A-Za-z])([1-9]\d{5})((?:19|20)\d{2}[01]\d[0-3]\d\d{3})([0-9Xx])(?![0-9A-Za-z])"
+)
 _BANK_CARD = re.compile(r"(?<!\d)(\d{4})((?:" + _SEP + r"\d){8,11})(" + _SEP + r"\d{4})(?!\d)")
 # A mobile number, either as 3-4-4 groups (138 1234 5678, 138.1234.5678, 138-1234-5678 or run
 # together; separators only between the groups, so a list of decimals such as "13.5 14.2 15.1"
@@ -28,9 +30,14 @@ _MOBILE = re.compile(
 _LANDLINE = re.compile(r"(?<!\d)(0\d{2,3})-?(\d{3,4})(\d{4})(?!\d)")
 _SPOKEN_DIGITS = re.compile(f"[{_CN_DIGITS}]{{7,}}")
 _PASSWORD_WORDS = r"密码|口令|验证码|PIN"
-_PASSWORD = re.compile(r"(" + _PASSWORD_WORDS + r"码?)(\s*(?:是|为|:|：)?\s*)([0-9A-Za-z" + _CN_DIGITS + r"]{4,12})", re.I)
+_PASSWORD = re.compile(
+    r"(" + _PASSWORD_WORDS + r"码?)(\s*(?:是|为|:|：)?\s*)([0-9A-Za-z" + _CN_DIGITS + r"]{4,12})",
+    re.I,
+)
 # The local part is ASCII (Python's \w would swallow the Chinese text around an address).
-_EMAIL = re.compile(r"(?<![A-Za-z0-9._%+\-])([A-Za-z0-9])[A-Za-z0-9._%+\-]*@([A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,})")
+_EMAIL = re.compile(
+    r"(?<![A-Za-z0-9._%+\-])([A-Za-z0-9])[A-Za-z0-9._%+\-]*@([A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,})"
+)
 
 # Every pattern above needs one of these; most utterances have none.
 _MAYBE = re.compile(r"\d|@|" + _PASSWORD_WORDS + f"|[{_CN_DIGITS}]{{7,}}", re.I)

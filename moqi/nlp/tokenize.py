@@ -76,7 +76,9 @@ class Tokenizer:
             pos += len(word)
         return out
 
-    def words_among(self, text: str, spans: Iterable[tuple[int, int]], reach: int = 6) -> set[tuple[int, int]]:
+    def words_among(
+        self, text: str, spans: Iterable[tuple[int, int]], reach: int = 6
+    ) -> set[tuple[int, int]]:
         """Which of `spans` (start, end) jieba cuts `text` into as words of their own.
 
         Only `reach` characters either side of each span are cut: jieba's choice at a place

@@ -28,14 +28,20 @@ class Customer(Base):
     tenure_months: Mapped[int] = mapped_column(Integer, default=0)
     arpu: Mapped[float] = mapped_column(Float, default=0.0)
 
-    events: Mapped[list[CustomerEventRow]] = relationship(back_populates="customer", cascade="all, delete-orphan", order_by="CustomerEventRow.occurred_at.desc()")
+    events: Mapped[list[CustomerEventRow]] = relationship(
+        back_populates="customer",
+        cascade="all, delete-orphan",
+        order_by="CustomerEventRow.occurred_at.desc()",
+    )
 
 
 class CustomerEventRow(Base):
     __tablename__ = "customer_events"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"), index=True)
+    customer_id: Mapped[str] = mapped_column(
+        ForeignKey("customers.id", ondelete="CASCADE"), index=True
+    )
     type: Mapped[str] = mapped_column(String(32))
     occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     detail: Mapped[str] = mapped_column(Text, default="")
@@ -49,7 +55,9 @@ class Contact(Base):
     __tablename__ = "contacts"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    customer_id: Mapped[str | None] = mapped_column(ForeignKey("customers.id"), index=True, nullable=True)
+    customer_id: Mapped[str | None] = mapped_column(
+        ForeignKey("customers.id"), index=True, nullable=True
+    )
     channel: Mapped[str] = mapped_column(String(16), default="voice")
     agent: Mapped[str] = mapped_column(String(64), default="")
     title: Mapped[str] = mapped_column(String(200), default="")
@@ -63,14 +71,18 @@ class Contact(Base):
     notes: Mapped[str] = mapped_column(Text, default="")
     follow_up: Mapped[bool] = mapped_column(Boolean, default=False)
 
-    utterances: Mapped[list[Utterance]] = relationship(back_populates="contact", cascade="all, delete-orphan", order_by="Utterance.turn")
+    utterances: Mapped[list[Utterance]] = relationship(
+        back_populates="contact", cascade="all, delete-orphan", order_by="Utterance.turn"
+    )
 
 
 class Utterance(Base):
     __tablename__ = "utterances"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), index=True)
+    contact_id: Mapped[int] = mapped_column(
+        ForeignKey("contacts.id", ondelete="CASCADE"), index=True
+    )
     turn: Mapped[int] = mapped_column(Integer)
     speaker: Mapped[str] = mapped_column(String(16))
     text: Mapped[str] = mapped_column(Text)  # masked before it gets here
@@ -86,8 +98,12 @@ class Ticket(Base):
     __tablename__ = "tickets"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    customer_id: Mapped[str | None] = mapped_column(ForeignKey("customers.id"), index=True, nullable=True)
-    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id"), index=True, nullable=True)
+    customer_id: Mapped[str | None] = mapped_column(
+        ForeignKey("customers.id"), index=True, nullable=True
+    )
+    contact_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contacts.id"), index=True, nullable=True
+    )
     kind: Mapped[str] = mapped_column(String(16))  # follow_up | complaint
     reason: Mapped[str] = mapped_column(String(64), default="")
     title: Mapped[str] = mapped_column(String(200))

@@ -19,19 +19,36 @@ Desk = Annotated[User, Depends(require("agent", "team_lead", "expert", "admin"))
 
 
 class Resolution(BaseModel):
-    resolution: str = Field(min_length=1, max_length=4000, description="what was done for the customer")
+    resolution: str = Field(
+        min_length=1, max_length=4000, description="what was done for the customer"
+    )
 
 
-@router.get("", summary="Tickets, most urgent first (agents see their own; leads and admins see all)")
-def list_tickets(session: SessionDep, user: Desk, status: Literal["open", "resolved", "all"] = "open") -> list[dict]:
+@router.get(
+    "", summary="Tickets, most urgent first (agents see their own; leads and admins see all)"
+)
+def list_tickets(
+    session: SessionDep, user: Desk, status: Literal["open", "resolved", "all"] = "open"
+) -> list[dict]:
     owner = None if user.role in tickets.LEADS else user.username
-    return tickets.listing(session, owner=owner, status=None if status == "all" else status, now=now())
+    return tickets.listing(
+        session, owner=owner, status=None if status == "all" else status, now=now()
+    )
 
 
-@router.post("/{ticket_id}/resolve", summary="Resolve a ticket (its owner, 首问负责, or a team lead)")
+@router.post(
+    "/{ticket_id}/resolve", summary="Resolve a ticket (its owner, 首问负责, or a team lead)"
+)
 def resolve(ticket_id: Id, body: Resolution, session: SessionDep, user: Desk) -> dict:
     try:
-        ticket = tickets.resolve(session, ticket_id, username=user.username, role=user.role, resolution=body.resolution, now=now())
+        ticket = tickets.resolve(
+            session,
+            ticket_id,
+            username=user.username,
+            role=user.role,
+            resolution=body.resolution,
+            now=now(),
+        )
     except NotFound as exc:
         raise HTTPException(404, str(exc)) from None
     except PermissionError as exc:

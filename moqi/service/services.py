@@ -36,7 +36,9 @@ def phone_key(phone: str) -> str:
     sit in `phone_masked` is reversed by trying 10,000 candidates; without the secret, nobody
     who only has the database can test a candidate.
     """
-    digest = hmac.new(instance_secret(), f"moqi-phone:{_phone_digits(phone)}".encode(), hashlib.sha256).hexdigest()
+    digest = hmac.new(
+        instance_secret(), f"moqi-phone:{_phone_digits(phone)}".encode(), hashlib.sha256
+    ).hexdigest()
     return KEY_PREFIX + digest
 
 
@@ -87,10 +89,18 @@ def rekey_customers(session: Session) -> tuple[int, int]:
     """Replace legacy (unkeyed) phone keys with keyed ones; (re-keyed, lost). A row whose number
     cannot be rebuilt from its mask loses its key (NULL): it is still found by id, no longer by
     number."""
-    legacy = list(session.scalars(select(Customer).where(Customer.phone_key.is_not(None), Customer.phone_key.not_like(f"{KEY_PREFIX}%"))))
+    legacy = list(
+        session.scalars(
+            select(Customer).where(
+                Customer.phone_key.is_not(None), Customer.phone_key.not_like(f"{KEY_PREFIX}%")
+            )
+        )
+    )
     if not legacy:
         return 0, 0
-    taken = set(session.scalars(select(Customer.phone_key).where(Customer.phone_key.like(f"{KEY_PREFIX}%"))))
+    taken = set(
+        session.scalars(select(Customer.phone_key).where(Customer.phone_key.like(f"{KEY_PREFIX}%")))
+    )
     rekeyed = lost = 0
     for customer in legacy:
         digits = recover_phone(customer.phone_masked, customer.phone_key or "")
@@ -106,7 +116,12 @@ def rekey_customers(session: Session) -> tuple[int, int]:
 
 def keyed_customers(session: Session) -> bool:
     """Whether some customer holds a key made with an instance secret."""
-    return session.scalar(select(Customer.id).where(Customer.phone_key.like(f"{KEY_PREFIX}%")).limit(1)) is not None
+    return (
+        session.scalar(
+            select(Customer.id).where(Customer.phone_key.like(f"{KEY_PREFIX}%")).limit(1)
+        )
+        is not None
+    )
 
 
 def mask_name(name: str) -> str:
@@ -128,7 +143,14 @@ def upsert_customer(session: Session, data: dict, *, now: datetime) -> Customer:
     phone = str(data.get("phone") or "")
     name = str(data.get("name") or "")
     customer.name_masked = mask_name(name)
-    customer.title = str(data.get("title") or (name[:1] + ("先生" if data.get("gender") == "male" else "女士") if name and data.get("gender") in ("male", "female") else ""))
+    customer.title = str(
+        data.get("title")
+        or (
+            name[:1] + ("先生" if data.get("gender") == "male" else "女士")
+            if name and data.get("gender") in ("male", "female")
+            else ""
+        )
+    )
     customer.phone_masked = mask_pii(phone) if phone else ""
     customer.phone_key = phone_key(phone) if phone else None
     for attr in ("brand", "region", "city", "plan", "stage", "vip"):
@@ -136,7 +158,11 @@ def upsert_customer(session: Session, data: dict, *, now: datetime) -> Customer:
     customer.tenure_months = int(data.get("tenure_months") or 0)
     customer.arpu = float(data.get("arpu") or 0)
     customer.events = [
-        CustomerEventRow(type=str(e["type"]), occurred_at=now - timedelta(days=float(e.get("days_ago") or 0)), detail=mask_pii(str(e.get("detail") or "")))
+        CustomerEventRow(
+            type=str(e["type"]),
+            occurred_at=now - timedelta(days=float(e.get("days_ago") or 0)),
+            detail=mask_pii(str(e.get("detail") or "")),
+        )
         for e in data.get("events") or ()
     ]
     session.add(customer)
@@ -153,7 +179,9 @@ def find_customer(session: Session, ref: str) -> Customer:
     return customer
 
 
-def recent_contacts(session: Session, customer_id: str, *, now: datetime, days: int = 7, before: int | None = None) -> int:
+def recent_contacts(
+    session: Session, customer_id: str, *, now: datetime, days: int = 7, before: int | None = None
+) -> int:
     """How many contacts this customer made in the last `days` days (before contact `before`, when given)."""
     since = now - timedelta(days=days)
     query = select(Contact.started_at).where(Contact.customer_id == customer_id)
@@ -167,7 +195,9 @@ def _aware(value: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-def profile_of(session: Session, customer: Customer, *, now: datetime, before: int | None = None) -> dict:
+def profile_of(
+    session: Session, customer: Customer, *, now: datetime, before: int | None = None
+) -> dict:
     """The customer as a plain profile mapping for the assist engine (as it stood when contact
     `before` began, when given: a restored call sees what the agent saw)."""
     return {
@@ -180,7 +210,11 @@ def profile_of(session: Session, customer: Customer, *, now: datetime, before: i
         "stage": customer.stage or None,
         "vip": customer.vip or None,
         "events": [
-            {"type": e.type, "days_ago": max(0.0, (now - _aware(e.occurred_at)).total_seconds() / 86400), "detail": e.detail}
+            {
+                "type": e.type,
+                "days_ago": max(0.0, (now - _aware(e.occurred_at)).total_seconds() / 86400),
+                "detail": e.detail,
+            }
             for e in customer.events
         ],
         "recent_contacts": recent_contacts(session, customer.id, now=now, before=before),
@@ -195,11 +229,25 @@ def get_contact(session: Session, contact_id: int) -> Contact:
     return contact
 
 
-def create_contact(session: Session, *, customer_id: str | None, channel: str, title: str, agent: str, started_at: datetime) -> Contact:
+def create_contact(
+    session: Session,
+    *,
+    customer_id: str | None,
+    channel: str,
+    title: str,
+    agent: str,
+    started_at: datetime,
+) -> Contact:
     """Open a contact (call or chat)."""
     if customer_id is not None and session.get(Customer, customer_id) is None:
         raise NotFound(f"no customer {customer_id!r}")
-    contact = Contact(customer_id=customer_id, channel=channel, title=mask_pii(title), agent=agent, started_at=started_at)
+    contact = Contact(
+        customer_id=customer_id,
+        channel=channel,
+        title=mask_pii(title),
+        agent=agent,
+        started_at=started_at,
+    )
     session.add(contact)
     session.flush()
     return contact
@@ -207,16 +255,25 @@ def create_contact(session: Session, *, customer_id: str | None, channel: str, t
 
 def open_contacts(session: Session) -> list[Contact]:
     """The contacts still live (status open), oldest first."""
-    return list(session.scalars(select(Contact).where(Contact.status == "open").order_by(Contact.id)))
+    return list(
+        session.scalars(select(Contact).where(Contact.status == "open").order_by(Contact.id))
+    )
 
 
-def close_contact(session: Session, contact: Contact, *, result: str, notes: str, now: datetime) -> Contact:
+def close_contact(
+    session: Session, contact: Contact, *, result: str, notes: str, now: datetime
+) -> Contact:
     """Close a contact with its result and notes (masked here)."""
     contact.result, contact.notes = result, mask_pii(notes)
     contact.ended_at, contact.status = now, "closed"
     return contact
 
 
-def add_utterances(session: Session, contact: Contact, rows: list[tuple[int, str, str, float | None]]) -> None:
+def add_utterances(
+    session: Session, contact: Contact, rows: list[tuple[int, str, str, float | None]]
+) -> None:
     """Append (turn, speaker, masked text, ts) rows to a contact; text is masked again to be sure."""
-    session.add_all(Utterance(contact_id=contact.id, turn=t, speaker=s, text=mask_pii(x), ts=ts) for t, s, x, ts in rows)
+    session.add_all(
+        Utterance(contact_id=contact.id, turn=t, speaker=s, text=mask_pii(x), ts=ts)
+        for t, s, x, ts in rows
+    )

@@ -20,11 +20,17 @@ class Closed(ValueError):
     """The ticket is no longer open."""
 
 
-def open_for_contact(session: Session, contact: Contact, *, reason_label: str, now: datetime) -> Ticket:
+def open_for_contact(
+    session: Session, contact: Contact, *, reason_label: str, now: datetime
+) -> Ticket:
     """The follow-up promised at wrap-up: a complaint ticket for complaints, else a follow-up."""
     kind = "complaint" if contact.moment == "complaint" else "follow_up"
-    first_line = (contact.notes or "").strip().splitlines()[0] if (contact.notes or "").strip() else ""
-    title = mask_pii(normalize(f"{reason_label}：{first_line}" if first_line else reason_label))[:200]
+    first_line = (
+        (contact.notes or "").strip().splitlines()[0] if (contact.notes or "").strip() else ""
+    )
+    title = mask_pii(normalize(f"{reason_label}：{first_line}" if first_line else reason_label))[
+        :200
+    ]
     ticket = Ticket(
         customer_id=contact.customer_id,
         contact_id=contact.id,
@@ -65,11 +71,17 @@ def open_tickets(session: Session, customer_id: str | None, *, now: datetime) ->
     """A customer's open tickets, the most urgent first."""
     if customer_id is None:
         return []
-    rows = session.scalars(select(Ticket).where(Ticket.customer_id == customer_id, Ticket.status == "open").order_by(Ticket.due_at))
+    rows = session.scalars(
+        select(Ticket)
+        .where(Ticket.customer_id == customer_id, Ticket.status == "open")
+        .order_by(Ticket.due_at)
+    )
     return [as_dict(t, now) for t in rows]
 
 
-def listing(session: Session, *, owner: str | None, status: str | None, now: datetime, limit: int = 200) -> list[dict]:
+def listing(
+    session: Session, *, owner: str | None, status: str | None, now: datetime, limit: int = 200
+) -> list[dict]:
     """Tickets, the most urgent first; an owner's own or everyone's."""
     query = select(Ticket).order_by(Ticket.due_at).limit(limit)
     if owner:
@@ -79,7 +91,9 @@ def listing(session: Session, *, owner: str | None, status: str | None, now: dat
     return [as_dict(t, now) for t in session.scalars(query)]
 
 
-def resolve(session: Session, ticket_id: int, *, username: str, role: str, resolution: str, now: datetime) -> Ticket:
+def resolve(
+    session: Session, ticket_id: int, *, username: str, role: str, resolution: str, now: datetime
+) -> Ticket:
     """Close a ticket with what was done; only its owner or a team lead may."""
     ticket = session.get(Ticket, ticket_id)
     if ticket is None:
@@ -90,6 +104,10 @@ def resolve(session: Session, ticket_id: int, *, username: str, role: str, resol
         raise Closed(f"ticket {ticket_id} is already {ticket.status}")
     if not resolution.strip():
         raise ValueError("say how it was resolved")
-    ticket.status, ticket.resolved_at, ticket.resolution = "resolved", now, mask_pii(normalize(resolution.strip()))
+    ticket.status, ticket.resolved_at, ticket.resolution = (
+        "resolved",
+        now,
+        mask_pii(normalize(resolution.strip())),
+    )
     session.flush()
     return ticket

@@ -56,11 +56,15 @@ def _address_limiter(app) -> SlidingWindow:
             limiter = getattr(app.state, "login_limiter", None)
             if limiter is None:
                 settings = get_settings()
-                limiter = app.state.login_limiter = SlidingWindow(settings.login_ip_max_failures, settings.login_ip_window_seconds)
+                limiter = app.state.login_limiter = SlidingWindow(
+                    settings.login_ip_max_failures, settings.login_ip_window_seconds
+                )
     return limiter
 
 
-def attempt_login(request: Request, session: Session, username: str, password: str, *, via: str) -> User:
+def attempt_login(
+    request: Request, session: Session, username: str, password: str, *, via: str
+) -> User:
     """Check a login from this request's client, within the limits; LoginDenied when refused.
 
     The attempt counts against the client address before the password is checked (and is
@@ -77,7 +81,11 @@ def attempt_login(request: Request, session: Session, username: str, password: s
         limiter.forgive(address, stamp)  # the server was busy; the client did nothing wrong
         raise LoginDenied(429, "busy", exc.retry_after) from None
     if result.user is None:
-        raise LoginDenied(429, "locked", result.retry_after) if result.outcome == "locked" else LoginDenied(401, "failed")
+        raise (
+            LoginDenied(429, "locked", result.retry_after)
+            if result.outcome == "locked"
+            else LoginDenied(401, "failed")
+        )
     limiter.forgive(address, stamp)
     return result.user
 
@@ -90,7 +98,11 @@ _API_MESSAGES = {
 }
 
 
-def current_user(request: Request, session: SessionDep, credentials: Annotated[HTTPBasicCredentials | None, Depends(_basic)]) -> User:
+def current_user(
+    request: Request,
+    session: SessionDep,
+    credentials: Annotated[HTTPBasicCredentials | None, Depends(_basic)],
+) -> User:
     """The authenticated user (login cookie for pages, HTTP Basic for API clients); 401 otherwise."""
     token = request.cookies.get(COOKIE)
     if token:
@@ -112,9 +124,15 @@ def current_user(request: Request, session: SessionDep, credentials: Annotated[H
             return user
         _verified.pop(key, None)
     try:
-        user = attempt_login(request, session, credentials.username, credentials.password, via="basic")
+        user = attempt_login(
+            request, session, credentials.username, credentials.password, via="basic"
+        )
     except LoginDenied as denied:
-        headers = {"WWW-Authenticate": "Basic"} if denied.status == 401 else {"Retry-After": str(denied.retry_after)}
+        headers = (
+            {"WWW-Authenticate": "Basic"}
+            if denied.status == 401
+            else {"Retry-After": str(denied.retry_after)}
+        )
         raise HTTPException(denied.status, _API_MESSAGES[denied.reason], headers=headers) from None
     _verified[key] = (user.id, user.password_hash)
     return user
@@ -125,7 +143,9 @@ def require(*roles: str) -> Callable[..., User]:
 
     def check(user: Annotated[User, Depends(current_user)]) -> User:
         if user.role not in roles:
-            raise HTTPException(403, f"role {user.role!r} may not do this; needs one of {', '.join(roles)}")
+            raise HTTPException(
+                403, f"role {user.role!r} may not do this; needs one of {', '.join(roles)}"
+            )
         return user
 
     return check
@@ -137,7 +157,9 @@ def page_user(request: Request, session: Session) -> User | None:
     return user_for_token(session, token, now=now()) if token else None
 
 
-def page_access(request: Request, session: Session, roles: tuple[str, ...]) -> tuple[User | None, RedirectResponse | None]:
+def page_access(
+    request: Request, session: Session, roles: tuple[str, ...]
+) -> tuple[User | None, RedirectResponse | None]:
     """For a page: (user, None) when their role may open it, (None, redirect to /login) when
     nobody is logged in; 403 for a role that may not."""
     user = page_user(request, session)

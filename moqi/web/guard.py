@@ -71,10 +71,16 @@ class RequestGuard:
         headers = dict(scope.get("headers") or ())
         declared = headers.get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
-            await problem(413, "Payload Too Large", f"request body is over {self.limit} bytes")(scope, receive, send)
+            await problem(413, "Payload Too Large", f"request body is over {self.limit} bytes")(
+                scope, receive, send
+            )
             return
         kind = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
-        if kind == b"application/json" or kind.endswith(b"+json") or kind == b"application/x-www-form-urlencoded":
+        if (
+            kind == b"application/json"
+            or kind.endswith(b"+json")
+            or kind == b"application/x-www-form-urlencoded"
+        ):
             await self._checked(scope, receive, send, kind)
             return
         seen = 0
@@ -99,12 +105,18 @@ class RequestGuard:
             chunks.append(message.get("body", b""))
             size += len(chunks[-1])
             if size > self.limit:
-                await problem(413, "Payload Too Large", f"request body is over {self.limit} bytes")(scope, receive, send)
+                await problem(413, "Payload Too Large", f"request body is over {self.limit} bytes")(
+                    scope, receive, send
+                )
                 return
             if not message.get("more_body"):
                 break
         body = b"".join(chunks)
-        detail = _form_refusal(body) if kind == b"application/x-www-form-urlencoded" else _json_refusal(body)
+        detail = (
+            _form_refusal(body)
+            if kind == b"application/x-www-form-urlencoded"
+            else _json_refusal(body)
+        )
         if detail:
             await problem(422, "Unprocessable Content", detail)(scope, receive, send)
             return
@@ -143,7 +155,13 @@ def _where_not_finite(body: bytes) -> str | None:
     def walk(value: object, path: tuple) -> tuple | None:
         if isinstance(value, float) and not math.isfinite(value):
             return path
-        items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+        items = (
+            value.items()
+            if isinstance(value, dict)
+            else enumerate(value)
+            if isinstance(value, list)
+            else ()
+        )
         for key, child in items:
             found = walk(child, (*path, key))
             if found is not None:

@@ -28,13 +28,17 @@ def own_origin(scope: Scope) -> str:
     if not host and scope.get("server"):
         name, port = scope["server"]
         host = f"{name}:{port}"
-    scheme = {"ws": "http", "wss": "https"}.get(scope.get("scheme", "http"), scope.get("scheme", "http"))
+    scheme = {"ws": "http", "wss": "https"}.get(
+        scope.get("scheme", "http"), scope.get("scheme", "http")
+    )
     return f"{scheme}://{host}".lower()
 
 
 def _origin_of(url: str) -> str:
     parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}".lower() if parts.scheme and parts.netloc else url.lower()
+    return (
+        f"{parts.scheme}://{parts.netloc}".lower() if parts.scheme and parts.netloc else url.lower()
+    )
 
 
 def refusal(scope: Scope) -> str | None:
@@ -46,13 +50,21 @@ def refusal(scope: Scope) -> str | None:
     origin = headers.get(b"origin")
     if origin is not None:
         said = origin.decode("latin-1").lower()
-        return None if said in allowed else f"requests from origin {said!r} are not allowed (MOQI_ALLOWED_ORIGINS)"
+        return (
+            None
+            if said in allowed
+            else f"requests from origin {said!r} are not allowed (MOQI_ALLOWED_ORIGINS)"
+        )
     if headers.get(b"sec-fetch-site", b"") == b"cross-site":
         return "cross-site requests are not allowed"
     referer = headers.get(b"referer")
     if referer is not None:
         said = _origin_of(referer.decode("latin-1"))
-        return None if said in allowed else f"requests from pages of {said!r} are not allowed (MOQI_ALLOWED_ORIGINS)"
+        return (
+            None
+            if said in allowed
+            else f"requests from pages of {said!r} are not allowed (MOQI_ALLOWED_ORIGINS)"
+        )
     return None
 
 

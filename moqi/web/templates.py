@@ -13,8 +13,14 @@ STATIC = ROOT / "web" / "static"
 
 def make_templates() -> Jinja2Templates:
     """One environment that finds base.html in web/ and each page in its capability's folder."""
-    folders = [ROOT / "web" / "templates", *sorted(p for p in ROOT.glob("*/templates") if p.is_dir() and p.parent.name != "web")]
-    env = Environment(loader=ChoiceLoader([FileSystemLoader(str(f)) for f in folders]), autoescape=select_autoescape(["html"]))
+    folders = [
+        ROOT / "web" / "templates",
+        *sorted(p for p in ROOT.glob("*/templates") if p.is_dir() and p.parent.name != "web"),
+    ]
+    env = Environment(
+        loader=ChoiceLoader([FileSystemLoader(str(f)) for f in folders]),
+        autoescape=select_autoescape(["html"]),
+    )
     return Jinja2Templates(env=env)
 
 

@@ -44,7 +44,9 @@ def parse_holidays(items: list) -> Holidays:
         for key, target in (("days_off", off), ("workdays", work)):
             for d in item.get(key) or []:
                 if not isinstance(d, date):
-                    raise ValueError(f"holiday entry {n} ({item['name']}): {d!r} is not a date (YYYY-MM-DD)")
+                    raise ValueError(
+                        f"holiday entry {n} ({item['name']}): {d!r} is not a date (YYYY-MM-DD)"
+                    )
                 target[d] = item["name"]
     return Holidays(off, work)
 

@@ -42,7 +42,13 @@ class DayForecast:
     basis_days: int  # history days it rests on (0 = no same-type history: overall mean)
 
 
-def forecast_day(history: dict[date, np.ndarray], day: date, holidays: Holidays, weeks_back: int = 6, decay: float = 0.7) -> DayForecast:
+def forecast_day(
+    history: dict[date, np.ndarray],
+    day: date,
+    holidays: Holidays,
+    weeks_back: int = 6,
+    decay: float = 0.7,
+) -> DayForecast:
     """Weighted mean of the same day type's recent history, only days before `day`."""
     if weeks_back < 1:
         raise ValueError("weeks_back must be ≥ 1")
@@ -59,10 +65,14 @@ def forecast_day(history: dict[date, np.ndarray], day: date, holidays: Holidays,
     return DayForecast(day, calls, kind, holidays.name(day), len(same))
 
 
-def forecast(history: dict[date, np.ndarray], start: date, days: int, holidays: Holidays, weeks_back: int = 6) -> list[DayForecast]:
+def forecast(
+    history: dict[date, np.ndarray], start: date, days: int, holidays: Holidays, weeks_back: int = 6
+) -> list[DayForecast]:
     """Forecasts for `days` days from `start`, each from the history before `start` only."""
     before = {d: v for d, v in history.items() if d < start}
-    return [forecast_day(before, start + timedelta(days=k), holidays, weeks_back) for k in range(days)]
+    return [
+        forecast_day(before, start + timedelta(days=k), holidays, weeks_back) for k in range(days)
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,10 +92,17 @@ class Accuracy:
         def r(v: float | None) -> float | None:
             return None if v is None else round(v, 4)
 
-        return {"held_back_days": self.days, "first_day": self.first_day.isoformat() if self.first_day else None,
-                "last_day": self.last_day.isoformat() if self.last_day else None, "wape": r(self.wape), "mape": r(self.mape),
-                "naive_wape": r(self.naive_wape), "naive_mape": r(self.naive_mape), "excluded_holidays": self.excluded_holidays,
-                "mape_min_calls": MAPE_MIN_CALLS}
+        return {
+            "held_back_days": self.days,
+            "first_day": self.first_day.isoformat() if self.first_day else None,
+            "last_day": self.last_day.isoformat() if self.last_day else None,
+            "wape": r(self.wape),
+            "mape": r(self.mape),
+            "naive_wape": r(self.naive_wape),
+            "naive_mape": r(self.naive_mape),
+            "excluded_holidays": self.excluded_holidays,
+            "mape_min_calls": MAPE_MIN_CALLS,
+        }
 
 
 def _errors(pred: np.ndarray, actual: np.ndarray) -> tuple[float | None, float | None]:
@@ -96,7 +113,12 @@ def _errors(pred: np.ndarray, actual: np.ndarray) -> tuple[float | None, float |
     return wape, mape
 
 
-def backtest(history: dict[date, np.ndarray], holidays: Holidays, held_back_weeks: int = 2, weeks_back: int = 6) -> Accuracy:
+def backtest(
+    history: dict[date, np.ndarray],
+    holidays: Holidays,
+    held_back_weeks: int = 2,
+    weeks_back: int = 6,
+) -> Accuracy:
     """Hold back the last weeks, forecast them from the days before, and score (holidays excluded)."""
     if held_back_weeks < 1:
         raise ValueError("held_back_weeks must be ≥ 1")
@@ -124,4 +146,6 @@ def backtest(history: dict[date, np.ndarray], holidays: Holidays, held_back_week
     pred, naive, actual = np.concatenate(preds), np.concatenate(naives), np.concatenate(actuals)
     wape, mape = _errors(pred, actual)
     nwape, nmape = _errors(naive, actual)
-    return Accuracy(len(actuals), min(scored), max(scored), wape, mape, nwape, nmape, len(test) - len(scored))
+    return Accuracy(
+        len(actuals), min(scored), max(scored), wape, mape, nwape, nmape, len(test) - len(scored)
+    )

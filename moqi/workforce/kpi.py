@@ -39,10 +39,16 @@ class Kpi:
         self.answered += i.answered
         self.abandoned += i.abandoned
         self.answered_in_threshold += i.answered_in_threshold
-        self.abandoned_in_threshold = None if self.abandoned_in_threshold is None or i.abandoned_in_threshold is None else self.abandoned_in_threshold + i.abandoned_in_threshold
+        self.abandoned_in_threshold = (
+            None
+            if self.abandoned_in_threshold is None or i.abandoned_in_threshold is None
+            else self.abandoned_in_threshold + i.abandoned_in_threshold
+        )
         self.handle_s += i.answered * i.aht_s
         self.staffed_s += i.agents * interval_s
-        self.wait_s = None if self.wait_s is None or i.asa_s is None else self.wait_s + i.asa_s * i.answered
+        self.wait_s = (
+            None if self.wait_s is None or i.asa_s is None else self.wait_s + i.asa_s * i.answered
+        )
 
     @property
     def answer_rate(self) -> float | None:
@@ -59,9 +65,15 @@ class Kpi:
         elif definition == "answered":
             base = self.offered - self.abandoned
         elif definition == "short_abandons_excluded":
-            base = None if self.abandoned_in_threshold is None else self.offered - self.abandoned_in_threshold
+            base = (
+                None
+                if self.abandoned_in_threshold is None
+                else self.offered - self.abandoned_in_threshold
+            )
         else:
-            raise ValueError(f"unknown service-level definition {definition!r}; one of {', '.join(SL_DEFINITIONS)}")
+            raise ValueError(
+                f"unknown service-level definition {definition!r}; one of {', '.join(SL_DEFINITIONS)}"
+            )
         return self.answered_in_threshold / base if base else None
 
     @property
@@ -81,9 +93,14 @@ class Kpi:
             return None if v is None else round(v, d)
 
         return {
-            "offered": self.offered, "answered": self.answered, "abandoned": self.abandoned,
-            "answer_rate": r(self.answer_rate), "service_level": r(self.service_level(definition)),
-            "asa_s": r(self.asa_s, 1), "abandon_rate": r(self.abandon_rate), "occupancy": r(self.occupancy),
+            "offered": self.offered,
+            "answered": self.answered,
+            "abandoned": self.abandoned,
+            "answer_rate": r(self.answer_rate),
+            "service_level": r(self.service_level(definition)),
+            "asa_s": r(self.asa_s, 1),
+            "abandon_rate": r(self.abandon_rate),
+            "occupancy": r(self.occupancy),
             "aht_s": r(self.aht_s, 1),
         }
 
@@ -94,7 +111,9 @@ def slot_label(minute: int, interval_min: int) -> str:
     return f"{minute // 60:02d}:{minute % 60:02d}-{end // 60 % 24:02d}:{end % 60:02d}"
 
 
-def group(intervals: Iterable[Interval], key: Callable[[Interval], Hashable], interval_min: int) -> dict:
+def group(
+    intervals: Iterable[Interval], key: Callable[[Interval], Hashable], interval_min: int
+) -> dict:
     """Kpi per key, keys in sorted order."""
     out: dict = defaultdict(Kpi)
     for i in intervals:
@@ -132,7 +151,15 @@ def balance(by_slot: dict[int, Kpi]) -> Balance:
     total = sum(k.offered for k in busy.values())
     avg = sum(k.answered for k in busy.values()) / total
     var = sum(k.offered * (k.answer_rate - avg) ** 2 for k in busy.values()) / total
-    return Balance(busy[best].answer_rate - busy[worst].answer_rate, best, worst, busy[best].answer_rate, busy[worst].answer_rate, len(busy), var**0.5)
+    return Balance(
+        busy[best].answer_rate - busy[worst].answer_rate,
+        best,
+        worst,
+        busy[best].answer_rate,
+        busy[worst].answer_rate,
+        len(busy),
+        var**0.5,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,17 +180,25 @@ class KpiReport:
         return k.answer_rate if k else None
 
 
-def report(intervals: Iterable[Interval], interval_min: int, threshold_s: int, sl_definition: str) -> KpiReport:
+def report(
+    intervals: Iterable[Interval], interval_min: int, threshold_s: int, sl_definition: str
+) -> KpiReport:
     """KPIs per slot (time of day), per day and per weekday × slot, with the balance measure."""
     if sl_definition not in SL_DEFINITIONS:
-        raise ValueError(f"unknown service-level definition {sl_definition!r}; one of {', '.join(SL_DEFINITIONS)}")
+        raise ValueError(
+            f"unknown service-level definition {sl_definition!r}; one of {', '.join(SL_DEFINITIONS)}"
+        )
     items = list(intervals)
     total = Kpi()
     for i in items:
         total.add(i, interval_min * 60)
     by_slot = group(items, minute_of_day, interval_min)
     return KpiReport(
-        interval_min, threshold_s, sl_definition, total, by_slot,
+        interval_min,
+        threshold_s,
+        sl_definition,
+        total,
+        by_slot,
         group(items, lambda i: i.start.date(), interval_min),
         group(items, lambda i: (i.start.weekday(), minute_of_day(i)), interval_min),
         balance(by_slot),

@@ -28,7 +28,9 @@ class ImportRow(Base):
     __tablename__ = "wfm_imports"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    queue_id: Mapped[int] = mapped_column(ForeignKey("wfm_queues.id", ondelete="CASCADE"), index=True)
+    queue_id: Mapped[int] = mapped_column(
+        ForeignKey("wfm_queues.id", ondelete="CASCADE"), index=True
+    )
     filename: Mapped[str] = mapped_column(String(255))
     rows: Mapped[int] = mapped_column(Integer)
     first_start: Mapped[datetime] = mapped_column(DateTime)
@@ -44,8 +46,12 @@ class IntervalRow(Base):
     __table_args__ = (UniqueConstraint("queue_id", "start", name="uq_wfm_intervals_queue_start"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    queue_id: Mapped[int] = mapped_column(ForeignKey("wfm_queues.id", ondelete="CASCADE"), index=True)
-    import_id: Mapped[int] = mapped_column(ForeignKey("wfm_imports.id", ondelete="CASCADE"), index=True)
+    queue_id: Mapped[int] = mapped_column(
+        ForeignKey("wfm_queues.id", ondelete="CASCADE"), index=True
+    )
+    import_id: Mapped[int] = mapped_column(
+        ForeignKey("wfm_imports.id", ondelete="CASCADE"), index=True
+    )
     start: Mapped[datetime] = mapped_column(DateTime)
     offered: Mapped[int] = mapped_column(Integer)
     answered: Mapped[int] = mapped_column(Integer)

@@ -33,47 +33,135 @@ class ImportSummary:
     threshold_s: int
 
     def as_dict(self) -> dict:
-        return {"import_id": self.import_id, "queue": self.queue, "rows": self.rows, "first_start": self.first_start.isoformat(sep=" "),
-                "last_start": self.last_start.isoformat(sep=" "), "interval_min": self.interval_min, "threshold_s": self.threshold_s}
+        return {
+            "import_id": self.import_id,
+            "queue": self.queue,
+            "rows": self.rows,
+            "first_start": self.first_start.isoformat(sep=" "),
+            "last_start": self.last_start.isoformat(sep=" "),
+            "interval_min": self.interval_min,
+            "threshold_s": self.threshold_s,
+        }
 
 
-def import_acd(session: Session, data: bytes, filename: str, queue: str, imported_by: str, *, threshold_s: int | None = None, interval_min: int | None = None) -> ImportSummary:
+def import_acd(
+    session: Session,
+    data: bytes,
+    filename: str,
+    queue: str,
+    imported_by: str,
+    *,
+    threshold_s: int | None = None,
+    interval_min: int | None = None,
+) -> ImportSummary:
     """Validate the whole file, then store it in one go; raises AcdError (nothing stored) otherwise."""
     queue = queue.strip()
     if not queue or len(queue) > MAX_QUEUE_NAME:
         raise AcdError([(0, f"队列名须为 1–{MAX_QUEUE_NAME} 个字符")])
     row = session.scalar(select(QueueRow).where(QueueRow.name == queue))
-    parsed: AcdData = acd.parse(data, filename, threshold_s=threshold_s if threshold_s is not None else (row.threshold_s if row else None), interval_min=interval_min)
-    if row is not None and (row.interval_min, row.threshold_s) != (parsed.interval_min, parsed.threshold_s):
-        raise AcdError([(0, f"队列“{queue}”已按 {row.interval_min} 分钟时段、{row.threshold_s} 秒门限导入过，本文件是 {parsed.interval_min} 分钟、{parsed.threshold_s} 秒")])
+    parsed: AcdData = acd.parse(
+        data,
+        filename,
+        threshold_s=threshold_s if threshold_s is not None else (row.threshold_s if row else None),
+        interval_min=interval_min,
+    )
+    if row is not None and (row.interval_min, row.threshold_s) != (
+        parsed.interval_min,
+        parsed.threshold_s,
+    ):
+        raise AcdError(
+            [
+                (
+                    0,
+                    f"队列“{queue}”已按 {row.interval_min} 分钟时段、{row.threshold_s} 秒门限导入过，本文件是 {parsed.interval_min} 分钟、{parsed.threshold_s} 秒",
+                )
+            ]
+        )
     if row is not None:
         starts = [i.start for i in parsed.intervals]
-        clash = session.scalars(select(IntervalRow.start).where(IntervalRow.queue_id == row.id, IntervalRow.start >= starts[0], IntervalRow.start <= starts[-1])).all()
+        clash = session.scalars(
+            select(IntervalRow.start).where(
+                IntervalRow.queue_id == row.id,
+                IntervalRow.start >= starts[0],
+                IntervalRow.start <= starts[-1],
+            )
+        ).all()
         clash = sorted(set(clash) & set(starts))
         if clash:
-            raise AcdError([(0, f"队列“{queue}”已有 {len(clash)} 个相同时段的数据（最早 {clash[0]:%Y-%m-%d %H:%M}），本文件未导入")])
+            raise AcdError(
+                [
+                    (
+                        0,
+                        f"队列“{queue}”已有 {len(clash)} 个相同时段的数据（最早 {clash[0]:%Y-%m-%d %H:%M}），本文件未导入",
+                    )
+                ]
+            )
     if row is None:
         row = QueueRow(name=queue, interval_min=parsed.interval_min, threshold_s=parsed.threshold_s)
         session.add(row)
         session.flush()
-    batch = ImportRow(queue_id=row.id, filename=filename[:255], rows=len(parsed.intervals), first_start=parsed.intervals[0].start,
-                      last_start=parsed.intervals[-1].start, imported_by=imported_by[:64])
+    batch = ImportRow(
+        queue_id=row.id,
+        filename=filename[:255],
+        rows=len(parsed.intervals),
+        first_start=parsed.intervals[0].start,
+        last_start=parsed.intervals[-1].start,
+        imported_by=imported_by[:64],
+    )
     session.add(batch)
     session.flush()
-    session.add_all(IntervalRow(queue_id=row.id, import_id=batch.id, start=i.start, offered=i.offered, answered=i.answered, abandoned=i.abandoned,
-                                answered_in_threshold=i.answered_in_threshold, aht_s=i.aht_s, agents=i.agents, asa_s=i.asa_s,
-                                abandoned_in_threshold=i.abandoned_in_threshold) for i in parsed.intervals)
+    session.add_all(
+        IntervalRow(
+            queue_id=row.id,
+            import_id=batch.id,
+            start=i.start,
+            offered=i.offered,
+            answered=i.answered,
+            abandoned=i.abandoned,
+            answered_in_threshold=i.answered_in_threshold,
+            aht_s=i.aht_s,
+            agents=i.agents,
+            asa_s=i.asa_s,
+            abandoned_in_threshold=i.abandoned_in_threshold,
+        )
+        for i in parsed.intervals
+    )
     session.flush()
-    return ImportSummary(batch.id, queue, batch.rows, batch.first_start, batch.last_start, parsed.interval_min, parsed.threshold_s)
+    return ImportSummary(
+        batch.id,
+        queue,
+        batch.rows,
+        batch.first_start,
+        batch.last_start,
+        parsed.interval_min,
+        parsed.threshold_s,
+    )
 
 
 def list_queues(session: Session) -> list[dict]:
     """Every queue with its interval count and date range."""
-    stmt = (select(QueueRow, func.count(IntervalRow.id), func.min(IntervalRow.start), func.max(IntervalRow.start))
-            .outerjoin(IntervalRow, IntervalRow.queue_id == QueueRow.id).group_by(QueueRow.id).order_by(QueueRow.name))
-    return [{"name": q.name, "interval_min": q.interval_min, "threshold_s": q.threshold_s, "intervals": n,
-             "first_start": a.isoformat(sep=" ") if a else None, "last_start": b.isoformat(sep=" ") if b else None}
-            for q, n, a, b in session.execute(stmt)]
+    stmt = (
+        select(
+            QueueRow,
+            func.count(IntervalRow.id),
+            func.min(IntervalRow.start),
+            func.max(IntervalRow.start),
+        )
+        .outerjoin(IntervalRow, IntervalRow.queue_id == QueueRow.id)
+        .group_by(QueueRow.id)
+        .order_by(QueueRow.name)
+    )
+    return [
+        {
+            "name": q.name,
+            "interval_min": q.interval_min,
+            "threshold_s": q.threshold_s,
+            "intervals": n,
+            "first_start": a.isoformat(sep=" ") if a else None,
+            "last_start": b.isoformat(sep=" ") if b else None,
+        }
+        for q, n, a, b in session.execute(stmt)
+    ]
 
 
 def _queue(session: Session, queue: str) -> QueueRow:
@@ -89,12 +177,35 @@ def queue_data(session: Session, queue: str) -> AcdData:
 
 
 def _intervals(session: Session, row: QueueRow) -> AcdData:
-    rows = session.scalars(select(IntervalRow).where(IntervalRow.queue_id == row.id).order_by(IntervalRow.start)).all()
-    intervals = tuple(Interval(r.start, r.offered, r.answered, r.abandoned, r.answered_in_threshold, r.aht_s, r.agents, r.asa_s, r.abandoned_in_threshold) for r in rows)
+    rows = session.scalars(
+        select(IntervalRow).where(IntervalRow.queue_id == row.id).order_by(IntervalRow.start)
+    ).all()
+    intervals = tuple(
+        Interval(
+            r.start,
+            r.offered,
+            r.answered,
+            r.abandoned,
+            r.answered_in_threshold,
+            r.aht_s,
+            r.agents,
+            r.asa_s,
+            r.abandoned_in_threshold,
+        )
+        for r in rows
+    )
     return AcdData(intervals, row.interval_min, row.threshold_s)
 
 
-def plan_queue(session: Session, queue: str, holidays: Holidays, rules: Rules, options: PlanOptions, *, with_roster: bool = True) -> Plan:
+def plan_queue(
+    session: Session,
+    queue: str,
+    holidays: Holidays,
+    rules: Rules,
+    options: PlanOptions,
+    *,
+    with_roster: bool = True,
+) -> Plan:
     """The plan for a stored queue (LookupError when unknown, ValueError when it has no data).
 
     Plans are kept per process for the same stored data, holidays, rules and options: the plan
@@ -103,18 +214,44 @@ def plan_queue(session: Session, queue: str, holidays: Holidays, rules: Rules, o
     An import changes the data's fingerprint, so the next request plans afresh.
     """
     row = _queue(session, queue)
-    fingerprint = session.execute(select(func.count(IntervalRow.id), func.max(IntervalRow.id), func.min(IntervalRow.start), func.max(IntervalRow.start),
-                                         func.sum(IntervalRow.offered), func.sum(IntervalRow.answered)).where(IntervalRow.queue_id == row.id)).one()
+    fingerprint = session.execute(
+        select(
+            func.count(IntervalRow.id),
+            func.max(IntervalRow.id),
+            func.min(IntervalRow.start),
+            func.max(IntervalRow.start),
+            func.sum(IntervalRow.offered),
+            func.sum(IntervalRow.answered),
+        ).where(IntervalRow.queue_id == row.id)
+    ).one()
     if not fingerprint[0]:
         raise ValueError(f"队列“{queue}”还没有数据")
-    key = (str(session.get_bind().url), row.id, tuple(fingerprint), row.interval_min, row.threshold_s,
-           tuple(sorted(holidays.off.items())), tuple(sorted(holidays.workdays.items())), rules, options, with_roster)
+    key = (
+        str(session.get_bind().url),
+        row.id,
+        tuple(fingerprint),
+        row.interval_min,
+        row.threshold_s,
+        tuple(sorted(holidays.off.items())),
+        tuple(sorted(holidays.workdays.items())),
+        rules,
+        options,
+        with_roster,
+    )
     with _PLANS_LOCK:
         if key in _PLANS:
             _PLANS.move_to_end(key)
             return _PLANS[key]
     data = _intervals(session, row)
-    plan = make_plan(list(data.intervals), data.interval_min, data.threshold_s, holidays, rules, options, with_roster=with_roster)
+    plan = make_plan(
+        list(data.intervals),
+        data.interval_min,
+        data.threshold_s,
+        holidays,
+        rules,
+        options,
+        with_roster=with_roster,
+    )
     with _PLANS_LOCK:
         _PLANS[key] = plan
         while len(_PLANS) > _PLANS_KEPT:

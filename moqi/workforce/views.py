@@ -81,8 +81,16 @@ def chart(plan: Plan, day: int, width: int = 960, height: int = 280) -> Chart:
     req_pts = _steps(req, left, dx, y)
     got_pts = _steps(got, left, dx, y)
     required_path = "M" + " L".join(f"{a:.1f},{b:.1f}" for a, b in req_pts)
-    rostered_path = f"M{left},{bottom} L" + " L".join(f"{a:.1f},{b:.1f}" for a, b in got_pts) + f" L{left + len(req) * dx:.1f},{bottom} Z"
-    under = [(left + i * dx, y(r), dx, y(g) - y(r)) for i, (r, g) in enumerate(zip(req, got, strict=True)) if g < r]
+    rostered_path = (
+        f"M{left},{bottom} L"
+        + " L".join(f"{a:.1f},{b:.1f}" for a, b in got_pts)
+        + f" L{left + len(req) * dx:.1f},{bottom} Z"
+    )
+    under = [
+        (left + i * dx, y(r), dx, y(g) - y(r))
+        for i, (r, g) in enumerate(zip(req, got, strict=True))
+        if g < r
+    ]
     step = max(1, round(peak / 5 / 10) * 10) if peak > 20 else max(1, peak // 5 or 1)
     y_ticks = [(y(v), v) for v in range(0, peak + 1, step)]
     per_hour = 60 // plan.interval_min

@@ -184,9 +184,7 @@ def test_tokens_expire_and_unknown_ones_find_nobody(db):
     with session_scope(db) as s:
         assert logins.user_for_token(s, token, now=now).username == "agent"
         assert (
-            logins.user_for_token(
-                s, token, now=now + timedelta(days=logins.LOGIN_DAYS, seconds=1)
-            )
+            logins.user_for_token(s, token, now=now + timedelta(days=logins.LOGIN_DAYS, seconds=1))
             is None
         )
         assert logins.user_for_token(s, "no-such-token", now=now) is None

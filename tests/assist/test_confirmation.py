@@ -21,7 +21,11 @@ def reported(engine, report=REPORT):
 def test_each_operation_of_a_report_is_read_back(engine):
     s, done = reported(engine)
     c = done.confirmation
-    assert [op["name"] for op in c["operations"]] == ["退订每日健康资讯", "关闭短信代收费", "退费申请"]
+    assert [op["name"] for op in c["operations"]] == [
+        "退订每日健康资讯",
+        "关闭短信代收费",
+        "退费申请",
+    ]
     assert [op["code"] for op in c["operations"]] == [None, "sp_sms_billing", "pay_refund"]
     assert c["success"] is True and c["number"] == "尾号1005"
     assert c["items"][0]["value"] == "退订每日健康资讯、关闭短信代收费、退费申请"
@@ -31,9 +35,14 @@ def test_each_operation_of_a_report_is_read_back(engine):
 
 
 def test_a_report_with_one_failed_operation_says_which(engine):
-    _, done = reported(engine, "第一，“每日健康资讯”业务已经退订了；第二，代收费功能关闭失败，系统提示不能。")
+    _, done = reported(
+        engine, "第一，“每日健康资讯”业务已经退订了；第二，代收费功能关闭失败，系统提示不能。"
+    )
     c = done.confirmation
-    assert [(op["name"], op["success"]) for op in c["operations"]] == [("退订每日健康资讯", True), ("短信代收费", False)]
+    assert [(op["name"], op["success"]) for op in c["operations"]] == [
+        ("退订每日健康资讯", True),
+        ("短信代收费", False),
+    ]
     assert c["success"] is False
     assert c["items"][2]["value"] == "退订每日健康资讯成功；短信代收费未成功"
 
@@ -42,7 +51,9 @@ def test_a_report_of_one_operation_reads_back_as_before(engine):
     s = AssistSession(customer=ELDER, engine=engine)
     s.feed("customer", "给我加一个流量包")
     c = s.feed("agent", "好的，流量包已经为您办理成功了。办理的号码是尾号1005。").confirmation
-    assert [op["name"] for op in c["operations"]] == [c["business"]["name"]] and c["items"][2]["value"] == "成功"
+    assert [op["name"] for op in c["operations"]] == [c["business"]["name"]] and c["items"][2][
+        "value"
+    ] == "成功"
 
 
 @pytest.mark.parametrize(
@@ -76,9 +87,14 @@ def test_a_disputed_read_back_asks_for_the_apology_that_sets_it_right_not_a_clos
     first = disputed.scripts[0]
     assert first["kind"] == "apology" and "条件：客户对复述有异议" in first["why"], first
     # Still wanted on the next turns, until the agent reports the operation again.
-    assert any("客户对复述有异议" in x["why"] for x in s.feed("agent", "非常抱歉，我马上帮您核实").scripts)
+    assert any(
+        "客户对复述有异议" in x["why"] for x in s.feed("agent", "非常抱歉，我马上帮您核实").scripts
+    )
     redone = s.feed("agent", "好的，通话包已经为您办理成功了。")
-    assert redone.confirmation["status"] == "pending" and redone.confirmation["business"]["name"] == "通话分钟包"
+    assert (
+        redone.confirmation["status"] == "pending"
+        and redone.confirmation["business"]["name"] == "通话分钟包"
+    )
     assert redone.scripts[0]["kind"] == "confirmation"
     assert not any("客户对复述有异议" in x["why"] for x in redone.scripts)
 
@@ -96,7 +112,10 @@ def test_a_customer_who_did_not_catch_the_read_back_hears_it_again(engine):
 def test_an_application_filed_is_read_back_as_the_application(engine):
     s = AssistSession(customer={"phone_masked": "138****1001"}, engine=engine)
     s.feed("customer", "我这个月流量超了扣了我九十六，给我办个流量包，超的钱能不能减免")
-    c = s.feed("agent", "已经为您办理成功，业务是30元20GB流量月包；另外48元流量费减免申请也已经提交，预计3个工作日内返还。").confirmation
+    c = s.feed(
+        "agent",
+        "已经为您办理成功，业务是30元20GB流量月包；另外48元流量费减免申请也已经提交，预计3个工作日内返还。",
+    ).confirmation
     assert [op["name"] for op in c["operations"]][-1] == "流量费减免申请", c["operations"]
     assert "提交" not in c["items"][0]["value"]
 
@@ -105,21 +124,51 @@ def test_an_application_filed_is_read_back_as_the_application(engine):
     ("asked", "report", "operations"),
     [
         # Two operations in one sentence, the second without 已经.
-        ("给我加个语音包，把流量包退了", "语音包已经为您办理成功了，流量包也帮您退订了", [("办理通话分钟包", True), ("退订流量包", True)]),
-        ("给我加个语音包，把流量包退了", "语音包已经办理成功了，但是流量包退订失败了，系统提示合约期内不能退", [("办理通话分钟包", True), ("流量包", False)]),
+        (
+            "给我加个语音包，把流量包退了",
+            "语音包已经为您办理成功了，流量包也帮您退订了",
+            [("办理通话分钟包", True), ("退订流量包", True)],
+        ),
+        (
+            "给我加个语音包，把流量包退了",
+            "语音包已经办理成功了，但是流量包退订失败了，系统提示合约期内不能退",
+            [("办理通话分钟包", True), ("流量包", False)],
+        ),
         # A generic word the call has resolved names the second ("日包" in a roaming call).
-        ("我下周去日本，要开漫游", "已经为您开通了国际漫游，日本流量日包也开好了，明天零点生效", [("开通国际及港澳台漫游", True), ("漫游日包", True)]),
+        (
+            "我下周去日本，要开漫游",
+            "已经为您开通了国际漫游，日本流量日包也开好了，明天零点生效",
+            [("开通国际及港澳台漫游", True), ("漫游日包", True)],
+        ),
         # Businesses joined by 和 in the clause that says the outcome were all done …
-        ("给我加个语音包和流量包", "语音包和流量包都已经为您办理成功了", [("办理通话分钟包", True), ("办理流量包", True)]),
+        (
+            "给我加个语音包和流量包",
+            "语音包和流量包都已经为您办理成功了",
+            [("办理通话分钟包", True), ("办理流量包", True)],
+        ),
         # … but not when another clause says the outcome of one of them, which is the one done.
-        ("给我加个流量包", "语音包和流量包只能选一个，流量包已经为您办理成功了", [("流量包", True)]),
-        ("给我加个语音包", "语音包和流量包只能二选一，已经为您办理了语音包", [("通话分钟包", True)]),
+        (
+            "给我加个流量包",
+            "语音包和流量包只能选一个，流量包已经为您办理成功了",
+            [("流量包", True)],
+        ),
+        (
+            "给我加个语音包",
+            "语音包和流量包只能二选一，已经为您办理了语音包",
+            [("通话分钟包", True)],
+        ),
         # A business and its outcome in two clauses are one operation, whichever comes first.
         ("给我加个流量包", "您的流量包，已经办理成功了", [("流量包", True)]),
-        ("给我加个流量包", "好的，流量包已经为您办理成功了，下个月1号生效，超出部分按3元每GB收费", [("流量包", True)]),
+        (
+            "给我加个流量包",
+            "好的，流量包已经为您办理成功了，下个月1号生效，超出部分按3元每GB收费",
+            [("流量包", True)],
+        ),
     ],
 )
-def test_each_clause_of_a_sentence_that_reports_an_operation_is_read_back(engine, asked, report, operations):
+def test_each_clause_of_a_sentence_that_reports_an_operation_is_read_back(
+    engine, asked, report, operations
+):
     s = AssistSession(customer={"phone_masked": "138****1001"}, engine=engine)
     s.feed("customer", asked)
     c = s.feed("agent", report).confirmation

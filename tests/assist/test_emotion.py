@@ -38,7 +38,7 @@ def test_keywords_carry_spans_into_the_text(engine):
     e = engine.read_emotion(text)
     assert e.keywords
     for k in e.keywords:
-        assert text[k.start:k.end] == k.text
+        assert text[k.start : k.end] == k.text
     assert e.escalation
 
 
@@ -140,7 +140,9 @@ def test_a_calm_turn_after_a_threat_keeps_the_risk_until_the_customer_is_pleased
     s.feed("agent", "非常抱歉，我马上帮您查一下")
     waiting = s.feed("customer", "嗯那你说怎么处理")
     assert waiting.emotion["polarity"] == "neutral"
-    assert threat.emotion["risk"] > waiting.emotion["risk"] >= 0.6, "a customer waiting for the fix has not calmed down"
+    assert threat.emotion["risk"] > waiting.emotion["risk"] >= 0.6, (
+        "a customer waiting for the fix has not calmed down"
+    )
     assert any("尚未平复" in r for r in waiting.emotion["risk_reasons"])
     s.feed("agent", "已经为您退回多扣的30元")
     pleased = s.feed("customer", "好的，谢谢你啊")
@@ -149,10 +151,19 @@ def test_a_calm_turn_after_a_threat_keeps_the_risk_until_the_customer_is_pleased
 
 
 def test_a_customer_saying_they_called_before_raises_the_risk_as_the_profile_would(engine):
-    said = AssistSession(engine=engine).feed("customer", "我这已经是第四次打电话了，宽带退费的事到现在还没到账")
+    said = AssistSession(engine=engine).feed(
+        "customer", "我这已经是第四次打电话了，宽带退费的事到现在还没到账"
+    )
     unsaid = AssistSession(engine=engine).feed("customer", "宽带退费的事到现在还没到账")
     assert said.emotion["risk"] > unsaid.emotion["risk"]
     assert "客户说为此事已多次来电" in said.emotion["risk_reasons"]
-    known = AssistSession(engine=engine, customer={"recent_contacts": 4}).feed("customer", "我这已经是第四次打电话了，宽带退费的事到现在还没到账")
-    assert known.emotion["risk"] == said.emotion["risk"], "the profile and the words are one fact, counted once"
-    assert "近期已来电 4 次" in known.emotion["risk_reasons"] and "客户说为此事已多次来电" not in known.emotion["risk_reasons"]
+    known = AssistSession(engine=engine, customer={"recent_contacts": 4}).feed(
+        "customer", "我这已经是第四次打电话了，宽带退费的事到现在还没到账"
+    )
+    assert known.emotion["risk"] == said.emotion["risk"], (
+        "the profile and the words are one fact, counted once"
+    )
+    assert (
+        "近期已来电 4 次" in known.emotion["risk_reasons"]
+        and "客户说为此事已多次来电" not in known.emotion["risk_reasons"]
+    )

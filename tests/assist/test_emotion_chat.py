@@ -117,7 +117,9 @@ def test_everyday_wishes_praise_complaints_and_life_events(engine, text, polarit
     assert read(engine, text).polarity == polarity
 
 
-@pytest.mark.parametrize("text", ["对面有必胜客", "走下台阶就到", "用了不起作用", "打开线上营业厅查一下"])
+@pytest.mark.parametrize(
+    "text", ["对面有必胜客", "走下台阶就到", "用了不起作用", "打开线上营业厅查一下"]
+)
 def test_words_that_live_inside_other_words_are_not_entries(engine, text):
     # 必胜 in 必胜客, 下台 in 下台阶, 了不起 in 用了不起作用 would be false praise or blame.
     assert read(engine, text).keywords == []

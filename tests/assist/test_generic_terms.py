@@ -11,7 +11,9 @@ def mentioned(event) -> dict[str, str]:
 
 
 def test_a_broadband_complaint_maps_broadband_to_the_repair_desk(engine):
-    event = AssistSession(engine=engine).feed("customer", "我家宽带这几天一到晚上就连不上，已经三天了")
+    event = AssistSession(engine=engine).feed(
+        "customer", "我家宽带这几天一到晚上就连不上，已经三天了"
+    )
     assert mentioned(event) == {"bb_repair": "宽带"}
     assert event.businesses["related"], "the map shows what relates to the repair"
 
@@ -43,7 +45,9 @@ def test_a_generic_word_does_not_take_over_the_confirmation(engine):
 
 
 def test_a_bill_dispute_reads_the_bill(engine):
-    event = AssistSession(engine=engine).feed("customer", "我这个月话费怎么多扣了五十块，你们给我说清楚")
+    event = AssistSession(engine=engine).feed(
+        "customer", "我这个月话费怎么多扣了五十块，你们给我说清楚"
+    )
     assert mentioned(event).get("acct_bill") == "话费"
 
 
@@ -65,7 +69,10 @@ def _check(groups):
         ({"words": ["卡"], "businesses": ["sim_swap"]}, "one-character"),
         ({"words": ["宽带续费"], "businesses": ["bb_renewal"]}, "already a business alias"),
         ({"words": ["月费"], "businesses": ["no_such_business"]}, "unknown business"),
-        ({"words": ["月费"], "businesses": ["acct_bill"], "default": "pay_topup"}, "not one of the group's businesses"),
+        (
+            {"words": ["月费"], "businesses": ["acct_bill"], "default": "pay_topup"},
+            "not one of the group's businesses",
+        ),
         ({"words": "月费", "businesses": ["acct_bill"]}, "non-empty list"),
         ("月费", "expected words"),
     ],
@@ -77,7 +84,12 @@ def test_bad_groups_are_refused_with_a_reason(group, message):
 
 def test_a_word_in_two_groups_is_refused():
     with pytest.raises(ContentError, match="two groups"):
-        _check([{"words": ["月费"], "businesses": ["acct_bill"]}, {"words": ["月费"], "businesses": ["pay_topup"]}])
+        _check(
+            [
+                {"words": ["月费"], "businesses": ["acct_bill"]},
+                {"words": ["月费"], "businesses": ["pay_topup"]},
+            ]
+        )
 
 
 def test_the_shipped_groups_are_valid_and_used():

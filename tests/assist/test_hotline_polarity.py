@@ -16,10 +16,16 @@ DATA = Path(__file__).parent / "data" / "hotline_utterances.jsonl"
 
 
 def test_hotline_utterances_read_with_the_right_polarity(engine):
-    rows = [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = [
+        json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
     assert len(rows) == 270
-    seen = Counter((r["polarity"], engine.read_emotion(mask_pii(normalize(r["text"]))).polarity) for r in rows)
+    seen = Counter(
+        (r["polarity"], engine.read_emotion(mask_pii(normalize(r["text"]))).polarity) for r in rows
+    )
     right = sum(n for (gold, got), n in seen.items() if gold == got)
     assert right / len(rows) >= 0.90, seen
     calm = sum(n for (gold, _), n in seen.items() if gold == "neutral")
-    assert seen[("neutral", "negative")] / calm <= 0.08, seen  # a calm request read as a complaint misleads most
+    assert seen[("neutral", "negative")] / calm <= 0.08, (
+        seen
+    )  # a calm request read as a complaint misleads most

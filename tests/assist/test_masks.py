@@ -37,7 +37,22 @@ def read(engine, text):
 )
 def test_a_mask_hides_the_emotion_word_inside_it(engine, text):
     e = read(engine, text)
-    masked = {"下套", "下流", "问号", "失信", "怎么办", "我操", "天才", "我去", "烦你", "妈的", "满意", "没用", "不满", "过期了"}
+    masked = {
+        "下套",
+        "下流",
+        "问号",
+        "失信",
+        "怎么办",
+        "我操",
+        "天才",
+        "我去",
+        "烦你",
+        "妈的",
+        "满意",
+        "没用",
+        "不满",
+        "过期了",
+    }
     assert not masked & {k.text.rstrip(",!") for k in e.keywords}, e.keywords
 
 

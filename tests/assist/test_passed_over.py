@@ -2,7 +2,14 @@
 
 from moqi.assist import AssistSession
 
-WAITING = [("agent", "您好，请您稍等，我查一下"), ("customer", "嗯"), ("agent", "我这边正在查询"), ("customer", "好"), ("agent", "请您再稍等一下"), ("customer", "嗯嗯")]
+WAITING = [
+    ("agent", "您好，请您稍等，我查一下"),
+    ("customer", "嗯"),
+    ("agent", "我这边正在查询"),
+    ("customer", "好"),
+    ("agent", "请您再稍等一下"),
+    ("customer", "嗯嗯"),
+]
 
 
 def ids(event):
@@ -39,5 +46,14 @@ def test_a_pending_read_back_outweighs_being_passed_over(engine):
     done = s.feed("agent", "好的，流量包已经为您办理成功了")
     read_back = done.scripts[0]
     assert read_back["kind"] == "confirmation"
-    for text in ("系统这边显示已经生效", "短信稍后会发到您手机上", "您稍等一下", "我再看一下", "嗯", "好的", "稍等", "我看看"):
+    for text in (
+        "系统这边显示已经生效",
+        "短信稍后会发到您手机上",
+        "您稍等一下",
+        "我再看一下",
+        "嗯",
+        "好的",
+        "稍等",
+        "我看看",
+    ):
         assert s.feed("agent", text).scripts[0]["id"] == read_back["id"]

@@ -21,11 +21,12 @@ def test_the_likest_document_scores_highest_and_unknown_words_score_nothing():
     assert texts.similarities("").tolist() == [0.0, 0.0]
 
 
-
 def test_no_gram_is_found_across_punctuation():
     texts = ReasonTexts([[("断网光猫", 1.0)], [("话费", 1.0)]])
     across, inside = texts.similarities("网，光")[0], texts.similarities("网光")[0]
-    assert 0.0 < across < inside  # 网 and 光 are shared either way; the bigram 网光 only without the comma
+    assert (
+        0.0 < across < inside
+    )  # 网 and 光 are shared either way; the bigram 网光 only without the comma
     assert max(texts.similarities("宽带话费")) <= 1.0 + 1e-6
 
 

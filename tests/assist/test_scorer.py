@@ -27,8 +27,20 @@ LABELS = ["positive"] * len(POSITIVE) + ["negative"] * len(NEGATIVE) + ["neutral
 # Whitespace runs, emoji and characters beyond the BMP, Latin case, digits, traditional
 # characters, full-width forms, one character, nothing at all, and a long review.
 PROBES = [
-    "服务很好，谢谢", "信号差得要命！！", "我想查一下话费?", "", "😊👍", "𠮷野家  太  好吃了", "OK ok Ok",
-    "網速太慢了", "ＡＢＣ流量包", "好", "  ", "流量" * 400, "宽带\t\n坏了   三天没人修", "乱扣费\U0001f621\U0001f621",
+    "服务很好，谢谢",
+    "信号差得要命！！",
+    "我想查一下话费?",
+    "",
+    "😊👍",
+    "𠮷野家  太  好吃了",
+    "OK ok Ok",
+    "網速太慢了",
+    "ＡＢＣ流量包",
+    "好",
+    "  ",
+    "流量" * 400,
+    "宽带\t\n坏了   三天没人修",
+    "乱扣费\U0001f621\U0001f621",
 ]
 
 
@@ -44,7 +56,15 @@ def test_the_compiled_form_gives_the_pipelines_probabilities(pipeline):
 
 
 # A weighted word list as an operator might have one (pysenti's, BosonNLP's): "word score".
-WORD_SCORES = {"好": 1.2, "谢谢": 2.0, "要命": -3.1, "太慢": -2.5, "坏了": -1.8, "乱扣费": -4.0, "好吃": 2.2}
+WORD_SCORES = {
+    "好": 1.2,
+    "谢谢": 2.0,
+    "要命": -3.1,
+    "太慢": -2.5,
+    "坏了": -1.8,
+    "乱扣费": -4.0,
+    "好吃": 2.2,
+}
 
 
 def test_a_model_with_a_word_list_compiles_to_the_same_probabilities():
@@ -92,28 +112,42 @@ def test_two_class_models_and_the_old_layout_compile_exactly():
     # lexicon readings into a plain two-class logistic regression.
     old_features = trained.LexiconFeatures()
     del old_features.detail
-    model = Pipeline([
-        ("features", FeatureUnion([("lexicon", old_features), ("chars", TfidfVectorizer(analyzer="char", ngram_range=(1, 3)))])),
-        ("lr", LogisticRegression(max_iter=1000)),
-    ])
+    model = Pipeline(
+        [
+            (
+                "features",
+                FeatureUnion(
+                    [
+                        ("lexicon", old_features),
+                        ("chars", TfidfVectorizer(analyzer="char", ngram_range=(1, 3))),
+                    ]
+                ),
+            ),
+            ("lr", LogisticRegression(max_iter=1000)),
+        ]
+    )
     model.fit(POSITIVE + NEGATIVE, ["positive"] * len(POSITIVE) + ["negative"] * len(NEGATIVE))
     compiled = compile_model(pickle.loads(pickle.dumps(model)))
     assert np.allclose(compiled.predict_proba(PROBES), model.predict_proba(PROBES), atol=1e-12)
 
 
 def test_what_it_cannot_reproduce_is_refused_and_still_predicts():
-    model = Pipeline([
-        ("features", FeatureUnion([("counts", CountVectorizer(analyzer="char"))])),
-        ("lr", LogisticRegression(max_iter=1000)),
-    ]).fit(POSITIVE + NEGATIVE, ["positive"] * len(POSITIVE) + ["negative"] * len(NEGATIVE))
+    model = Pipeline(
+        [
+            ("features", FeatureUnion([("counts", CountVectorizer(analyzer="char"))])),
+            ("lr", LogisticRegression(max_iter=1000)),
+        ]
+    ).fit(POSITIVE + NEGATIVE, ["positive"] * len(POSITIVE) + ["negative"] * len(NEGATIVE))
     with pytest.raises(NotCompilable):
         compile_model(model)
     assert trained.compact(model) is model
     assert trained.predict(model, ["太好了谢谢你", "服务太差了"]) == ["positive", "negative"]
-    binary = Pipeline([
-        ("features", FeatureUnion([("chars", TfidfVectorizer(analyzer="char", binary=True))])),
-        ("lr", LogisticRegression()),
-    ]).fit(POSITIVE + NEGATIVE, ["positive"] * len(POSITIVE) + ["negative"] * len(NEGATIVE))
+    binary = Pipeline(
+        [
+            ("features", FeatureUnion([("chars", TfidfVectorizer(analyzer="char", binary=True))])),
+            ("lr", LogisticRegression()),
+        ]
+    ).fit(POSITIVE + NEGATIVE, ["positive"] * len(POSITIVE) + ["negative"] * len(NEGATIVE))
     with pytest.raises(NotCompilable):
         compile_model(binary)
 
@@ -131,8 +165,17 @@ def test_word_n_grams_are_found_however_their_tokens_were_joined():
     # scikit-learn joins tokens with spaces: "流量 超了" is (流量, 超了); "  好" is (" ", 好).
     vocabulary = {"流量": 0, "超了": 1, "流量 超了": 2, "  好": 3, "好": 4}
     words, base, codes, columns = _word_codes(vocabulary, 1, 2)
-    block = _WordBlock(*_sorted(codes, columns, np.int64), idf=np.ones(5), sublinear=False, offset=0,
-                       preprocess=str, tokenize=lambda text: text.split("|"), words=words, base=base)
+    block = _WordBlock(
+        *_sorted(codes, columns, np.int64),
+        idf=np.ones(5),
+        sublinear=False,
+        offset=0,
+        preprocess=str,
+        tokenize=lambda text: text.split("|"),
+        words=words,
+        base=base,
+    )
+
     def found(text: str) -> list[int]:
         return sorted(block.weights(block.codes(text))[0].tolist())
 

@@ -22,7 +22,9 @@ def test_the_agents_greeting_is_not_evidence_of_the_need(engine):
     # 工号 is a cue for a complaint about an agent, but not in the agent's own greeting.
     assert not event.need["informed"]
     assert event.need["moment"] == "inquiry", "with nothing known, the moment is not a complaint"
-    assert event.scripts and all(x["kind"] == "guidance" and "场景" not in x["why"] for x in event.scripts)
+    assert event.scripts and all(
+        x["kind"] == "guidance" and "场景" not in x["why"] for x in event.scripts
+    )
 
 
 def test_the_customer_asking_for_the_agents_number_still_counts(engine):
@@ -37,11 +39,17 @@ def test_a_reason_far_behind_the_best_offers_none_of_its_lines(engine):
     situation = Situation(
         kinds={"explanation": 1.2, "guidance": 1.0, "reassurance": 2.4},
         reasons=(("roaming_inquiry", "国际漫游咨询", 0.30), ("bill_dispute", "话费争议", 0.10)),
-        emotion="anxiety", brand=None, region=None, stage=None,
+        emotion="anxiety",
+        brand=None,
+        region=None,
+        stage=None,
     )
     picked = engine.ranker.rank(situation, {}, {})
     assert picked and all("话费争议" not in r.why for r in picked)
-    close = replace(situation, reasons=(("roaming_inquiry", "国际漫游咨询", 0.30), ("bill_dispute", "话费争议", 0.20)))
+    close = replace(
+        situation,
+        reasons=(("roaming_inquiry", "国际漫游咨询", 0.30), ("bill_dispute", "话费争议", 0.20)),
+    )
     assert any("话费争议" in r.why for r in engine.ranker.rank(close, {}, {}, k=6))
 
 
@@ -101,7 +109,10 @@ def test_the_read_back_names_the_business_and_number_the_agent_reported(engine):
     s = AssistSession(engine=engine)  # no profile: the number comes from the call itself
     s.feed("agent", GREETING)
     s.feed("customer", "我这个月流量超了，帮我加个流量包吧")
-    done = s.feed("agent", "已经为您办理成功。您办理的业务是30元20GB流量月包，办理号码是尾号1007的号码，超出的部分按套外流量计费")
+    done = s.feed(
+        "agent",
+        "已经为您办理成功。您办理的业务是30元20GB流量月包，办理号码是尾号1007的号码，超出的部分按套外流量计费",
+    )
     c = done.confirmation
     assert c["business"]["code"] == "data_pack_monthly", c  # not the overage billing it explains
     assert c["number"] == "尾号1007" and "1007" in c["prompt"]
@@ -117,7 +128,9 @@ def test_a_read_back_with_no_number_known_leaves_a_slot_not_a_broken_sentence(en
     lines = [x["text"] for x in done.scripts] + [done.confirmation["prompt"]]
     assert all("尾号您" not in t and "尾号客户" not in t for t in lines), lines
     assert any("〔后四位〕" in t for t in lines)
-    assert all(not t.startswith(("，", ",")) for t in lines), "a line opening with an unknown title starts cleanly"
+    assert all(not t.startswith(("，", ",")) for t in lines), (
+        "a line opening with an unknown title starts cleanly"
+    )
 
 
 def test_a_number_said_to_be_another_one_is_not_read_back(engine):
@@ -186,7 +199,9 @@ def test_an_operation_no_business_names_is_read_back_in_the_agents_words(engine)
 
 def test_a_chat_opening_offers_no_reasons_lines_yet(engine):
     # "在吗" leans a little towards some reason (8% of 38): a guess, not a scenario to script
-    for event in call(engine, ("customer", "在吗"), ("agent", "您好，这里是在线客服，请问有什么可以帮您？")):
+    for event in call(
+        engine, ("customer", "在吗"), ("agent", "您好，这里是在线客服，请问有什么可以帮您？")
+    ):
         assert event.scripts and all("场景" not in x["why"] for x in event.scripts), event.scripts
 
 
@@ -202,12 +217,16 @@ def test_an_anxious_question_is_not_answered_with_a_ticket_commitment(engine):
 
 def test_only_a_repeat_caller_hears_about_calling_again(engine):
     again = "打了这么多次电话|好几次电话|反复打电话|之前为这件事来电|之前反映"
-    (angry,) = call(engine, ("customer", "我现在在泰国手机一点信号都没有，出发前明明开了漫游的，你们怎么搞的"))
+    (angry,) = call(
+        engine, ("customer", "我现在在泰国手机一点信号都没有，出发前明明开了漫游的，你们怎么搞的")
+    )
     assert angry.emotion["category"] == "anger"
     assert not any(re.search(again, x["text"]) for x in angry.scripts), angry.scripts
     (moving,) = call(engine, ("customer", "我下个月要搬家了，宽带能不能跟着移过去"))
     assert not any(re.search(again, x["text"]) for x in moving.scripts), moving.scripts
-    (told,) = call(engine, ("customer", "我这已经是第四次打电话了，宽带退费的事到现在还没到账，你们怎么搞的"))
+    (told,) = call(
+        engine, ("customer", "我这已经是第四次打电话了，宽带退费的事到现在还没到账，你们怎么搞的")
+    )
     assert any(re.search(again + "|一次次", x["text"]) for x in told.scripts), told.scripts
     profile = AssistSession(engine=engine, customer={"recent_contacts": 3})
     known = profile.feed("customer", "你们怎么搞的，乱扣费")
@@ -282,9 +301,13 @@ def test_a_short_answer_mid_complaint_brings_no_follow_up_commitment(engine):
 
 def test_once_the_need_is_said_no_line_asks_what_the_matter_is(engine):
     general = {s.id for s in engine.content.scripts if "need_open" in s.conditions}
-    assert general >= {s.id for s in engine.content.scripts if s.kind == "guidance" and s.reason == "*"}
-    opening, = call(engine, ("agent", GREETING))
-    assert {x["id"] for x in opening.scripts} & general, "with nothing known, the agent asks what the matter is"
+    assert general >= {
+        s.id for s in engine.content.scripts if s.kind == "guidance" and s.reason == "*"
+    }
+    (opening,) = call(engine, ("agent", GREETING))
+    assert {x["id"] for x in opening.scripts} & general, (
+        "with nothing known, the agent asks what the matter is"
+    )
     events = call(
         engine,
         ("customer", "我家宽带报装一个星期了还没人来装"),
@@ -324,7 +347,9 @@ def test_a_line_only_touched_on_is_not_taken_as_read_out(engine):
     line = "平白多出一笔钱，换了谁都会生气。这笔费用我现在一项项帮您查清楚，该退的一分不会少。"
     assert read_out(line, line.replace("，", "").replace("。", " "))
     assert not read_out(line, "这笔费用我帮您查一下")
-    assert not read_out("〔N〕，。", "〔N〕"), "a line of nothing but slots and punctuation is never read out"
+    assert not read_out("〔N〕，。", "〔N〕"), (
+        "a line of nothing but slots and punctuation is never read out"
+    )
     # A figure only the agent knows is a slot in the line and a number in the agent's words.
     slot = "您本月已用流量〔N〕GB，套餐内还剩〔N〕GB，月底前够用。"
     assert read_out(slot, "您本月已用流量18GB，套餐内还剩2GB，月底前够用")

@@ -10,14 +10,16 @@ def line(id_: str, *conditions: str, kind: str = "empathy") -> Script:
     return Script(id_, kind, "*", "*", "*", "*", "*", f"第{id_}句", conditions)
 
 
-RANKER = ScriptRanker((
-    line("any"),
-    line("again", "repeat_contact"),
-    line("open", "need_open"),
-    line("again_open", "repeat_contact", "need_open"),
-    line("done", "succeeded", kind="confirmation"),
-    line("not_done", "failed", kind="confirmation"),
-))
+RANKER = ScriptRanker(
+    (
+        line("any"),
+        line("again", "repeat_contact"),
+        line("open", "need_open"),
+        line("again_open", "repeat_contact", "need_open"),
+        line("done", "succeeded", kind="confirmation"),
+        line("not_done", "failed", kind="confirmation"),
+    )
+)
 
 
 def offered(*, repeat=False, best=0.1, succeeded=None) -> set[str]:
@@ -50,7 +52,15 @@ def test_a_line_is_offered_only_when_every_condition_holds(when, expected):
 
 
 def test_why_names_the_conditions_a_line_waited_for():
-    situation = Situation({"empathy": 1.0}, (("bill_dispute", "账单争议", 0.1),), "neutral", None, None, None, repeat=True)
+    situation = Situation(
+        {"empathy": 1.0},
+        (("bill_dispute", "账单争议", 0.1),),
+        "neutral",
+        None,
+        None,
+        None,
+        repeat=True,
+    )
     why = {r.id: r.why for r in RANKER.rank(situation, {}, {}, k=10, per_kind=10)}
     assert "条件：客户为此事来电过；条件：诉求尚未明确" in why["again_open"]
     assert "条件" not in why["any"]
@@ -58,14 +68,49 @@ def test_why_names_the_conditions_a_line_waited_for():
 
 def test_an_answer_is_chosen_by_the_customers_latest_words():
     lines = (
-        Script("E1", "explanation", "broadband_fault", "*", "*", "*", "*", "宽带故障一般是光猫或外线的问题，我帮您派修。"),
-        Script("E2", "explanation", "broadband_fault", "*", "*", "*", "*", "断网期间的月租可以按天申请补偿，修好后我帮您登记减免。"),
-        Script("E3", "explanation", "broadband_fault", "*", "*", "*", "*", "师傅上门前会提前电话联系，麻烦您家里留个人。"),
+        Script(
+            "E1",
+            "explanation",
+            "broadband_fault",
+            "*",
+            "*",
+            "*",
+            "*",
+            "宽带故障一般是光猫或外线的问题，我帮您派修。",
+        ),
+        Script(
+            "E2",
+            "explanation",
+            "broadband_fault",
+            "*",
+            "*",
+            "*",
+            "*",
+            "断网期间的月租可以按天申请补偿，修好后我帮您登记减免。",
+        ),
+        Script(
+            "E3",
+            "explanation",
+            "broadband_fault",
+            "*",
+            "*",
+            "*",
+            "*",
+            "师傅上门前会提前电话联系，麻烦您家里留个人。",
+        ),
     )
     ranker = ScriptRanker(lines)
 
     def top(heard: str) -> list:
-        situation = Situation({"explanation": 1.0}, (("broadband_fault", "宽带故障", 0.9),), "neutral", None, None, None, heard=heard)
+        situation = Situation(
+            {"explanation": 1.0},
+            (("broadband_fault", "宽带故障", 0.9),),
+            "neutral",
+            None,
+            None,
+            None,
+            heard=heard,
+        )
         return ranker.rank(situation, {}, {}, k=3, per_kind=3)
 
     assert [r.id for r in top("")] == ["E1", "E2", "E3"], "nothing heard: the lines in their order"

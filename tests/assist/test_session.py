@@ -5,7 +5,11 @@ import pytest
 from moqi.assist import AssistSession
 
 OVERAGE_YESTERDAY = {
-    "title": "王先生", "brand": "全球通", "region": "广东", "stage": "maturity", "phone_masked": "138****1001",
+    "title": "王先生",
+    "brand": "全球通",
+    "region": "广东",
+    "stage": "maturity",
+    "phone_masked": "138****1001",
     "events": [{"type": "overage_charge", "days_ago": 1}],
 }
 
@@ -54,7 +58,14 @@ def test_aliases_resolve_to_businesses_with_related_ones(engine):
     assert names, "a colloquial alias of 携号转网 is recognised"
     assert event.businesses["related"]
     relations = {r["relation"] for r in event.businesses["related"]}
-    assert relations <= {"requires", "conflicts_with", "bundles_with", "often_follows", "upgrade_to", "common_issue"}
+    assert relations <= {
+        "requires",
+        "conflicts_with",
+        "bundles_with",
+        "often_follows",
+        "upgrade_to",
+        "common_issue",
+    }
 
 
 def test_scripts_open_with_a_greeting_and_explain_why(engine):
@@ -75,7 +86,10 @@ def test_angry_customer_gets_empathy_scripts(engine):
 
 
 def test_roaming_call_closes_with_a_travel_wish(engine):
-    s = AssistSession(customer={"brand": "神州行", "events": [{"type": "roaming_activated", "days_ago": 0}]}, engine=engine)
+    s = AssistSession(
+        customer={"brand": "神州行", "events": [{"type": "roaming_activated", "days_ago": 0}]},
+        engine=engine,
+    )
     s.feed("agent", "您好")
     s.feed("customer", "我明天去日本，帮我开通国际漫游")
     s.feed("agent", "好的，国际漫游已经为您开通成功了")
@@ -101,7 +115,9 @@ def test_three_way_confirmation_after_an_operation(engine):
 
 
 def test_personal_data_is_masked_in_the_event(engine):
-    event = AssistSession(engine=engine).feed("customer", "我的号码是１３８１２３４５６７８，身份证44190019900101123X")
+    event = AssistSession(engine=engine).feed(
+        "customer", "我的号码是１３８１２３４５６７８，身份证44190019900101123X"
+    )
     assert "13812345678" not in event.text and "138****5678" in event.text
     assert "19900101" not in event.text
 
@@ -151,7 +167,10 @@ def test_asking_for_the_operation_moves_the_call_to_handling(engine):
     # An anxious question is still a question, not a complaint: the call stays on roaming
     # (asking about it, or about to turn it on).
     assert anxious.need["moment"] != "complaint", anxious.need
-    assert {r["code"] for r in anxious.need["reasons"][:2]} == {"roaming_inquiry", "roaming_activation"}, anxious.need
+    assert {r["code"] for r in anxious.need["reasons"][:2]} == {
+        "roaming_inquiry",
+        "roaming_activation",
+    }, anxious.need
     asked = s.feed("customer", "好好好，那你帮我开吧，漫游和日包一起开")
     assert asked.need["moment"] == "handling", asked.need
     # What the call asked about becomes the handling of it: the activation leads, and its
@@ -162,9 +181,30 @@ def test_asking_for_the_operation_moves_the_call_to_handling(engine):
 @pytest.mark.parametrize(
     ("turns", "handling"),
     [
-        ((("customer", "我下周去泰国玩，手机在那边上网怎么收费啊"), ("agent", "泰国流量日包每天25元，用一天扣一天，不用不扣"), ("customer", "那挺好，那你帮我开吧")), "roaming_activation"),
-        ((("customer", "宽带包年多少钱，三百兆的"), ("agent", "300兆融合套餐每月加30元"), ("customer", "行，那就帮我办一个吧")), "broadband_install"),
-        ((("customer", "你们那个5G套餐129的都包含什么"), ("agent", "129元包含30G流量和500分钟通话"), ("customer", "好的那帮我改成这个吧")), "plan_change"),
+        (
+            (
+                ("customer", "我下周去泰国玩，手机在那边上网怎么收费啊"),
+                ("agent", "泰国流量日包每天25元，用一天扣一天，不用不扣"),
+                ("customer", "那挺好，那你帮我开吧"),
+            ),
+            "roaming_activation",
+        ),
+        (
+            (
+                ("customer", "宽带包年多少钱，三百兆的"),
+                ("agent", "300兆融合套餐每月加30元"),
+                ("customer", "行，那就帮我办一个吧"),
+            ),
+            "broadband_install",
+        ),
+        (
+            (
+                ("customer", "你们那个5G套餐129的都包含什么"),
+                ("agent", "129元包含30G流量和500分钟通话"),
+                ("customer", "好的那帮我改成这个吧"),
+            ),
+            "plan_change",
+        ),
     ],
 )
 def test_asking_for_what_was_asked_about_makes_it_the_handling(engine, turns, handling):
@@ -189,8 +229,11 @@ def test_a_question_or_a_complaints_request_keeps_the_call_where_it_was(engine):
 
 
 RESET_DONE = [
-    ("customer", "我的服务密码锁住了，要重置"), ("agent", "好的，请提供一下身份证号码"), ("customer", "身份证330106200403151222"),
-    ("agent", "已经为您重置成功了，新密码已经短信发送"), ("customer", "收到了，谢谢"),
+    ("customer", "我的服务密码锁住了，要重置"),
+    ("agent", "好的，请提供一下身份证号码"),
+    ("customer", "身份证330106200403151222"),
+    ("agent", "已经为您重置成功了，新密码已经短信发送"),
+    ("customer", "收到了，谢谢"),
 ]
 
 
@@ -224,4 +267,6 @@ def test_a_customer_turning_to_another_matter_moves_the_need(engine, said, momen
 )
 def test_a_number_does_not_run_across_a_business_name(engine, said, code, named):
     event = AssistSession(engine=engine).feed("customer", said)
-    assert (code in [b["code"] for b in event.businesses["mentioned"]]) is named, event.businesses["mentioned"]
+    assert (code in [b["code"] for b in event.businesses["mentioned"]]) is named, event.businesses[
+        "mentioned"
+    ]

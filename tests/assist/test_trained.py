@@ -14,15 +14,42 @@ from moqi.assist.scorer import CompiledModel
 from moqi.nlp.normalize import normalize
 from tests.conftest import shared_file
 
-POSITIVE = ["太好了谢谢你", "服务很好很满意", "问题解决了真开心", "客服态度很好点赞", "网速很快很稳定", "办得很顺利谢谢", "你们真贴心", "太棒了非常感谢"]
-NEGATIVE = ["服务太差了", "乱扣费太过分了", "等了半天没人管", "信号差得要命", "我要投诉你们", "烦死了又断网", "垃圾运营商", "说好的优惠又不算数"]
-NEUTRAL = ["我想查一下话费", "请问怎么办理宽带", "流量包多少钱", "帮我查下套餐", "营业厅几点开门", "怎么改服务密码"]
+POSITIVE = [
+    "太好了谢谢你",
+    "服务很好很满意",
+    "问题解决了真开心",
+    "客服态度很好点赞",
+    "网速很快很稳定",
+    "办得很顺利谢谢",
+    "你们真贴心",
+    "太棒了非常感谢",
+]
+NEGATIVE = [
+    "服务太差了",
+    "乱扣费太过分了",
+    "等了半天没人管",
+    "信号差得要命",
+    "我要投诉你们",
+    "烦死了又断网",
+    "垃圾运营商",
+    "说好的优惠又不算数",
+]
+NEUTRAL = [
+    "我想查一下话费",
+    "请问怎么办理宽带",
+    "流量包多少钱",
+    "帮我查下套餐",
+    "营业厅几点开门",
+    "怎么改服务密码",
+]
 
 
 @pytest.fixture(scope="module")
 def small_model():
     texts = POSITIVE + NEGATIVE + NEUTRAL
-    labels = ["positive"] * len(POSITIVE) + ["negative"] * len(NEGATIVE) + ["neutral"] * len(NEUTRAL)
+    labels = (
+        ["positive"] * len(POSITIVE) + ["negative"] * len(NEGATIVE) + ["neutral"] * len(NEUTRAL)
+    )
     # Repeat so every n-gram passes min_df; the model stays tiny.
     return trained.build(texts * 2, labels * 2)
 
@@ -92,16 +119,38 @@ def test_a_pipeline_saved_before_models_were_compiled_loads_compiled(small_model
 
 def test_trained_on_posts_it_beats_the_lexicon_on_other_posts():
     """Trained on EWECT virus posts, the model reads the everyday (usual) posts better than the lexicon."""
-    mapping = {"happy": "positive", "angry": "negative", "sad": "negative", "fear": "negative", "neutral": "neutral"}
-    train = [json.loads(line) for line in shared_file("data", "emotion", "ewect_virus_train.jsonl").read_text(encoding="utf-8").splitlines()]
-    test = [json.loads(line) for line in shared_file("data", "emotion", "ewect_usual_eval.jsonl").read_text(encoding="utf-8").splitlines()]
+    mapping = {
+        "happy": "positive",
+        "angry": "negative",
+        "sad": "negative",
+        "fear": "negative",
+        "neutral": "neutral",
+    }
+    train = [
+        json.loads(line)
+        for line in shared_file("data", "emotion", "ewect_virus_train.jsonl")
+        .read_text(encoding="utf-8")
+        .splitlines()
+    ]
+    test = [
+        json.loads(line)
+        for line in shared_file("data", "emotion", "ewect_usual_eval.jsonl")
+        .read_text(encoding="utf-8")
+        .splitlines()
+    ]
     train = [r for r in train[:4000] if r["label"] in mapping]
     test = [r for r in test if r["label"] in mapping and mapping[r["label"]] != "neutral"][:600]
     model = trained.build([r["text"] for r in train], [mapping[r["label"]] for r in train])
     gold = [mapping[r["label"]] for r in test]
     texts = [r["text"] for r in test]
     engine = default_engine()
-    lexicon = classification_scores(gold, [polarity_label(engine.read_emotion(normalize(t)), {"positive", "negative"}) for t in texts])
+    lexicon = classification_scores(
+        gold,
+        [
+            polarity_label(engine.read_emotion(normalize(t)), {"positive", "negative"})
+            for t in texts
+        ],
+    )
     learned = classification_scores(gold, trained.predict(model, texts, ["positive", "negative"]))
     assert learned.accuracy > lexicon.accuracy
     assert learned.macro_f1 > 0.75
@@ -138,10 +187,25 @@ def test_a_model_built_the_old_way_still_predicts():
 
     old_features = trained.LexiconFeatures()
     del old_features.detail
-    model = Pipeline([
-        ("features", FeatureUnion([("chars", TfidfVectorizer(analyzer="char", ngram_range=(1, 3), preprocessor=normalize)), ("lexicon", old_features)])),
-        ("lr", LogisticRegression(max_iter=1000)),
-    ])
+    model = Pipeline(
+        [
+            (
+                "features",
+                FeatureUnion(
+                    [
+                        (
+                            "chars",
+                            TfidfVectorizer(
+                                analyzer="char", ngram_range=(1, 3), preprocessor=normalize
+                            ),
+                        ),
+                        ("lexicon", old_features),
+                    ]
+                ),
+            ),
+            ("lr", LogisticRegression(max_iter=1000)),
+        ]
+    )
     model.fit(POSITIVE + NEGATIVE, ["positive"] * len(POSITIVE) + ["negative"] * len(NEGATIVE))
     restored = pickle.loads(pickle.dumps(model))
     assert trained.predict(restored, ["非常满意谢谢", "太过分了"]) == ["positive", "negative"]

@@ -8,12 +8,15 @@ from moqi.assist.transcript import TranscriptError, parse_transcript
 
 
 def test_jsonl_with_header_and_speaker_synonyms():
-    raw = "\n".join(json.dumps(x, ensure_ascii=False) for x in [
-        {"customer": "C1001", "channel": "voice"},
-        {"speaker": "坐席", "text": "您好", "ts": 0},
-        {"speaker": "客户", "text": "我要查话费", "ts": 2.5},
-        {"speaker": "helpdesk", "text": "好的", "ts": 4},
-    ])
+    raw = "\n".join(
+        json.dumps(x, ensure_ascii=False)
+        for x in [
+            {"customer": "C1001", "channel": "voice"},
+            {"speaker": "坐席", "text": "您好", "ts": 0},
+            {"speaker": "客户", "text": "我要查话费", "ts": 2.5},
+            {"speaker": "helpdesk", "text": "好的", "ts": 4},
+        ]
+    )
     t = parse_transcript(raw.encode())
     assert t.header == {"customer": "C1001", "channel": "voice"}
     assert [s for s, _, _ in t.turns] == ["agent", "customer", "agent"]
@@ -22,11 +25,17 @@ def test_jsonl_with_header_and_speaker_synonyms():
 
 def test_plain_lines_with_either_colon():
     t = parse_transcript("坐席：您好，请问有什么可以帮您\n客户:我的宽带断了\n\n客户：好几天了")
-    assert t.turns == [("agent", "您好，请问有什么可以帮您", None), ("customer", "我的宽带断了", None), ("customer", "好几天了", None)]
+    assert t.turns == [
+        ("agent", "您好，请问有什么可以帮您", None),
+        ("customer", "我的宽带断了", None),
+        ("customer", "好几天了", None),
+    ]
 
 
 def test_plain_lines_after_an_asr_time_and_in_traditional_characters():
-    t = parse_transcript("[00:00:03] 坐席：您好\n00:12 客戶：我的寬帶又斷了\n（1:02:03.5）顧客: 好的\n客户：约的12:30到了吗")
+    t = parse_transcript(
+        "[00:00:03] 坐席：您好\n00:12 客戶：我的寬帶又斷了\n（1:02:03.5）顧客: 好的\n客户：约的12:30到了吗"
+    )
     assert t.turns == [
         ("agent", "您好", 3.0),
         ("customer", "我的寬帶又斷了", 12.0),
@@ -36,13 +45,23 @@ def test_plain_lines_after_an_asr_time_and_in_traditional_characters():
 
 
 def test_a_blank_utterance_among_others_is_kept():
-    t = parse_transcript('{"speaker": "customer", "text": ""}\n{"speaker": "customer", "text": "喂？"}')
+    t = parse_transcript(
+        '{"speaker": "customer", "text": ""}\n{"speaker": "customer", "text": "喂？"}'
+    )
     assert [text for _, text, _ in t.turns] == ["", "喂？"]
 
 
 def test_jsonl_speakers_in_traditional_and_full_width_forms():
-    raw = "\n".join(json.dumps({"speaker": s, "text": "好"}, ensure_ascii=False) for s in ("客戶", "用戶", "ＡＧＥＮＴ", "Helpdesk"))
-    assert [s for s, _, _ in parse_transcript(raw).turns] == ["customer", "customer", "agent", "agent"]
+    raw = "\n".join(
+        json.dumps({"speaker": s, "text": "好"}, ensure_ascii=False)
+        for s in ("客戶", "用戶", "ＡＧＥＮＴ", "Helpdesk")
+    )
+    assert [s for s, _, _ in parse_transcript(raw).turns] == [
+        "customer",
+        "customer",
+        "agent",
+        "agent",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -60,9 +79,15 @@ def test_jsonl_speakers_in_traditional_and_full_width_forms():
         (b'{"speaker": "customer", "text": 5}', "text must be a string"),
         (b'{"speaker": "customer", "text": "x", "ts": "soon"}', "ts must be a number"),
         (b'{"customer": "C1"}', "empty transcript"),
-        (b'{"speaker": "customer", "text": ""}\n{"speaker": "agent", "text": "  "}', "empty call: every utterance is blank"),
+        (
+            b'{"speaker": "customer", "text": ""}\n{"speaker": "agent", "text": "  "}',
+            "empty call: every utterance is blank",
+        ),
         ("客户：\n坐席：   ".encode(), "empty call"),
-        (b'{"speaker": "customer", "text": "x"}\n{"customer": "C1"}', "header object must be the first line"),
+        (
+            b'{"speaker": "customer", "text": "x"}\n{"customer": "C1"}',
+            "header object must be the first line",
+        ),
         (("客户：" + "啊" * 5001).encode(), "over the 5000-character limit"),
     ],
 )

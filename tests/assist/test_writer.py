@@ -31,7 +31,19 @@ def test_a_unit_is_committed_when_its_future_resolves_and_stored_hooks_run_in_or
     published = []
     try:
         futures = [
-            writer.submit([Utterance(contact_id=cid, turn=t, speaker="customer", text=f"第{t}句", ts=None if t % 2 else float(t))], contact_id=cid, on_stored=lambda t=t: published.append(t))
+            writer.submit(
+                [
+                    Utterance(
+                        contact_id=cid,
+                        turn=t,
+                        speaker="customer",
+                        text=f"第{t}句",
+                        ts=None if t % 2 else float(t),
+                    )
+                ],
+                contact_id=cid,
+                on_stored=lambda t=t: published.append(t),
+            )
             for t in range(1, 301)
         ]
         futures[-1].result(timeout=30)
@@ -50,11 +62,23 @@ def test_a_bad_unit_in_a_batch_is_kept_aside_and_the_others_are_stored(db):
         # Queue a batch where one unit (an utterance of a contact that does not exist, with
         # characters no column should see) breaks the transaction the others share.
         writer.flush()
-        units = [[Utterance(contact_id=cid, turn=t, speaker="customer", text="好的", ts=1.0)] for t in range(1, 200)]
-        units.insert(100, [Utterance(contact_id=999999, turn=1, speaker="customer", text="孤\x00儿", ts=float("nan"))])
+        units = [
+            [Utterance(contact_id=cid, turn=t, speaker="customer", text="好的", ts=1.0)]
+            for t in range(1, 200)
+        ]
+        units.insert(
+            100,
+            [
+                Utterance(
+                    contact_id=999999, turn=1, speaker="customer", text="孤\x00儿", ts=float("nan")
+                )
+            ],
+        )
         futures = [writer.submit(rows, contact_id=rows[0].contact_id) for rows in units]
         for future in futures:
-            assert future.result(timeout=30) is True  # stored or kept aside: acknowledged either way
+            assert (
+                future.result(timeout=30) is True
+            )  # stored or kept aside: acknowledged either way
         assert _utterances(db) == 199
         assert writer.dead_letters == 1
         with session_scope(db) as s:
@@ -64,7 +88,9 @@ def test_a_bad_unit_in_a_batch_is_kept_aside_and_the_others_are_stored(db):
         assert kept[0]["table"] == "utterances" and kept[0]["values"]["text"] == "孤\x00儿"
         assert "\x00" not in letter.payload  # escaped, so PostgreSQL stores it
         # Later units still land.
-        writer.submit([Utterance(contact_id=cid, turn=300, speaker="agent", text="好的", ts=1.0)]).result(timeout=30)
+        writer.submit(
+            [Utterance(contact_id=cid, turn=300, speaker="agent", text="好的", ts=1.0)]
+        ).result(timeout=30)
         assert _utterances(db) == 200
     finally:
         writer.close()
@@ -78,7 +104,9 @@ def test_a_unit_that_cannot_even_be_kept_aside_fails_its_future(tmp_path):
     engine = make_engine(f"sqlite:///{tmp_path / 'empty.sqlite3'}")
     writer = BatchWriter(engine)
     try:
-        future = writer.submit([Utterance(contact_id=1, turn=1, speaker="customer", text="喂", ts=None)], contact_id=1)
+        future = writer.submit(
+            [Utterance(contact_id=1, turn=1, speaker="customer", text="喂", ts=None)], contact_id=1
+        )
         error = future.exception(timeout=30)
         assert isinstance(error, StorageError) and "not stored" in str(error)
     finally:

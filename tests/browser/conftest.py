@@ -48,7 +48,12 @@ def server(tmp_path_factory):
     port = _free_port()
     env = {**os.environ, "MOQI_HOME": str(home)}
     env.pop("MOQI_DATABASE_URL", None)
-    proc = subprocess.Popen([sys.executable, "-m", "moqi", "serve", "--port", str(port)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "moqi", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     base = f"http://127.0.0.1:{port}"
     for _ in range(100):
         try:
@@ -58,7 +63,9 @@ def server(tmp_path_factory):
             time.sleep(0.2)
     else:
         proc.kill()
-        raise RuntimeError("moqi serve did not start: " + proc.stdout.read().decode(errors="replace"))
+        raise RuntimeError(
+            "moqi serve did not start: " + proc.stdout.read().decode(errors="replace")
+        )
     yield {"url": base, "home": home, "env": env, "factory": factory}
     proc.terminate()
     proc.wait(timeout=10)
@@ -75,7 +82,18 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
         yield b
         b.close()
 

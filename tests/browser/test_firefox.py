@@ -72,7 +72,11 @@ def login(firefox: Firefox, base: str, username: str) -> Page:
     page.click("button[type=submit]")
     # While the form's navigation commits, Firefox can answer from a transient about:blank
     # (pathname "blank"): wait for a page of the server itself.
-    page.wait_for("location.origin === " + json.dumps(base) + " && location.pathname !== '/login' && document.readyState === 'complete'")
+    page.wait_for(
+        "location.origin === "
+        + json.dumps(base)
+        + " && location.pathname !== '/login' && document.readyState === 'complete'"
+    )
     return page
 
 

@@ -56,7 +56,9 @@ def test_story_is_shared_and_rated(server, login):
     agent.goto(f"{server['url']}/knowledge/stories")
     agent.fill("#story-form input[name=title]", "老人欠费停机的安抚")
     agent.fill("#story-form textarea[name=situation]", "老人手机欠费停机，很着急。")
-    agent.fill("#story-form textarea[name=what_worked]", "先安抚，再开通临时信用额度复机，并绑定子女代缴。")
+    agent.fill(
+        "#story-form textarea[name=what_worked]", "先安抚，再开通临时信用额度复机，并绑定子女代缴。"
+    )
     with agent.expect_navigation():
         agent.click("#story-form button")
     story = agent.locator(".story").filter(has_text="老人欠费停机的安抚")
@@ -65,5 +67,7 @@ def test_story_is_shared_and_rated(server, login):
     lead = login("lead_wang")
     lead.goto(f"{server['url']}/knowledge/stories")
     with lead.expect_navigation():
-        lead.locator(".story").filter(has_text="老人欠费停机的安抚").locator(".star[data-stars='5']").click()
+        lead.locator(".story").filter(has_text="老人欠费停机的安抚").locator(
+            ".star[data-stars='5']"
+        ).click()
     expect(lead.locator(".story").filter(has_text="老人欠费停机的安抚")).to_contain_text("★ 5")

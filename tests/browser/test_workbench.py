@@ -21,8 +21,22 @@ def test_agent_and_team_lead_work_a_live_call(server, login, shot):
 
     # The simulator opens the contact for agent_li and replays the call fast.
     sim = subprocess.Popen(
-        [sys.executable, "-m", "moqi", "simulate", str(EXAMPLES / "bill_overage.jsonl"), "--speed", "40", "--agent", "agent_li", "--url", server["url"]],
-        env=server["env"], stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-m",
+            "moqi",
+            "simulate",
+            str(EXAMPLES / "bill_overage.jsonl"),
+            "--speed",
+            "40",
+            "--agent",
+            "agent_li",
+            "--url",
+            server["url"],
+        ],
+        env=server["env"],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     first = sim.stdout.readline()
     assert "is live" in first, first
@@ -61,7 +75,11 @@ def test_agent_and_team_lead_work_a_live_call(server, login, shot):
 
     with session_scope(server["factory"]) as s:
         contact = s.scalars(select(Contact).where(Contact.id == contact_id)).one()
-        assert contact.status == "closed" and contact.result == "resolved" and len(contact.utterances) == 25
+        assert (
+            contact.status == "closed"
+            and contact.result == "resolved"
+            and len(contact.utterances) == 25
+        )
 
 
 def test_chat_agent_types_and_cannot_close_unconfirmed(server, login):

@@ -21,7 +21,9 @@ def contacts(home: Path) -> int:
 def moqi(*args, home: Path):
     env = {**os.environ, "MOQI_HOME": str(home), "COLUMNS": "200"}
     env.pop("MOQI_DATABASE_URL", None)
-    return subprocess.run([sys.executable, "-m", "moqi", *args], capture_output=True, text=True, env=env, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "moqi", *args], capture_output=True, text=True, env=env, timeout=120
+    )
 
 
 @pytest.fixture(scope="module")
@@ -36,18 +38,40 @@ def home(tmp_path_factory):
 def test_every_example_gives_sensible_json(home):
     assert len(EXAMPLES) >= 5
     for path in EXAMPLES:
-        args = ["assist", str(path), "--json"] + (["--customer", "C1007"] if path.suffix == ".txt" else [])
+        args = ["assist", str(path), "--json"] + (
+            ["--customer", "C1007"] if path.suffix == ".txt" else []
+        )
         done = moqi(*args, home=home)
         assert done.returncode == 0, (path, done.stderr)
         events = [json.loads(line) for line in done.stdout.splitlines()]
         assert events and [e["turn"] for e in events] == list(range(1, len(events) + 1))
         for e in events:
-            assert set(e) >= {"turn", "speaker", "text", "emotion", "need", "businesses", "scripts", "confirmation"}
-            assert set(e["emotion"]) >= {"category", "polarity", "intensity", "keywords", "trend", "risk", "advice"}
-            assert e["need"]["moment"] in {"inquiry", "handling", "complaint"} and len(e["need"]["reasons"]) == 3
+            assert set(e) >= {
+                "turn",
+                "speaker",
+                "text",
+                "emotion",
+                "need",
+                "businesses",
+                "scripts",
+                "confirmation",
+            }
+            assert set(e["emotion"]) >= {
+                "category",
+                "polarity",
+                "intensity",
+                "keywords",
+                "trend",
+                "risk",
+                "advice",
+            }
+            assert (
+                e["need"]["moment"] in {"inquiry", "handling", "complaint"}
+                and len(e["need"]["reasons"]) == 3
+            )
             assert 0 <= e["emotion"]["risk"] <= 1 and 0 <= e["emotion"]["intensity"] <= 1
             for k in e["emotion"]["keywords"]:
-                assert e["text"][k["start"]:k["end"]] == k["text"]
+                assert e["text"][k["start"] : k["end"]] == k["text"]
             assert e["scripts"] and all(s["why"] for s in e["scripts"])
         assert any(e["businesses"]["mentioned"] for e in events), path
         assert any(e["emotion"]["keywords"] for e in events), path
@@ -61,19 +85,29 @@ def test_bill_overage_call_reads_like_the_call(home):
     assert any(e["emotion"]["category"] == "anger" for e in customer)
     assert any(e["confirmation"] for e in events), "the operation is read back"
     first = events[0]["need"]["reasons"][0]["code"]
-    assert first in {"data_overage", "bill_dispute"}, "the overage yesterday predicts the need before a word"
+    assert first in {"data_overage", "bill_dispute"}, (
+        "the overage yesterday predicts the need before a word"
+    )
 
 
 def test_the_sp_charge_call_reads_back_each_operation_and_hears_the_answer(home):
     done = moqi("assist", str(ROOT / "examples" / "sp_unknown_charge.jsonl"), "--json", home=home)
     events = [json.loads(line) for line in done.stdout.splitlines()]
     read_back = next(e["confirmation"] for e in events if e["confirmation"])
-    assert [op["name"] for op in read_back["operations"]] == ["退订每日健康资讯", "关闭短信代收费", "退费申请"]
+    assert [op["name"] for op in read_back["operations"]] == [
+        "退订每日健康资讯",
+        "关闭短信代收费",
+        "退费申请",
+    ]
     assert read_back["number"] == "尾号1005"
     # "听清楚了，退订了，关了，钱会退回来，是不是？" confirms it.
-    answered = next(e for e in events if e["confirmation"] and e["confirmation"]["status"] != "pending")
+    answered = next(
+        e for e in events if e["confirmation"] and e["confirmation"]["status"] != "pending"
+    )
     assert answered["speaker"] == "customer" and answered["confirmation"]["status"] == "confirmed"
-    table = moqi("assist", str(ROOT / "examples" / "sp_unknown_charge.jsonl"), "--no-store", home=home).stdout
+    table = moqi(
+        "assist", str(ROOT / "examples" / "sp_unknown_charge.jsonl"), "--no-store", home=home
+    ).stdout
     assert "三维确认（pending）：退订每日健康资讯" in table and "尾号1005 / 成功" in table
 
 
@@ -89,7 +123,10 @@ def test_table_output(home):
         (b"", "empty transcript"),
         (b"\xff\xfe\x00garbage", "not UTF-8"),
         (b"just some words", "unknown format"),
-        (b'{"speaker": "customer", "text": "' + "啊".encode() * 5001 + b'"}', "5000-character limit"),
+        (
+            b'{"speaker": "customer", "text": "' + "啊".encode() * 5001 + b'"}',
+            "5000-character limit",
+        ),
     ],
 )
 def test_bad_input_is_one_line_and_stores_nothing(home, tmp_path, content, message):
@@ -106,5 +143,7 @@ def test_bad_input_is_one_line_and_stores_nothing(home, tmp_path, content, messa
 def test_missing_file_and_unknown_customer(home, tmp_path):
     done = moqi("assist", str(tmp_path / "nope.jsonl"), home=home)
     assert done.returncode != 0 and "no such file" in done.stderr
-    done = moqi("assist", str(ROOT / "examples" / "roaming_trip.jsonl"), "--customer", "C0000", home=home)
+    done = moqi(
+        "assist", str(ROOT / "examples" / "roaming_trip.jsonl"), "--customer", "C0000", home=home
+    )
     assert done.returncode != 0 and "no customer" in done.stderr

@@ -10,14 +10,30 @@ import pytest
 
 from tests.conftest import shared_file
 
-POSITIVE = ["服务很好，非常满意", "谢谢你，问题解决了", "网速很快，很给力", "客服态度很好很耐心", "办理很方便，点赞", "信号稳定，很满意"]
-NEGATIVE = ["乱扣费，太坑人了", "信号差死了，天天掉线", "等了半天没人处理，气死了", "骗子公司，我要投诉", "宽带又断了，太失望了", "霸王条款，我要销号"]
+POSITIVE = [
+    "服务很好，非常满意",
+    "谢谢你，问题解决了",
+    "网速很快，很给力",
+    "客服态度很好很耐心",
+    "办理很方便，点赞",
+    "信号稳定，很满意",
+]
+NEGATIVE = [
+    "乱扣费，太坑人了",
+    "信号差死了，天天掉线",
+    "等了半天没人处理，气死了",
+    "骗子公司，我要投诉",
+    "宽带又断了，太失望了",
+    "霸王条款，我要销号",
+]
 
 
 def moqi(*args, home: Path):
     env = {**os.environ, "MOQI_HOME": str(home)}
     env.pop("MOQI_DATABASE_URL", None)
-    return subprocess.run([sys.executable, "-m", "moqi", *args], capture_output=True, text=True, env=env, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "moqi", *args], capture_output=True, text=True, env=env, timeout=300
+    )
 
 
 def write_jsonl(path: Path, rows: list[dict]) -> Path:
@@ -27,7 +43,9 @@ def write_jsonl(path: Path, rows: list[dict]) -> Path:
 
 @pytest.fixture
 def polarity_file(tmp_path):
-    rows = [{"text": t, "label": "positive"} for t in POSITIVE] + [{"text": t, "label": "negative"} for t in NEGATIVE]
+    rows = [{"text": t, "label": "positive"} for t in POSITIVE] + [
+        {"text": t, "label": "negative"} for t in NEGATIVE
+    ]
     return write_jsonl(tmp_path / "polarity.jsonl", rows)
 
 
@@ -48,19 +66,31 @@ def test_train_then_eval_reports_both_side_by_side(polarity_file, instance):
     done = moqi("train", "polarity", "--data", str(polarity_file), home=instance)
     assert done.returncode == 0, done.stderr
     assert (instance / "models" / "polarity.joblib").exists()
-    figures = json.loads(moqi("eval", "polarity", "--data", str(polarity_file), "--json", home=instance).stdout)
+    figures = json.loads(
+        moqi("eval", "polarity", "--data", str(polarity_file), "--json", home=instance).stdout
+    )
     assert figures["model"] == "moqi-lexicon" and figures["trained"]["n"] == 12
 
 
 def test_train_with_a_word_list_keeps_it_in_the_model(polarity_file, tmp_path, instance):
     scores = tmp_path / "scores.txt"
     scores.write_text("# word score\n满意 2.1\n坑人 -3.4\n\n给力 1.7\n", encoding="utf-8")
-    done = moqi("train", "polarity", "--data", str(polarity_file), "--word-scores", str(scores), home=instance)
+    done = moqi(
+        "train",
+        "polarity",
+        "--data",
+        str(polarity_file),
+        "--word-scores",
+        str(scores),
+        home=instance,
+    )
     assert done.returncode == 0, done.stderr
     meta = json.loads((instance / "models" / "polarity.json").read_text(encoding="utf-8"))
     assert meta["word_scores"]["words"] == 3
     scores.unlink()  # the model holds the words it was trained with
-    figures = json.loads(moqi("eval", "polarity", "--data", str(polarity_file), "--json", home=instance).stdout)
+    figures = json.loads(
+        moqi("eval", "polarity", "--data", str(polarity_file), "--json", home=instance).stdout
+    )
     assert figures["trained"]["n"] == 12
 
 
@@ -83,15 +113,35 @@ def test_a_broken_word_list_writes_no_model(polarity_file, tmp_path, instance, c
         scores.write_bytes(content)
     elif content is not None:
         scores.write_text(content, encoding="utf-8")
-    done = moqi("train", "polarity", "--data", str(polarity_file), "--word-scores", str(scores), home=instance)
+    done = moqi(
+        "train",
+        "polarity",
+        "--data",
+        str(polarity_file),
+        "--word-scores",
+        str(scores),
+        home=instance,
+    )
     assert done.returncode != 0 and re.search(message, done.stderr), done.stderr
     assert "no model written" in done.stderr and "Traceback" not in done.stderr
     assert not (instance / "models" / "polarity.joblib").exists()
 
 
 def test_eval_emotion_maps_to_ewect(tmp_path, instance):
-    rows = [{"text": "气死我了，太过分了", "label": "angry"}, {"text": "好开心，谢谢", "label": "happy"}, {"text": "好担心，怎么办", "label": "fear"}, {"text": "今天周一", "label": "neutral"}]
-    done = moqi("eval", "emotion", "--data", str(write_jsonl(tmp_path / "e.jsonl", rows)), "--json", home=instance)
+    rows = [
+        {"text": "气死我了，太过分了", "label": "angry"},
+        {"text": "好开心，谢谢", "label": "happy"},
+        {"text": "好担心，怎么办", "label": "fear"},
+        {"text": "今天周一", "label": "neutral"},
+    ]
+    done = moqi(
+        "eval",
+        "emotion",
+        "--data",
+        str(write_jsonl(tmp_path / "e.jsonl", rows)),
+        "--json",
+        home=instance,
+    )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["accuracy"] >= 0.75
 
@@ -99,9 +149,22 @@ def test_eval_emotion_maps_to_ewect(tmp_path, instance):
 def test_eval_satisfaction_spearman(tmp_path, instance):
     dialogues = [
         {"turns": [{"sender": "customer", "text": t}], "S": s}
-        for t, s in [("太感谢了，解决了，非常满意", 1.5), ("好的谢谢", 0.8), ("嗯知道了", 0.0), ("还是不行，很失望", -0.9), ("骗子，我要投诉到工信部", -1.8)]
+        for t, s in [
+            ("太感谢了，解决了，非常满意", 1.5),
+            ("好的谢谢", 0.8),
+            ("嗯知道了", 0.0),
+            ("还是不行，很失望", -0.9),
+            ("骗子，我要投诉到工信部", -1.8),
+        ]
     ]
-    done = moqi("eval", "satisfaction", "--data", str(write_jsonl(tmp_path / "d.jsonl", dialogues)), "--json", home=instance)
+    done = moqi(
+        "eval",
+        "satisfaction",
+        "--data",
+        str(write_jsonl(tmp_path / "d.jsonl", dialogues)),
+        "--json",
+        home=instance,
+    )
     assert done.returncode == 0, done.stderr
     figures = json.loads(done.stdout)
     assert figures["n"] == 5 and figures["spearman"] > 0.8
@@ -142,7 +205,13 @@ def test_stc3_satisfaction_on_real_dialogues(instance):
 def test_a_trained_model_refines_live_assist(polarity_file, instance):
     # After `moqi train polarity`, the live engine blends the model into the valence.
     call = instance.parent / "call.jsonl"
-    write_jsonl(call, [{"speaker": "customer", "text": "网速很快，很给力"}, {"speaker": "customer", "text": "宽带又断了"}])
+    write_jsonl(
+        call,
+        [
+            {"speaker": "customer", "text": "网速很快，很给力"},
+            {"speaker": "customer", "text": "宽带又断了"},
+        ],
+    )
 
     def valences() -> list[float]:
         done = moqi("assist", str(call), "--json", "--no-store", home=instance)

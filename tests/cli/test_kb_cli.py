@@ -12,7 +12,9 @@ import pytest
 def moqi(*args, home: Path):
     env = {**os.environ, "MOQI_HOME": str(home), "COLUMNS": "200"}
     env.pop("MOQI_DATABASE_URL", None)
-    return subprocess.run([sys.executable, "-m", "moqi", *args], capture_output=True, text=True, env=env, timeout=180)
+    return subprocess.run(
+        [sys.executable, "-m", "moqi", *args], capture_output=True, text=True, env=env, timeout=180
+    )
 
 
 def versions(home: Path) -> int:
@@ -30,7 +32,13 @@ def home(tmp_path_factory):
 
 def test_export_then_import_changes_nothing(home, tmp_path):
     before = versions(home)
-    for kind, name in (("article", "kb.zip"), ("article", "kb.docx"), ("script", "s.xlsx"), ("lexicon", "l.csv"), ("business", "b.csv")):
+    for kind, name in (
+        ("article", "kb.zip"),
+        ("article", "kb.docx"),
+        ("script", "s.xlsx"),
+        ("lexicon", "l.csv"),
+        ("business", "b.csv"),
+    ):
         out = tmp_path / name
         done = moqi("kb", "export", kind, str(out), home=home)
         assert done.returncode == 0 and out.stat().st_size > 0, done.stderr
@@ -42,7 +50,10 @@ def test_export_then_import_changes_nothing(home, tmp_path):
 
 def test_second_init_keeps_published_edits(home, tmp_path):
     csv = tmp_path / "one.csv"
-    csv.write_text("id,kind,reason,emotion,brand,region,stage,conditions,text\nS0001,greeting,*,*,*,*,*,*,{customer}您好，这里是10086，请讲。\n", encoding="utf-8")
+    csv.write_text(
+        "id,kind,reason,emotion,brand,region,stage,conditions,text\nS0001,greeting,*,*,*,*,*,*,{customer}您好，这里是10086，请讲。\n",
+        encoding="utf-8",
+    )
     done = moqi("kb", "import", "script", str(csv), "--author", "editor_zhao", home=home)
     assert "1 updated" in done.stdout, done.stderr
     assert moqi("init", home=home).returncode == 0
@@ -60,8 +71,18 @@ def test_second_init_keeps_published_edits(home, tmp_path):
     ("kind", "name", "content", "message"),
     [
         ("script", "bad.csv", "id,kind,text\nS1,greeting,x\n", "header lacks"),
-        ("script", "bad.csv", "id,kind,reason,emotion,brand,region,stage,conditions,text\nS9,greeting,*,*,*,*,*,,ok\nS10,shout,*,*,*,*,*,,no\n", "line 3"),
-        ("script", "bad.csv", "id,kind,reason,emotion,brand,region,stage,conditions,text\nS9,greeting,*,*,*,*,*,called_twice,ok\n", "unknown condition"),
+        (
+            "script",
+            "bad.csv",
+            "id,kind,reason,emotion,brand,region,stage,conditions,text\nS9,greeting,*,*,*,*,*,,ok\nS10,shout,*,*,*,*,*,,no\n",
+            "line 3",
+        ),
+        (
+            "script",
+            "bad.csv",
+            "id,kind,reason,emotion,brand,region,stage,conditions,text\nS9,greeting,*,*,*,*,*,called_twice,ok\n",
+            "unknown condition",
+        ),
         ("article", "bad.md", "---\nid: x-1\ntitle: t\n---\n## 答复\n", "答复"),
         ("poem", "x.csv", "a\n", "unknown kind"),
         ("script", "missing.csv", None, "no such file"),

@@ -29,7 +29,27 @@ def root(tmp_path):
 def test_catalogue_covers_the_operator(content):
     assert len(content.businesses) >= 80
     categories = {b.category for b in content.businesses}
-    for needed in ("plan", "data", "5g", "roaming", "intl_call", "broadband", "iptv", "fixed_line", "family", "vas", "sp", "sim", "number", "porting", "payment", "invoice", "points", "contract", "suspension"):
+    for needed in (
+        "plan",
+        "data",
+        "5g",
+        "roaming",
+        "intl_call",
+        "broadband",
+        "iptv",
+        "fixed_line",
+        "family",
+        "vas",
+        "sp",
+        "sim",
+        "number",
+        "porting",
+        "payment",
+        "invoice",
+        "points",
+        "contract",
+        "suspension",
+    ):
         assert needed in categories, needed
     aliases = Counter(a for b in content.businesses for a in b.aliases)
     assert not [a for a, n in aliases.items() if n > 1], "an alias names one business"
@@ -44,7 +64,10 @@ def test_lexicon(content):
     assert len(content.lexicon) >= 1000
     cats = Counter(e.category for e in content.lexicon)
     assert set(cats) == set(EMOTIONS)
-    assert sum(e.escalation for e in content.lexicon) >= 20 and sum(e.churn for e in content.lexicon) >= 20
+    assert (
+        sum(e.escalation for e in content.lexicon) >= 20
+        and sum(e.churn for e in content.lexicon) >= 20
+    )
     assert len(content.negations) >= 20 and len(content.degrees) >= 30
 
 
@@ -103,27 +126,41 @@ def test_lines_say_what_they_presume_in_their_conditions(content, engine):
     # says so in `conditions`, or it is offered where it is untrue.
     from moqi.assist.scripts import REPEAT_CONTACT
 
-    assert [s.id for s in content.scripts if REPEAT_CONTACT.search(s.text) and "repeat_contact" not in s.conditions] == []
-    assert [s.id for s in content.scripts if s.kind == "guidance" and s.reason == "*" and "need_open" not in s.conditions] == []
+    assert [
+        s.id
+        for s in content.scripts
+        if REPEAT_CONTACT.search(s.text) and "repeat_contact" not in s.conditions
+    ] == []
+    assert [
+        s.id
+        for s in content.scripts
+        if s.kind == "guidance" and s.reason == "*" and "need_open" not in s.conditions
+    ] == []
     read_backs = [s for s in content.scripts if s.kind == "confirmation"]
     # Each reads back one outcome, and the failed ones are those the engine hears as a failure.
     assert [s.id for s in read_backs if len({"succeeded", "failed"} & set(s.conditions)) != 1] == []
     failed = {s.id for s in read_backs if "failed" in s.conditions}
-    assert failed and failed == {s.id for s in read_backs if engine.operation_outcome(s.text) == "failed"}
+    assert failed and failed == {
+        s.id for s in read_backs if engine.operation_outcome(s.text) == "failed"
+    }
 
 
 def test_an_unknown_condition_is_refused_with_its_line(root):
     path = root / "scripts" / "scripts.csv"
     lines = path.read_text(encoding="utf-8").splitlines()
     fields = lines[2].split(",", 8)
-    fields[7] = "repeat_contact; need_open；repeat_contact"  # the conditions column, as an editor might type it
+    fields[7] = (
+        "repeat_contact; need_open；repeat_contact"  # the conditions column, as an editor might type it
+    )
     lines[2] = ",".join(fields)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     assert load_files(root).scripts[1].conditions == ("repeat_contact", "need_open")
     fields[7] = "repeat_contact;called_twice"
     lines[2] = ",".join(fields)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    with pytest.raises(ContentError, match=r"scripts.csv:3: unknown condition\(s\) \['called_twice'\]"):
+    with pytest.raises(
+        ContentError, match=r"scripts.csv:3: unknown condition\(s\) \['called_twice'\]"
+    ):
         load_files(root)
 
 
@@ -137,7 +174,9 @@ def test_offers_name_their_own_product(content):
 
 def test_a_broken_file_names_the_line(root, content):
     path = root / "lexicon" / "emotion.csv"
-    path.write_text(path.read_text(encoding="utf-8") + "测一个新词,rage,3,0,0,general\n", encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8") + "测一个新词,rage,3,0,0,general\n", encoding="utf-8"
+    )
     with pytest.raises(ContentError, match=r"emotion.csv:\d+: unknown category 'rage'"):
         load_files(root)
 
@@ -153,10 +192,19 @@ def test_question_types_each_ask_and_are_answered_by_some_line(content):
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("- code: cost\n  label: 收费\n  asks: [多少钱]\n", "answers must be a non-empty list of strings"),
-        ("- code: cost\n  label: 收费\n  asks: [钱]\n  answers: [元]\n", r"one-character asks fire inside other words: \['钱'\]"),
+        (
+            "- code: cost\n  label: 收费\n  asks: [多少钱]\n",
+            "answers must be a non-empty list of strings",
+        ),
+        (
+            "- code: cost\n  label: 收费\n  asks: [钱]\n  answers: [元]\n",
+            r"one-character asks fire inside other words: \['钱'\]",
+        ),
         ("- code: cost\n  asks: [多少钱]\n  answers: [元]\n", "needs a code and a label"),
-        ("- {code: a, label: A, asks: [多少钱], answers: [元]}\n- {code: a, label: B, asks: [几天], answers: [天]}\n", "duplicate code 'a'"),
+        (
+            "- {code: a, label: A, asks: [多少钱], answers: [元]}\n- {code: a, label: B, asks: [几天], answers: [天]}\n",
+            "duplicate code 'a'",
+        ),
         ("code: cost\n", "expected a list"),
     ],
 )

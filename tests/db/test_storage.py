@@ -49,7 +49,9 @@ def test_generic_terms_round_trip_and_an_older_instance_gets_the_shipped_ones(lo
         assert knowledge.load_content(s).generic_terms == shipped
         # A group whose business has since gone is left out; the engine still builds.
         s.execute(delete(BusinessRow).where(BusinessRow.code == "pts_query"))
-        s.execute(update(BusinessRow).where(BusinessRow.code == "pts_redeem").values(aliases=["积分"]))
+        s.execute(
+            update(BusinessRow).where(BusinessRow.code == "pts_redeem").values(aliases=["积分"])
+        )
     with session_scope(loaded) as s:
         terms = knowledge.load_content(s).generic_terms
     assert len(terms) == len(shipped) - 1 and not any("积分" in t.words for t in terms)
@@ -120,7 +122,10 @@ def test_phrase_kinds_added_to_the_shipped_operations_reach_an_older_instance(lo
     with session_scope(loaded) as s:
         operations = knowledge.load_content(s).operations
     assert operations["done"] == ["已经办好了"]
-    assert operations["wrap_up"] == stored["wrap_up"] and operations["wrap_up_short"] == stored["wrap_up_short"]
+    assert (
+        operations["wrap_up"] == stored["wrap_up"]
+        and operations["wrap_up_short"] == stored["wrap_up_short"]
+    )
 
 
 def test_customers_are_stored_masked(loaded):
@@ -138,16 +143,22 @@ def test_customers_are_stored_masked(loaded):
 def recorded(factory, customer: str, *turns: tuple[str, str]):
     """(contact id, events) of a call of these (speaker, text) turns, recorded as `moqi assist` does."""
     lines = [json.dumps({"customer": customer, "channel": "voice"})]
-    lines += [json.dumps({"speaker": who, "text": text, "ts": 3 * i}, ensure_ascii=False) for i, (who, text) in enumerate(turns)]
+    lines += [
+        json.dumps({"speaker": who, "text": text, "ts": 3 * i}, ensure_ascii=False)
+        for i, (who, text) in enumerate(turns)
+    ]
     with session_scope(factory) as s:
         return record_call(s, parse_transcript("\n".join(lines)), customer_ref=customer, now=NOW)
 
 
 def test_a_call_is_recorded_with_events_and_confirmation(loaded):
     contact_id, events = recorded(
-        loaded, "C1001",
-        ("agent", "您好，请问有什么可以帮您"), ("customer", "我的号码13800001001流量怎么扣了这么多钱"),
-        ("agent", "流量包已经为您办理成功"), ("customer", "对没问题"),
+        loaded,
+        "C1001",
+        ("agent", "您好，请问有什么可以帮您"),
+        ("customer", "我的号码13800001001流量怎么扣了这么多钱"),
+        ("agent", "流量包已经为您办理成功"),
+        ("customer", "对没问题"),
     )
     assert len(events) == 4
     with session_scope(loaded) as s:
@@ -155,20 +166,37 @@ def test_a_call_is_recorded_with_events_and_confirmation(loaded):
         assert contact.customer_id == "C1001" and contact.reason
         texts = [u.text for u in contact.utterances]
         assert all("13800001001" not in t for t in texts)
-        assert s.scalar(select(func.count()).select_from(AssistEventRow).where(AssistEventRow.contact_id == contact_id)) == 4
-        confirmation = s.scalars(select(ConfirmationRow).where(ConfirmationRow.contact_id == contact_id)).one()
+        assert (
+            s.scalar(
+                select(func.count())
+                .select_from(AssistEventRow)
+                .where(AssistEventRow.contact_id == contact_id)
+            )
+            == 4
+        )
+        confirmation = s.scalars(
+            select(ConfirmationRow).where(ConfirmationRow.contact_id == contact_id)
+        ).one()
         assert confirmation.status == "confirmed" and confirmation.success
 
 
 def test_a_report_of_several_operations_is_a_row_for_each(loaded):
     contact_id, _ = recorded(
-        loaded, "C1005",
-        ("customer", "莫名其妙扣了我代收费，都给我关了"), ("agent", "第一，“每日健康资讯”业务已经退订了；第二，代收费功能已经关闭了。"), ("customer", "好的，谢谢"),
+        loaded,
+        "C1005",
+        ("customer", "莫名其妙扣了我代收费，都给我关了"),
+        ("agent", "第一，“每日健康资讯”业务已经退订了；第二，代收费功能已经关闭了。"),
+        ("customer", "好的，谢谢"),
     )
     with session_scope(loaded) as s:
-        rows = s.scalars(select(ConfirmationRow).where(ConfirmationRow.contact_id == contact_id).order_by(ConfirmationRow.id)).all()
+        rows = s.scalars(
+            select(ConfirmationRow)
+            .where(ConfirmationRow.contact_id == contact_id)
+            .order_by(ConfirmationRow.id)
+        ).all()
         assert [(r.turn, r.business_code, r.business_name, r.status) for r in rows] == [
-            (2, None, "退订每日健康资讯", "confirmed"), (2, "sp_sms_billing", "关闭短信代收费", "confirmed"),
+            (2, None, "退订每日健康资讯", "confirmed"),
+            (2, "sp_sms_billing", "关闭短信代收费", "confirmed"),
         ]
 
 

@@ -22,7 +22,9 @@ def test_shipped_content_starts_at_version_one(loaded_db):
     with session_scope(loaded_db) as s:
         assert versions.current_version(s, "script", "S0001") == 1
         assert versions.current_version(s, "article", "roaming-before-travel") == 1
-        kinds = dict(s.execute(select(ItemVersionRow.kind, func.count()).group_by(ItemVersionRow.kind)).all())
+        kinds = dict(
+            s.execute(select(ItemVersionRow.kind, func.count()).group_by(ItemVersionRow.kind)).all()
+        )
         assert set(kinds) == {"article", "script", "business", "lexicon"}
         # Loading the same content again writes no new versions.
         content = services.load_content(s)
@@ -35,10 +37,20 @@ def test_approved_update_is_live_versioned_and_reversible(loaded_db):
         before = _script(s, "S0001")
         engine_before = live_engine(s)
         body = {**before, "text": "您好，欢迎致电10086，我是工号为{agent}的客服，很高兴为您服务。"}
-        p = review.propose(s, kind="script", key="S0001", action="update", body=body, summary="问候语加上工号", proposer="demo_agent")
+        p = review.propose(
+            s,
+            kind="script",
+            key="S0001",
+            action="update",
+            body=body,
+            summary="问候语加上工号",
+            proposer="demo_agent",
+        )
         assert p.status == "open" and p.base_version == 1
         assert any(line.startswith("+text:") for line in review.preview(s, p))
-        review.comment(s, p.id, author="demo_knowledge_editor", text="工号占位符写法确认一下", now=NOW)
+        review.comment(
+            s, p.id, author="demo_knowledge_editor", text="工号占位符写法确认一下", now=NOW
+        )
         version = review.approve(s, p.id, reviewer="demo_knowledge_editor", note="同意", now=NOW)
         assert version.version == 2 and version.proposal_id == p.id
         assert s.get(ScriptRow, "S0001").text == body["text"]
@@ -47,7 +59,9 @@ def test_approved_update_is_live_versioned_and_reversible(loaded_db):
         assert engine_after is not engine_before
         assert any(sc.id == "S0001" and "工号" in sc.text for sc in engine_after.content.scripts)
         diff = versions.diff(s, "script", "S0001", 1, 2)
-        assert any(line.startswith("-text:") for line in diff) and any(line.startswith("+text:") for line in diff)
+        assert any(line.startswith("-text:") for line in diff) and any(
+            line.startswith("+text:") for line in diff
+        )
         back = versions.rollback(s, "script", "S0001", 1, author="demo_knowledge_editor")
         assert back.version == 3 and _script(s, "S0001") == before
         assert [v.version for v in versions.history(s, "script", "S0001")] == [3, 2, 1]
@@ -60,31 +74,84 @@ def test_a_published_condition_holds_a_line_back_in_the_live_engine(loaded_db):
 
     line = "{customer}您好，为这件事又让您打进来，实在抱歉，这次我从头跟到底。"
     with session_scope(loaded_db) as s:
-        body = {"kind": "apology", "reason": "*", "emotion": "anger", "text": line, "conditions": "repeat_contact；repeat_contact"}
-        p = review.propose(s, kind="script", key="S901", action="create", body=body, summary="重复来电致歉", proposer="demo_agent")
+        body = {
+            "kind": "apology",
+            "reason": "*",
+            "emotion": "anger",
+            "text": line,
+            "conditions": "repeat_contact；repeat_contact",
+        }
+        p = review.propose(
+            s,
+            kind="script",
+            key="S901",
+            action="create",
+            body=body,
+            summary="重复来电致歉",
+            proposer="demo_agent",
+        )
         review.approve(s, p.id, reviewer="demo_knowledge_editor", note="同意", now=NOW)
         assert _script(s, "S901")["conditions"] == ["repeat_contact"]
         assert "conditions: repeat_contact\n" in items.render("script", "S901", _script(s, "S901"))
         engine = live_engine(s)
-    assert next(x for x in engine.content.scripts if x.id == "S901").conditions == ("repeat_contact",)
+    assert next(x for x in engine.content.scripts if x.id == "S901").conditions == (
+        "repeat_contact",
+    )
     for repeat in (False, True):
-        situation = Situation({"apology": 1.0}, (("bill_dispute", "话费争议", 0.6),), "anger", None, None, None, repeat=repeat)
+        situation = Situation(
+            {"apology": 1.0},
+            (("bill_dispute", "话费争议", 0.6),),
+            "anger",
+            None,
+            None,
+            None,
+            repeat=repeat,
+        )
         offered = {r.id for r in engine.ranker.rank(situation, {}, {}, k=100, per_kind=100)}
         assert ("S901" in offered) == repeat, offered
 
 
 def test_new_article_from_a_case_and_rejection(loaded_db):
     with session_scope(loaded_db) as s:
-        body = {"title": "副卡共享流量用完后的处理", "answer": "副卡共享主卡流量，主卡流量用完后**副卡同时停止共享**。", "businesses": ["family_share"], "valid_to": "2027-12-31"}
-        p = review.propose(s, kind="article", key="family-share-exhausted", action="create", body=body, summary="案例中客户不清楚", proposer="demo_agent", source="case", source_ref="42")
+        body = {
+            "title": "副卡共享流量用完后的处理",
+            "answer": "副卡共享主卡流量，主卡流量用完后**副卡同时停止共享**。",
+            "businesses": ["family_share"],
+            "valid_to": "2027-12-31",
+        }
+        p = review.propose(
+            s,
+            kind="article",
+            key="family-share-exhausted",
+            action="create",
+            body=body,
+            summary="案例中客户不清楚",
+            proposer="demo_agent",
+            source="case",
+            source_ref="42",
+        )
         assert p.body["steps"] == [] and p.body["valid_to"] == "2027-12-31"
-        edited = review.edit(s, p.id, editor="demo_knowledge_editor", body={**p.body, "key_points": ["副卡无独立流量"]}, now=NOW)
+        edited = review.edit(
+            s,
+            p.id,
+            editor="demo_knowledge_editor",
+            body={**p.body, "key_points": ["副卡无独立流量"]},
+            now=NOW,
+        )
         assert edited.body["key_points"] == ["副卡无独立流量"]
         assert [c.body for c in review.comments(s, p.id)] == ["修改了提议内容"]
         review.approve(s, p.id, reviewer="demo_knowledge_editor", note="", now=NOW)
         assert any(a.id == "family-share-exhausted" for a in services.load_content(s).articles)
 
-        q = review.propose(s, kind="lexicon", key="气死个人", action="create", body={"category": "anger", "intensity": 4}, summary="方言", proposer="demo_agent")
+        q = review.propose(
+            s,
+            kind="lexicon",
+            key="气死个人",
+            action="create",
+            body={"category": "anger", "intensity": 4},
+            summary="方言",
+            proposer="demo_agent",
+        )
         with pytest.raises(items.ItemError):
             review.reject(s, q.id, reviewer="demo_knowledge_editor", note=" ", now=NOW)
         review.reject(s, q.id, reviewer="demo_knowledge_editor", note="已有“气死了”覆盖", now=NOW)
@@ -96,8 +163,24 @@ def test_new_article_from_a_case_and_rejection(loaded_db):
 def test_stale_proposal_must_be_rebased(loaded_db):
     with session_scope(loaded_db) as s:
         live = _script(s, "S0002")
-        a = review.propose(s, kind="script", key="S0002", action="update", body={**live, "text": live["text"] + "（甲）"}, summary="甲", proposer="a1")
-        b = review.propose(s, kind="script", key="S0002", action="update", body={**live, "text": live["text"] + "（乙）"}, summary="乙", proposer="a2")
+        a = review.propose(
+            s,
+            kind="script",
+            key="S0002",
+            action="update",
+            body={**live, "text": live["text"] + "（甲）"},
+            summary="甲",
+            proposer="a1",
+        )
+        b = review.propose(
+            s,
+            kind="script",
+            key="S0002",
+            action="update",
+            body={**live, "text": live["text"] + "（乙）"},
+            summary="乙",
+            proposer="a2",
+        )
         review.approve(s, a.id, reviewer="ed", note="", now=NOW)
         with pytest.raises(versions.Conflict, match="changed since"):
             review.approve(s, b.id, reviewer="ed", note="", now=NOW)
@@ -112,14 +195,50 @@ def test_stale_proposal_must_be_rebased(loaded_db):
         ("script", "NOPE", "update", {"kind": "greeting", "text": "x"}, versions.NotFound),
         ("script", "S900", "create", {"kind": "shouting", "text": "x"}, items.ItemError),
         ("script", "S900", "create", {"kind": "greeting", "text": ""}, items.ItemError),
-        ("script", "S900", "create", {"kind": "greeting", "text": "x", "conditions": "repeat_contact、called_twice"}, items.ItemError),
-        ("script", "S900", "create", {"kind": "greeting", "text": "x", "conditions": {"repeat_contact": 1}}, items.ItemError),
+        (
+            "script",
+            "S900",
+            "create",
+            {"kind": "greeting", "text": "x", "conditions": "repeat_contact、called_twice"},
+            items.ItemError,
+        ),
+        (
+            "script",
+            "S900",
+            "create",
+            {"kind": "greeting", "text": "x", "conditions": {"repeat_contact": 1}},
+            items.ItemError,
+        ),
         ("article", "Bad Id!", "create", {"title": "t", "answer": "a"}, items.ItemError),
-        ("article", "x-1", "create", {"title": "t", "answer": "a", "businesses": ["no_such"]}, items.ItemError),
-        ("article", "x-2", "create", {"title": "t", "answer": "a", "valid_from": "2027-01-01", "valid_to": "2026-01-01"}, items.ItemError),
-        ("article", "x-3", "create", {"title": "t", "answer": "a", "valid_to": "明年"}, items.ItemError),
+        (
+            "article",
+            "x-1",
+            "create",
+            {"title": "t", "answer": "a", "businesses": ["no_such"]},
+            items.ItemError,
+        ),
+        (
+            "article",
+            "x-2",
+            "create",
+            {"title": "t", "answer": "a", "valid_from": "2027-01-01", "valid_to": "2026-01-01"},
+            items.ItemError,
+        ),
+        (
+            "article",
+            "x-3",
+            "create",
+            {"title": "t", "answer": "a", "valid_to": "明年"},
+            items.ItemError,
+        ),
         ("lexicon", "烦得直跺脚", "create", {"category": "anger", "intensity": 9}, items.ItemError),
-        ("lexicon", "烦得直跺脚", "create", {"category": "anger", "intensity": 3, "mood": "x"}, items.ItemError),
+        (
+            "lexicon",
+            "烦得直跺脚",
+            "create",
+            {"category": "anger", "intensity": 3, "mood": "x"},
+            items.ItemError,
+        ),
         ("business", "intl_roaming", "delete", None, None),
     ],
 )
@@ -127,12 +246,15 @@ def test_bad_proposals_are_refused_and_nothing_is_stored(loaded_db, kind, key, a
     with session_scope(loaded_db) as s:
         if error is None:
             # A business still on the map cannot be deleted: the approval refuses, nothing changes.
-            p = review.propose(s, kind=kind, key=key, action=action, body=body, summary="下线", proposer="a")
+            p = review.propose(
+                s, kind=kind, key=key, action=action, body=body, summary="下线", proposer="a"
+            )
             with pytest.raises(versions.Conflict, match="still used"):
                 review.approve(s, p.id, reviewer="ed", note="", now=NOW)
             return
         with pytest.raises(error):
-            review.propose(s, kind=kind, key=key, action=action, body=body, summary="why", proposer="a")
+            review.propose(
+                s, kind=kind, key=key, action=action, body=body, summary="why", proposer="a"
+            )
     with session_scope(loaded_db) as s:
         assert s.scalar(select(func.count()).select_from(ProposalRow)) == 0
-

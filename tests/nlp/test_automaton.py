@@ -17,14 +17,18 @@ def test_a_shorter_word_is_found_after_a_longer_one_fails():
 def test_leftmost_longest_and_no_overlap():
     a = KeywordAutomaton({"乱扣费": "anger", "扣费": "fee", "费用": "cost"})
     assert a.longest("你们乱扣费用了") == [(2, 5, "乱扣费", "anger")]
-    assert a.all("你们乱扣费用了") == [(2, 5, "乱扣费", "anger"), (3, 5, "扣费", "fee"), (4, 6, "费用", "cost")]
+    assert a.all("你们乱扣费用了") == [
+        (2, 5, "乱扣费", "anger"),
+        (3, 5, "扣费", "fee"),
+        (4, 6, "费用", "cost"),
+    ]
     assert a.present("扣费用") == {"fee", "cost"}
 
 
 def test_spans_count_characters_not_bytes():
     a = KeywordAutomaton({"乱扣费": 1})
     text = "😀👨‍👩‍👧乱扣费"
-    (start, end, word, _), = a.longest(text)
+    ((start, end, word, _),) = a.longest(text)
     assert text[start:end] == word == "乱扣费"
 
 

@@ -29,7 +29,10 @@ def test_masks_personal_numbers(raw, masked):
     assert mask_pii(raw) == masked
 
 
-@pytest.mark.parametrize("text", ["套餐每月199元", "流量超了3.2GB扣了96元", "10086", "12315", "工号8023为您服务", "2024年3月"])
+@pytest.mark.parametrize(
+    "text",
+    ["套餐每月199元", "流量超了3.2GB扣了96元", "10086", "12315", "工号8023为您服务", "2024年3月"],
+)
 def test_leaves_ordinary_numbers_alone(text):
     # Fees, volumes, hotlines and dates are what the call is about; masking them would blind the agent.
     assert mask_pii(text) == text
@@ -63,7 +66,17 @@ def test_masks_numbers_written_with_separators_and_email_addresses(raw, masked):
 
 @pytest.mark.parametrize(
     "text",
-    ["98元", "2026.12.05", "10.5G", "第3次", "2026-12-05 13:45", "流量分别用了13.5 14.2 15.1 16.3G", "服务器192.168.100.200", "邮件地址写在@后面", "1 3 5 7"],
+    [
+        "98元",
+        "2026.12.05",
+        "10.5G",
+        "第3次",
+        "2026-12-05 13:45",
+        "流量分别用了13.5 14.2 15.1 16.3G",
+        "服务器192.168.100.200",
+        "邮件地址写在@后面",
+        "1 3 5 7",
+    ],
 )
 def test_leaves_amounts_dates_and_times_alone(text):
     assert mask_pii(text) == text

@@ -22,7 +22,13 @@ def contacts(db) -> int:
         return s.scalar(select(func.count()).select_from(Contact))
 
 
-BODY = {"customer": "C1001", "utterances": [{"speaker": "客户", "text": "你们乱扣费，我要投诉", "ts": 1}, {"speaker": "agent", "text": "非常抱歉，我马上为您核实"}]}
+BODY = {
+    "customer": "C1001",
+    "utterances": [
+        {"speaker": "客户", "text": "你们乱扣费，我要投诉", "ts": 1},
+        {"speaker": "agent", "text": "非常抱歉，我马上为您核实"},
+    ],
+}
 
 
 def test_agent_analyses_and_stores_a_contact(client, db):
@@ -30,22 +36,31 @@ def test_agent_analyses_and_stores_a_contact(client, db):
     assert r.status_code == 200, r.text
     data = r.json()
     assert len(data["events"]) == 2 and data["events"][0]["emotion"]["category"] == "anger"
-    r = client.get(f"/api/assist/contacts/{data['contact_id']}/events", auth=("team_lead", PASSWORD))
+    r = client.get(
+        f"/api/assist/contacts/{data['contact_id']}/events", auth=("team_lead", PASSWORD)
+    )
     assert r.status_code == 200 and len(r.json()) == 2
 
 
 def test_no_login_is_401_and_wrong_role_is_403(client, db):
     assert client.post("/api/assist/analyze", json=BODY).status_code == 401
-    assert client.post("/api/assist/analyze", json=BODY, auth=("agent", "wrong-password")).status_code == 401
+    assert (
+        client.post("/api/assist/analyze", json=BODY, auth=("agent", "wrong-password")).status_code
+        == 401
+    )
     r = client.post("/api/assist/analyze", json=BODY, auth=("expert", PASSWORD))
     assert r.status_code == 403 and r.headers["content-type"] == "application/problem+json"
     assert contacts(db) == 0
 
 
 def test_unknown_ids_are_404(client, db):
-    r = client.post("/api/assist/analyze", json={**BODY, "customer": "C0000"}, auth=("agent", PASSWORD))
+    r = client.post(
+        "/api/assist/analyze", json={**BODY, "customer": "C0000"}, auth=("agent", PASSWORD)
+    )
     assert r.status_code == 404 and "C0000" in r.json()["detail"]
-    assert client.get("/api/assist/contacts/99999/events", auth=("agent", PASSWORD)).status_code == 404
+    assert (
+        client.get("/api/assist/contacts/99999/events", auth=("agent", PASSWORD)).status_code == 404
+    )
     assert contacts(db) == 0
 
 

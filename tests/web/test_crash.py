@@ -22,7 +22,14 @@ from moqi.service.models import Contact, Utterance
 from tests.conftest import PASSWORD, add_users
 
 AGENTS = [f"crash_agent{i}" for i in range(6)]
-LINES = ["我这个月流量怎么又超了", "您好，我帮您查一下", "扣了我五十多块钱，太离谱了", "非常抱歉，我马上核实", "好的你快点", "已经为您提交减免申请"]
+LINES = [
+    "我这个月流量怎么又超了",
+    "您好，我帮您查一下",
+    "扣了我五十多块钱，太离谱了",
+    "非常抱歉，我马上核实",
+    "好的你快点",
+    "已经为您提交减免申请",
+]
 
 
 def _free_port() -> int:
@@ -34,7 +41,12 @@ def _free_port() -> int:
 def _serve(env: dict, port: int) -> subprocess.Popen:
     """`moqi serve` on `port`, its output appended to MOQI_HOME/serve.log."""
     with open(_log(env), "ab") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "moqi", "serve", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "moqi", "serve", "--port", str(port)],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     for _ in range(300):
         try:
             if httpx2.get(f"http://127.0.0.1:{port}/api/health", timeout=1).status_code == 200:
@@ -77,7 +89,10 @@ def test_kill_9_under_load_loses_no_acknowledged_utterance(server_env, db):
         while not stop.is_set():
             speaker = "customer" if i % 2 == 0 else "agent"
             try:
-                r = client.post(f"/api/contacts/{cid}/utterances", json={"speaker": speaker, "text": LINES[i % len(LINES)], "ts": float(i)})
+                r = client.post(
+                    f"/api/contacts/{cid}/utterances",
+                    json={"speaker": speaker, "text": LINES[i % len(LINES)], "ts": float(i)},
+                )
             except httpx2.HTTPError:
                 return  # the server is gone
             if r.status_code == 200:
@@ -99,8 +114,15 @@ def test_kill_9_under_load_loses_no_acknowledged_utterance(server_env, db):
     assert total >= 300, "the load did not get going"
 
     with session_scope(db) as s:
-        stored = {cid: set(s.scalars(select(Utterance.turn).where(Utterance.contact_id == cid))) for cid in contacts.values()}
-    lost = {cid: sorted(acked[cid] - stored[cid]) for cid in contacts.values() if acked[cid] - stored[cid]}
+        stored = {
+            cid: set(s.scalars(select(Utterance.turn).where(Utterance.contact_id == cid)))
+            for cid in contacts.values()
+        }
+    lost = {
+        cid: sorted(acked[cid] - stored[cid])
+        for cid in contacts.values()
+        if acked[cid] - stored[cid]
+    }
     assert lost == {}, f"acknowledged but not stored: {lost}"
 
     # The restarted server has each call where storage left it, and the calls go on.
@@ -109,9 +131,14 @@ def test_kill_9_under_load_loses_no_acknowledged_utterance(server_env, db):
         for agent, client in clients.items():
             cid = contacts[agent]
             live = client.get(f"/api/contacts/{cid}")
-            assert live.status_code == 200, live.text + _log(server_env).read_text(errors="replace")[-3000:]
+            assert live.status_code == 200, (
+                live.text + _log(server_env).read_text(errors="replace")[-3000:]
+            )
             assert len(live.json()["events"]) == len(stored[cid])
-            more = client.post(f"/api/contacts/{cid}/utterances", json={"speaker": "customer", "text": "喂，还在吗"})
+            more = client.post(
+                f"/api/contacts/{cid}/utterances",
+                json={"speaker": "customer", "text": "喂，还在吗"},
+            )
             assert more.status_code == 200 and more.json()["event"]["turn"] == len(stored[cid]) + 1
     finally:
         proc.terminate()
@@ -120,7 +147,9 @@ def test_kill_9_under_load_loses_no_acknowledged_utterance(server_env, db):
             client.close()
     with session_scope(db) as s:
         assert all(c.status == "open" for c in s.scalars(select(Contact)))
-    print(f"\nkill -9 under load: {total} acknowledged, {sum(map(len, stored.values()))} stored, 0 lost")
+    print(
+        f"\nkill -9 under load: {total} acknowledged, {sum(map(len, stored.values()))} stored, 0 lost"
+    )
 
 
 def test_sigterm_does_not_hang_on_a_stuck_request(server_env):
@@ -130,7 +159,9 @@ def test_sigterm_does_not_hang_on_a_stuck_request(server_env):
     proc = _serve(server_env, port)
     # A client that announces a body and never sends it holds its request open.
     stuck = socket.create_connection(("127.0.0.1", port))
-    stuck.sendall(b"POST /api/contacts HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"cust")
+    stuck.sendall(
+        b'POST /api/contacts HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"cust'
+    )
     time.sleep(0.5)
     started = time.monotonic()
     proc.send_signal(signal.SIGTERM)

@@ -36,18 +36,28 @@ def _auth(role: str | None) -> dict:
 def _fuzzer(operation, role: str | None, statuses: Counter, errors: list[str]):
     """A Hypothesis test of one route: generated requests as one role (or nobody)."""
 
-    @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True, suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        suppress_health_check=list(HealthCheck),
+    )
     @given(case=operation.as_strategy())
     def fuzz(case) -> None:
         try:
             response = case.call(headers=_auth(role))
         except Exception as exc:  # noqa: BLE001 - the test client re-raises what the server raised
             statuses[5] += 1
-            errors.append(f"{operation.label} as {role}: {type(exc).__name__}: {str(exc)[:200]} — {case.as_curl_command()}")
+            errors.append(
+                f"{operation.label} as {role}: {type(exc).__name__}: {str(exc)[:200]} — {case.as_curl_command()}"
+            )
             return
         statuses[response.status_code // 100] += 1
         if response.status_code >= 500:
-            errors.append(f"{operation.label} as {role}: {response.status_code} {response.text[:200]} — {case.as_curl_command()}")
+            errors.append(
+                f"{operation.label} as {role}: {response.status_code} {response.text[:200]} — {case.as_curl_command()}"
+            )
 
     return fuzz
 
@@ -63,6 +73,8 @@ def test_no_route_answers_a_server_error_to_anyone(app):
             for role in (None, *ROLES):
                 _fuzzer(operation, role, statuses, errors)()
     total = sum(statuses.values())
-    print(f"\nfuzzing: {len(operations)} routes, {total} requests, by class {dict(sorted(statuses.items()))}")
+    print(
+        f"\nfuzzing: {len(operations)} routes, {total} requests, by class {dict(sorted(statuses.items()))}"
+    )
     assert errors == [], "\n".join(errors)
     assert total >= EXAMPLES * len(operations) * (len(ROLES) + 1) // 2

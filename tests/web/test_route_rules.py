@@ -114,7 +114,9 @@ def matrix_app(tmp_path_factory):
 
 
 def _operations(app) -> list[str]:
-    return [f"{method.upper()} {path}" for path, ops in app.openapi()["paths"].items() for method in ops]
+    return [
+        f"{method.upper()} {path}" for path, ops in app.openapi()["paths"].items() for method in ops
+    ]
 
 
 def test_every_route_has_a_rule_and_every_rule_a_route(matrix_app):
@@ -129,9 +131,13 @@ def _call(app, operation: str, role: str | None):
     url = re.sub(r"\{[a-z_]+\}", lambda m: "1" if m.group(0).endswith("_id}") else "x", path)
     headers = {}
     if role:
-        headers["Authorization"] = "Basic " + base64.b64encode(f"as_{role}:{PASSWORD}".encode()).decode()
+        headers["Authorization"] = (
+            "Basic " + base64.b64encode(f"as_{role}:{PASSWORD}".encode()).decode()
+        )
     # A well-formed JSON body: the rule is checked before the body's fields are.
-    return TestClient(app).request(method, url, headers=headers, json={} if method in ("POST", "PUT", "PATCH") else None)
+    return TestClient(app).request(
+        method, url, headers=headers, json={} if method in ("POST", "PUT", "PATCH") else None
+    )
 
 
 @pytest.mark.parametrize("role", [None, *ROLES], ids=["anonymous", *ROLES])

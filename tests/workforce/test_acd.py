@@ -14,16 +14,27 @@ def parse(text: str, name: str = "acd.csv", **kw) -> acd.AcdData:
 
 
 def test_chinese_headers_and_threshold_from_the_header():
-    data = parse(HEAD + "2026-03-02 09:00-09:30,120,100,20,80,300,18\n2026-03-02 09:30-10:00,90,88,2,85,4:50,17.5\n")
+    data = parse(
+        HEAD
+        + "2026-03-02 09:00-09:30,120,100,20,80,300,18\n2026-03-02 09:30-10:00,90,88,2,85,4:50,17.5\n"
+    )
     assert (data.interval_min, data.threshold_s) == (30, 20)
     first, second = data.intervals
-    assert first.start == datetime(2026, 3, 2, 9, 0) and first.offered == 120 and first.answered_in_threshold == 80
+    assert (
+        first.start == datetime(2026, 3, 2, 9, 0)
+        and first.offered == 120
+        and first.answered_in_threshold == 80
+    )
     assert second.aht_s == 290 and second.agents == 17.5 and second.asa_s is None
 
 
 def test_english_headers_separate_date_column_and_15_minute_grid():
-    text = "Date,Interval,Offered,Answered,Abandoned,Answered within 20s,AHT,Agents logged in,ASA\n" + "".join(
-        f"2026/3/2,{h:02d}:{m:02d},10,9,1,8,240,3,12\n" for h in (8, 9) for m in (0, 15, 30, 45))
+    text = (
+        "Date,Interval,Offered,Answered,Abandoned,Answered within 20s,AHT,Agents logged in,ASA\n"
+        + "".join(
+            f"2026/3/2,{h:02d}:{m:02d},10,9,1,8,240,3,12\n" for h in (8, 9) for m in (0, 15, 30, 45)
+        )
+    )
     data = parse(text)
     assert data.interval_min == 15 and data.threshold_s == 20 and len(data.intervals) == 8
     assert data.intervals[-1].start == datetime(2026, 3, 2, 9, 45) and data.intervals[0].asa_s == 12
@@ -77,11 +88,23 @@ def test_all_bad_rows_are_reported_not_just_the_first():
     [
         (b"", "a.csv", "文件是空的"),
         (HEAD.encode(), "a.csv", "没有数据行"),
-        ("时段,呼入量\n2026-03-02 09:00,1\n".encode(), "a.csv", "缺少列：接通量、放弃量、门限内接通量、平均处理时长（秒）、在线坐席"),
+        (
+            "时段,呼入量\n2026-03-02 09:00,1\n".encode(),
+            "a.csv",
+            "缺少列：接通量、放弃量、门限内接通量、平均处理时长（秒）、在线坐席",
+        ),
         (b"PK\x03\x04 not really", "a.xlsx", "不是有效的 XLSX 文件"),
         (b"x", "a.pdf", "不支持的文件类型"),
-        ((HEAD + "2026-03-02 09:00-10:00,1,1,0,1,100,1\n").encode(), "a.csv", "时段长度须为 15 或 30 分钟"),
-        ("时段,呼入量,接通量,呼损量,放弃量,20秒内接通,平均处理时长,在线坐席\n".encode(), "a.csv", "都是放弃量"),
+        (
+            (HEAD + "2026-03-02 09:00-10:00,1,1,0,1,100,1\n").encode(),
+            "a.csv",
+            "时段长度须为 15 或 30 分钟",
+        ),
+        (
+            "时段,呼入量,接通量,呼损量,放弃量,20秒内接通,平均处理时长,在线坐席\n".encode(),
+            "a.csv",
+            "都是放弃量",
+        ),
     ],
 )
 def test_bad_files(data, name, message):

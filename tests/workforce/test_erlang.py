@@ -18,7 +18,9 @@ def test_call_centre_helper_worked_example():
     assert r.agents == 14 and r.service_level == pytest.approx(0.8884, abs=5e-5)
     assert r.traffic_erlangs == pytest.approx(10.0)
     assert erlang.evaluate(100, 1800, 180, 13, 20).service_level == pytest.approx(0.7956, abs=5e-5)
-    assert erlang.evaluate(100, 1800, 180, 14, 20).wait_probability == pytest.approx(0.1741, abs=5e-5)
+    assert erlang.evaluate(100, 1800, 180, 14, 20).wait_probability == pytest.approx(
+        0.1741, abs=5e-5
+    )
 
 
 @pytest.mark.parametrize(("traffic", "agents", "blocking"), [(10, 10, 0.21458), (2, 3, 0.21053)])
@@ -39,11 +41,17 @@ def test_erlang_b_matches_exact_rational_arithmetic(traffic, agents):
 def test_the_answer_is_the_true_minimum(calls):
     r = erlang.required_agents(calls, 1800, 240, 0.8, 20)
     assert r.service_level >= 0.8
-    assert erlang.evaluate(calls, 1800, 240, r.agents - 1, 20).service_level < 0.8 if r.agents > 1 else True
+    assert (
+        erlang.evaluate(calls, 1800, 240, r.agents - 1, 20).service_level < 0.8
+        if r.agents > 1
+        else True
+    )
 
 
 def test_thousands_of_agents_do_not_overflow():
-    r = erlang.required_agents(calls=40_000, interval_s=900, aht_s=300, target_sl=0.9, threshold_s=15)
+    r = erlang.required_agents(
+        calls=40_000, interval_s=900, aht_s=300, target_sl=0.9, threshold_s=15
+    )
     assert r.agents > 13_000 and 0.9 <= r.service_level < 1 and np.isfinite(r.asa_s)
 
 
@@ -52,12 +60,18 @@ def test_grid_gives_the_same_answers():
     calls = rng.uniform(0, 3000, 300).round()
     aht = rng.uniform(60, 600, 300).round()
     grid = erlang.required_agents_grid(calls, 1800, aht, 0.8, 20)
-    assert list(grid) == [erlang.required_agents(c, 1800, h, 0.8, 20).agents for c, h in zip(calls, aht, strict=True)]
+    assert list(grid) == [
+        erlang.required_agents(c, 1800, h, 0.8, 20).agents for c, h in zip(calls, aht, strict=True)
+    ]
 
 
 def test_unstable_and_bad_inputs():
     assert erlang.evaluate(100, 1800, 180, 10, 20).service_level == 0.0
-    for bad in (dict(calls=-1, interval_s=1800, aht_s=180), dict(calls=10, interval_s=0, aht_s=180), dict(calls=10, interval_s=1800, aht_s=-5)):
+    for bad in (
+        dict(calls=-1, interval_s=1800, aht_s=180),
+        dict(calls=10, interval_s=0, aht_s=180),
+        dict(calls=10, interval_s=1800, aht_s=-5),
+    ):
         with pytest.raises(ValueError):
             erlang.required_agents(**bad, target_sl=0.8, threshold_s=20)
     with pytest.raises(ValueError):
@@ -65,9 +79,56 @@ def test_unstable_and_bad_inputs():
 
 
 def test_cli_json_contract():
-    done = subprocess.run([sys.executable, "-m", "moqi", "staff", "erlang", "--calls", "100", "--interval-s", "1800", "--aht-s", "180", "--target-sl", "0.8", "--threshold-s", "20", "--json"], capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "moqi",
+            "staff",
+            "erlang",
+            "--calls",
+            "100",
+            "--interval-s",
+            "1800",
+            "--aht-s",
+            "180",
+            "--target-sl",
+            "0.8",
+            "--threshold-s",
+            "20",
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
     out = json.loads(done.stdout)
-    assert out["agents"] == 14 and set(out) >= {"agents", "service_level", "asa_s", "occupancy", "abandon"}
-    bad = subprocess.run([sys.executable, "-m", "moqi", "staff", "erlang", "--calls", "-3", "--interval-s", "1800", "--aht-s", "180"], capture_output=True, text=True, timeout=60)
-    assert bad.returncode != 0 and "calls" in bad.stderr and len(bad.stderr.strip().splitlines()) == 1
+    assert out["agents"] == 14 and set(out) >= {
+        "agents",
+        "service_level",
+        "asa_s",
+        "occupancy",
+        "abandon",
+    }
+    bad = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "moqi",
+            "staff",
+            "erlang",
+            "--calls",
+            "-3",
+            "--interval-s",
+            "1800",
+            "--aht-s",
+            "180",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert (
+        bad.returncode != 0 and "calls" in bad.stderr and len(bad.stderr.strip().splitlines()) == 1
+    )

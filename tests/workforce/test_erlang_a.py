@@ -53,7 +53,9 @@ def test_without_abandonment_it_is_erlang_c():
         assert a.abandon < 1e-6
 
 
-@pytest.mark.parametrize(("calls", "agents", "patience_s"), [(100, 10, 60), (100, 12, 120), (400, 38, 90)])
+@pytest.mark.parametrize(
+    ("calls", "agents", "patience_s"), [(100, 10, 60), (100, 12, 120), (400, 38, 90)]
+)
 def test_matches_simulation(calls, agents, patience_s):
     exact = erlang_a.evaluate(calls, 1800, 180, agents, 20, patience_s)
     sl, abandon = simulate(calls / 1800, 180, patience_s, agents, 20)
@@ -69,14 +71,37 @@ def test_fewer_agents_than_the_load_can_meet_a_target():
 
 
 def test_definitions_order():
-    values = {d: erlang_a.evaluate(100, 1800, 180, 11, 20, 60, d).service_level for d in erlang_a.SL_DEFINITIONS}
+    values = {
+        d: erlang_a.evaluate(100, 1800, 180, 11, 20, 60, d).service_level
+        for d in erlang_a.SL_DEFINITIONS
+    }
     assert values["offered"] < values["short_abandons_excluded"] < values["answered"]
     with pytest.raises(ValueError, match="unknown service-level definition"):
         erlang_a.evaluate(100, 1800, 180, 11, 20, 60, "whatever")
 
 
 def test_cli_with_patience():
-    done = subprocess.run([sys.executable, "-m", "moqi", "staff", "erlang", "--calls", "100", "--interval-s", "1800", "--aht-s", "180", "--patience-s", "120", "--json"], capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "moqi",
+            "staff",
+            "erlang",
+            "--calls",
+            "100",
+            "--interval-s",
+            "1800",
+            "--aht-s",
+            "180",
+            "--patience-s",
+            "120",
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
     out = json.loads(done.stdout)
     assert out["model"] == "erlang_a" and out["agents"] == 12 and 0 < out["abandon"] < 0.1
@@ -115,11 +140,23 @@ def reference(calls, interval_s, aht_s, n, t, patience_s):
     return p_free + float(high @ within), float(high @ (1 - served_ever))
 
 
-@pytest.mark.parametrize(("calls", "aht", "agents", "patience"), [(100, 180, 10, 60), (100, 180, 1, 60), (400, 180, 38, 90), (3000, 300, 480, 120), (3000, 300, 560, 30), (6, 600, 2, 400)])
+@pytest.mark.parametrize(
+    ("calls", "aht", "agents", "patience"),
+    [
+        (100, 180, 10, 60),
+        (100, 180, 1, 60),
+        (400, 180, 38, 90),
+        (3000, 300, 480, 120),
+        (3000, 300, 560, 30),
+        (6, 600, 2, 400),
+    ],
+)
 def test_closed_form_matches_the_birth_death_chain(calls, aht, agents, patience):
     sl, abandon = reference(calls, 1800, aht, agents, 20, patience)
     r = erlang_a.evaluate(calls, 1800, aht, agents, 20, patience)
-    assert r.service_level == pytest.approx(sl, abs=1e-9) and r.abandon == pytest.approx(abandon, abs=1e-9)
+    assert r.service_level == pytest.approx(sl, abs=1e-9) and r.abandon == pytest.approx(
+        abandon, abs=1e-9
+    )
 
 
 def test_grid_finds_the_true_minimum_for_every_definition():
@@ -134,7 +171,10 @@ def test_grid_finds_the_true_minimum_for_every_definition():
                 continue
             assert erlang_a.evaluate(c, 1800, h, int(n), 20, 120, definition).service_level >= 0.8
             if n > 1:
-                assert erlang_a.evaluate(c, 1800, h, int(n) - 1, 20, 120, definition).service_level < 0.8
+                assert (
+                    erlang_a.evaluate(c, 1800, h, int(n) - 1, 20, 120, definition).service_level
+                    < 0.8
+                )
 
 
 def test_service_level_rises_with_agents():
@@ -144,11 +184,20 @@ def test_service_level_rises_with_agents():
 
 def test_thousands_of_agents_stay_finite_and_exact():
     # 20,000 Erlangs: far beyond what factorials or powers survive in floating point.
-    r = erlang_a.required_agents(calls=60_000, interval_s=900, aht_s=300, target_sl=0.9, threshold_s=15, patience_s=120)
-    assert r.agents > 5_000 and 0.9 <= r.service_level < 1 and math.isfinite(r.asa_s) and r.occupancy <= 1
+    r = erlang_a.required_agents(
+        calls=60_000, interval_s=900, aht_s=300, target_sl=0.9, threshold_s=15, patience_s=120
+    )
+    assert (
+        r.agents > 5_000
+        and 0.9 <= r.service_level < 1
+        and math.isfinite(r.asa_s)
+        and r.occupancy <= 1
+    )
     # So large a queue runs below its load: the excess gives up (the fluid limit 1 − N/a), and
     # the rest wait about (λ − Nμ)/θ callers' worth, under the 15 s threshold.
-    assert r.agents < r.traffic_erlangs and r.abandon == pytest.approx(1 - r.agents / r.traffic_erlangs, abs=0.003)
+    assert r.agents < r.traffic_erlangs and r.abandon == pytest.approx(
+        1 - r.agents / r.traffic_erlangs, abs=0.003
+    )
     assert erlang_a.evaluate(60_000, 900, 300, r.agents - 1, 15, 120).service_level < 0.9
     # Patient callers: it becomes Erlang C, at scale too.
     c = erlang.evaluate(60_000, 900, 300, 20_100, 15)

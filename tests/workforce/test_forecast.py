@@ -16,7 +16,9 @@ def weekly(weeks: int, slots: int = 4, holidays: Holidays | None = None) -> dict
     out = {}
     for k in range(weeks * 7):
         d = MON + timedelta(days=k)
-        out[d] = np.full(slots, 500.0 if holidays and d in holidays.off else 10.0 * (d.weekday() + 1))
+        out[d] = np.full(
+            slots, 500.0 if holidays and d in holidays.off else 10.0 * (d.weekday() + 1)
+        )
     return out
 
 
@@ -25,7 +27,12 @@ def test_weekly_pattern_is_forecast_exactly_and_scores_zero_error():
     days = forecast.forecast(history, MON + timedelta(weeks=6), 7, Holidays())
     assert [float(d.calls[0]) for d in days] == pytest.approx([10.0 * (w + 1) for w in range(7)])
     acc = forecast.backtest(history, Holidays(), held_back_weeks=2)
-    assert acc.days == 14 and acc.wape == pytest.approx(0) and acc.mape == pytest.approx(0) and acc.naive_wape == 0
+    assert (
+        acc.days == 14
+        and acc.wape == pytest.approx(0)
+        and acc.mape == pytest.approx(0)
+        and acc.naive_wape == 0
+    )
 
 
 def test_recent_weeks_weigh_most():
@@ -38,7 +45,9 @@ def test_holidays_are_kept_out_of_training_and_marked():
     hol = Holidays(off={MON + timedelta(weeks=2): "测试节"})
     history = weekly(4, holidays=hol)
     monday = forecast.forecast_day(history, MON + timedelta(weeks=4), hol)
-    assert monday.calls[0] == 10.0 and monday.holiday is None  # the 500-call holiday did not leak in
+    assert (
+        monday.calls[0] == 10.0 and monday.holiday is None
+    )  # the 500-call holiday did not leak in
     holiday = forecast.forecast_day(history, MON + timedelta(weeks=2), hol)
     assert holiday.holiday == "测试节" and holiday.day_type == 6
     acc = forecast.backtest(history, hol, held_back_weeks=2)

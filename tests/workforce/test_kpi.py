@@ -9,7 +9,9 @@ from moqi.workforce.acd import Interval
 
 
 def iv(day, hour, offered, answered, abandoned, in_t, aht=300.0, agents=100.0, asa=None, ab_t=None):
-    return Interval(datetime(2026, 3, day, hour), offered, answered, abandoned, in_t, aht, agents, asa, ab_t)
+    return Interval(
+        datetime(2026, 3, day, hour), offered, answered, abandoned, in_t, aht, agents, asa, ab_t
+    )
 
 
 def test_slot_kpis_sum_counts_before_dividing():
@@ -47,4 +49,7 @@ def test_unknown_definition_is_refused():
 
 
 def test_slot_label_wraps_midnight():
-    assert kpi.slot_label(23 * 60 + 30, 30) == "23:30-00:00" and kpi.slot_label(9 * 60 + 45, 15) == "09:45-10:00"
+    assert (
+        kpi.slot_label(23 * 60 + 30, 30) == "23:30-00:00"
+        and kpi.slot_label(9 * 60 + 45, 15) == "09:45-10:00"
+    )

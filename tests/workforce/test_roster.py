@@ -32,13 +32,19 @@ def test_requirement_is_covered_and_rules_hold():
         assert rules.min_shift_h * 60 <= shift.length_min <= rules.max_shift_h * 60 and n > 0
         if shift.length_min >= 8 * 60:
             assert shift.break_min == 60 and shift.paid_min == shift.length_min - 60
-            assert rules.earliest_after_h * 60 <= shift.break_at_min <= shift.length_min - rules.latest_before_end_h * 60 - 60
+            assert (
+                rules.earliest_after_h * 60
+                <= shift.break_at_min
+                <= shift.length_min - rules.latest_before_end_h * 60 - 60
+            )
     for bits, _ in r.patterns.items():
         assert rules.min_work_days <= sum(bits) <= rules.max_work_days
         assert "1" * (rules.max_consecutive_days + 1) not in "".join(map(str, bits * 2))
     # Each day, the shifts started equal the agents whose pattern works that day.
     for d in range(7):
-        assert sum(n for (day, _), n in r.starts.items() if day == d) == sum(c for bits, c in r.patterns.items() if bits[d])
+        assert sum(n for (day, _), n in r.starts.items() if day == d) == sum(
+            c for bits, c in r.patterns.items() if bits[d]
+        )
     assert len(r.agent_lines()) == r.agents
 
 

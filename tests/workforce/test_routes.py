@@ -25,29 +25,56 @@ def client(db, db_url):
 
 def stored(db) -> tuple[int, int]:
     with session_scope(db) as s:
-        return s.scalar(select(func.count()).select_from(QueueRow)), s.scalar(select(func.count()).select_from(IntervalRow))
+        return s.scalar(select(func.count()).select_from(QueueRow)), s.scalar(
+            select(func.count()).select_from(IntervalRow)
+        )
 
 
 def upload(client, queue="10086人工", data=CSV, name="acd.csv", auth=LEAD, **form):
-    return client.post(f"/api/workforce/queues/{queue}/imports", files={"file": (name, data, "text/csv")}, data=form, auth=auth)
+    return client.post(
+        f"/api/workforce/queues/{queue}/imports",
+        files={"file": (name, data, "text/csv")},
+        data=form,
+        auth=auth,
+    )
 
 
 def test_team_lead_imports_and_reads_kpis_and_plan(client, db):
     r = upload(client)
     assert r.status_code == 201, r.text
     assert r.json()["rows"] == 21 * 48 and r.json()["threshold_s"] == 20
-    assert client.get("/api/workforce/queues", auth=("admin", PASSWORD)).json()[0]["intervals"] == 21 * 48
-    k = client.get("/api/workforce/queues/10086人工/kpis", params={"sl_definition": "answered"}, auth=LEAD).json()
-    assert "abandons ignored" in k["service_level_definition"] and len(k["by_slot"]) == 48 and k["balance"]["spread"] > 0
-    p = client.get("/api/workforce/queues/10086人工/plan", params={"patience_s": 90, "time_limit_s": 3, "held_back_weeks": 1}, auth=LEAD)
+    assert (
+        client.get("/api/workforce/queues", auth=("admin", PASSWORD)).json()[0]["intervals"]
+        == 21 * 48
+    )
+    k = client.get(
+        "/api/workforce/queues/10086人工/kpis", params={"sl_definition": "answered"}, auth=LEAD
+    ).json()
+    assert (
+        "abandons ignored" in k["service_level_definition"]
+        and len(k["by_slot"]) == 48
+        and k["balance"]["spread"] > 0
+    )
+    p = client.get(
+        "/api/workforce/queues/10086人工/plan",
+        params={"patience_s": 90, "time_limit_s": 3, "held_back_weeks": 1},
+        auth=LEAD,
+    )
     assert p.status_code == 200, p.text
     plan = p.json()
-    assert plan["model"] == "erlang_a" and plan["roster"]["status"] in ("optimal", "feasible") and len(plan["slots"]) == 7 * 48
+    assert (
+        plan["model"] == "erlang_a"
+        and plan["roster"]["status"] in ("optimal", "feasible")
+        and len(plan["slots"]) == 7 * 48
+    )
 
 
 def test_wrong_role_is_403_and_no_login_401(client, db):
     assert upload(client, auth=("agent", PASSWORD)).status_code == 403
-    assert client.get("/api/workforce/queues", auth=("agent", PASSWORD)).headers["content-type"] == "application/problem+json"
+    assert (
+        client.get("/api/workforce/queues", auth=("agent", PASSWORD)).headers["content-type"]
+        == "application/problem+json"
+    )
     assert client.get("/api/workforce/queues").status_code == 401
     assert stored(db) == (0, 0)
 
@@ -75,7 +102,12 @@ def test_bad_file_is_422_with_rows_and_stores_nothing(client, db):
 
 @pytest.mark.parametrize(
     ("params", "field"),
-    [({"target_sl": 1.5}, "target_sl"), ({"shrinkage": -0.1}, "shrinkage"), ({"sl_definition": "whatever"}, "sl_definition"), ({"time_limit_s": 999}, "time_limit_s")],
+    [
+        ({"target_sl": 1.5}, "target_sl"),
+        ({"shrinkage": -0.1}, "shrinkage"),
+        ({"sl_definition": "whatever"}, "sl_definition"),
+        ({"time_limit_s": 999}, "time_limit_s"),
+    ],
 )
 def test_malformed_plan_options_are_422(client, params, field):
     upload(client)
@@ -90,13 +122,33 @@ def test_oversized_upload_is_413(client, db):
 
 
 def test_erlang_endpoint_keeps_the_cli_contract(client):
-    r = client.post("/api/workforce/erlang", json={"calls": 100, "interval_s": 1800, "aht_s": 180}, auth=LEAD)
-    assert r.status_code == 200 and r.json()["agents"] == 14 and set(r.json()) >= {"agents", "service_level", "asa_s", "occupancy", "abandon"}
-    r = client.post("/api/workforce/erlang", json={"calls": 100, "interval_s": 1800, "aht_s": 180, "patience_s": 120}, auth=LEAD)
+    r = client.post(
+        "/api/workforce/erlang", json={"calls": 100, "interval_s": 1800, "aht_s": 180}, auth=LEAD
+    )
+    assert (
+        r.status_code == 200
+        and r.json()["agents"] == 14
+        and set(r.json()) >= {"agents", "service_level", "asa_s", "occupancy", "abandon"}
+    )
+    r = client.post(
+        "/api/workforce/erlang",
+        json={"calls": 100, "interval_s": 1800, "aht_s": 180, "patience_s": 120},
+        auth=LEAD,
+    )
     assert r.json()["model"] == "erlang_a" and r.json()["agents"] == 12
-    bad = client.post("/api/workforce/erlang", json={"calls": -1, "interval_s": 1800, "aht_s": 180}, auth=LEAD)
+    bad = client.post(
+        "/api/workforce/erlang", json={"calls": -1, "interval_s": 1800, "aht_s": 180}, auth=LEAD
+    )
     assert bad.status_code == 422 and "calls" in bad.json()["detail"]
-    assert client.post("/api/workforce/erlang", content=b"{not json", headers={"content-type": "application/json"}, auth=LEAD).status_code == 422
+    assert (
+        client.post(
+            "/api/workforce/erlang",
+            content=b"{not json",
+            headers={"content-type": "application/json"},
+            auth=LEAD,
+        ).status_code
+        == 422
+    )
 
 
 def login(client, role: str) -> None:
@@ -111,8 +163,15 @@ def test_pages_show_heat_map_chart_and_simulation(client):
     index = client.get("/workforce")
     assert index.status_code == 200 and "10086人工" in index.text and 'id="upload"' in index.text
     page = client.get("/workforce/10086人工")
-    assert page.status_code == 200 and 'id="heatmap"' in page.text and "hsl(" in page.text and "平衡度" in page.text
-    plan = client.get("/workforce/10086人工/plan", params={"time_limit_s": 3, "held_back_weeks": 1, "day": 1})
+    assert (
+        page.status_code == 200
+        and 'id="heatmap"' in page.text
+        and "hsl(" in page.text
+        and "平衡度" in page.text
+    )
+    plan = client.get(
+        "/workforce/10086人工/plan", params={"time_limit_s": 3, "held_back_weeks": 1, "day": 1}
+    )
     assert plan.status_code == 200, plan.text
     for marker in ('<svg id="chart"', 'id="under-over"', 'id="simulation"', "服务水平定义", "WAPE"):
         assert marker in plan.text

@@ -19,7 +19,10 @@ CSV = demo.to_csv(ROWS).encode()
 
 def counts(db) -> tuple[int, int, int]:
     with session_scope(db) as s:
-        return tuple(s.scalar(select(func.count()).select_from(t)) for t in (QueueRow, ImportRow, IntervalRow))
+        return tuple(
+            s.scalar(select(func.count()).select_from(t))
+            for t in (QueueRow, ImportRow, IntervalRow)
+        )
 
 
 def test_import_then_read_back_and_plan(db):
@@ -30,7 +33,9 @@ def test_import_then_read_back_and_plan(db):
     with session_scope(db) as s:
         assert services.list_queues(s)[0]["intervals"] == 21 * 48
         data = services.queue_data(s, "10086人工")
-        plan = services.plan_queue(s, "10086人工", load_holidays(), load_rules(), PlanOptions(), with_roster=False)
+        plan = services.plan_queue(
+            s, "10086人工", load_holidays(), load_rules(), PlanOptions(), with_roster=False
+        )
     assert data.intervals[0].offered == ROWS[0]["呼入量"] and plan.required.shape == (7, 48)
 
 
@@ -47,7 +52,9 @@ def test_overlapping_and_mismatched_imports_are_refused(db):
         services.import_acd(s, CSV, "acd.csv", "q", "tester")
     with pytest.raises(AcdError, match="已有 1008 个相同时段"), session_scope(db) as s:
         services.import_acd(s, CSV, "again.csv", "q", "tester")
-    later = demo.to_csv(demo.generate(date(2026, 3, 23), 1, interval_min=15, peak_calls=60, seed=6)).encode()
+    later = demo.to_csv(
+        demo.generate(date(2026, 3, 23), 1, interval_min=15, peak_calls=60, seed=6)
+    ).encode()
     with pytest.raises(AcdError, match="已按 30 分钟时段"), session_scope(db) as s:
         services.import_acd(s, later, "later.csv", "q", "tester")
     assert counts(db) == (1, 1, 21 * 48)
@@ -71,20 +78,31 @@ def test_the_same_data_and_options_give_the_same_plan_until_an_import(db):
         services.import_acd(s, CSV, "acd.csv", "q", "tester")
     with session_scope(db) as s:
         first = services.plan_queue(s, "q", holidays, rules, PlanOptions(), with_roster=False)
-        assert services.plan_queue(s, "q", holidays, rules, PlanOptions(), with_roster=False) is first
-        other = services.plan_queue(s, "q", holidays, rules, PlanOptions(target_sl=0.9), with_roster=False)
+        assert (
+            services.plan_queue(s, "q", holidays, rules, PlanOptions(), with_roster=False) is first
+        )
+        other = services.plan_queue(
+            s, "q", holidays, rules, PlanOptions(target_sl=0.9), with_roster=False
+        )
         assert other is not first and other.required.sum() >= first.required.sum()
     next_week = demo.to_csv(demo.generate(date(2026, 3, 23), 1, peak_calls=60, seed=6)).encode()
     with session_scope(db) as s:
         services.import_acd(s, next_week, "next.csv", "q", "tester")
     with session_scope(db) as s:
-        assert services.plan_queue(s, "q", holidays, rules, PlanOptions(), with_roster=False) is not first
+        assert (
+            services.plan_queue(s, "q", holidays, rules, PlanOptions(), with_roster=False)
+            is not first
+        )
 
 
 def test_a_queue_without_data_has_no_plan(db):
     with session_scope(db) as s:
         s.add(QueueRow(name="empty", interval_min=30, threshold_s=20))
     with pytest.raises(ValueError, match="还没有数据"), session_scope(db) as s:
-        services.plan_queue(s, "empty", load_holidays(), load_rules(), PlanOptions(), with_roster=False)
+        services.plan_queue(
+            s, "empty", load_holidays(), load_rules(), PlanOptions(), with_roster=False
+        )
     with pytest.raises(LookupError, match="没有名为"), session_scope(db) as s:
-        services.plan_queue(s, "nope", load_holidays(), load_rules(), PlanOptions(), with_roster=False)
+        services.plan_queue(
+            s, "nope", load_holidays(), load_rules(), PlanOptions(), with_roster=False
+        )

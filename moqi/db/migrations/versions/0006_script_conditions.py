@@ -9,6 +9,7 @@ a failed operation by their words, lines presuming a repeat contact by theirs, g
 by kind and reason. The column says it instead; existing rows get what those rules gave them
 (the rules as they stood, copied here so that this migration never changes).
 """
+
 import re
 from typing import Sequence, Union
 
@@ -17,8 +18,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision: str = '0006'
-down_revision: Union[str, Sequence[str], None] = '0005'
+revision: str = "0006"
+down_revision: Union[str, Sequence[str], None] = "0005"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
@@ -42,11 +43,20 @@ def _conditions(kind: str, reason: str, text: str) -> list[str]:
 
 def upgrade() -> None:
     """Upgrade schema."""
-    with op.batch_alter_table('scripts', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('conditions', sa.JSON(), nullable=False, server_default='[]'))
-    scripts = sa.table('scripts', sa.column('id', sa.String), sa.column('kind', sa.String), sa.column('reason', sa.String), sa.column('text', sa.Text), sa.column('conditions', sa.JSON))
+    with op.batch_alter_table("scripts", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("conditions", sa.JSON(), nullable=False, server_default="[]"))
+    scripts = sa.table(
+        "scripts",
+        sa.column("id", sa.String),
+        sa.column("kind", sa.String),
+        sa.column("reason", sa.String),
+        sa.column("text", sa.Text),
+        sa.column("conditions", sa.JSON),
+    )
     conn = op.get_bind()
-    for id_, kind, reason, text in conn.execute(sa.select(scripts.c.id, scripts.c.kind, scripts.c.reason, scripts.c.text)).all():
+    for id_, kind, reason, text in conn.execute(
+        sa.select(scripts.c.id, scripts.c.kind, scripts.c.reason, scripts.c.text)
+    ).all():
         conditions = _conditions(kind, reason, text)
         if conditions:
             conn.execute(scripts.update().where(scripts.c.id == id_).values(conditions=conditions))
@@ -54,5 +64,5 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     """Downgrade schema."""
-    with op.batch_alter_table('scripts', schema=None) as batch_op:
-        batch_op.drop_column('conditions')
+    with op.batch_alter_table("scripts", schema=None) as batch_op:
+        batch_op.drop_column("conditions")
