@@ -21,9 +21,14 @@ demo: install
 	$(BIN)/moqi serve
 
 ## Install and run lint and every test (PostgreSQL too when MOQI_TEST_POSTGRES_URL is set)
-test: install
-	$(BIN)/ruff check moqi tests bench
+test: lint
 	$(BIN)/pytest -q
+
+## ruff's rules and format, and mypy on moqi/ (what CI holds every change to)
+lint: install
+	$(BIN)/ruff check moqi tests bench
+	$(BIN)/ruff format --check moqi tests bench
+	$(BIN)/mypy
 
 bench: install
 	$(BIN)/python bench/assist.py

@@ -14,6 +14,7 @@ from moqi.accounts import ROLES, audit, services
 from moqi.accounts.admin_routes import day_range
 from moqi.web.auth import SessionDep, page_access
 from moqi.web.clock import now
+from moqi.web.errors import status_of
 from moqi.web.templates import templates
 
 router = APIRouter(include_in_schema=False)
@@ -80,7 +81,7 @@ def _done(code: str, who: str) -> RedirectResponse:
 @router.get("/admin/users", response_class=HTMLResponse)
 def users_page(request: Request, session: SessionDep, done: str = "", who: str = ""):
     admin, redirect = page_access(request, session, ADMINS)
-    if redirect:
+    if admin is None:  # nobody logged in: to /login
         return redirect
     message = DONE[done].format(who=who[:64]) if done in DONE else None
     return _users_page(request, session, admin, message=message)
@@ -97,7 +98,7 @@ def add_user(
     password: Annotated[str, Form(max_length=256)] = "",
 ):
     admin, redirect = page_access(request, session, ADMINS)
-    if redirect:
+    if admin is None:  # nobody logged in: to /login
         return redirect
     secret = password or services.new_password(username)
     try:
@@ -107,7 +108,7 @@ def add_user(
     except services.AccountError as exc:
         session.rollback()
         form = {"username": username, "role": role, "display_name": display_name, "team": team}
-        return _users_page(request, session, admin, status=exc.status, error=exc.zh, form=form)
+        return _users_page(request, session, admin, status=status_of(exc), error=exc.zh, form=form)
     if password:
         return _done("created", username)
     session.flush()
@@ -130,7 +131,7 @@ def update_user(
     display_name: Annotated[str, Form(max_length=64)] = "",
 ):
     admin, redirect = page_access(request, session, ADMINS)
-    if redirect:
+    if admin is None:  # nobody logged in: to /login
         return redirect
     try:
         services.update_user(
@@ -143,7 +144,7 @@ def update_user(
         )
     except services.AccountError as exc:
         session.rollback()
-        return _users_page(request, session, admin, status=exc.status, error=exc.zh)
+        return _users_page(request, session, admin, status=status_of(exc), error=exc.zh)
     return _done("updated", username)
 
 
@@ -152,39 +153,39 @@ def set_active(
     request: Request, session: SessionDep, username: str, active: Annotated[bool, Form()]
 ):
     admin, redirect = page_access(request, session, ADMINS)
-    if redirect:
+    if admin is None:  # nobody logged in: to /login
         return redirect
     try:
         services.set_active(session, username, active, actor=admin.username)
     except services.AccountError as exc:
         session.rollback()
-        return _users_page(request, session, admin, status=exc.status, error=exc.zh)
+        return _users_page(request, session, admin, status=status_of(exc), error=exc.zh)
     return _done("activated" if active else "deactivated", username)
 
 
 @router.post("/admin/users/{username}/unlock", response_class=HTMLResponse)
 def unlock(request: Request, session: SessionDep, username: str):
     admin, redirect = page_access(request, session, ADMINS)
-    if redirect:
+    if admin is None:  # nobody logged in: to /login
         return redirect
     try:
         services.unlock(session, username, actor=admin.username)
     except services.AccountError as exc:
         session.rollback()
-        return _users_page(request, session, admin, status=exc.status, error=exc.zh)
+        return _users_page(request, session, admin, status=status_of(exc), error=exc.zh)
     return _done("unlocked", username)
 
 
 @router.post("/admin/users/{username}/password", response_class=HTMLResponse)
 def reset_password(request: Request, session: SessionDep, username: str):
     admin, redirect = page_access(request, session, ADMINS)
-    if redirect:
+    if admin is None:  # nobody logged in: to /login
         return redirect
     try:
         secret = services.set_password(session, username, None, actor=admin.username)
     except services.AccountError as exc:
         session.rollback()
-        return _users_page(request, session, admin, status=exc.status, error=exc.zh)
+        return _users_page(request, session, admin, status=status_of(exc), error=exc.zh)
     session.flush()
     return _users_page(
         request,
@@ -213,7 +214,7 @@ def audit_page(
     page: int = 1,
 ):
     admin, redirect = page_access(request, session, ADMINS)
-    if redirect:
+    if admin is None:  # nobody logged in: to /login
         return redirect
     first, last = _day(since), _day(until)
     start, end = day_range(first, last)

@@ -3,12 +3,10 @@ and the audit log. Every route is for admins only."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import APIRouter, Depends, Query
 
 from moqi.accounts import audit, services
 from moqi.accounts.models import User
@@ -18,15 +16,6 @@ from moqi.web.clock import now
 
 router = APIRouter(prefix="/api/admin", tags=["admin"])
 Admin = Annotated[User, Depends(require("admin"))]
-
-
-@contextmanager
-def _answers() -> Iterator[None]:
-    """Account errors as problem+json: 404 unknown user, 409 conflict, 422 refused value."""
-    try:
-        yield
-    except services.AccountError as exc:
-        raise HTTPException(exc.status, str(exc)) from None
 
 
 def day_range(since: date | None, until: date | None) -> tuple[datetime | None, datetime | None]:
@@ -46,19 +35,16 @@ def list_users(admin: Admin, session: SessionDep) -> dict:
     "/users", status_code=201, summary="Add a user (a generated password is answered once)"
 )
 def add_user(body: UserIn, admin: Admin, session: SessionDep) -> dict:
-    with _answers():
-        password = (
-            body.password if body.password is not None else services.new_password(body.username)
-        )
-        user = services.add_user(
-            session,
-            body.username,
-            password,
-            body.role,
-            body.display_name,
-            body.team,
-            actor=admin.username,
-        )
+    password = body.password if body.password is not None else services.new_password(body.username)
+    user = services.add_user(
+        session,
+        body.username,
+        password,
+        body.role,
+        body.display_name,
+        body.team,
+        actor=admin.username,
+    )
     answer = services.describe(user, now())
     if body.password is None:
         answer["password"] = password
@@ -67,48 +53,43 @@ def add_user(body: UserIn, admin: Admin, session: SessionDep) -> dict:
 
 @router.get("/users/{username}", summary="One user")
 def get_user(username: str, admin: Admin, session: SessionDep) -> dict:
-    with _answers():
-        return services.describe(services.get_user(session, username), now())
+    return services.describe(services.get_user(session, username), now())
 
 
 @router.patch(
     "/users/{username}", summary="Change a user's role, team, display name or active state"
 )
 def patch_user(username: str, body: UserPatch, admin: Admin, session: SessionDep) -> dict:
-    with _answers():
-        user = services.update_user(
-            session,
-            username,
-            actor=admin.username,
-            role=body.role,
-            team=body.team,
-            display_name=body.display_name,
-        )
-        if body.active is not None:
-            user = services.set_active(session, username, body.active, actor=admin.username)
+    user = services.update_user(
+        session,
+        username,
+        actor=admin.username,
+        role=body.role,
+        team=body.team,
+        display_name=body.display_name,
+    )
+    if body.active is not None:
+        user = services.set_active(session, username, body.active, actor=admin.username)
     return services.describe(user, now())
 
 
 @router.post("/users/{username}/deactivate", summary="Deactivate a user and end their logins")
 def deactivate(username: str, admin: Admin, session: SessionDep) -> dict:
-    with _answers():
-        return services.describe(
-            services.set_active(session, username, False, actor=admin.username), now()
-        )
+    return services.describe(
+        services.set_active(session, username, False, actor=admin.username), now()
+    )
 
 
 @router.post("/users/{username}/activate", summary="Activate a user again")
 def activate(username: str, admin: Admin, session: SessionDep) -> dict:
-    with _answers():
-        return services.describe(
-            services.set_active(session, username, True, actor=admin.username), now()
-        )
+    return services.describe(
+        services.set_active(session, username, True, actor=admin.username), now()
+    )
 
 
 @router.post("/users/{username}/unlock", summary="Lift a lockout after failed logins")
 def unlock(username: str, admin: Admin, session: SessionDep) -> dict:
-    with _answers():
-        return services.describe(services.unlock(session, username, actor=admin.username), now())
+    return services.describe(services.unlock(session, username, actor=admin.username), now())
 
 
 @router.post(
@@ -117,10 +98,9 @@ def unlock(username: str, admin: Admin, session: SessionDep) -> dict:
 def reset_password(
     username: str, admin: Admin, session: SessionDep, body: PasswordIn | None = None
 ) -> dict:
-    with _answers():
-        generated = services.set_password(
-            session, username, body.password if body else None, actor=admin.username
-        )
+    generated = services.set_password(
+        session, username, body.password if body else None, actor=admin.username
+    )
     return {"username": username, **({"password": generated} if generated else {})}
 
 

@@ -122,9 +122,9 @@ def authenticate(
         )
     ).one_or_none()
     _release(session)
-    known = row is not None and row.active
-    if known:
-        until = aware(row.locked_until)
+    known = row if row is not None and row.active else None  # an active user's row
+    if known is not None:
+        until = aware(known.locked_until)
         wait = math.ceil((until - now).total_seconds()) if until is not None else 0
         if wait > 0:
             audit.record(
@@ -140,9 +140,9 @@ def authenticate(
             return LoginResult(None, "locked", wait)
     # Unknown and inactive names are checked against a dummy hash: they take as long as a
     # wrong password, so timing does not tell which names exist.
-    matched = _verify(row.password_hash if known else _dummy_hash(), password)
-    if known and matched:
-        user = session.get(User, row.id)
+    matched = _verify(known.password_hash if known is not None else _dummy_hash(), password)
+    if known is not None and matched:
+        user = session.get(User, known.id)
         if user is not None and user.active:
             if (
                 user.failed_logins
@@ -164,8 +164,10 @@ def authenticate(
     result = _failed(
         session,
         username,
-        row.id if known else None,
-        reason="bad_password" if known else ("inactive" if row is not None else "unknown_user"),
+        known.id if known is not None else None,
+        reason="bad_password"
+        if known is not None
+        else ("inactive" if row is not None else "unknown_user"),
         now=now,
         policy=policy,
         via=via,

@@ -10,14 +10,16 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any, cast, overload
 
 from argon2 import PasswordHasher
-from sqlalchemy import delete, func, select
+from sqlalchemy import CursorResult, delete, func, select
 from sqlalchemy.orm import Session
 
 from moqi.accounts import ROLES, audit
 from moqi.accounts.models import LoginSession, User
 from moqi.accounts.policy import password_problem
+from moqi.errors import Conflict, Invalid, NotFound
 from moqi.settings import get_settings
 
 hasher = PasswordHasher()
@@ -27,28 +29,22 @@ _TEAM = re.compile(r"^[^\x00-\x1f\x7f]{1,64}$")
 SYSTEM = "system"  # the actor of changes made by moqi itself (demo users at `moqi init --demo`)
 
 
-class AccountError(ValueError):
+class AccountError(Invalid):
     """A user that cannot be created or changed as asked (422 on the API).
 
     Carries the message twice: English for the API and the CLI, Chinese for the pages."""
-
-    status = 422
 
     def __init__(self, message: str, zh: str = ""):
         super().__init__(message)
         self.zh = zh or message
 
 
-class UnknownUser(AccountError):
+class UnknownUser(NotFound, AccountError):
     """No user has that name (404)."""
 
-    status = 404
 
-
-class UserConflict(AccountError):
+class UserConflict(Conflict, AccountError):
     """The change clashes with what is there: the name is taken, the last admin would go (409)."""
-
-    status = 409
 
 
 @dataclass(frozen=True)
@@ -73,6 +69,12 @@ class LoginPolicy:
         )
 
 
+@overload
+def aware(moment: datetime) -> datetime: ...
+@overload
+def aware(moment: None) -> None: ...
+@overload
+def aware(moment: datetime | None) -> datetime | None: ...
 def aware(moment: datetime | None) -> datetime | None:
     """SQLite gives timestamps back without their zone; they are all UTC."""
     return moment.replace(tzinfo=UTC) if moment is not None and moment.tzinfo is None else moment
@@ -191,6 +193,7 @@ def locked_for(user: User, now: datetime) -> int:
 def describe(user: User, now: datetime) -> dict:
     """A user as the API and the CLI show it (never the hash)."""
     locked = locked_for(user, now)
+    until = aware(user.locked_until)  # set whenever the user is locked
     return {
         "username": user.username,
         "display_name": user.display_name,
@@ -198,7 +201,7 @@ def describe(user: User, now: datetime) -> dict:
         "team": user.team,
         "active": user.active,
         "locked": locked > 0,
-        "locked_until": aware(user.locked_until).isoformat() if locked else None,
+        "locked_until": until.isoformat() if locked and until is not None else None,
         "failed_logins": user.failed_logins,
         "created_at": aware(user.created_at).isoformat(),
     }
@@ -219,10 +222,15 @@ def _keep_an_admin(session: Session, user: User) -> None:
 
 def end_user_logins(session: Session, user: User) -> int:
     """Log the user out of every browser; returns how many logins ended."""
-    result = session.execute(
-        delete(LoginSession)
-        .where(LoginSession.user_id == user.id)
-        .execution_options(synchronize_session=False)
+    # A DELETE run through the session answers with a CursorResult (which has the rowcount);
+    # Session.execute is typed for any statement, so it says only Result.
+    result = cast(
+        "CursorResult[Any]",
+        session.execute(
+            delete(LoginSession)
+            .where(LoginSession.user_id == user.id)
+            .execution_options(synchronize_session=False)
+        ),
     )
     return result.rowcount or 0
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from moqi.content.model import Business, Reason, Relation
@@ -52,7 +53,7 @@ class BusinessMap:
         return b.name if b else self._reason_labels.get(code, code)
 
     def related(
-        self, codes: list[str], *, focus_reasons: set[str] = frozenset(), limit: int = 8
+        self, codes: list[str], *, focus_reasons: AbstractSet[str] = frozenset(), limit: int = 8
     ) -> list[Link]:
         """Relations of the given businesses, the ones about the predicted reasons first."""
         seen, links = set(codes), []

@@ -3,6 +3,43 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TypedDict
+
+
+class OperationPart(TypedDict):
+    """One operation of a report: the business (None: named by the agent's words alone), its
+    name as read back, and whether it succeeded."""
+
+    code: str | None
+    name: str
+    success: bool
+
+
+class CheckItem(TypedDict):
+    """One line of the checklist: 办理业务 / 办理号码 / 办理结果."""
+
+    key: str
+    label: str
+    value: str
+    checked: bool
+
+
+class BusinessPart(TypedDict):
+    code: str | None
+    name: str
+
+
+class ConfirmationPart(TypedDict):
+    """The JSON shape of a checklist (an AssistEvent's `confirmation`)."""
+
+    business: BusinessPart
+    number: str
+    success: bool
+    status: str
+    turn: int
+    prompt: str
+    items: list[CheckItem]
+    operations: list[OperationPart]
 
 
 @dataclass
@@ -18,8 +55,8 @@ class Confirmation:
     turn: int
     prompt: str
     status: str = "pending"  # pending → confirmed | disputed
-    items: list[dict] = field(default_factory=list)
-    operations: list[dict] = field(default_factory=list)
+    items: list[CheckItem] = field(default_factory=list)
+    operations: list[OperationPart] = field(default_factory=list)
     # The call's turn when the agent recorded the customer's answer on the workbench (None:
     # unanswered, or answered in the customer's own words); stored so a replay answers it again.
     answered_turn: int | None = None
@@ -67,8 +104,8 @@ class Confirmation:
         for item in self.items:
             item["checked"] = agreed
 
-    def as_dict(self) -> dict:
-        """The JSON shape of the checklist."""
+    def shown(self) -> ConfirmationPart:
+        """The JSON shape of the checklist, typed (copies: later answers do not change it)."""
         return {
             "business": {"code": self.business_code, "name": self.business_name},
             "number": self.number,
@@ -76,6 +113,10 @@ class Confirmation:
             "status": self.status,
             "turn": self.turn,
             "prompt": self.prompt,
-            "items": [dict(i) for i in self.items],
-            "operations": [dict(op) for op in self.operations],
+            "items": [i.copy() for i in self.items],
+            "operations": [op.copy() for op in self.operations],
         }
+
+    def as_dict(self) -> dict:
+        """The JSON shape of the checklist, as a plain dict."""
+        return dict(self.shown())

@@ -167,7 +167,7 @@ class AssistEngine:
 
         self.map = BusinessMap(content.businesses, content.relations, content.reasons)
         self.reason_texts = ReasonTexts.from_content(content)
-        self.issues = {}
+        self.issues: dict[str, list[str]] = {}
         for rel in content.relations:
             if rel.relation == "common_issue":
                 self.issues.setdefault(rel.src, []).append(rel.dst)

@@ -75,16 +75,17 @@ def read_labelled(
             (n, obj.get("text"), obj.get(label_key or ("label" if "label" in obj else "sentiment")))
             for n, obj in _objects(path, raw)
         )
-    for number, text, label in rows:
-        if not isinstance(text, str) or label is None:
+    for number, text, given in rows:
+        if not isinstance(text, str) or given is None:
             raise LabelledDataError(f"{path}:{number}: needs a text string and a label")
-        label = str(label).strip()
+        label = str(given).strip()
         if polarity:
             key = label.lower()
             if key in _EMOTION_POLARITY:
-                if _EMOTION_POLARITY[key] is None:
+                polar = _EMOTION_POLARITY[key]
+                if polar is None:
                     continue
-                label = _EMOTION_POLARITY[key]
+                label = polar
             elif key in _POLARITY:
                 label = _POLARITY[key]
             else:
@@ -151,6 +152,7 @@ def read_need(path: Path, reasons: Container[str]) -> list[NeedItem]:
             raise LabelledDataError(
                 f"{where}: reason {reason!r} is not a reason code of the taxonomy"
             )
+        said: tuple[tuple[str, str], ...]
         if isinstance(text, str) and turns is None:
             said = (("customer", text),)
         elif (
@@ -180,7 +182,7 @@ def read_need(path: Path, reasons: Container[str]) -> list[NeedItem]:
             raise LabelledDataError(
                 f"{where}: events must be a list of event types or {{type, days_ago}}"
             )
-        out.append(NeedItem(said, reason, tuple(read)))
+        out.append(NeedItem(said, reason, tuple(e for e in read if e is not None)))
     if not out:
         raise LabelledDataError(f"{path}: no labelled contacts")
     return out

@@ -55,7 +55,7 @@ class NeedModel:
         """Codes of the reasons a business belongs to."""
         return frozenset(self.reasons[i].code for i in self.by_business.get(business, ()))
 
-    def event_prior(self, profile: CustomerProfile) -> list[float]:
+    def event_prior(self, profile: CustomerProfile) -> np.ndarray:
         """Log-score of each reason from the customer's recent events, before any word."""
         scores = [0.0] * len(self.reasons)
         for e in profile.events:
@@ -66,7 +66,7 @@ class NeedModel:
                 for kind, weight in r.events:
                     if kind == e.type:
                         scores[i] += weight * decay
-        return scores
+        return np.asarray(scores, dtype=np.float64)
 
 
 @dataclass
@@ -76,17 +76,13 @@ class NeedTracker:
     Scores are numpy vectors in reason order: every utterance updates and reads all of them."""
 
     model: NeedModel
-    prior: Sequence[float]
-    evidence: np.ndarray | None = None
+    prior: np.ndarray  # log-score of each reason before any word (NeedModel.event_prior)
+    evidence: np.ndarray = field(init=False)  # … and what the call has added since
     moment_evidence: dict[str, float] = field(default_factory=lambda: dict.fromkeys(MOMENTS, 0.0))
 
     def __post_init__(self) -> None:
         self.prior = np.asarray(self.prior, dtype=np.float64)
-        self.evidence = (
-            np.zeros(len(self.model.reasons))
-            if self.evidence is None
-            else np.asarray(self.evidence, dtype=np.float64)
-        )
+        self.evidence = np.zeros(len(self.model.reasons))
 
     def observe(
         self,
@@ -96,7 +92,7 @@ class NeedTracker:
         businesses: list[str],
         issues: list[str],
         negative: float,
-        likeness: Sequence[float] = (),
+        likeness: Sequence[float] | np.ndarray = (),
         weight: float = 1.0,
     ) -> None:
         """Fold one utterance's cues in; agent turns come with a smaller weight.
@@ -116,9 +112,9 @@ class NeedTracker:
             for i in self.model.by_business.get(code, ()):
                 evidence[i] += weight * _BUSINESS
         for code in issues:
-            i = self.model.index.get(code)
-            if i is not None:
-                evidence[i] += weight * _ISSUE
+            at = self.model.index.get(code)
+            if at is not None:
+                evidence[at] += weight * _ISSUE
         for m in moment_cues:
             self.moment_evidence[m] += weight * (_REQUEST_CUE if m == "handling" else _MOMENT_CUE)
         if negative > 0:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from moqi.assist.confirm import OperationPart
 from moqi.assist.engine import AssistEngine
 
 # The sentences of a report, and a product it names in quotes ("“每日健康资讯”业务").
@@ -59,12 +60,14 @@ def parts(engine: AssistEngine, text: str, named: Named) -> list[Part]:
     return found
 
 
-def operations(engine: AssistEngine, text: str, named: Named, reported: list[Part]) -> list[dict]:
+def operations(
+    engine: AssistEngine, text: str, named: Named, reported: list[Part]
+) -> list[OperationPart]:
     """{code, name, success} for each part of the report (`parts`) that names what was done: a
     business of the catalogue ("代收费功能已经关闭了" → 关闭短信代收费), else a product in quotes
     ("“每日健康资讯”业务已经退订了" → 退订每日健康资讯), else nothing ("都办成功了")."""
     handled = engine.need_model.handled
-    found: dict[str, dict] = {}
+    found: dict[str, OperationPart] = {}
     for start, end, outcome, said in reported:
         part = text[start:end]
         spans = [(s, e, code) for s, e, _, code in named if start <= s and e <= end]

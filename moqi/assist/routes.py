@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException
+from fastapi import APIRouter, Depends
 from sqlalchemy import select
 
 from moqi.accounts import audit
@@ -15,8 +15,8 @@ from moqi.assist.schemas import AnalyzeRequest, AnalyzeResponse
 from moqi.assist.services import live_engine, record_call
 from moqi.assist.session import canonical_speaker
 from moqi.assist.transcript import Transcript, check_said
+from moqi.errors import Forbidden, NotFound
 from moqi.service import services as desk
-from moqi.service.services import NotFound
 from moqi.web.auth import SessionDep, require
 from moqi.web.clock import now
 from moqi.web.params import Id
@@ -30,38 +30,29 @@ Agent = Annotated[User, Depends(require("agent", "team_lead", "admin"))]
 )
 def analyze(body: AnalyzeRequest, session: SessionDep, user: Agent) -> AnalyzeResponse:
     """Every utterance gets an assist event; with `store` the contact is recorded (all or nothing)."""
-    try:
-        turns = [(canonical_speaker(u.speaker), u.text, u.ts) for u in body.utterances]
-        check_said(turns)
-    except ValueError as exc:
-        raise HTTPException(422, str(exc)) from None
+    turns = [(canonical_speaker(u.speaker), u.text, u.ts) for u in body.utterances]
+    check_said(turns)
     transcript = Transcript(header={"channel": body.channel, "title": body.title}, turns=turns)
-    try:
-        contact_id, events = record_call(
-            session, transcript, customer_ref=body.customer, now=now(), agent=user.username
-        )
-    except NotFound as exc:
-        raise HTTPException(404, str(exc)) from None
+    contact_id, events = record_call(
+        session, transcript, customer_ref=body.customer, now=now(), agent=user.username
+    )
     if body.store:
         session.commit()  # before answering: the caller may ask for the contact at once
     else:
         session.rollback()
-        contact_id = None
-    return AnalyzeResponse(contact_id=contact_id, events=[e.as_dict() for e in events])
+    stored = contact_id if body.store else None
+    return AnalyzeResponse(contact_id=stored, events=[e.as_dict() for e in events])
 
 
 @router.get("/contacts/{contact_id}/events", summary="The assist events a contact was shown")
 def contact_events(contact_id: Id, session: SessionDep, user: Agent) -> list[dict]:
     """Events in turn order; 404 for an unknown contact, 403 for another agent's (or another
     team's) contact — the rule of the live routes."""
-    try:
-        refusal = stored_refusal(
-            session, contact_id, role=user.role, username=user.username, team=user.team
-        )
-    except NotFound as exc:
-        raise HTTPException(404, str(exc)) from None
+    refusal = stored_refusal(
+        session, contact_id, role=user.role, username=user.username, team=user.team
+    )
     if refusal:
-        raise HTTPException(403, refusal)
+        raise Forbidden(refusal)
     customer = desk.get_contact(session, contact_id).customer_id
     audit.record(
         session,
@@ -87,7 +78,7 @@ def business(code: str, session: SessionDep, user: Agent) -> dict:
     engine = live_engine(session)
     b = engine.map.businesses.get(code)
     if b is None:
-        raise HTTPException(404, f"no business {code!r}")
+        raise NotFound(f"no business {code!r}")
     relations = engine.map.related([code], limit=20)
     reasons = [r.code for r in engine.content.reasons if code in r.businesses]
     scripts = [s for s in engine.content.scripts if s.reason in reasons and "{" not in s.text][:5]

@@ -23,6 +23,7 @@ arrays and moqi's own functions, so loading and scoring one does not.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from hashlib import blake2b
@@ -88,6 +89,10 @@ class _Block:
     sublinear: bool
     offset: int  # of the block's first column among all the model's features
 
+    def codes(self, text: str) -> np.ndarray:
+        """The codes of the n-grams of `text` this block counts (each kind of block its own)."""
+        raise NotImplementedError
+
     def weights(self, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Columns (model-wide) and L2-normalised TF-IDF weights of the n-grams found."""
         if not len(codes) or not len(self.keys):
@@ -112,7 +117,7 @@ class _Block:
 
 @dataclass
 class _CharBlock(_Block):
-    preprocess: object = None
+    preprocess: Callable[[str], str]
     low: int = 1
     high: int = 3
 
@@ -122,13 +127,12 @@ class _CharBlock(_Block):
 
 @dataclass
 class _WordBlock(_Block):
-    preprocess: object = None
-    tokenize: object = None
+    preprocess: Callable[[str], str]
+    tokenize: Callable[[str], list[str]]
+    # Sorted hashes of every token in a vocabulary n-gram; its place is its number.
+    words: np.ndarray
     low: int = 1
     high: int = 2
-    words: np.ndarray | None = (
-        None  # sorted hashes of every token in a vocabulary n-gram; its place is its number
-    )
     base: int = 1  # n-gram codes are numbers in this base, one digit (token number + 1) per token
 
     def codes(self, text: str) -> np.ndarray:
@@ -250,8 +254,8 @@ def _block(v, offset: int) -> _Block:
         )
         return _CharBlock(keys, columns, **common)
     if v.analyzer == "word" and v.stop_words is None and 1 <= low <= high <= 3:
-        words, base, codes, columns = _word_codes(vocabulary, low, high)
-        keys, columns = _sorted(codes, columns, np.int64)
+        words, base, codes, word_columns = _word_codes(vocabulary, low, high)
+        keys, columns = _sorted(codes, word_columns, np.int64)
         return _WordBlock(
             keys, columns, tokenize=v.build_tokenizer(), words=words, base=base, **common
         )
@@ -382,7 +386,8 @@ class CompiledModel:
                 at, pos, neg = self._prior_at
                 s[pos] += self.prior * row[at]
                 s[neg] -= self.prior * row[at]
-        if getattr(self, "word_prior", 0.0):  # (models compiled before word lists have none)
+        # (Models compiled before word lists have no word prior; one is only set with its list.)
+        if getattr(self, "word_prior", 0.0) and self.word_scores is not None:
             pos, neg = self._word_classes
             shift = 2 * self.word_prior * self.word_scores.row(text)[0]
             s = shift_odds(s[None, :], pos, neg, np.array([shift]))[0]

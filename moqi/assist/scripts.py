@@ -7,7 +7,7 @@ import re
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from moqi.content.model import (
     EMOTION_LABELS,
@@ -274,9 +274,7 @@ class ScriptRanker:
                 # A line that opens with the customer's title ("{customer}，…") opens with the rest when the title is unknown.
                 text = _DANGLING.sub(
                     "",
-                    _PLACEHOLDER.sub(
-                        lambda m, values=values: values.get(m.group(1), m.group(0)), text
-                    ).lstrip("，,、 "),
+                    _PLACEHOLDER.sub(partial(_placeholder, values), text).lstrip("，,、 "),
                 )
             out.append(
                 Recommendation(
@@ -300,6 +298,11 @@ class ScriptRanker:
         elif situation.succeeded is not None:
             held.add("succeeded" if situation.succeeded else "failed")
         return frozenset(held)
+
+
+def _placeholder(values: Mapping[str, str], m: re.Match[str]) -> str:
+    """A placeholder's value, or the placeholder itself where it has none."""
+    return values.get(m.group(1), m.group(0))
 
 
 def spoken_pairs(text: str) -> frozenset[str]:

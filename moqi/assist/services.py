@@ -13,6 +13,7 @@ from moqi.assist import trained
 from moqi.assist.confirm import Confirmation
 from moqi.assist.engine import AssistEngine
 from moqi.assist.models import AssistEventRow, ConfirmationRow
+from moqi.assist.profile import CustomerProfile
 from moqi.assist.session import AssistEvent, AssistSession
 from moqi.assist.transcript import Transcript
 from moqi.knowledge import services as knowledge
@@ -33,7 +34,7 @@ def live_engine(session: Session) -> AssistEngine:
     revision = knowledge.current_revision(session)
     model_path = get_settings().models_dir / "polarity.joblib"
     model_version = model_path.stat().st_mtime if model_path.exists() else 0.0
-    key = (str(session.get_bind().url), revision, model_version)
+    key = (str(session.get_bind().engine.url), revision, model_version)
     with _lock:
         engine = _engines.get(key)
         if engine is None:
@@ -52,8 +53,8 @@ def live_engine(session: Session) -> AssistEngine:
                 for old in list(_by_content)[:-_KEEP_BUILT]:
                     del _by_content[old]
             # Keep only the newest engine per database: old revisions are never asked for again.
-            for old in [k for k in _engines if k[0] == key[0]]:
-                del _engines[old]
+            for stale in [k for k in _engines if k[0] == key[0]]:
+                del _engines[stale]
             _engines[key] = engine
     return engine
 
@@ -71,10 +72,11 @@ def start_session(
     engine = live_engine(session)
     if customer_ref:
         customer = desk.find_customer(session, customer_ref)
+        profile = desk.profile_of(session, customer, now=now, before=before)
         return AssistSession(
-            customer=desk.profile_of(session, customer, now=now, before=before), engine=engine
+            customer=CustomerProfile.from_dict(profile), engine=engine
         ), customer.id
-    return AssistSession(customer=inline_profile or {}, engine=engine), None
+    return AssistSession(customer=CustomerProfile.from_dict(inline_profile), engine=engine), None
 
 
 def event_row(contact_id: int, event: AssistEvent) -> AssistEventRow:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -12,11 +13,13 @@ from moqi.assist.advice import pick_advice
 from moqi.assist.confirm import Confirmation
 from moqi.assist.emotion import ASKING, CallMood, UtteranceEmotion, escalation_risk
 from moqi.assist.engine import AssistEngine, default_engine
+from moqi.assist.events import AssistEvent, NeedPart, Opening
 from moqi.assist.need import NeedTracker
 from moqi.assist.profile import CustomerProfile
 from moqi.assist.scripts import REPEAT_CONTACT, Recommendation, Situation, read_out, spoken_pairs
 from moqi.assist.situation import wanted_kinds
 from moqi.content.model import EMOTION_LABELS, MOMENT_LABELS
+from moqi.errors import Invalid
 from moqi.nlp.mask import mask_pii, phone_tail
 from moqi.nlp.normalize import normalize
 
@@ -30,8 +33,8 @@ _TAIL_SAID = re.compile(
     rf"{_NOT_A_PHONE}尾号(?:是|为)?(\d{{4}})(?!\d){_ANOTHER}|(?<!\d)1\d{{2}}\*{{4}}(\d{{4}})(?!\d){_ANOTHER}"
 )
 _SHORT_ANSWER = 10
-# The first clause of a customer's reply, where a yes or no to a read-back comes.
-_FIRST_CLAUSE = re.compile(r"[^,.!?;:，。！？；：]*")
+# Where the first clause of a customer's reply ends: a yes or no to a read-back comes before.
+_CLAUSE_END = re.compile(r"[,.!?;:，。！？；：]")
 # An agent reads out a line shown a moment ago: those of the last three events are compared.
 _STILL_SHOWN = 3
 # How much a negative feeling says the call is a complaint: anger and distrust say it; an
@@ -72,47 +75,14 @@ def _speaker_form(key: str) -> str | None:
 
 def canonical_speaker(speaker: str) -> str:
     """customer or agent for any accepted synonym, in traditional or full-width characters too
-    (客戶, 顧客, ＡＧＥＮＴ); ValueError otherwise."""
+    (客戶, 顧客, ＡＧＥＮＴ); Invalid otherwise."""
     key = str(speaker).strip()
     found = SPEAKERS.get(key) or _speaker_form(key)
     if found is None:
-        raise ValueError(
+        raise Invalid(
             f"unknown speaker {speaker!r} (expected customer/客户 or agent/坐席/helpdesk)"
         )
     return found
-
-
-@dataclass
-class AssistEvent:
-    """What the agent is shown after one utterance."""
-
-    turn: int
-    speaker: str
-    text: str
-    ts: float | None
-    emotion: dict
-    need: dict
-    businesses: dict
-    scripts: list[dict]
-    confirmation: dict | None = None
-    scripts_used: list[str] = field(
-        default_factory=list
-    )  # ids of offered lines this agent utterance read out
-
-    def as_dict(self) -> dict:
-        """The documented JSON shape (docs/assist-json.md)."""
-        return {
-            "turn": self.turn,
-            "speaker": self.speaker,
-            "text": self.text,
-            "ts": self.ts,
-            "emotion": self.emotion,
-            "need": self.need,
-            "businesses": self.businesses,
-            "scripts": self.scripts,
-            "confirmation": self.confirmation,
-            "scripts_used": self.scripts_used,
-        }
 
 
 @dataclass
@@ -124,8 +94,9 @@ class AssistSession:
     'anger'
     """
 
-    customer: CustomerProfile | dict | None = None
-    engine: AssistEngine | None = None
+    # A plain mapping (a JSON header, a test's profile) is read as a profile too.
+    customer: CustomerProfile = field(default_factory=CustomerProfile)
+    engine: AssistEngine = field(default_factory=default_engine)
     turn: int = 0
     mood: CallMood = field(default_factory=CallMood)
     confirmations: list[Confirmation] = field(default_factory=list)
@@ -153,13 +124,12 @@ class AssistSession:
     def __post_init__(self) -> None:
         if not isinstance(self.customer, CustomerProfile):
             self.customer = CustomerProfile.from_dict(self.customer)
-        self.engine = self.engine or default_engine()
         model = self.engine.need_model
         self.need = NeedTracker(model, model.event_prior(self.customer))
 
     # -- the prediction before the first word -------------------------------------------
 
-    def predicted_need(self) -> dict:
+    def predicted_need(self) -> NeedPart:
         """Moment and top-3 reasons as known now (from profile and events alone before any word)."""
         moment, p_moment, top = self.need.predict(3)
         return {
@@ -170,7 +140,7 @@ class AssistSession:
             "informed": self.need.informed,
         }
 
-    def opening(self) -> dict:
+    def opening(self) -> Opening:
         """What the agent sees as the contact rings: the predicted need and how to open."""
         need = self.predicted_need()
         neutral = UtteranceEmotion("neutral", "neutral", 0.0, 0.0)
@@ -191,7 +161,7 @@ class AssistSession:
         if not isinstance(text, str):
             raise TypeError("text must be a string")
         if len(text) > MAX_CHARS:
-            raise ValueError(
+            raise Invalid(
                 f"utterance of {len(text)} characters is over the {MAX_CHARS}-character limit"
             )
         clean = mask_pii(normalize(text))
@@ -326,7 +296,7 @@ class AssistSession:
                 ],
             },
             scripts=[{"id": r.id, "kind": r.kind, "text": r.text, "why": r.why} for r in scripts],
-            confirmation=confirmation.as_dict() if confirmation else None,
+            confirmation=confirmation.shown() if confirmation else None,
             scripts_used=read_out_now,
         )
 
@@ -433,7 +403,7 @@ class AssistSession:
         named: list,
         tails: list[str],
         answering: bool = True,
-        generic: list = (),
+        generic: Sequence[tuple[int, int, str, str]] = (),
     ) -> Confirmation | None:
         pending = (
             self.confirmations[-1]
@@ -492,7 +462,7 @@ class AssistSession:
             # 但是乱扣流量的问题尚未解决" says nothing of the read-back).
             short = len(text) <= 20
             found = self.engine.answer_words.longest(
-                text if short else _FIRST_CLAUSE.match(text).group()
+                text if short else _CLAUSE_END.split(text, maxsplit=1)[0]
             )
             answers = (
                 [value for _, _, _, value in found] if short or (found and found[0][0] == 0) else []
@@ -520,7 +490,7 @@ class AssistSession:
 
     def _scripts(
         self,
-        need: dict,
+        need: NeedPart,
         emotion: UtteranceEmotion,
         risk: float,
         confirmation: Confirmation | None,
@@ -577,7 +547,7 @@ class AssistSession:
         return self.engine.ranker.rank(situation, fill, self._businesses_for(need, confirmation))
 
     def _businesses_for(
-        self, need: dict, confirmation: Confirmation | None = None
+        self, need: NeedPart, confirmation: Confirmation | None = None
     ) -> dict[str, str]:
         """The business of this call each candidate reason's scripts may name (newest first);
         while an operation is being confirmed, the general lines name the business operated on."""
@@ -587,13 +557,15 @@ class AssistSession:
             return {}
         names = self.engine.map.name
         operated = confirmation.business_code if confirmation is not None else None
-        out = {"*": confirmation.businesses if operated else names(self.mentioned[-1])}
+        out = {
+            "*": confirmation.businesses if confirmation and operated else names(self.mentioned[-1])
+        }
         for r in need["reasons"]:
             fitting = self.engine.need_model.reasons[
                 self.engine.need_model.index[r["code"]]
             ].businesses
             for code in (operated, *reversed(self.mentioned)):
-                if code in fitting:
+                if code is not None and code in fitting:
                     out[r["code"]] = names(code)
                     break
         return out

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from moqi.assist.session import MAX_CHARS, canonical_speaker
+from moqi.errors import Invalid
 
 # 客户：…, optionally after the time an ASR export puts first: "[00:01:05] 客户：…", "00:12 坐席: …".
 _PLAIN = re.compile(
@@ -15,7 +16,7 @@ _PLAIN = re.compile(
 )
 
 
-class TranscriptError(ValueError):
+class TranscriptError(Invalid):
     """A transcript that cannot be read; the message names the line at fault."""
 
 

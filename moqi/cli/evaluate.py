@@ -112,7 +112,7 @@ def polarity(data: DataOpt, as_json: JsonOpt = False) -> None:
     """Accuracy and macro-F1 of positive/negative(/neutral) polarity."""
     texts, gold = _read(data, polarity=True)
     label_set = set(gold)
-    labels = [x for x in ("positive", "negative", "neutral") if x in label_set]
+    labels: list[str] = [x for x in ("positive", "negative", "neutral") if x in label_set]
     reader = _lexicon_reader(lambda e: ev.polarity_label(e, label_set))
     with _progress(len(texts)) as progress:
         results = {
@@ -191,11 +191,11 @@ def satisfaction(data: DataOpt, as_json: JsonOpt = False) -> None:
 
 def _need_of(engine, item: NeedItem, with_events: bool) -> tuple[str, list[str]]:
     """The moment and reasons live assist shows after the contact's last utterance."""
+    from moqi.assist.profile import CustomerProfile
     from moqi.assist.session import AssistSession
 
-    session = AssistSession(
-        customer={"events": list(item.events) if with_events else []}, engine=engine
-    )
+    profile = CustomerProfile.from_dict({"events": list(item.events) if with_events else []})
+    session = AssistSession(customer=profile, engine=engine)
     need = session.predicted_need()
     for speaker, text in item.turns:
         need = session.feed(speaker, text).need

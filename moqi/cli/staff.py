@@ -67,6 +67,7 @@ def erlang_slot(
         (shrinkage, limits.SHRINKAGE, "--shrinkage"),
     )
     _check((calls * aht_s / interval_s, limits.TRAFFIC_ERLANGS, "--calls × --aht-s / --interval-s"))
+    result: erlang_a.StaffingA | erlang.Staffing
     try:
         if patience_s is not None:
             result = (
@@ -102,7 +103,9 @@ def erlang_slot(
     typer.echo(
         f"traffic {result.traffic_erlangs:.2f} Erlangs → {result.agents} agents on the phones ({out['rostered_agents']} rostered at {shrinkage:.0%} shrinkage)"
     )
-    abandon = f" · abandon {result.abandon:.1%}" if out["abandon"] is not None else ""
+    abandon = (  # Erlang A only: Erlang C has nobody give up (its "abandon" is None)
+        f" · abandon {result.abandon:.1%}" if isinstance(result, erlang_a.StaffingA) else ""
+    )
     typer.echo(
         f"{out['model']}: service level {result.service_level:.2%} within {threshold_s:g} s ({out['service_level_definition']}) · ASA {asa} · occupancy {result.occupancy:.1%}{abandon} · P(wait) {result.wait_probability:.1%}"
     )
@@ -261,7 +264,7 @@ def plan(
                 rule_set,
                 options,
             )
-        else:
+        elif queue is not None:  # always, here: exactly one of FILE and --queue is given
             with session_scope(open_database()) as session:
                 result = services.plan_queue(session, queue, days_off, rule_set, options)
     except (ValueError, LookupError, RuntimeError) as exc:

@@ -81,7 +81,7 @@ def _businesses(path: Path) -> tuple[Business, ...]:
     for i, item in enumerate(items, 1):
         where = f"{path} item {i}"
         _need(
-            isinstance(item, dict) and item.get("code") and item.get("name"),
+            isinstance(item, dict) and bool(item.get("code") and item.get("name")),
             where,
             "needs code and name",
         )
@@ -457,7 +457,8 @@ def load_articles(
     folder: Path, business_codes: set[str] | None = None, reason_codes: set[str] | None = None
 ) -> tuple[Article, ...]:
     """Every `*.md` article in `folder` (sorted by file name); ids must be unique."""
-    out, seen = [], {}
+    out: list[Article] = []
+    seen: dict[str, str] = {}
     for path in sorted(folder.glob("*.md")) if folder.is_dir() else ():
         try:
             text = path.read_text(encoding="utf-8")
@@ -482,7 +483,8 @@ def sample_utterances(
     """The sample utterances of each reason ({reason code: [utterance, …]}), checked."""
     if doc is None:
         return {}
-    _need(isinstance(doc, dict), where, "expected a mapping of reason code to a list of utterances")
+    if not isinstance(doc, dict):
+        raise ContentError(f"{where}: expected a mapping of reason code to a list of utterances")
     out = {}
     for code, lines in doc.items():
         _need(code in reason_codes, where, f"unknown reason code {code!r}")

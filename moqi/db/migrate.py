@@ -43,6 +43,8 @@ def schema_mismatch(engine: Engine) -> tuple[str | None, str, bool] | None:
 
     scripts = ScriptDirectory.from_config(alembic_config("sqlite://"))
     head = scripts.get_current_head()
+    if head is None:  # moqi ships its migrations: only a broken install has none
+        raise RuntimeError(f"no schema migrations found in {MIGRATIONS}")
     with engine.connect() as conn:
         current = MigrationContext.configure(conn).get_current_revision()
     if current == head:

@@ -4,8 +4,6 @@ import and export. Anyone logged in reads, proposes, rates and shares; knowledge
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, File, HTTPException, Query, UploadFile
@@ -13,6 +11,7 @@ from fastapi.responses import Response
 
 from moqi.accounts import ROLES
 from moqi.accounts.models import User
+from moqi.errors import Invalid
 from moqi.knowledge import items, review, services, stories, transfer, usage, versions
 from moqi.knowledge.schemas import (
     BodyIn,
@@ -35,21 +34,6 @@ router = APIRouter(prefix="/api/knowledge", tags=["knowledge"])
 Anyone = Annotated[User, Depends(require(*ROLES))]
 Editor = Annotated[User, Depends(require("knowledge_editor", "admin"))]
 MAX_UPLOAD = 900 * 1024  # below the app's 1 MB body limit, with room for the form around it
-
-
-@contextmanager
-def _answers() -> Iterator[None]:
-    """Domain errors as HTTP answers: unknown → 404, clash → 409, not allowed → 403, invalid → 422."""
-    try:
-        yield
-    except versions.NotFound as exc:
-        raise HTTPException(404, str(exc)) from None
-    except versions.Conflict as exc:
-        raise HTTPException(409, str(exc)) from None
-    except PermissionError as exc:
-        raise HTTPException(403, str(exc)) from None
-    except (items.ItemError, transfer.TransferError, ValueError) as exc:
-        raise HTTPException(422, str(exc)) from None
 
 
 def _proposal(p, session=None) -> dict:
@@ -101,8 +85,7 @@ def list_items(
 
 @router.get("/items/{kind}/{key}", summary="One published item, its text and its version history")
 def get_item(kind: KindName, key: str, session: SessionDep, user: Anyone) -> dict:
-    with _answers():
-        body, history = versions.item_view(session, kind, key)
+    body, history = versions.item_view(session, kind, key)
     return {
         "kind": kind,
         "key": key,
@@ -133,22 +116,20 @@ def item_diff(
     old: Annotated[int, Query(ge=1, le=MAX_ID)],
     new: Annotated[int, Query(ge=1, le=MAX_ID)],
 ) -> dict:
-    with _answers():
-        return {
-            "kind": kind,
-            "key": key,
-            "old": old,
-            "new": new,
-            "diff": versions.diff(session, kind, key, old, new),
-        }
+    return {
+        "kind": kind,
+        "key": key,
+        "old": old,
+        "new": new,
+        "diff": versions.diff(session, kind, key, old, new),
+    }
 
 
 @router.post("/items/{kind}/{key}/rollback", summary="Publish an earlier version again (editors)")
 def item_rollback(
     kind: KindName, key: str, body: RollbackIn, session: SessionDep, user: Editor
 ) -> dict:
-    with _answers():
-        row = versions.rollback(session, kind, key, body.version, author=user.username)
+    row = versions.rollback(session, kind, key, body.version, author=user.username)
     session.commit()
     return {"kind": kind, "key": key, "version": row.version, "restored": body.version}
 
@@ -158,19 +139,18 @@ def item_rollback(
 
 @router.post("/proposals", status_code=201, summary="Propose a new item, a change or a removal")
 def create_proposal(body: ProposalIn, session: SessionDep, user: Anyone) -> dict:
-    with _answers():
-        p = review.propose(
-            session,
-            kind=body.kind,
-            key=body.key,
-            action=body.action,
-            body=body.body,
-            summary=body.summary,
-            proposer=user.username,
-            source=body.source,
-            source_ref=body.source_ref,
-        )
-        out = _proposal(p, session)
+    p = review.propose(
+        session,
+        kind=body.kind,
+        key=body.key,
+        action=body.action,
+        body=body.body,
+        summary=body.summary,
+        proposer=user.username,
+        source=body.source,
+        source_ref=body.source_ref,
+    )
+    out = _proposal(p, session)
     session.commit()
     return out
 
@@ -195,15 +175,13 @@ def list_proposals(
     summary="A proposal with its discussion and what approving would change",
 )
 def get_proposal(proposal_id: Id, session: SessionDep, user: Anyone) -> dict:
-    with _answers():
-        return _proposal(review.get(session, proposal_id), session)
+    return _proposal(review.get(session, proposal_id), session)
 
 
 @router.post("/proposals/{proposal_id}/comments", status_code=201, summary="Comment on a proposal")
 def comment_proposal(proposal_id: Id, body: TextIn, session: SessionDep, user: Anyone) -> dict:
-    with _answers():
-        review.comment(session, proposal_id, author=user.username, text=body.text, now=now())
-        out = _proposal(review.get(session, proposal_id), session)
+    review.comment(session, proposal_id, author=user.username, text=body.text, now=now())
+    out = _proposal(review.get(session, proposal_id), session)
     session.commit()
     return out
 
@@ -213,46 +191,40 @@ def comment_proposal(proposal_id: Id, body: TextIn, session: SessionDep, user: A
     summary="Edit the proposed item (editors; rebases on the current version)",
 )
 def edit_proposal(proposal_id: Id, body: BodyIn, session: SessionDep, user: Editor) -> dict:
-    with _answers():
-        out = _proposal(
-            review.edit(session, proposal_id, editor=user.username, body=body.body, now=now()),
-            session,
-        )
+    out = _proposal(
+        review.edit(session, proposal_id, editor=user.username, body=body.body, now=now()),
+        session,
+    )
     session.commit()
     return out
 
 
 @router.post("/proposals/{proposal_id}/approve", summary="Approve and publish (editors)")
 def approve_proposal(proposal_id: Id, body: NoteIn, session: SessionDep, user: Editor) -> dict:
-    with _answers():
-        version = review.approve(
-            session, proposal_id, reviewer=user.username, note=body.note, now=now()
-        )
-        out = {
-            **_proposal(review.get(session, proposal_id), session),
-            "published_version": version.version,
-        }
+    version = review.approve(
+        session, proposal_id, reviewer=user.username, note=body.note, now=now()
+    )
+    out = {
+        **_proposal(review.get(session, proposal_id), session),
+        "published_version": version.version,
+    }
     session.commit()
     return out
 
 
 @router.post("/proposals/{proposal_id}/reject", summary="Reject, saying why (editors)")
 def reject_proposal(proposal_id: Id, body: NoteIn, session: SessionDep, user: Editor) -> dict:
-    with _answers():
-        out = _proposal(
-            review.reject(session, proposal_id, reviewer=user.username, note=body.note, now=now()),
-            session,
-        )
+    out = _proposal(
+        review.reject(session, proposal_id, reviewer=user.username, note=body.note, now=now()),
+        session,
+    )
     session.commit()
     return out
 
 
 @router.post("/proposals/{proposal_id}/withdraw", summary="Take back one's own open proposal")
 def withdraw_proposal(proposal_id: Id, session: SessionDep, user: Anyone) -> dict:
-    with _answers():
-        out = _proposal(
-            review.withdraw(session, proposal_id, user=user.username, now=now()), session
-        )
+    out = _proposal(review.withdraw(session, proposal_id, user=user.username, now=now()), session)
     session.commit()
     return out
 
@@ -264,18 +236,14 @@ def withdraw_proposal(proposal_id: Id, session: SessionDep, user: Anyone) -> dic
     "/searches/{search_id}/click", status_code=204, summary="The searcher opened this result"
 )
 def click(search_id: Id, body: ClickIn, session: SessionDep, user: Anyone) -> Response:
-    with _answers():
-        usage.log_click(session, search_id, username=user.username, item=body.item, now=now())
+    usage.log_click(session, search_id, username=user.username, item=body.item, now=now())
     session.commit()
     return Response(status_code=204)
 
 
 @router.post("/uses", status_code=204, summary="An item was viewed, copied or used in a contact")
 def use(body: UseIn, session: SessionDep, user: Anyone) -> Response:
-    with _answers():
-        usage.log_use(
-            session, username=user.username, item=body.item, action=body.action, now=now()
-        )
+    usage.log_use(session, username=user.username, item=body.item, action=body.action, now=now())
     session.commit()
     return Response(status_code=204)
 
@@ -291,7 +259,7 @@ def hot(session: SessionDep, user: Anyone, days: Annotated[int, Query(ge=1, le=3
 # --- success stories ----------------------------------------------------------------------
 
 
-def _story(entry: dict) -> dict:
+def _story(entry: stories.RankedStory) -> dict:
     s = entry["story"]
     return {
         "id": s.id,
@@ -317,28 +285,24 @@ def list_stories(session: SessionDep, user: Anyone) -> list[dict]:
 
 @router.post("/stories", status_code=201, summary="Share how a hard case was solved")
 def share_story(body: StoryIn, session: SessionDep, user: Anyone) -> dict:
-    with _answers():
-        story = stories.share(
-            session,
-            title=body.title,
-            situation=body.situation,
-            what_worked=body.what_worked,
-            author=user.username,
-            now=now(),
-            reason=body.reason,
-            businesses=body.businesses,
-            contact_id=body.contact_id,
-        )
+    story = stories.share(
+        session,
+        title=body.title,
+        situation=body.situation,
+        what_worked=body.what_worked,
+        author=user.username,
+        now=now(),
+        reason=body.reason,
+        businesses=body.businesses,
+        contact_id=body.contact_id,
+    )
     session.commit()
     return _story({"story": story, "ratings": 0, "average": None, "score": None})
 
 
 @router.post("/stories/{story_id}/ratings", status_code=204, summary="Rate a colleague's story 1–5")
 def rate_story(story_id: Id, body: RatingIn, session: SessionDep, user: Anyone) -> Response:
-    with _answers():
-        stories.rate(
-            session, story_id, username=user.username, stars=body.stars, comment=body.comment
-        )
+    stories.rate(session, story_id, username=user.username, stars=body.stars, comment=body.comment)
     session.commit()
     return Response(status_code=204)
 
@@ -349,9 +313,8 @@ def rate_story(story_id: Id, body: RatingIn, session: SessionDep, user: Anyone) 
     summary="Turn a story into a proposed script (editors)",
 )
 def promote_story(story_id: Id, body: PromoteIn, session: SessionDep, user: Editor) -> dict:
-    with _answers():
-        p = stories.promote(session, story_id, editor=user.username, **body.model_dump())
-        out = _proposal(p, session)
+    p = stories.promote(session, story_id, editor=user.username, **body.model_dump())
+    out = _proposal(p, session)
     session.commit()
     return out
 
@@ -369,8 +332,7 @@ def export(
     user: Editor,
     format: Literal["md", "csv", "xlsx", "docx"] = "csv",
 ) -> Response:
-    with _answers():
-        data = transfer.export(kind, format, services.export_rows(session, kind))
+    data = transfer.export(kind, format, services.export_rows(session, kind))
     name = f"moqi-{kind}.{'zip' if format == 'md' else format}"
     return Response(
         data,
@@ -398,13 +360,8 @@ async def import_(
         name.rsplit(".", 1)[-1].lower(), name.rsplit(".", 1)[-1].lower()
     )
     if fmt not in transfer.FORMATS:
-        raise HTTPException(
-            422, f"cannot tell the format of {name!r}; pass ?format=md|csv|xlsx|docx"
-        )
-    with _answers():
-        rows = transfer.parse(kind, fmt, data, name)
-        counts = services.import_items(
-            session, kind, rows, author=user.username, note=f"导入 {name}"
-        )
+        raise Invalid(f"cannot tell the format of {name!r}; pass ?format=md|csv|xlsx|docx")
+    rows = transfer.parse(kind, fmt, data, name)
+    counts = services.import_items(session, kind, rows, author=user.username, note=f"导入 {name}")
     session.commit()
     return {"kind": kind, **counts}

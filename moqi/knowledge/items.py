@@ -10,10 +10,12 @@ from __future__ import annotations
 import difflib
 import re
 from datetime import date
+from typing import Any
 
 from moqi.content import Article, Business, LexiconEntry, Script
 from moqi.content.files import ContentError, parse_article
 from moqi.content.model import BRANDS, EMOTIONS, SCRIPT_CONDITIONS, SCRIPT_KINDS, STAGES
+from moqi.errors import Invalid
 
 VERSIONED = ("article", "script", "business", "lexicon")
 KIND_LABELS = {"article": "知识文章", "script": "话术", "business": "业务目录", "lexicon": "情绪词"}
@@ -56,7 +58,7 @@ _KEY = {
 MAX_TEXT = 20_000
 
 
-class ItemError(ValueError):
+class ItemError(Invalid):
     """A body or key is not a valid item; the message says which field and why."""
 
 
@@ -212,13 +214,14 @@ def body_of(item) -> tuple[str, str, dict]:
 def item_of(kind: str, key: str, body: dict):
     """The content dataclass for a checked body."""
     if kind == "article":
+        fields: dict[str, Any] = {  # a checked body: each field has its Article type
+            f: tuple(body[f]) if f in LIST_FIELDS else body[f]
+            for f in FIELDS["article"]
+            if f not in ("valid_from", "valid_to")
+        }
         return Article(
             id=key,
-            **{
-                f: tuple(body[f]) if f in LIST_FIELDS else body[f]
-                for f in FIELDS["article"]
-                if f not in ("valid_from", "valid_to")
-            },
+            **fields,
             valid_from=date.fromisoformat(body["valid_from"]) if body.get("valid_from") else None,
             valid_to=date.fromisoformat(body["valid_to"]) if body.get("valid_to") else None,
         )

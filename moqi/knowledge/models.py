@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -102,7 +103,7 @@ class ContentDocRow(Base):
     __tablename__ = "content_docs"
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
-    body: Mapped[dict] = mapped_column(JSON)
+    body: Mapped[Any] = mapped_column(JSON)  # a mapping or a list, as the document's key says
 
 
 class ContentRevisionRow(Base):

@@ -3,13 +3,14 @@ success stories. Server-rendered; actions go through the JSON API (content_route
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from moqi.accounts import ROLES
 from moqi.content.model import BRANDS, SCRIPT_KIND_LABELS
+from moqi.errors import Invalid, NotFound
 from moqi.knowledge import items, review, stories, usage, versions
 from moqi.knowledge.models import BusinessRow, ReasonRow
 from moqi.web.auth import SessionDep, page_access
@@ -49,7 +50,7 @@ def _choices(session) -> dict:
 @router.get("/knowledge", response_class=HTMLResponse)
 def search_page(request: Request, session: SessionDep, q: str = ""):
     user, redirect = page_access(request, session, ROLES)
-    if redirect:
+    if user is None:  # nobody logged in: to /login
         return redirect
     hot = usage.hot_topics(session, now=now())
     return templates.TemplateResponse(
@@ -64,10 +65,10 @@ def new_item_page(
     request: Request, session: SessionDep, kind: str, source: str = "", ref: str = ""
 ):
     user, redirect = page_access(request, session, ROLES)
-    if redirect:
+    if user is None:  # nobody logged in: to /login
         return redirect
     if kind not in items.VERSIONED:
-        raise HTTPException(404, f"no kind {kind!r}")
+        raise NotFound(f"no kind {kind!r}")
     return templates.TemplateResponse(
         request,
         "kb_item.html",
@@ -91,14 +92,11 @@ def new_item_page(
 @router.get("/knowledge/{kind}/{key}", response_class=HTMLResponse)
 def item_page(request: Request, session: SessionDep, kind: str, key: str):
     user, redirect = page_access(request, session, ROLES)
-    if redirect:
+    if user is None:  # nobody logged in: to /login
         return redirect
     if kind not in items.VERSIONED:
-        raise HTTPException(404, f"no kind {kind!r}")
-    try:
-        body, history = versions.item_view(session, kind, key)
-    except versions.NotFound as exc:
-        raise HTTPException(404, str(exc)) from None
+        raise NotFound(f"no kind {kind!r}")
+    body, history = versions.item_view(session, kind, key)
     html = Markup(_md.render(body["answer"])) if kind == "article" and body else ""
     context = {
         "user": user,
@@ -118,10 +116,10 @@ def item_page(request: Request, session: SessionDep, kind: str, key: str):
 @router.get("/knowledge/review", response_class=HTMLResponse, name="review_page")
 def review_page(request: Request, session: SessionDep, status: str = "open"):
     user, redirect = page_access(request, session, ROLES)
-    if redirect:
+    if user is None:  # nobody logged in: to /login
         return redirect
     if status not in (*review.STATUSES, "all"):
-        raise HTTPException(422, f"unknown status {status!r}")
+        raise Invalid(f"unknown status {status!r}")
     is_editor = user.role in EDITORS
     rows = review.listing(
         session,
@@ -155,7 +153,7 @@ def review_page(request: Request, session: SessionDep, status: str = "open"):
 @router.get("/knowledge/stories", response_class=HTMLResponse, name="stories_page")
 def stories_page(request: Request, session: SessionDep, contact: int | None = None):
     user, redirect = page_access(request, session, ROLES)
-    if redirect:
+    if user is None:  # nobody logged in: to /login
         return redirect
     return templates.TemplateResponse(
         request,

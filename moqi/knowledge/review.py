@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from moqi.errors import Forbidden
 from moqi.knowledge import items, versions
 from moqi.knowledge.models import ContentRevisionRow, ProposalCommentRow, ProposalRow
 from moqi.knowledge.versions import Conflict, NotFound
@@ -73,7 +74,7 @@ def published_numbers(session: Session) -> frozenset[str]:
     """What the published knowledge holds that looks like personal data (hotlines, service
     addresses): it is content, so proposals that quote it keep it unmasked."""
     key = (
-        str(session.get_bind().url),
+        str(session.get_bind().engine.url),
         session.scalar(select(func.max(ContentRevisionRow.id))) or 0,
     )
     found = _published.get(key)
@@ -232,10 +233,10 @@ def preview(session: Session, proposal: ProposalRow) -> list[str]:
 
 def approve(session: Session, proposal_id: int, *, reviewer: str, note: str, now: datetime):
     """Publish the proposal (a new version of the item); Conflict if the item moved meanwhile,
-    PermissionError if the reviewer proposed it (a second editor must approve)."""
+    Forbidden if the reviewer proposed it (a second editor must approve)."""
     proposal = _open(session, proposal_id)
     if not may_approve(proposal, reviewer):
-        raise PermissionError(
+        raise Forbidden(
             f"proposal {proposal_id} is your own: another knowledge editor must approve it"
         )
     note = _masked(session, note) if note else note
@@ -295,7 +296,7 @@ def withdraw(session: Session, proposal_id: int, *, user: str, now: datetime) ->
     """The proposer takes an open proposal back."""
     proposal = _open(session, proposal_id)
     if proposal.proposer != user:
-        raise PermissionError("only the proposer can withdraw a proposal")
+        raise Forbidden("only the proposer can withdraw a proposal")
     proposal.status, proposal.decided_at = "withdrawn", now
     session.flush()
     return proposal

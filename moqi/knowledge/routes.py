@@ -5,12 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import APIRouter, Depends, Query
 
 from moqi.accounts import ROLES
 from moqi.accounts.models import User
 from moqi.knowledge import usage
-from moqi.knowledge.search import UnknownFilter
 from moqi.knowledge.services import search_index
 from moqi.web.auth import SessionDep, require
 from moqi.web.clock import now
@@ -53,12 +52,9 @@ def search(
     k: Annotated[int, Query(ge=1, le=50)] = 10,
 ) -> dict:
     index = search_index(session)
-    try:
-        hits = index.search(
-            q, k=k, kind=kind, business=business, brand=brand, region=region, valid_on=valid_on
-        )
-    except UnknownFilter as exc:
-        raise HTTPException(422, str(exc)) from None
+    hits = index.search(
+        q, k=k, kind=kind, business=business, brand=brand, region=region, valid_on=valid_on
+    )
     # Logged for hot topics and gaps; the id lets the page report which hit was opened.
     search_id = usage.log_search(
         session, username=user.username, query=q, hits=len(hits), now=now()

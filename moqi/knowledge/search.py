@@ -25,6 +25,7 @@ import numpy as np
 from scipy import sparse
 
 from moqi.content import Content
+from moqi.errors import Invalid
 from moqi.knowledge.analyzer import FIELDS, Analyzed, Analyzer, tokenizer_for
 from moqi.knowledge.documents import Doc, documents
 from moqi.knowledge.suggest import Suggester
@@ -65,7 +66,7 @@ class Hit:
     snippet: Snippet
 
 
-class UnknownFilter(ValueError):
+class UnknownFilter(Invalid):
     """A filter names something the index does not hold (a business not in the catalogue)."""
 
 

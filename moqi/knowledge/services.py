@@ -246,7 +246,7 @@ def _generic_terms(
     """The stored generic terms that fit the live catalogue (an instance loaded before they
     existed gets the shipped ones); a group naming a business since removed, or a word since
     made an alias, is left out rather than stopping the engine."""
-    fitting = []
+    fitting: list[GenericTerm] = []
     for group in shipped_yaml("catalogue/generic.yaml") if stored is None else stored:
         try:
             fitting += generic_terms([group], businesses, "generic terms")
@@ -263,7 +263,7 @@ def search_index(session: Session):
     """The search index of the newest content revision (built once per revision)."""
     from moqi.knowledge.search import KnowledgeIndex
 
-    key = (str(session.get_bind().url), current_revision(session))
+    key = (str(session.get_bind().engine.url), current_revision(session))
     with _index_lock:
         index = _indexes.get(key)
         if index is None:

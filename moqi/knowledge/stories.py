@@ -3,11 +3,14 @@ become scripts through the normal review loop."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
+from typing import TypedDict
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from moqi.errors import Forbidden
 from moqi.knowledge import items, review
 from moqi.knowledge.models import BusinessRow, ReasonRow, StoryRatingRow, StoryRow
 from moqi.knowledge.versions import NotFound
@@ -24,7 +27,7 @@ def share(
     author: str,
     now: datetime,
     reason: str | None = None,
-    businesses: list[str] = (),
+    businesses: Sequence[str] = (),
     contact_id: int | None = None,
 ) -> StoryRow:
     """Record a story (personal data masked); reason and businesses must be known codes."""
@@ -67,7 +70,7 @@ def rate(session: Session, story_id: int, *, username: str, stars: int, comment:
     """A colleague's 1–5 rating (re-rating replaces it); authors do not rate their own story."""
     story = get(session, story_id)
     if story.author == username:
-        raise PermissionError("authors cannot rate their own story")
+        raise Forbidden("authors cannot rate their own story")
     if not 1 <= stars <= 5:
         raise items.ItemError("stars must be 1–5")
     row = session.scalar(
@@ -86,7 +89,16 @@ def rate(session: Session, story_id: int, *, username: str, stars: int, comment:
     session.flush()
 
 
-def ranked(session: Session, *, limit: int = 100) -> list[dict]:
+class RankedStory(TypedDict):
+    """A story with its ratings: how many, their average, and the score it is ranked by."""
+
+    story: StoryRow
+    ratings: int
+    average: float | None
+    score: float | None  # None for a story just shared, not ranked yet
+
+
+def ranked(session: Session, *, limit: int = 100) -> list[RankedStory]:
     """Stories, best first: by a Bayesian average (a few 5-star votes do not beat many 4s)."""
     stats = dict(
         (sid, (n, total))
@@ -99,20 +111,19 @@ def ranked(session: Session, *, limit: int = 100) -> list[dict]:
     all_n = sum(n for n, _ in stats.values())
     prior_mean = (sum(t for _, t in stats.values()) / all_n) if all_n else 3.0
     prior_weight = 3
-    out = []
+    out: list[tuple[tuple[float, int, int], RankedStory]] = []  # (sort key, entry)
     for story in session.scalars(select(StoryRow).order_by(StoryRow.id.desc()).limit(limit)):
         n, total = stats.get(story.id, (0, 0))
-        score = (prior_weight * prior_mean + total) / (prior_weight + n)
-        out.append(
-            {
-                "story": story,
-                "ratings": n,
-                "average": round(total / n, 2) if n else None,
-                "score": round(score, 3),
-            }
-        )
-    out.sort(key=lambda x: (-x["score"], -x["ratings"], -x["story"].id))
-    return out
+        score = round((prior_weight * prior_mean + total) / (prior_weight + n), 3)
+        entry: RankedStory = {
+            "story": story,
+            "ratings": n,
+            "average": round(total / n, 2) if n else None,
+            "score": score,
+        }
+        out.append(((-score, -n, -story.id), entry))
+    out.sort(key=lambda keyed: keyed[0])
+    return [entry for _, entry in out]
 
 
 def promote(

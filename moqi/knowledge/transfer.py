@@ -16,6 +16,7 @@ import io
 import re
 import zipfile
 
+from moqi.errors import Invalid
 from moqi.knowledge import items
 
 FORMATS = ("md", "csv", "xlsx", "docx")
@@ -42,7 +43,7 @@ _DOCX_META = {
 }
 
 
-class TransferError(ValueError):
+class TransferError(Invalid):
     """A file cannot be imported; the message names the file and the row or line at fault."""
 
 
@@ -97,20 +98,20 @@ def export(kind: str, fmt: str, rows: list[tuple[str, dict]]) -> bytes:
     if fmt in ("md", "docx") and kind != "article":
         raise TransferError(f"{fmt} holds articles only; export {kind} as csv or xlsx")
     if fmt == "md":
-        out = io.BytesIO()
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        zipped = io.BytesIO()
+        with zipfile.ZipFile(zipped, "w", zipfile.ZIP_DEFLATED) as zf:
             for key, body in rows:
                 zf.writestr(f"articles/{key}.md", items.article_markdown(key, body))
-        return out.getvalue()
+        return zipped.getvalue()
     if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out)
+        text = io.StringIO()
+        writer = csv.writer(text)
         writer.writerow(columns(kind))
         for key, body in rows:
             writer.writerow(
                 [_defuse(v) for v in (key, *(_cell(f, body.get(f)) for f in items.FIELDS[kind]))]
             )
-        return ("\ufeff" + out.getvalue()).encode("utf-8")  # BOM: Excel opens UTF-8 CSV correctly
+        return ("\ufeff" + text.getvalue()).encode("utf-8")  # BOM: Excel opens UTF-8 CSV correctly
     if fmt == "xlsx":
         from openpyxl import Workbook
 

@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from moqi.errors import Invalid
 from moqi.knowledge.models import (
     ArticleRow,
     BusinessRow,
@@ -45,7 +46,7 @@ def log_click(session: Session, search_id: int, *, username: str, item: str, now
 def log_use(session: Session, *, username: str, item: str, action: str, now: datetime) -> None:
     """An item opened, copied or used in a contact."""
     if action not in USE_ACTIONS:
-        raise ValueError(f"action must be one of {', '.join(USE_ACTIONS)}")
+        raise Invalid(f"action must be one of {', '.join(USE_ACTIONS)}")
     item_title(session, item)
     session.add(ItemUseRow(username=username, item=item, action=action, at=now))
 
@@ -62,12 +63,15 @@ def item_title(session: Session, item: str) -> str:
     row = session.get(table, key) if table is not None and key else None
     if row is None:
         raise NotFound(f"no item {item!r}")
-    return (
-        getattr(row, "title", None)
-        or getattr(row, "name", None)
-        or getattr(row, "word", None)
-        or row.text[:40]
-    )
+    if isinstance(row, ArticleRow):
+        return row.title
+    if isinstance(row, BusinessRow):
+        return row.name
+    if isinstance(row, LexiconRow):
+        return row.word
+    if isinstance(row, ScriptRow):
+        return row.text[:40]  # scripts have no title: their opening words stand for one
+    raise TypeError(f"not an item table: {type(row).__name__}")
 
 
 def hot_topics(session: Session, *, now: datetime, days: int = 7, limit: int = 10) -> dict:
@@ -136,12 +140,16 @@ def _articles_by_validity(session: Session, condition, today: date) -> list[dict
     rows = session.scalars(
         select(ArticleRow).where(condition).order_by(ArticleRow.valid_to, ArticleRow.id)
     )
-    return [
-        {
-            "id": a.id,
-            "title": a.title,
-            "valid_to": a.valid_to.isoformat(),
-            "days": (a.valid_to - today).days,
-        }
-        for a in rows
-    ]
+    out = []
+    for a in rows:
+        if a.valid_to is None:  # `condition` compares valid_to, so SQL never selects a NULL
+            raise ValueError("a validity condition must select articles with a valid_to")
+        out.append(
+            {
+                "id": a.id,
+                "title": a.title,
+                "valid_to": a.valid_to.isoformat(),
+                "days": (a.valid_to - today).days,
+            }
+        )
+    return out

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from moqi import errors
 from moqi.knowledge import items
 from moqi.knowledge.models import (
     ArticleRow,
@@ -27,11 +28,11 @@ LIVE = {
 }
 
 
-class NotFound(LookupError):
+class NotFound(errors.NotFound):
     """No such item, version, proposal or story."""
 
 
-class Conflict(ValueError):
+class Conflict(errors.Conflict):
     """The request clashes with the current state (e.g. the item changed since it was proposed)."""
 
 
@@ -280,9 +281,3 @@ def rollback(session: Session, kind: str, key: str, version: int, *, author: str
     if body == live_body(session, kind, key):
         raise Conflict(f"{items.KIND_LABELS[kind]} {key!r} is already as in version {version}")
     return publish(session, kind, key, body, author=author, note=f"回滚到 v{version}")
-
-
-def delete_all_live(session: Session) -> None:
-    """Empty the live tables of the versioned kinds (bulk reload; versions are kept)."""
-    for table, _ in LIVE.values():
-        session.execute(delete(table))

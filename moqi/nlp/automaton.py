@@ -29,7 +29,8 @@ class KeywordAutomaton:
         self.size = len(found)
         self._words = list(found)
         self._values = list(found.values())
-        self._longest = self._all = None
+        self._longest: ahocorasick_rs.AhoCorasick | None = None
+        self._all: ahocorasick_rs.AhoCorasick | None = None
         if self.size:
             self._longest = ahocorasick_rs.AhoCorasick(
                 self._words, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest
@@ -37,12 +38,13 @@ class KeywordAutomaton:
 
     def longest(self, text: str) -> list[tuple[int, int, str, Any]]:
         """Non-overlapping, leftmost-longest matches as (start, end, word, value)."""
-        if not self.size or not text:
+        automaton = self._longest  # None exactly when there are no words (size 0)
+        if automaton is None or not text:
             return []
         words, values = self._words, self._values
         return [
             (start, end, words[i], values[i])
-            for i, start, end in self._longest.find_matches_as_indexes(text)
+            for i, start, end in automaton.find_matches_as_indexes(text)
         ]
 
     def all(self, text: str) -> list[tuple[int, int, str, Any]]:

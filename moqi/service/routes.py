@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, HTTPException
+from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
 from moqi.accounts.models import User
 from moqi.service import tickets
-from moqi.service.services import NotFound
 from moqi.web.auth import SessionDep, require
 from moqi.web.clock import now
 from moqi.web.params import Id
@@ -40,23 +39,14 @@ def list_tickets(
     "/{ticket_id}/resolve", summary="Resolve a ticket (its owner, 首问负责, or a team lead)"
 )
 def resolve(ticket_id: Id, body: Resolution, session: SessionDep, user: Desk) -> dict:
-    try:
-        ticket = tickets.resolve(
-            session,
-            ticket_id,
-            username=user.username,
-            role=user.role,
-            resolution=body.resolution,
-            now=now(),
-        )
-    except NotFound as exc:
-        raise HTTPException(404, str(exc)) from None
-    except PermissionError as exc:
-        raise HTTPException(403, str(exc)) from None
-    except tickets.Closed as exc:
-        raise HTTPException(409, str(exc)) from None
-    except ValueError as exc:
-        raise HTTPException(422, str(exc)) from None
+    ticket = tickets.resolve(
+        session,
+        ticket_id,
+        username=user.username,
+        role=user.role,
+        resolution=body.resolution,
+        now=now(),
+    )
     out = tickets.as_dict(ticket, now())
     session.commit()
     return out

@@ -8,15 +8,16 @@ import re
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from moqi import errors
 from moqi.nlp.mask import mask_pii
 from moqi.secret import instance_secret
 from moqi.service.models import Contact, Customer, CustomerEventRow, Utterance
 
 
-class NotFound(LookupError):
+class NotFound(errors.NotFound):
     """An id that names nothing."""
 
 
@@ -138,7 +139,7 @@ def upsert_customer(session: Session, data: dict, *, now: datetime) -> Customer:
     """Create or replace a customer (and its events) from a plain mapping; PII is masked here."""
     cid = str(data.get("id") or "").strip()
     if not cid:
-        raise ValueError("customer needs an id")
+        raise errors.Invalid("customer needs an id")
     customer = session.get(Customer, cid) or Customer(id=cid)
     phone = str(data.get("phone") or "")
     name = str(data.get("name") or "")
@@ -277,3 +278,27 @@ def add_utterances(
         Utterance(contact_id=contact.id, turn=t, speaker=s, text=mask_pii(x), ts=ts)
         for t, s, x, ts in rows
     )
+
+
+def utterance_count(session: Session, contact_id: int) -> int:
+    """How many utterances of the contact are stored (one indexed count)."""
+    return (
+        session.scalar(
+            select(func.count()).select_from(Utterance).where(Utterance.contact_id == contact_id)
+        )
+        or 0
+    )
+
+
+def customer_card(session: Session, customer_id: str | None) -> dict:
+    """The customer fields the live wall shows ({} for a contact without a known customer)."""
+    customer = session.get(Customer, customer_id) if customer_id else None
+    if customer is None:
+        return {}
+    return {
+        "id": customer.id,
+        "title": customer.title,
+        "phone_masked": customer.phone_masked,
+        "brand": customer.brand,
+        "stage": customer.stage,
+    }

@@ -38,8 +38,3 @@ def load_sla(path: Path = SLA_FILE) -> Sla:
     if any(h <= 0 for h in (*moments.values(), *reasons.values())):
         raise ValueError(f"{path}: hours must be positive")
     return Sla(moments, reasons)
-
-
-def remaining(due: datetime, now: datetime) -> timedelta:
-    """Time left until due (negative when overdue)."""
-    return due - now

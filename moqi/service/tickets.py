@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from moqi.errors import Conflict, Forbidden, Invalid
 from moqi.nlp.mask import mask_pii
 from moqi.nlp.normalize import normalize
 from moqi.service.models import Contact, Ticket
@@ -16,7 +17,7 @@ from moqi.service.sla import load_sla
 LEADS = ("team_lead", "admin")
 
 
-class Closed(ValueError):
+class Closed(Conflict):
     """The ticket is no longer open."""
 
 
@@ -99,11 +100,11 @@ def resolve(
     if ticket is None:
         raise NotFound(f"no ticket {ticket_id}")
     if ticket.owner != username and role not in LEADS:
-        raise PermissionError(f"ticket {ticket_id} belongs to {ticket.owner} (首问负责)")
+        raise Forbidden(f"ticket {ticket_id} belongs to {ticket.owner} (首问负责)")
     if ticket.status != "open":
         raise Closed(f"ticket {ticket_id} is already {ticket.status}")
     if not resolution.strip():
-        raise ValueError("say how it was resolved")
+        raise Invalid("say how it was resolved")
     ticket.status, ticket.resolved_at, ticket.resolution = (
         "resolved",
         now,

@@ -7,6 +7,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
+from moqi.errors import Conflict, Forbidden, Invalid, MoqiError, NotFound
+
 # The largest request body moqi reads (moqi.web.guard refuses more with 413).
 MAX_BODY = 1024 * 1024
 
@@ -17,8 +19,32 @@ def problem(status: int, title: str, detail: str, **extra) -> JSONResponse:
     return JSONResponse(body, status_code=status, media_type="application/problem+json")
 
 
+# The one mapping from the domain's errors (moqi.errors) to HTTP statuses.
+STATUS: dict[type[MoqiError], int] = {NotFound: 404, Conflict: 409, Forbidden: 403, Invalid: 422}
+
+
+def status_of(exc: MoqiError) -> int:
+    """The status a domain error answers with: its first kind in STATUS, by the MRO (400 for a
+    bare MoqiError)."""
+    for cls in type(exc).__mro__:
+        if cls in STATUS:
+            return STATUS[cls]
+    return 400
+
+
+def domain_problem(exc: MoqiError) -> JSONResponse:
+    """A domain error as problem+json: its `extra` members too, and `code` when it has one."""
+    status = status_of(exc)
+    code = {} if exc.code is None else {"code": exc.code}
+    return problem(status, _title(status), exc.detail, **exc.extra, **code)
+
+
 def install_problem_handlers(app: FastAPI) -> None:
-    """Answer HTTP and validation errors as problem+json."""
+    """Answer domain, HTTP and validation errors as problem+json."""
+
+    @app.exception_handler(MoqiError)
+    async def _domain(_: Request, exc: MoqiError) -> JSONResponse:
+        return domain_problem(exc)
 
     @app.exception_handler(HTTPException)
     async def _http(_: Request, exc: HTTPException) -> JSONResponse:
@@ -37,6 +63,8 @@ def install_problem_handlers(app: FastAPI) -> None:
 def _title(status: int) -> str:
     from http import HTTPStatus
 
+    if status == 422:  # RFC 9110's name, as the validation answers say (3.11 says "Entity")
+        return "Unprocessable Content"
     try:
         return HTTPStatus(status).phrase
     except ValueError:

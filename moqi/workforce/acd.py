@@ -19,6 +19,7 @@ from pathlib import Path
 
 import yaml
 
+from moqi.errors import Invalid
 from moqi.workforce import limits
 from moqi.workforce.limits import Bound
 
@@ -52,14 +53,19 @@ class AcdData:
     threshold_s: int
 
 
-class AcdError(ValueError):
-    """The file cannot be imported; `problems` lists (row, message), row 0 meaning the file."""
+class AcdError(Invalid):
+    """The file cannot be imported; `problems` lists (row, message), row 0 meaning the file.
+    The API answers them all as the problem's `errors` (the page lists them by row)."""
 
     def __init__(self, problems: list[tuple[int, str]]):
         self.problems = problems
         shown = "；".join(f"第 {r} 行：{m}" if r else m for r, m in problems[:5])
         more = f"（另有 {len(problems) - 5} 处错误）" if len(problems) > 5 else ""
-        super().__init__(f"{shown}{more}")
+        super().__init__(f"{shown}{more}", errors=[{"row": r, "message": m} for r, m in problems])
+
+    @property
+    def detail(self) -> str:
+        return f"文件未导入：{self}"
 
 
 @cache
@@ -157,7 +163,7 @@ def read_table(data: bytes, filename: str) -> list[list[object]]:
             if text.split("\n", 1)[0].count("\t") > text.split("\n", 1)[0].count(",")
             else csv.excel
         )
-        return [row for row in csv.reader(io.StringIO(text), dialect)]
+        return [list[object](row) for row in csv.reader(io.StringIO(text), dialect)]
     raise AcdError([(0, f"不支持的文件类型“{filename}”：请上传 .csv 或 .xlsx")])
 
 
@@ -370,7 +376,7 @@ def _row(
                 f"平均处理时长 {aht:g} 秒超过 {limits.ACD_AHT_S.high / 3600:g} 小时，请确认单位是秒",
             )
         )
-    if len(problems) > before:
+    if start is None or len(problems) > before:  # start is None only with a problem noted
         return None
     return Interval(start, offered, answered, abandoned, in_t, aht, agents, asa, ab_t)
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.stats import poisson
 
+from moqi.errors import Invalid
 from moqi.workforce import limits
 
 
@@ -61,8 +62,8 @@ def _check_grid(calls: np.ndarray, interval_s: float, aht_s: np.ndarray) -> np.n
     return limits.TRAFFIC_ERLANGS.check_all(calls * aht / interval_s)
 
 
-def _too_many(a: float, what: str = "the target") -> ValueError:
-    return ValueError(
+def _too_many(a: float, what: str = "the target") -> Invalid:
+    return Invalid(
         f"meeting {what} under an offered load of {a:,.1f} Erlangs needs more than {limits.AGENTS.high:,g} agents"
     )
 
@@ -70,9 +71,9 @@ def _too_many(a: float, what: str = "the target") -> ValueError:
 def erlang_b(traffic: float, agents: int) -> float:
     """Blocking probability of `agents` servers under `traffic` Erlangs (log-space, no overflow)."""
     if not agents >= 0:
-        raise ValueError("agents must be ≥ 0")
+        raise Invalid("agents must be ≥ 0")
     if not (math.isfinite(traffic) and traffic >= 0):
-        raise ValueError(f"traffic must be a finite number ≥ 0 Erlangs, not {traffic!r}")
+        raise Invalid(f"traffic must be a finite number ≥ 0 Erlangs, not {traffic!r}")
     if traffic == 0:
         return 0.0 if agents > 0 else 1.0
     return float(math.exp(poisson.logpmf(agents, traffic) - poisson.logcdf(agents, traffic)))

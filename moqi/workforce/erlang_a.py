@@ -28,6 +28,7 @@ import numpy as np
 from scipy.special import digamma, gammainc, gammaincc, gammaln
 from scipy.stats import poisson
 
+from moqi.errors import Invalid
 from moqi.workforce import erlang, limits
 
 SL_DEFINITIONS = {
@@ -80,7 +81,7 @@ def _log_series(a: float, z: float) -> float:
     total, log_t, k, block = 0.0, 0.0, 1, 64
     while log_t > -TAIL or z >= a + k:
         if k > MAX_TERMS:
-            raise ValueError(
+            raise Invalid(
                 f"the incomplete gamma series P({a:g}, {z:g}) needs more than {MAX_TERMS:,} terms: give a shorter patience"
             )
         logs = log_t + np.cumsum(np.log(z / (a + np.arange(k, k + block, dtype=float))))
@@ -190,7 +191,7 @@ def _check_rest(threshold_s: float, patience_s: float | np.ndarray, sl_definitio
     limits.THRESHOLD_S.check(threshold_s)
     limits.MODEL_PATIENCE_S.check_all(patience_s)
     if sl_definition not in SL_DEFINITIONS:
-        raise ValueError(
+        raise Invalid(
             f"unknown service-level definition {sl_definition!r}; one of {', '.join(SL_DEFINITIONS)}"
         )
 
@@ -228,7 +229,7 @@ def _queue_window(x: float, y: float) -> tuple[int, int]:
                 break
             inside, step = probe, 2 * step
         else:
-            raise ValueError(f"no end to the queue's weights found (x = {x:g}, y = {y:g})")
+            raise Invalid(f"no end to the queue's weights found (x = {x:g}, y = {y:g})")
         outside = probe
         while abs(outside - inside) > 1:
             mid = (inside + outside) // 2
@@ -250,7 +251,7 @@ def _asa(lam: float, mu: float, theta: float, n: int) -> float:
     x, y = n * mu / theta, lam / theta
     lo, hi = _queue_window(x, y)
     if hi - lo + 1 > MAX_TERMS:
-        raise ValueError(
+        raise Invalid(
             f"averaging the wait over {hi - lo + 1:,} queue lengths (agents {n:,}, offered load {lam / mu:,.1f} Erlangs, "
             f"mean patience {1 / theta:,g} s) is more than {MAX_TERMS:,}: give a shorter patience"
         )
@@ -295,10 +296,10 @@ def evaluate(
     lam, mu, theta = calls / interval_s, 1 / aht_s, 1 / patience_s
     if lam == 0:
         return StaffingA(agents, 0.0, 1.0, sl_definition, 0.0, 0.0, 0.0, 0.0)
-    m = _measures(
+    measures = _measures(
         np.array([lam]), np.array([mu]), np.array([theta]), np.array([agents]), threshold_s
     )
-    m = {k: float(v[0]) for k, v in m.items()}
+    m = {k: float(v[0]) for k, v in measures.items()}
     sl = float(_service_level({k: np.array([v]) for k, v in m.items()}, sl_definition)[0])
     answered = 1 - m["abandon"]
     asa = (
@@ -377,7 +378,7 @@ def required_agents_grid(
         ok = meets(hi[todo], todo)
         todo = todo[~ok]
         if (hi[todo] >= limits.AGENTS.high).any():
-            raise ValueError(f"the target needs more than {limits.AGENTS.high:,g} agents")
+            raise Invalid(f"the target needs more than {limits.AGENTS.high:,g} agents")
         hi[todo] = np.minimum(hi[todo] * 2, int(limits.AGENTS.high))
     # A close lower bracket saves bisection steps; it is checked, never trusted.
     lo = np.zeros_like(hi)

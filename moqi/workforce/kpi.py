@@ -60,6 +60,7 @@ class Kpi:
 
     def service_level(self, definition: str) -> float | None:
         """Share answered within the threshold, by the named definition (None when it cannot be known)."""
+        base: int | None
         if definition == "offered":
             base = self.offered
         elif definition == "answered":
@@ -146,17 +147,19 @@ def balance(by_slot: dict[int, Kpi]) -> Balance:
     busy = {s: k for s, k in by_slot.items() if k.offered and k.offered >= BALANCE_MIN_SHARE * mean}
     if not busy:
         return Balance(None, None, None, None, None, 0, None)
-    best = max(busy, key=lambda s: busy[s].answer_rate)
-    worst = min(busy, key=lambda s: busy[s].answer_rate)
+    # Each busy slot has calls offered, so its answer rate (Kpi.answer_rate) is known.
+    rate = {s: k.answered / k.offered for s, k in busy.items()}
+    best = max(rate, key=lambda s: rate[s])
+    worst = min(rate, key=lambda s: rate[s])
     total = sum(k.offered for k in busy.values())
     avg = sum(k.answered for k in busy.values()) / total
-    var = sum(k.offered * (k.answer_rate - avg) ** 2 for k in busy.values()) / total
+    var = sum(k.offered * (rate[s] - avg) ** 2 for s, k in busy.items()) / total
     return Balance(
-        busy[best].answer_rate - busy[worst].answer_rate,
+        rate[best] - rate[worst],
         best,
         worst,
-        busy[best].answer_rate,
-        busy[worst].answer_rate,
+        rate[best],
+        rate[worst],
         len(busy),
         var**0.5,
     )

@@ -15,6 +15,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from moqi.errors import Invalid
+
 
 def _number(value: float) -> str:
     """1,800 / 0.8 / 1e+09: thousands separated, no trailing zeros."""
@@ -72,20 +74,20 @@ class Bound:
         return f"{name or self.name} ({self.label}) must be {self.text}, not {shown}"
 
     def check(self, value: object, name: str | None = None) -> float:
-        """The value as a float, or ValueError naming the input (NaN and ±inf are never inside)."""
+        """The value as a float, or Invalid naming the input (NaN and ±inf are never inside)."""
         if value not in self:
-            raise ValueError(self.message(value, name))
+            raise Invalid(self.message(value, name))
         return float(value)  # type: ignore[arg-type]
 
     def check_all(self, values: object, name: str | None = None) -> np.ndarray:
-        """Every element of an array inside the bound, or ValueError showing the first one outside."""
+        """Every element of an array inside the bound, or Invalid showing the first one outside."""
         array = np.asarray(values, dtype=float)
         with np.errstate(invalid="ignore"):
             above = array > self.low if self.low_open else array >= self.low
             below = array < self.high if self.high_open else array <= self.high
         bad = ~(np.isfinite(array) & above & below)
         if bad.any():
-            raise ValueError(self.message(float(array[bad].flat[0]), name))
+            raise Invalid(self.message(float(array[bad].flat[0]), name))
         return array
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 import numpy as np
 
@@ -90,7 +91,7 @@ def _aht(
 ) -> np.ndarray:
     """AHT per plan day and slot: answered-weighted over the same day type's recent weeks."""
     slots = 24 * 60 // interval_min
-    handle = {}
+    handle: dict[date, np.ndarray] = {}  # day: [handle seconds, answered] per slot
     for i in intervals:
         row = handle.setdefault(i.start.date(), np.zeros((2, slots)))
         s = (i.start.hour * 60 + i.start.minute) // interval_min
@@ -244,8 +245,9 @@ def _simulate(
                 sl = r.service_level(options.sl_definition)
                 if sl is not None:
                     sl_gaps.append((abs(sl - expected[0]), r.offered))
-                if expected[1] is not None:
-                    ans_gaps.append((abs(r.answer_rate - expected[1]), r.offered))
+                rate = r.answer_rate  # known: r.offered > 0
+                if expected[1] is not None and rate is not None:
+                    ans_gaps.append((abs(rate - expected[1]), r.offered))
     mean_sl = _weighted(sl_gaps)
     mean_ans = _weighted(ans_gaps)
     return SimulationCheck([dates[d] for d in days], rows, mean_sl, mean_ans, total)
@@ -271,10 +273,12 @@ def _erlang_at(
     if agents < 1:
         return 0.0, 0.0 if model == "erlang_a" else None
     if model == "erlang_a":
-        r = erlang_a.evaluate(
+        if options.patience_s is None:  # plan() picks Erlang A only when a patience is given
+            raise ValueError("the Erlang A model needs a patience (patience_s)")
+        with_patience = erlang_a.evaluate(
             calls, interval_s, aht, agents, threshold, options.patience_s, options.sl_definition
         )
-        return r.service_level, 1 - r.abandon
+        return with_patience.service_level, 1 - with_patience.abandon
     r = erlang.evaluate(calls, interval_s, aht, agents, threshold)
     return r.service_level, 1.0 if math.isfinite(r.asa_s) else None
 
@@ -290,7 +294,7 @@ def plan_as_dict(plan: Plan) -> dict:
     rep = plan.kpis
     b = rep.balance
     slots = 24 * 60 // im
-    out = {
+    out: dict[str, Any] = {
         "model": plan.model,
         "interval_min": im,
         "threshold_s": plan.threshold_s,

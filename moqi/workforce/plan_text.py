@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from moqi.workforce import kpi
-from moqi.workforce.plan import Plan
+from moqi.workforce.plan import Plan, SimulationCheck
 
 MODEL_NAMES = {"erlang_c": "Erlang C（不计放弃）", "erlang_a": "Erlang A（含耐心与放弃）"}
 SL_NAMES = {
@@ -43,7 +43,7 @@ def render(plan: Plan) -> str:
         f"呼入 {t.offered:,}  接通率 {pct(t.answer_rate)}  服务水平 {pct(t.service_level(d))}  ASA {secs(t.asa_s)}  放弃率 {pct(t.abandon_rate)}  占用率 {pct(t.occupancy)}",
     ]
     b = rep.balance
-    if b.spread is not None:
+    if b.spread is not None and b.best_slot is not None and b.worst_slot is not None:  # all or none
         lines.append(
             f"平衡度：最好时段 {kpi.slot_label(b.best_slot, im)} 接通率 {pct(b.best_rate)}，最差时段 {kpi.slot_label(b.worst_slot, im)} {pct(b.worst_rate)}，"
             f"差距 {b.spread:.1%}（话务量不低于平均时段 {kpi.BALANCE_MIN_SHARE:.0%} 的 {b.slots_considered} 个时段；加权标准差 {b.weighted_std:.1%}）"
@@ -77,7 +77,7 @@ def render(plan: Plan) -> str:
         )
     lines += ["", _roster_text(plan)]
     if plan.simulation is not None:
-        lines += ["", _simulation_text(plan)]
+        lines += ["", _simulation_text(plan, plan.simulation)]
     return "\n".join(lines)
 
 
@@ -119,8 +119,8 @@ def _roster_text(plan: Plan) -> str:
     return "\n".join(lines)
 
 
-def _simulation_text(plan: Plan) -> str:
-    c, o = plan.simulation, plan.options
+def _simulation_text(plan: Plan, c: SimulationCheck) -> str:
+    o = plan.options
     lines = [
         f"== 仿真检验（SimPy，{'、'.join(str(d) for d in c.days)}，种子 {o.seed}，{c.simulated_calls:,} 通）==",
         f"与 Erlang 的平均差距（按呼入加权）：服务水平 {pct(c.mean_abs_sl_gap)}，接通率 {pct(c.mean_abs_answer_gap)}；服务水平定义：{sl_name(o.sl_definition)}",

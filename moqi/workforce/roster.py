@@ -14,6 +14,7 @@ import itertools
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import TypedDict
 
 import numpy as np
 import yaml
@@ -269,6 +270,17 @@ class Roster:
 SCALE = 100  # CP-SAT needs integer costs: hundredths
 
 
+class _CpResult(TypedDict):
+    """One CP-SAT run: `objective` (hundredths) and `x`/`y` are None when it found no roster."""
+
+    objective: int | None
+    bound: float
+    proved: bool
+    x: np.ndarray | None  # agents starting each shift variable
+    y: np.ndarray | None  # agents working each weekly pattern
+    wall_s: float
+
+
 def solve(
     required: np.ndarray, interval_min: int, rules: Rules, time_limit_s: float | None = None
 ) -> Roster:
@@ -292,9 +304,10 @@ def solve(
     cover_index = []  # (slot, shift variable d·K + k) pairs
     for d in range(7):
         for k, shift in enumerate(shifts):
-            first = d * slots + shift.start_min // interval_min
+            first_slot = d * slots + shift.start_min // interval_min
             cover_index += [
-                ((first + off) % total, d * len(shifts) + k) for off in shift.covered(interval_min)
+                ((first_slot + off) % total, d * len(shifts) + k)
+                for off in shift.covered(interval_min)
             ]
     req = required.ravel()
     lp = _lp_hint(shifts, patterns, cover_index, req, rules, interval_min)
@@ -319,13 +332,13 @@ def solve(
         if full["objective"] is not None and (
             best["objective"] is None or full["objective"] <= best["objective"]
         ):
-            best = dict(full)
+            best = full.copy()
         best["wall_s"] = first["wall_s"] + full["wall_s"]
-    if best["objective"] is None:
+    objective, xs, ys = best["objective"], best["x"], best["y"]
+    if objective is None or xs is None or ys is None:  # all three are None or none is
         raise RuntimeError(f"no roster found within {limit:g} s")
     bound = max(lp_bound, best["bound"] / SCALE)
-    proved = best["proved"] or best["objective"] / SCALE <= lp_bound + 0.01
-    xs, ys = best["x"], best["y"]
+    proved = best["proved"] or objective / SCALE <= lp_bound + 0.01
     starts = {
         (d, shifts[k]): int(xs[d * len(shifts) + k])
         for d in range(7)
@@ -338,8 +351,8 @@ def solve(
     paid = sum(n * s.paid_min / 60 for (_, s), n in starts.items())
     return Roster(
         "optimal" if proved else "feasible",
-        best["objective"] / SCALE,
-        min(bound, best["objective"] / SCALE),
+        objective / SCALE,
+        min(bound, objective / SCALE),
         interval_min,
         required.copy(),
         scheduled.reshape(7, slots),
@@ -357,9 +370,9 @@ def _cp(
     req: np.ndarray,
     rules: Rules,
     allowed: np.ndarray,
-    start: dict | None,
+    start: _CpResult | None,
     time_limit_s: float,
-) -> dict:
+) -> _CpResult:
     """CP-SAT over the allowed shift variables (others fixed at 0), optionally from a known roster."""
     from ortools.sat.python import cp_model
 
@@ -367,18 +380,18 @@ def _cp(
     total, nx = len(req), 7 * n_shifts
     cap = int(req.max(initial=0)) + 1
     model = cp_model.CpModel()
-    x = {int(i): model.NewIntVar(0, cap, f"x{i}") for i in allowed}
-    y = [model.NewIntVar(0, 7 * cap, f"y{j}") for j in range(len(patterns))]
+    x = {int(i): model.new_int_var(0, cap, f"x{i}") for i in allowed}
+    y = [model.new_int_var(0, 7 * cap, f"y{j}") for j in range(len(patterns))]
     cover: list[list] = [[] for _ in range(total)]
     for t, i in cover_index:
         if i in x:
             cover[t].append(x[i])
-    under = [model.NewIntVar(0, int(req[t]), f"u{t}") for t in range(total)]
-    over = [model.NewIntVar(0, 7 * cap, f"o{t}") for t in range(total)]
+    under = [model.new_int_var(0, int(req[t]), f"u{t}") for t in range(total)]
+    over = [model.new_int_var(0, 7 * cap, f"o{t}") for t in range(total)]
     for t in range(total):
-        model.Add(sum(cover[t]) + under[t] - over[t] == int(req[t]))
+        model.add(sum(cover[t]) + under[t] - over[t] == int(req[t]))
     for d in range(7):
-        model.Add(
+        model.add(
             sum(x[i] for i in range(d * n_shifts, (d + 1) * n_shifts) if i in x)
             == sum(y[j] for j, p in enumerate(patterns) if p[d])
         )
@@ -388,12 +401,13 @@ def _cp(
     terms += [round(SCALE * rules.under_penalty) * u for u in under]
     if rules.over_penalty > 0:
         terms += [max(1, round(SCALE * rules.over_penalty)) * o for o in over]
-    model.Minimize(sum(terms))
-    if start is not None:
+    model.minimize(sum(terms))
+    if start is not None and start["x"] is not None and start["y"] is not None:
+        start_x, start_y = start["x"], start["y"]
         for i, v in x.items():
-            model.AddHint(v, int(start["x"][i]))
+            model.add_hint(v, int(start_x[i]))
         for j, v in enumerate(y):
-            model.AddHint(v, int(start["y"][j]))
+            model.add_hint(v, int(start_y[j]))
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = time_limit_s
     solver.parameters.num_workers = max(1, rules.workers)

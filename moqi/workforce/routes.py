@@ -6,14 +6,13 @@ import math
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, UploadFile
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse
 
 from moqi.accounts.models import User
 from moqi.web.auth import SessionDep, page_access, require
-from moqi.web.errors import MAX_BODY, problem
+from moqi.web.errors import MAX_BODY
 from moqi.web.templates import templates
 from moqi.workforce import calendar, erlang, erlang_a, limits, plan_text, roster, services, views
-from moqi.workforce.acd import AcdError
 from moqi.workforce.kpi import WEEKDAYS, report, slot_label
 from moqi.workforce.plan import PlanOptions, plan_as_dict
 from moqi.workforce.schemas import ErlangRequest, PlanQuery
@@ -22,15 +21,6 @@ ROLES = ("team_lead", "admin")
 Planner = Annotated[User, Depends(require(*ROLES))]
 router = APIRouter(prefix="/api/workforce", tags=["workforce"])
 pages = APIRouter(include_in_schema=False)
-
-
-def _acd_problem(exc: AcdError) -> JSONResponse:
-    return problem(
-        422,
-        "Unprocessable Content",
-        f"文件未导入：{exc}",
-        errors=[{"row": r, "message": m} for r, m in exc.problems],
-    )
 
 
 def _options(q: PlanQuery) -> PlanOptions:
@@ -49,19 +39,14 @@ def _options(q: PlanQuery) -> PlanOptions:
 
 
 def _plan(session, queue: str, q: PlanQuery, with_roster: bool = True):
-    try:
-        return services.plan_queue(
-            session,
-            queue,
-            calendar.load_holidays(),
-            roster.load_rules(),
-            _options(q),
-            with_roster=with_roster,
-        )
-    except LookupError as exc:
-        raise HTTPException(404, str(exc).strip("'\"")) from None
-    except (ValueError, RuntimeError) as exc:
-        raise HTTPException(422, str(exc)) from None
+    return services.plan_queue(
+        session,
+        queue,
+        calendar.load_holidays(),
+        roster.load_rules(),
+        _options(q),
+        with_roster=with_roster,
+    )
 
 
 @router.get("/queues", summary="Queues with their interval counts and date ranges")
@@ -87,19 +72,15 @@ async def import_acd(
     data = await file.read(MAX_BODY + 1)
     if len(data) > MAX_BODY:
         raise HTTPException(413, f"文件超过 {MAX_BODY // 1024} KB，请按月拆分后导入")
-    try:
-        summary = services.import_acd(
-            session,
-            data,
-            file.filename or "upload.csv",
-            queue,
-            user.username,
-            threshold_s=threshold_s,
-            interval_min=interval_min,
-        )
-    except AcdError as exc:
-        session.rollback()
-        return _acd_problem(exc)
+    summary = services.import_acd(
+        session,
+        data,
+        file.filename or "upload.csv",
+        queue,
+        user.username,
+        threshold_s=threshold_s,
+        interval_min=interval_min,
+    )
     return summary.as_dict()
 
 
@@ -115,10 +96,7 @@ def kpis(
         str, Query(pattern="^(offered|answered|short_abandons_excluded)$")
     ] = erlang_a.DEFAULT_SL,
 ) -> dict:
-    try:
-        data = services.queue_data(session, queue)
-    except LookupError as exc:
-        raise HTTPException(404, str(exc).strip("'\"")) from None
+    data = services.queue_data(session, queue)
     rep = report(data.intervals, data.interval_min, data.threshold_s, sl_definition)
     b = rep.balance
     return {
@@ -173,36 +151,32 @@ def plan(queue: str, session: SessionDep, user: Planner, q: Annotated[PlanQuery,
     summary="One slot: the minimum agents (Erlang C, or A with patience) or what a staffing achieves",
 )
 def erlang_slot(body: ErlangRequest, user: Planner) -> dict:
-    try:
-        if body.patience_s is not None:
-            args = (body.calls, body.interval_s, body.aht_s)
-            r = (
-                erlang_a.evaluate(
-                    *args, body.agents, body.threshold_s, body.patience_s, body.sl_definition
-                )
-                if body.agents
-                else erlang_a.required_agents(
-                    *args, body.target_sl, body.threshold_s, body.patience_s, body.sl_definition
-                )
+    r: erlang_a.StaffingA | erlang.Staffing
+    if body.patience_s is not None:
+        args = (body.calls, body.interval_s, body.aht_s)
+        r = (
+            erlang_a.evaluate(
+                *args, body.agents, body.threshold_s, body.patience_s, body.sl_definition
             )
-            out = {**r.as_dict(), "model": "erlang_a"}
-        else:
-            r = (
-                erlang.evaluate(
-                    body.calls, body.interval_s, body.aht_s, body.agents, body.threshold_s
-                )
-                if body.agents
-                else erlang.required_agents(
-                    body.calls, body.interval_s, body.aht_s, body.target_sl, body.threshold_s
-                )
+            if body.agents
+            else erlang_a.required_agents(
+                *args, body.target_sl, body.threshold_s, body.patience_s, body.sl_definition
             )
-            out = {
-                **r.as_dict(),
-                "model": "erlang_c",
-                "service_level_definition": erlang_a.SL_DEFINITIONS["offered"],
-            }
-    except ValueError as exc:
-        raise HTTPException(422, str(exc)) from None
+        )
+        out = {**r.as_dict(), "model": "erlang_a"}
+    else:
+        r = (
+            erlang.evaluate(body.calls, body.interval_s, body.aht_s, body.agents, body.threshold_s)
+            if body.agents
+            else erlang.required_agents(
+                body.calls, body.interval_s, body.aht_s, body.target_sl, body.threshold_s
+            )
+        )
+        out = {
+            **r.as_dict(),
+            "model": "erlang_c",
+            "service_level_definition": erlang_a.SL_DEFINITIONS["offered"],
+        }
     out["rostered_agents"] = math.ceil(r.agents / (1 - body.shrinkage))
     return out
 
@@ -231,10 +205,7 @@ def queue_page(
     user, redirect = page_access(request, session, ROLES)
     if redirect:
         return redirect
-    try:
-        data = services.queue_data(session, queue)
-    except LookupError as exc:
-        raise HTTPException(404, str(exc).strip("'\"")) from None
+    data = services.queue_data(session, queue)
     rep = report(data.intervals, data.interval_min, data.threshold_s, sl_definition)
     return templates.TemplateResponse(
         request,

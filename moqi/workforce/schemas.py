@@ -13,8 +13,9 @@ SlDefinition = Literal["offered", "answered", "short_abandons_excluded"]
 
 def bounded(bound: limits.Bound, default: Any = ..., **extra: Any) -> Any:
     """A pydantic Field holding `bound` (NaN and ±inf refused): the answer is a 422 naming the field."""
-    low = {"gt": bound.low} if bound.low_open else {"ge": bound.low}
-    high = {"lt": bound.high} if bound.high_open else {"le": bound.high}
+    # Field's keyword arguments, one bound each side: typed as **extra is.
+    low: dict[str, Any] = {"gt": bound.low} if bound.low_open else {"ge": bound.low}
+    high: dict[str, Any] = {"lt": bound.high} if bound.high_open else {"le": bound.high}
     return Field(
         default,
         allow_inf_nan=False,

@@ -10,6 +10,7 @@ from threading import Lock
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from moqi.errors import Invalid, MoqiError, NotFound
 from moqi.workforce import acd
 from moqi.workforce.acd import AcdData, AcdError, Interval
 from moqi.workforce.calendar import Holidays
@@ -167,12 +168,12 @@ def list_queues(session: Session) -> list[dict]:
 def _queue(session: Session, queue: str) -> QueueRow:
     row = session.scalar(select(QueueRow).where(QueueRow.name == queue))
     if row is None:
-        raise LookupError(f"没有名为“{queue}”的队列")
+        raise NotFound(f"没有名为“{queue}”的队列")
     return row
 
 
 def queue_data(session: Session, queue: str) -> AcdData:
-    """The stored intervals of a queue; LookupError when there is no such queue."""
+    """The stored intervals of a queue; NotFound when there is no such queue."""
     return _intervals(session, _queue(session, queue))
 
 
@@ -206,7 +207,8 @@ def plan_queue(
     *,
     with_roster: bool = True,
 ) -> Plan:
-    """The plan for a stored queue (LookupError when unknown, ValueError when it has no data).
+    """The plan for a stored queue (NotFound when unknown, Invalid when it has no data or
+    cannot be planned with these options).
 
     Plans are kept per process for the same stored data, holidays, rules and options: the plan
     page asked for another day, or reloaded, shows the roster it showed before instead of
@@ -225,9 +227,9 @@ def plan_queue(
         ).where(IntervalRow.queue_id == row.id)
     ).one()
     if not fingerprint[0]:
-        raise ValueError(f"队列“{queue}”还没有数据")
+        raise Invalid(f"队列“{queue}”还没有数据")
     key = (
-        str(session.get_bind().url),
+        str(session.get_bind().engine.url),
         row.id,
         tuple(fingerprint),
         row.interval_min,
@@ -243,15 +245,23 @@ def plan_queue(
             _PLANS.move_to_end(key)
             return _PLANS[key]
     data = _intervals(session, row)
-    plan = make_plan(
-        list(data.intervals),
-        data.interval_min,
-        data.threshold_s,
-        holidays,
-        rules,
-        options,
-        with_roster=with_roster,
-    )
+    try:
+        plan = make_plan(
+            list(data.intervals),
+            data.interval_min,
+            data.threshold_s,
+            holidays,
+            rules,
+            options,
+            with_roster=with_roster,
+        )
+    except MoqiError:
+        raise
+    except (ValueError, RuntimeError) as exc:
+        # The pure steps (forecast, staffing, roster) refuse what they cannot plan from with
+        # ValueError, and the roster says RuntimeError when CP-SAT finds none in its time limit:
+        # for a stored queue both mean these data and options give no plan.
+        raise Invalid(str(exc)) from exc
     with _PLANS_LOCK:
         _PLANS[key] = plan
         while len(_PLANS) > _PLANS_KEPT:

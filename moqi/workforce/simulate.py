@@ -9,10 +9,10 @@ slots), so every run ends within about a minute.
 
 from __future__ import annotations
 
-import math
 import random
 from collections import deque
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import simpy
@@ -143,7 +143,7 @@ def simulate(
             if not queue:
                 if now >= end:
                     return
-                waiting = [env.event(), True]
+                waiting: list[Any] = [env.event(), True]  # [wake-up event, still idle]
                 idle.append(waiting)
                 yield waiting[0] | env.timeout(next_boundary(now) - now)
                 waiting[1] = False
@@ -226,9 +226,11 @@ def stationary(
         ],
         axis=0,
     )
-    return SlotResult(*(int(v) for v in totals[:5]), float(totals[5]))
-
-
-def standard_error(p: float, n: int) -> float:
-    """Binomial standard error of a share p over n calls (for tolerances in comparisons)."""
-    return math.sqrt(max(p * (1 - p), 1e-12) / max(n, 1))
+    return SlotResult(
+        int(totals[0]),
+        int(totals[1]),
+        int(totals[2]),
+        int(totals[3]),
+        int(totals[4]),
+        float(totals[5]),
+    )

@@ -83,7 +83,7 @@ def test_the_gate_answers_busy_instead_of_queueing():
     for t in holders:
         t.start()
     entered.wait(5)
-    with pytest.raises(Busy) as busy, gate.slot():
+    with pytest.raises(Busy, match="too many password checks at once") as busy, gate.slot():
         pass
     assert busy.value.retry_after >= 1
     release.set()

@@ -258,7 +258,8 @@ def test_the_admin_api_manages_users(app, db):
             "user.deactivated",
             "user.activated",
         } <= set(done)
-        assert audit["total"] == len(done) and all(e["actor"] == "admin" for e in audit["entries"])
+        assert audit["total"] == len(done) and audit["entries"]
+        assert all(e["actor"] == "admin" for e in audit["entries"])
         paged = admin.get("/api/admin/audit", params={"per_page": 2, "page": 2}).json()
         assert len(paged["entries"]) == 2 and paged["total"] > 4
         assert admin.get("/api/admin/audit", params={"since": "2999-01-01"}).json()["total"] == 0

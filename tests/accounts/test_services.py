@@ -225,7 +225,7 @@ def test_deactivating_ends_every_login_and_keeps_an_admin(db):
         services.set_active(s, "boss", False, actor="cli")
     with pytest.raises(services.UserConflict, match="one active admin"), session_scope(db) as s:
         services.update_user(s, "boss", role="agent", actor="cli")
-    with pytest.raises(services.UnknownUser), session_scope(db) as s:
+    with pytest.raises(services.UnknownUser, match="no user 'ghost'"), session_scope(db) as s:
         services.set_active(s, "ghost", False, actor="cli")
     assert [a for _, a, t in actions(db) if t == "agent" and a.startswith("user.")][-2:] == [
         "user.deactivated",

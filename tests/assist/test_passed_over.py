@@ -21,9 +21,10 @@ def test_lines_shown_for_three_agent_turns_and_not_said_give_way(engine):
     s.feed("customer", "我家宽带又断了，这个月第三次了")
     for speaker, text in WAITING:
         before = s.feed(speaker, text)
-    assert all(s.passed_over[i] == 2 for i in ids(before))
+    assert ids(before) and all(s.passed_over[i] == 2 for i in ids(before))
     after = s.feed("agent", "还在查询中")
     assert not set(ids(before)) & set(ids(after)), (ids(before), ids(after))
+    assert ids(after), "other lines take their place"
     # They stay away while nothing new is said: the count does not fall when a line is not shown.
     again = s.feed("agent", "马上就好")
     assert not set(ids(before)) & set(ids(again)), (ids(before), ids(again))

@@ -70,7 +70,7 @@ def test_an_open_complaint_is_not_closed_with_a_pleasantry(engine):
     s.feed("agent", "给您加急派单了，师傅下午上门")
     event = s.feed("customer", "没了")
     assert event.need["moment"] == "complaint"
-    assert all(x["kind"] != "closing" for x in event.scripts)
+    assert event.scripts and all(x["kind"] != "closing" for x in event.scripts)
 
 
 def test_only_a_short_answer_wraps_up(engine):
@@ -97,10 +97,10 @@ def test_a_pleased_customer_still_asking_gets_no_closing_line(engine):
     s.feed("agent", "给您推荐5G智享套餐98元，包含30个G通用流量")
     asking = s.feed("customer", "那比我现在买加油包便宜多了，什么时候生效呢")
     assert asking.emotion["polarity"] == "positive"
-    assert all(x["kind"] != "closing" for x in asking.scripts), asking.scripts
+    assert asking.scripts and all(x["kind"] != "closing" for x in asking.scripts), asking.scripts
     asking_to_do = s.feed("customer", "那太好了，那就帮我换成这个套餐吧")
     assert asking_to_do.need["moment"] == "handling"
-    assert all(x["kind"] != "closing" for x in asking_to_do.scripts)
+    assert asking_to_do.scripts and all(x["kind"] != "closing" for x in asking_to_do.scripts)
     thanks = s.feed("customer", "好的谢谢")
     assert any(x["kind"] == "closing" for x in thanks.scripts)
 
@@ -142,7 +142,8 @@ def test_a_number_said_to_be_another_one_is_not_read_back(engine):
         ("agent", "已经为您确认，缴费已到账，号码已经恢复正常使用了"),
     )
     c = done.confirmation
-    assert "8823" not in c["prompt"] and "8823" not in " ".join(x["text"] for x in done.scripts), c
+    assert done.scripts and "8823" not in " ".join(x["text"] for x in done.scripts), c
+    assert "8823" not in c["prompt"], c
     assert c["business"]["name"] == "欠费缴纳", c
 
 
@@ -167,7 +168,7 @@ def test_asking_for_the_operation_is_not_the_moment_to_close(engine):
         ("agent", "好的，套餐变更下个月1号生效，本月还是原来的套餐"),
         ("customer", "好的那帮我改吧"),
     )
-    assert all(x["kind"] != "closing" for x in asking.scripts), asking.scripts
+    assert asking.scripts and all(x["kind"] != "closing" for x in asking.scripts), asking.scripts
 
 
 def test_a_line_whose_title_is_unknown_keeps_no_dangling_comma(engine):
@@ -212,7 +213,7 @@ def test_an_anxious_question_is_not_answered_with_a_ticket_commitment(engine):
         ("agent", "您这个月通用流量已经用了20G，主要是视频类应用"),
         ("customer", "哦哦原来是这样那现在怎么办加个包多少钱"),
     )
-    assert all("工单" not in x["text"] for x in asking.scripts), asking.scripts
+    assert asking.scripts and all("工单" not in x["text"] for x in asking.scripts), asking.scripts
 
 
 def test_only_a_repeat_caller_hears_about_calling_again(engine):
@@ -221,9 +222,13 @@ def test_only_a_repeat_caller_hears_about_calling_again(engine):
         engine, ("customer", "我现在在泰国手机一点信号都没有，出发前明明开了漫游的，你们怎么搞的")
     )
     assert angry.emotion["category"] == "anger"
-    assert not any(re.search(again, x["text"]) for x in angry.scripts), angry.scripts
+    assert angry.scripts and not any(re.search(again, x["text"]) for x in angry.scripts), (
+        angry.scripts
+    )
     (moving,) = call(engine, ("customer", "我下个月要搬家了，宽带能不能跟着移过去"))
-    assert not any(re.search(again, x["text"]) for x in moving.scripts), moving.scripts
+    assert moving.scripts and not any(re.search(again, x["text"]) for x in moving.scripts), (
+        moving.scripts
+    )
     (told,) = call(
         engine, ("customer", "我这已经是第四次打电话了，宽带退费的事到现在还没到账，你们怎么搞的")
     )
@@ -243,7 +248,9 @@ def test_an_operation_named_by_its_verb_is_the_top_reasons_business_of_that_name
         ("agent", "好的，已经为您兑换成功，30元话费稍后到账，请留意短信"),
     )
     assert done.confirmation["business"]["name"] == "积分兑换", done.confirmation
-    assert all("积分兑换积分兑换" not in x["text"] for x in done.scripts), done.scripts
+    assert done.scripts and all("积分兑换积分兑换" not in x["text"] for x in done.scripts), (
+        done.scripts
+    )
 
 
 def test_the_closing_after_an_operation_fits_what_was_done(engine):
@@ -316,7 +323,7 @@ def test_once_the_need_is_said_no_line_asks_what_the_matter_is(engine):
     )
     for event in events:
         assert event.need["reasons"][0]["code"] == "install_delay"
-        assert not {x["id"] for x in event.scripts} & general, event.scripts
+        assert event.scripts and not {x["id"] for x in event.scripts} & general, event.scripts
     assert any("场景：装机维修超时" in x["why"] for x in events[-1].scripts)
 
 
@@ -337,6 +344,7 @@ def test_a_line_the_agent_read_out_is_not_offered_again(engine):
     said = s.feed("agent", "嗯 " + re.sub(r"[，。！？]", "", line["text"]) + " 您稍等")
     assert said.scripts_used == [line["id"]] and said.as_dict()["scripts_used"] == [line["id"]]
     later = [said, s.feed("customer", "好的你查吧"), s.feed("customer", "怎么还没查好")]
+    assert all(e.scripts for e in later), "other lines are offered meanwhile"
     assert all(line["id"] not in {x["id"] for x in e.scripts} for e in later)
     assert later[1].scripts_used == [], "only an agent reads lines out"
 

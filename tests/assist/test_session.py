@@ -110,7 +110,9 @@ def test_three_way_confirmation_after_an_operation(engine):
     assert any(x["kind"] == "confirmation" for x in done.scripts)
     answered = s.feed("customer", "对，没问题")
     assert answered.confirmation["status"] == "confirmed"
-    assert all(i["checked"] for i in answered.confirmation["items"])
+    assert answered.confirmation["items"] and all(
+        i["checked"] for i in answered.confirmation["items"]
+    )
     assert s.feed("customer", "还有别的事吗").confirmation is None
 
 

@@ -11,6 +11,7 @@ from moqi.assist import trained
 from moqi.assist.engine import default_engine
 from moqi.assist.evaluate import classification_scores, polarity_label
 from moqi.assist.scorer import CompiledModel
+from moqi.content.model import EMOTIONS
 from moqi.nlp.normalize import normalize
 from tests.conftest import shared_file
 
@@ -72,21 +73,37 @@ def test_valence_is_signed_and_bounded(small_model):
     assert -1.0 <= bad < 0 < good <= 1.0
 
 
+# The lexicon readings' columns, as moqi.assist.readings.LexiconReadings lays them out: valence,
+# intensity, one weight per emotion category, whether a negation was seen (the columns of models
+# saved before `detail`); then, with detail, positive and negative keyword counts, the strongest
+# of each, negated praise, negated complaints, neutral-but-leaning-negative, nothing emotional
+# found, question marks, exclamation marks and length.
+BASE_COLUMNS = 2 + len(EMOTIONS) + 1
+POSITIVE_KEYWORDS, NEGATIVE_KEYWORDS, NOTHING_FOUND = (
+    BASE_COLUMNS,
+    BASE_COLUMNS + 1,
+    BASE_COLUMNS + 7,
+)
+DETAIL_COLUMNS = BASE_COLUMNS + 11
+
+
 def test_lexicon_features_read_the_shipped_lexicon():
     rows = trained.LexiconFeatures().transform(["太差了", "太棒了", "我查一下话费"]).toarray()
-    assert rows.shape == (3, 23)
+    assert rows.shape == (3, DETAIL_COLUMNS) == (3, trained.LexiconFeatures.COLUMNS)
     bad, good, plain = rows
     assert bad[0] < 0 < good[0] and plain[0] == 0  # valence
-    assert bad[13] == 1 and good[12] == 1  # one negative keyword, one positive keyword
-    assert plain[19] == 1  # nothing emotional found
+    # one negative keyword, one positive keyword
+    assert bad[NEGATIVE_KEYWORDS] == 1 and good[POSITIVE_KEYWORDS] == 1
+    assert bad[POSITIVE_KEYWORDS] == 0 and good[NEGATIVE_KEYWORDS] == 0
+    assert plain[NOTHING_FOUND] == 1 and bad[NOTHING_FOUND] == good[NOTHING_FOUND] == 0
 
 
 def test_a_model_saved_before_the_detailed_features_still_loads():
-    # Older models pickled LexiconFeatures without `detail`; they must keep their 12 columns.
+    # Older models pickled LexiconFeatures without `detail`; they must keep their base columns.
     old = trained.LexiconFeatures()
     del old.detail
     restored = pickle.loads(pickle.dumps(old))
-    assert restored.transform(["太差了"]).shape == (1, 12)
+    assert restored.transform(["太差了"]).shape == (1, BASE_COLUMNS) == (1, 12)
 
 
 def test_words_keep_moqi_phrases_whole():
@@ -153,6 +170,8 @@ def test_trained_on_posts_it_beats_the_lexicon_on_other_posts():
     )
     learned = classification_scores(gold, trained.predict(model, texts, ["positive", "negative"]))
     assert learned.accuracy > lexicon.accuracy
+    # Measured on these 3,917 training and 600 test posts: learned accuracy 0.875 (lexicon 0.858),
+    # macro-F1 0.824; the guard sits below so that retraining noise does not fail it.
     assert learned.macro_f1 > 0.75
 
 

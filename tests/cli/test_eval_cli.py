@@ -28,9 +28,13 @@ NEGATIVE = [
 ]
 
 
-def moqi(*args, home: Path):
+def moqi(*args, home: Path, db_url: str | None = None):
+    """`moqi` in a subprocess; on `db_url` (the db_url fixture's) when given, else on the
+    instance's own SQLite file (`eval` and `train` open no database)."""
     env = {**os.environ, "MOQI_HOME": str(home)}
     env.pop("MOQI_DATABASE_URL", None)
+    if db_url is not None:
+        env["MOQI_DATABASE_URL"] = db_url
     return subprocess.run(
         [sys.executable, "-m", "moqi", *args], capture_output=True, text=True, env=env, timeout=300
     )
@@ -202,8 +206,9 @@ def test_stc3_satisfaction_on_real_dialogues(instance):
     assert json.loads(done.stdout)["spearman"] > 0.45
 
 
-def test_a_trained_model_refines_live_assist(polarity_file, instance):
+def test_a_trained_model_refines_live_assist(polarity_file, instance, db_url):
     # After `moqi train polarity`, the live engine blends the model into the valence.
+    assert moqi("init", home=instance, db_url=db_url).returncode == 0
     call = instance.parent / "call.jsonl"
     write_jsonl(
         call,
@@ -214,7 +219,7 @@ def test_a_trained_model_refines_live_assist(polarity_file, instance):
     )
 
     def valences() -> list[float]:
-        done = moqi("assist", str(call), "--json", "--no-store", home=instance)
+        done = moqi("assist", str(call), "--json", "--no-store", home=instance, db_url=db_url)
         assert done.returncode == 0, done.stderr
         return [json.loads(line)["emotion"]["valence"] for line in done.stdout.splitlines()]
 

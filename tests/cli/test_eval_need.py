@@ -35,8 +35,12 @@ def test_need_scores_by_hand():
     # bill_dispute F1 2/3 (1 of 2 found, no false alarm), the other two 0
     assert s.macro_f1 == pytest.approx((2 / 3) / 3)
     assert s.mistakes[0] == ("bill_dispute", "", 1) and len(s.mistakes) == 3
-    with pytest.raises(ValueError):
+    # The guard's own message: without the guard, zip(strict=True) raises a ValueError too
+    # (and an empty set divides by zero), so a bare ValueError would not show the guard works.
+    with pytest.raises(ValueError, match="need as many predictions as labelled contacts"):
         need_scores(gold, predicted[:2])
+    with pytest.raises(ValueError, match="at least one"):
+        need_scores([], [])
 
 
 @pytest.mark.parametrize("name", ["need_utterances.jsonl", "need_contacts.jsonl"])

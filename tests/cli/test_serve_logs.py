@@ -89,7 +89,7 @@ def test_serve_installs_the_filter_on_uvicorns_loggers():
     assert "filters" not in LOGGING_CONFIG["loggers"]["uvicorn.access"]
 
 
-def test_moqi_serve_writes_masked_access_lines(tmp_path):
+def test_moqi_serve_writes_masked_access_lines(instance, db_url):
     import os
     import socket
     import subprocess
@@ -100,8 +100,8 @@ def test_moqi_serve_writes_masked_access_lines(tmp_path):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    env = {**os.environ, "MOQI_HOME": str(tmp_path / "serve-home")}
-    env.pop("MOQI_DATABASE_URL", None)
+    # Any database will do: the db_url fixture's (SQLite, and PostgreSQL when CI has one).
+    env = {**os.environ, "MOQI_HOME": str(instance), "MOQI_DATABASE_URL": db_url}
     proc = subprocess.Popen(
         [sys.executable, "-m", "moqi", "serve", "--port", str(port)],
         env=env,

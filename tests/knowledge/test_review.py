@@ -65,7 +65,7 @@ def test_approved_update_is_live_versioned_and_reversible(loaded_db):
         back = versions.rollback(s, "script", "S0001", 1, author="demo_knowledge_editor")
         assert back.version == 3 and _script(s, "S0001") == before
         assert [v.version for v in versions.history(s, "script", "S0001")] == [3, 2, 1]
-        with pytest.raises(versions.Conflict):
+        with pytest.raises(versions.Conflict, match="already as in version 1"):
             versions.rollback(s, "script", "S0001", 1, author="demo_knowledge_editor")
 
 
@@ -152,11 +152,11 @@ def test_new_article_from_a_case_and_rejection(loaded_db):
             summary="方言",
             proposer="demo_agent",
         )
-        with pytest.raises(items.ItemError):
+        with pytest.raises(items.ItemError, match="say why the proposal is rejected"):
             review.reject(s, q.id, reviewer="demo_knowledge_editor", note=" ", now=NOW)
         review.reject(s, q.id, reviewer="demo_knowledge_editor", note="已有“气死了”覆盖", now=NOW)
         assert versions.live_body(s, "lexicon", "气死个人") is None
-        with pytest.raises(versions.Conflict):
+        with pytest.raises(versions.Conflict, match="is rejected, not open"):
             review.approve(s, q.id, reviewer="demo_knowledge_editor", note="", now=NOW)
 
 
@@ -189,18 +189,47 @@ def test_stale_proposal_must_be_rebased(loaded_db):
 
 
 @pytest.mark.parametrize(
-    ("kind", "key", "action", "body", "error"),
+    ("kind", "key", "action", "body", "error", "message"),
     [
-        ("script", "S0001", "create", {"kind": "greeting", "text": "x"}, versions.Conflict),
-        ("script", "NOPE", "update", {"kind": "greeting", "text": "x"}, versions.NotFound),
-        ("script", "S900", "create", {"kind": "shouting", "text": "x"}, items.ItemError),
-        ("script", "S900", "create", {"kind": "greeting", "text": ""}, items.ItemError),
+        (
+            "script",
+            "S0001",
+            "create",
+            {"kind": "greeting", "text": "x"},
+            versions.Conflict,
+            "'S0001' already exists",
+        ),
+        (
+            "script",
+            "NOPE",
+            "update",
+            {"kind": "greeting", "text": "x"},
+            versions.NotFound,
+            "'NOPE' does not exist",
+        ),
+        (
+            "script",
+            "S900",
+            "create",
+            {"kind": "shouting", "text": "x"},
+            items.ItemError,
+            "kind must be one of",
+        ),
+        (
+            "script",
+            "S900",
+            "create",
+            {"kind": "greeting", "text": ""},
+            items.ItemError,
+            "needs the script's text",
+        ),
         (
             "script",
             "S900",
             "create",
             {"kind": "greeting", "text": "x", "conditions": "repeat_contact、called_twice"},
             items.ItemError,
+            r"unknown condition\(s\) \['called_twice'\]",
         ),
         (
             "script",
@@ -208,14 +237,23 @@ def test_stale_proposal_must_be_rebased(loaded_db):
             "create",
             {"kind": "greeting", "text": "x", "conditions": {"repeat_contact": 1}},
             items.ItemError,
+            "conditions must be a list of texts",
         ),
-        ("article", "Bad Id!", "create", {"title": "t", "answer": "a"}, items.ItemError),
+        (
+            "article",
+            "Bad Id!",
+            "create",
+            {"title": "t", "answer": "a"},
+            items.ItemError,
+            "'Bad Id!': the key has characters",
+        ),
         (
             "article",
             "x-1",
             "create",
             {"title": "t", "answer": "a", "businesses": ["no_such"]},
             items.ItemError,
+            r"unknown business code\(s\) \['no_such'\]",
         ),
         (
             "article",
@@ -223,6 +261,7 @@ def test_stale_proposal_must_be_rebased(loaded_db):
             "create",
             {"title": "t", "answer": "a", "valid_from": "2027-01-01", "valid_to": "2026-01-01"},
             items.ItemError,
+            "valid_to is before valid_from",
         ),
         (
             "article",
@@ -230,19 +269,30 @@ def test_stale_proposal_must_be_rebased(loaded_db):
             "create",
             {"title": "t", "answer": "a", "valid_to": "明年"},
             items.ItemError,
+            "valid_to must be a date",
         ),
-        ("lexicon", "烦得直跺脚", "create", {"category": "anger", "intensity": 9}, items.ItemError),
+        (
+            "lexicon",
+            "烦得直跺脚",
+            "create",
+            {"category": "anger", "intensity": 9},
+            items.ItemError,
+            "intensity must be 1–5",
+        ),
         (
             "lexicon",
             "烦得直跺脚",
             "create",
             {"category": "anger", "intensity": 3, "mood": "x"},
             items.ItemError,
+            r"unknown field\(s\) \['mood'\]",
         ),
-        ("business", "intl_roaming", "delete", None, None),
+        ("business", "intl_roaming", "delete", None, None, None),
     ],
 )
-def test_bad_proposals_are_refused_and_nothing_is_stored(loaded_db, kind, key, action, body, error):
+def test_bad_proposals_are_refused_and_nothing_is_stored(
+    loaded_db, kind, key, action, body, error, message
+):
     with session_scope(loaded_db) as s:
         if error is None:
             # A business still on the map cannot be deleted: the approval refuses, nothing changes.
@@ -252,7 +302,7 @@ def test_bad_proposals_are_refused_and_nothing_is_stored(loaded_db, kind, key, a
             with pytest.raises(versions.Conflict, match="still used"):
                 review.approve(s, p.id, reviewer="ed", note="", now=NOW)
             return
-        with pytest.raises(error):
+        with pytest.raises(error, match=message):
             review.propose(
                 s, kind=kind, key=key, action=action, body=body, summary="why", proposer="a"
             )

@@ -37,7 +37,7 @@ def test_the_proposer_cannot_approve_their_own_proposal(loaded_db):
             review.approve(s, p.id, reviewer="ed1", note="", now=NOW)
         # Editing it first changes nothing: it is still the proposer's own.
         review.edit(s, p.id, editor="ed1", body={**p.body, "text": p.body["text"] + "。"}, now=NOW)
-        with pytest.raises(PermissionError):
+        with pytest.raises(PermissionError, match="another knowledge editor"):
             review.approve(s, p.id, reviewer="ed1", note="", now=NOW)
         assert (
             review.get(s, p.id).status == "open"

@@ -36,7 +36,8 @@ def test_highlights_point_at_query_words(index):
 
 
 def test_kind_filter_and_traditional_input(index):
-    assert all(h.kind == "script" for h in index.search("寬帶斷網", kind="script", k=3))
+    scripts = index.search("寬帶斷網", kind="script", k=3)
+    assert scripts and all(h.kind == "script" for h in scripts)
     traditional = index.search("寬帶斷網", k=5)
     assert [h.id for h in traditional] == [h.id for h in index.search("宽带断网", k=5)]
 

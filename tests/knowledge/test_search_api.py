@@ -49,7 +49,42 @@ def test_filters(client):
     dated = search(
         client, q="漫游", kind="article", valid_on="2026-03-01", business="intl_roaming"
     ).json()["hits"]
-    assert all(h["kind"] == "article" for h in dated)
+    assert dated and all(h["kind"] == "article" for h in dated)
+
+
+def ids(client, **params) -> set[str]:
+    r = search(client, **params)
+    assert r.status_code == 200, r.text
+    return {h["id"] for h in r.json()["hits"]}
+
+
+BEIJING = "article:beijing-broadband-summer-2026"  # regions: 北京
+GUANGDONG = "article:guangdong-year-end-upgrade-2026"  # regions: 广东
+
+
+def test_region_keeps_that_region_and_drops_the_others(client):
+    query = {"q": "宽带提速活动", "kind": "article", "k": 10}
+    assert {BEIJING, GUANGDONG} <= ids(client, **query)  # both match the query unfiltered
+    beijing = ids(client, **query, region="北京")
+    assert BEIJING in beijing and GUANGDONG not in beijing
+    guangdong = ids(client, **query, region="广东")
+    assert GUANGDONG in guangdong and BEIJING not in guangdong
+    # Items for every region (no region set) pass any region.
+    assert "article:gigabit-upgrade-requirements" in beijing & guangdong
+
+
+SPRING = "article:spring-festival-roaming-2026"  # valid 2026-01-10 .. 2026-03-05
+SUMMER = "article:summer-booster-2026"  # valid 2026-07-01 .. 2026-08-31
+OPEN = "article:roaming-before-travel"  # valid 2026-01-01 .. 2027-06-30
+
+
+def test_valid_on_keeps_only_items_valid_that_day(client):
+    query = {"q": "春节出境流量包", "kind": "article", "k": 10}
+    assert {SPRING, SUMMER, OPEN} <= ids(client, **query)  # all match the query unfiltered
+    february = ids(client, **query, valid_on="2026-02-01")
+    assert SPRING in february and OPEN in february and SUMMER not in february
+    april = ids(client, **query, valid_on="2026-04-01")
+    assert OPEN in april and SPRING not in april and SUMMER not in april
 
 
 def test_pinyin_falls_back_to_its_suggestion(client):

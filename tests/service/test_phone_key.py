@@ -74,7 +74,7 @@ def test_lookup_by_phone_after_init(db_url, db):
         assert stored.phone_key.startswith("h1:")
         assert desk.find_customer(s, "13800001001").id == "C1001"
         assert desk.find_customer(s, "138 0000 1001").id == "C1001"
-        with pytest.raises(desk.NotFound):
+        with pytest.raises(desk.NotFound, match="no customer '13800009999'"):
             desk.find_customer(s, "13800009999")
 
 

@@ -128,14 +128,20 @@ def test_roles_and_ownership(app, db):
         assert expert.get("/api/wall").status_code == 403
         assert TestClient(app).get("/api/wall").status_code == 401
         # The socket applies the same rule as the routes: another agent, or another team's lead, is refused.
+        # (A WebSocketDisconnect has no message to match: its close code says why.)
         for outsider in (other, otherlead):
             with (
-                pytest.raises(WebSocketDisconnect),
+                pytest.raises(WebSocketDisconnect) as refused,
                 outsider.websocket_connect(f"/ws/contacts/{cid}") as ws,
             ):
                 ws.receive_json()
-        with pytest.raises(WebSocketDisconnect), agent.websocket_connect("/ws/wall") as ws:
+            assert refused.value.code == 4403
+        with (
+            pytest.raises(WebSocketDisconnect) as refused,
+            agent.websocket_connect("/ws/wall") as ws,
+        ):
             ws.receive_json()
+        assert refused.value.code == 4403
 
 
 def test_a_line_the_agent_reads_out_is_used_and_not_offered_again(app, db):

@@ -126,10 +126,11 @@ def test_logging_out_closes_the_sockets_opened_with_that_login(app):
             lead.post(f"/api/contacts/{cid}/whisper", json={"text": "好"})
         # And the cookie no longer opens one.
         with (
-            pytest.raises(WebSocketDisconnect),
+            pytest.raises(WebSocketDisconnect) as refused,
             agent.websocket_connect(f"/ws/contacts/{cid}") as ws,
         ):
             ws.receive_json()
+        assert refused.value.code == 4403
 
 
 def test_every_answer_carries_the_security_headers(app):

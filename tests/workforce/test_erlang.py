@@ -1,6 +1,7 @@
 """Erlang C against published figures, at scale without overflow, and the true minimum."""
 
 import json
+import math
 import subprocess
 import sys
 from fractions import Fraction
@@ -41,11 +42,15 @@ def test_erlang_b_matches_exact_rational_arithmetic(traffic, agents):
 def test_the_answer_is_the_true_minimum(calls):
     r = erlang.required_agents(calls, 1800, 240, 0.8, 20)
     assert r.service_level >= 0.8
-    assert (
-        erlang.evaluate(calls, 1800, 240, r.agents - 1, 20).service_level < 0.8
-        if r.agents > 1
-        else True
-    )
+    if calls == 1:
+        # 240/1800 = 0.133 Erlang: with one agent (there is no fewer) a call waits with probability
+        # C = A, so SL = 1 - A·exp(-(1 - A)·20/240) = 0.876 ≥ 0.8.
+        a = 240 / 1800
+        assert r.agents == 1
+        assert r.service_level == pytest.approx(1 - a * math.exp(-(1 - a) * 20 / 240), rel=1e-9)
+    else:
+        assert r.agents > 1
+        assert erlang.evaluate(calls, 1800, 240, r.agents - 1, 20).service_level < 0.8
 
 
 def test_thousands_of_agents_do_not_overflow():
@@ -67,14 +72,14 @@ def test_grid_gives_the_same_answers():
 
 def test_unstable_and_bad_inputs():
     assert erlang.evaluate(100, 1800, 180, 10, 20).service_level == 0.0
-    for bad in (
-        dict(calls=-1, interval_s=1800, aht_s=180),
-        dict(calls=10, interval_s=0, aht_s=180),
-        dict(calls=10, interval_s=1800, aht_s=-5),
+    for bad, message in (
+        (dict(calls=-1, interval_s=1800, aht_s=180), "calls .* not -1"),
+        (dict(calls=10, interval_s=0, aht_s=180), "interval_s .* not 0"),
+        (dict(calls=10, interval_s=1800, aht_s=-5), "aht_s .* not -5"),
     ):
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match=message):
             erlang.required_agents(**bad, target_sl=0.8, threshold_s=20)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="target_sl .* not 1.5"):
         erlang.required_agents(10, 1800, 180, 1.5, 20)
 
 

@@ -41,7 +41,7 @@ def test_staffing_changes_by_slot_and_the_seed_repeats():
 
 
 def test_bad_input():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="one value per slot"):
         simulate.simulate(np.array([1.0, 2.0]), np.array([1]), 1800, 180, 60, 20)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="calls .* not -1"):
         simulate.simulate(np.array([-1.0]), np.array([1]), 1800, 180, 60, 20)
