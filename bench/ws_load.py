@@ -1,9 +1,11 @@
 """N concurrent WebSocket contacts on loopback, each sending a real utterance every 2 s.
 
     python bench/ws_load.py [--contacts 500] [--seconds 60] [--interval 2]
+    python bench/ws_load.py --workers 4 --postgres postgresql+psycopg://postgres@127.0.0.1/postgres
 
-Starts its own `moqi serve` on a free loopback port (fresh SQLite instance in a temporary
-MOQI_HOME), opens the contacts over HTTP, then streams. Prints end-to-end latency (client
+Starts its own server on a free loopback port (fresh SQLite instance in a temporary MOQI_HOME;
+with --postgres, a fresh database created on that server and dropped after, served by
+--workers processes), opens the contacts over HTTP, then streams. Prints end-to-end latency (client
 send → assist event back, which includes the utterance's commit: events go out only once
 stored), the server-side analysis time per utterance, and any dropped events. Target (issue 3): 500 contacts, p99 end-to-end ≤ 50 ms, none dropped.
 """
@@ -33,9 +35,33 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def prepare(home: Path) -> str:
+def fresh_postgres(server_url: str) -> tuple[str, object]:
+    """A new database on the PostgreSQL server at `server_url`, and how to drop it."""
+    import uuid
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    name = f"moqi_wsload_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+
+    def drop() -> None:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return make_url(server_url).set(database=name).render_as_string(hide_password=False), drop
+
+
+def prepare(home: Path, database_url: str | None) -> str:
     """A fresh instance with the demo content and a load-test agent; returns a login token."""
     os.environ["MOQI_HOME"] = str(home)
+    if database_url:
+        os.environ["MOQI_DATABASE_URL"] = database_url
+    else:
+        os.environ.pop("MOQI_DATABASE_URL", None)
     from moqi.accounts.logins import start_login
     from moqi.accounts.services import add_user
     from moqi.cli.common import now, setup_database
@@ -126,15 +152,21 @@ def main() -> None:
     parser.add_argument("--contacts", type=int, default=500)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--interval", type=float, default=2.0)
+    parser.add_argument("--workers", type=int, default=1, help="server processes (PostgreSQL)")
+    parser.add_argument("--postgres", help="a PostgreSQL server URL to create the database on")
     args = parser.parse_args()
+    if args.workers > 1 and not args.postgres:
+        parser.error("several workers share live contacts on PostgreSQL only: give --postgres")
     home = Path(tempfile.mkdtemp(prefix="moqi-wsload-"))
-    token = prepare(home)
+    database_url, drop = fresh_postgres(args.postgres) if args.postgres else (None, None)
+    token = prepare(home, database_url)
     port = free_port()
     env = {**os.environ, "MOQI_HOME": str(home)}
-    env.pop("MOQI_DATABASE_URL", None)
-    # One core for the server, the other for this load generator, so neither steals from the other.
+    # One process on SQLite: one core for the server, the other for this load generator, so
+    # neither steals from the other. Several workers and PostgreSQL share the cores.
     cores = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
-    pin = (lambda: os.sched_setaffinity(0, {cores[0]})) if len(cores) >= 2 else None
+    pinned = len(cores) >= 2 and not args.postgres
+    pin = (lambda: os.sched_setaffinity(0, {cores[0]})) if pinned else None
     server = subprocess.Popen(
         [
             sys.executable,
@@ -148,11 +180,13 @@ def main() -> None:
             str(port),
             "--log-level",
             "warning",
+            "--workers",
+            str(args.workers),
         ],
         env=env,
         preexec_fn=pin,
     )
-    if len(cores) >= 2:
+    if pinned:
         os.sched_setaffinity(0, {cores[1]})
     base = f"http://127.0.0.1:{port}"
     try:
@@ -170,7 +204,9 @@ def main() -> None:
         out = asyncio.run(run_load(port, token, ids, args.seconds, args.interval))
     finally:
         server.terminate()
-        server.wait(timeout=10)
+        server.wait(timeout=30)
+        if drop:
+            drop()
     received = len(out["e2e"])
     print(
         f"utterances sent {out['sent']}, assist events received {received}, dropped {out['dropped']}, rate {received / args.seconds:.0f}/s"
@@ -181,7 +217,8 @@ def main() -> None:
         print(
             f"| {name} | {percentile(values, 0.5):.1f} | {percentile(values, 0.95):.1f} | {percentile(values, 0.99):.1f} | {max(values, default=float('nan')):.1f} |"
         )
-    print(f"target: {args.contacts} contacts, p99 end-to-end ≤ 50 ms, 0 dropped")
+    where = f"PostgreSQL, {args.workers} worker(s)" if args.postgres else "SQLite, 1 worker"
+    print(f"{where}; target: {args.contacts} contacts, p99 end-to-end ≤ 50 ms, 0 dropped")
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from moqi import __version__
 from moqi.accounts.admin_pages import router as admin_pages
 from moqi.accounts.admin_routes import router as admin_router
 from moqi.accounts.routes import router as accounts_router
+from moqi.assist.bus import PostgresBus
 from moqi.assist.live import LiveHub
 from moqi.assist.live_routes import router as live_router
 from moqi.assist.live_services import restore_open_contacts
@@ -48,6 +49,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.hub.start()
         with session_scope(app.state.db) as session:
             if inspect(engine).has_table("content_revisions"):
                 # Compile the live engine before the first call arrives, not during it.
@@ -58,7 +60,9 @@ def create_app(database_url: str | None = None) -> FastAPI:
                 )
                 if restored or closed:
                     log.warning(
-                        "restored %d live contacts; closed %d as interrupted", restored, closed
+                        "kept %d live contacts for their agents; closed %d as interrupted",
+                        restored,
+                        closed,
                     )
         # The engine and content are long-lived: move them out of the collector's way, so
         # full collections during calls scan only what calls create.
@@ -67,6 +71,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
         gc.set_threshold(20_000, 50, 50)  # fewer, larger young collections on the live path
         yield
         app.state.writer.close()  # what it holds is committed before the server stops
+        app.state.hub.stop()
         gc.unfreeze()  # an app made and stopped in-process (tests) leaves nothing frozen behind
         # Close pooled connections when the server stops, rather than leaving them to the GC.
         engine.dispose()
@@ -81,7 +86,8 @@ def create_app(database_url: str | None = None) -> FastAPI:
     )
     app.state.db = make_sessionmaker(engine)
     app.state.verified_logins = {}
-    app.state.hub = LiveHub()
+    # On PostgreSQL any number of workers serve the live contacts, joined by LISTEN/NOTIFY.
+    app.state.hub = LiveHub(PostgresBus(engine) if engine.dialect.name == "postgresql" else None)
     app.state.sockets = Sockets()
     app.state.writer = BatchWriter(engine)
     install_problem_handlers(app)

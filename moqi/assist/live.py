@@ -9,9 +9,11 @@ WebSocket sends. Messages go out only after what they report is committed.
 from __future__ import annotations
 
 import threading
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from moqi.assist.bus import Bus, Envelope, LocalBus
 from moqi.assist.session import AssistEvent, AssistSession
 
 Listener = Callable[[dict], None]
@@ -28,7 +30,11 @@ class LiveContact:
     customer: dict
     channel: str
     session: AssistSession
-    events: list[AssistEvent] = field(default_factory=list)
+    # Only what the live path needs of the events so far: the whole call is in storage (GET
+    # /api/contacts/{id} reads it there), so a long call costs no more memory than a short one.
+    turns: int = 0
+    last: AssistEvent | None = None
+    peak_risk: float = 0.0
     alerted: bool = False
     whispers: list[dict] = field(default_factory=list)
     # Utterances of one contact are analysed and queued for storage one at a time, in order,
@@ -63,24 +69,37 @@ class LiveContact:
             "text": event.text,
         }
 
+    def record(self, event: AssistEvent) -> None:
+        """Take in the event of the utterance just analysed."""
+        self.turns += 1
+        self.last = event
+        self.peak_risk = max(self.peak_risk, event.emotion["risk"])
+
     def summary(self) -> dict:
         """What the supervisor wall shows of this contact."""
-        last = self.events[-1] if self.events else None
-        return {
-            "contact_id": self.contact_id,
-            "agent": self.agent,
-            "channel": self.channel,
-            "customer": {
-                k: self.customer.get(k) for k in ("id", "title", "phone_masked", "brand", "stage")
-            },
-            "turns": len(self.events),
-            "emotion": last.emotion["category"] if last else "neutral",
-            "emotion_label": last.emotion["label"] if last else "平静",
-            "risk": last.emotion["risk"] if last else 0.0,
-            "trend": last.emotion["trend"] if last else "stable",
-            "reason": last.need["reasons"][0]["label"] if last else None,
-            "last_text": last.text if last else "",
-        }
+        last = self.last.as_dict() if self.last else None
+        return wall_summary(
+            self.contact_id, self.agent, self.channel, self.customer, self.turns, last
+        )
+
+
+def wall_summary(
+    contact_id: int, agent: str, channel: str, customer: dict, turns: int, last: dict | None
+) -> dict:
+    """What the supervisor wall shows of a contact, from its last assist event (JSON shape)."""
+    return {
+        "contact_id": contact_id,
+        "agent": agent,
+        "channel": channel,
+        "customer": {k: customer.get(k) for k in ("id", "title", "phone_masked", "brand", "stage")},
+        "turns": turns,
+        "emotion": last["emotion"]["category"] if last else "neutral",
+        "emotion_label": last["emotion"]["label"] if last else "平静",
+        "risk": last["emotion"]["risk"] if last else 0.0,
+        "trend": last["emotion"]["trend"] if last else "stable",
+        "reason": last["need"]["reasons"][0]["label"] if last else None,
+        "last_text": last["text"] if last else "",
+    }
 
 
 def refusal(
@@ -102,18 +121,43 @@ def refusal(
 
 
 class LiveHub:
-    """Open contacts of this process and the listeners of each contact and of each team wall."""
+    """The contacts this process holds a session for, the sockets listening here, and what every
+    team's wall shows (kept from the bus, so a wall on any worker sees every worker's contacts).
 
-    def __init__(self) -> None:
+    Everything a socket is sent goes through the bus, this worker's own messages included: with
+    several workers, a listener on one hears about an utterance stored by another."""
+
+    def __init__(self, bus: Bus | None = None) -> None:
         self._lock = threading.Lock()
+        self.bus: Bus = bus or LocalBus()
+        self.worker = uuid.uuid4().hex[:12]
         self.contacts: dict[int, LiveContact] = {}
+        # contact id → (team, wall summary) of every open contact, held here or elsewhere
+        self._wall: dict[int, tuple[str, dict]] = {}
         self._contact_listeners: dict[int, set[Listener]] = {}
         self._wall_listeners: dict[str, set[Listener]] = {}
+        self.bus.attach(self.deliver, self.mark_all_stale)
+
+    @property
+    def shared(self) -> bool:
+        """Whether other processes may serve the same contacts."""
+        return self.bus.shared
 
     def open(self, contact: LiveContact) -> None:
+        """Hold a newly opened contact and announce it to the team's walls."""
+        self.hold(contact)
+        self.bus.publish([self._envelope("wall", contact.team, _opened(contact))])
+
+    def hold(self, contact: LiveContact) -> None:
+        """Hold a contact's session here (restored from storage) without announcing it."""
         with self._lock:
             self.contacts[contact.contact_id] = contact
-        self._to_wall(contact.team, {"type": "contact_opened", "contact": contact.summary()})
+            self._wall[contact.contact_id] = (contact.team, contact.summary())
+
+    def seed(self, team: str, summary: dict) -> None:
+        """What the wall shows of an open contact this worker does not hold (read at start)."""
+        with self._lock:
+            self._wall.setdefault(summary["contact_id"], (team, summary))
 
     def get(self, contact_id: int) -> LiveContact | None:
         return self.contacts.get(contact_id)
@@ -123,35 +167,78 @@ class LiveHub:
         with self._lock:
             self.contacts.pop(contact_id, None)
 
-    def close(self, contact_id: int) -> None:
-        with self._lock:
-            contact = self.contacts.pop(contact_id, None)
-        if contact:
-            message = {"type": "contact_closed", "contact_id": contact_id}
-            self._to_contact(contact_id, message)
-            self._to_wall(contact.team, message)
+    def close(self, contact: LiveContact) -> None:
+        self.drop(contact.contact_id)
+        message = {"type": "contact_closed", "contact_id": contact.contact_id}
+        self.bus.publish(
+            [
+                self._envelope("contact", contact.contact_id, message),
+                self._envelope("wall", contact.team, message),
+            ]
+        )
 
     def team_contacts(self, team: str) -> list[dict]:
         """The team's live contacts, riskiest first."""
-        rows = [c.summary() for c in list(self.contacts.values()) if c.team == team]
+        rows = [summary for t, summary in list(self._wall.values()) if t == team]
         return sorted(rows, key=lambda r: -r["risk"])
 
-    def publish_event(self, contact: LiveContact, answer: dict) -> None:
-        """Send a stored utterance's answer (`{event, alert, server_ms}`) to the contact's
-        listeners, the contact's summary (and any alert) to the wall."""
-        self._to_contact(
-            contact.contact_id,
-            {"type": "assist", "event": answer["event"], "server_ms": answer["server_ms"]},
-        )
-        self._to_wall(contact.team, {"type": "contact_updated", "contact": contact.summary()})
+    def event_envelopes(self, contact: LiveContact, answer: dict) -> list[Envelope]:
+        """What a stored utterance's answer (`{event, alert, server_ms}`) sends: the event to the
+        contact's listeners, the contact's summary (and any alert) to the wall."""
+        message = {"type": "assist", "event": answer["event"], "server_ms": answer["server_ms"]}
+        envelopes = [
+            self._envelope("contact", contact.contact_id, message),
+            self._envelope("wall", contact.team, _updated(contact)),
+        ]
         alert = answer["alert"]
         if alert:
-            self._to_wall(contact.team, alert)
-            self._to_contact(contact.contact_id, alert)
+            envelopes.append(self._envelope("wall", contact.team, alert))
+            envelopes.append(self._envelope("contact", contact.contact_id, alert))
+        return envelopes
 
     def whisper(self, contact: LiveContact, message: dict) -> None:
         contact.whispers.append(message)
-        self._to_contact(contact.contact_id, {"type": "whisper", **message})
+        self.bus.publish(
+            [self._envelope("contact", contact.contact_id, {"type": "whisper", **message})]
+        )
+
+    def changed(self, contact: LiveContact) -> None:
+        """Tell the other workers that this contact changed outside its utterances (a read-back
+        answered): a session they hold of it is behind."""
+        if self.shared:
+            self.bus.publish([self._envelope("hub", contact.contact_id, None)])
+
+    def mark_all_stale(self) -> None:
+        """Every session held here may be behind (the bus missed messages)."""
+        for contact in list(self.contacts.values()):
+            contact.stale = True
+
+    def deliver(self, envelope: Envelope) -> None:
+        """Take one envelope from the bus: keep the wall and the held sessions current, and pass
+        the message to the sockets listening here."""
+        to, key, message = envelope["to"], envelope["key"], envelope["message"]
+        foreign = envelope["origin"] != self.worker
+        if to == "wall":
+            kind = message["type"]
+            with self._lock:
+                if kind in ("contact_opened", "contact_updated"):
+                    self._wall[message["contact"]["contact_id"]] = (key, message["contact"])
+                elif kind == "contact_closed":
+                    self._wall.pop(message["contact_id"], None)
+            for listener in list(self._wall_listeners.get(key, ())):
+                listener(message)
+            return
+        held = self.contacts.get(key)
+        if held is not None and foreign:
+            if message is None or message["type"] == "assist":
+                held.stale = True  # another worker moved the call on: restore when next asked
+            elif message["type"] == "whisper":
+                held.whispers.append({k: v for k, v in message.items() if k != "type"})
+            elif message["type"] == "contact_closed":
+                self.drop(key)
+        if to == "contact" and message is not None:
+            for listener in list(self._contact_listeners.get(key, ())):
+                listener(message)
 
     def listen_contact(self, contact_id: int, listener: Listener) -> Callable[[], None]:
         with self._lock:
@@ -163,10 +250,20 @@ class LiveHub:
             self._wall_listeners.setdefault(team, set()).add(listener)
         return lambda: self._wall_listeners.get(team, set()).discard(listener)
 
-    def _to_contact(self, contact_id: int, message: dict) -> None:
-        for listener in list(self._contact_listeners.get(contact_id, ())):
-            listener(message)
+    def start(self) -> None:
+        """Join the other workers (the server's start-up calls this)."""
+        self.bus.start()
 
-    def _to_wall(self, team: str, message: dict) -> None:
-        for listener in list(self._wall_listeners.get(team, ())):
-            listener(message)
+    def stop(self) -> None:
+        self.bus.close()
+
+    def _envelope(self, to: str, key: int | str, message: dict | None) -> Envelope:
+        return {"to": to, "key": key, "origin": self.worker, "message": message}
+
+
+def _opened(contact: LiveContact) -> dict:
+    return {"type": "contact_opened", "contact": contact.summary()}
+
+
+def _updated(contact: LiveContact) -> dict:
+    return {"type": "contact_updated", "contact": contact.summary()}

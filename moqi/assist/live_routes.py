@@ -42,8 +42,8 @@ from moqi.assist.schemas import (
 )
 from moqi.assist.writer import StorageError
 from moqi.db import session_scope
+from moqi.errors import Conflict, Forbidden, MoqiError, NotFound
 from moqi.service import tickets
-from moqi.service.services import NotFound
 from moqi.web.auth import COOKIE, SessionDep, require, socket_user
 from moqi.web.clock import now
 from moqi.web.params import Id
@@ -63,15 +63,10 @@ Hub = Annotated[LiveHub, Depends(hub_of)]
 
 
 def _live(hub: LiveHub, session, contact_id: int, user: User) -> LiveContact:
-    try:
-        live = lives.live_contact(hub, session, contact_id, now=now())
-    except NotFound as exc:
-        raise HTTPException(404, str(exc)) from None
-    except lives.Conflict as exc:
-        raise HTTPException(409, str(exc)) from None
+    live = lives.live_contact(hub, session, contact_id, now=now())
     refusal = live.refusal(user.role, user.username, user.team)
     if refusal:
-        raise HTTPException(403, refusal)
+        raise Forbidden(refusal)
     return live
 
 
@@ -82,18 +77,15 @@ def open_contact(
     body: ContactOpen, session: SessionDep, hub: Hub, user: AgentUser
 ) -> ContactOpened:
     """The customer card and the predicted need arrive before the first word."""
-    try:
-        live, opening = lives.open_contact(
-            session,
-            customer_ref=body.customer,
-            channel=body.channel,
-            title=body.title,
-            agent=user.username,
-            team=user.team,
-            now=now(),
-        )
-    except NotFound as exc:
-        raise HTTPException(404, str(exc)) from None
+    live, opening = lives.open_contact(
+        session,
+        customer_ref=body.customer,
+        channel=body.channel,
+        title=body.title,
+        agent=user.username,
+        team=user.team,
+        now=now(),
+    )
     session.commit()
     hub.open(live)
     return ContactOpened(contact_id=live.contact_id, customer=live.customer, **opening)
@@ -123,10 +115,10 @@ def get_contact(contact_id: Id, session: SessionDep, hub: Hub, user: AgentUser) 
         "agent": live.agent,
         "channel": live.channel,
         "customer": live.customer,
-        "events": [e.as_dict() for e in live.events],
+        "events": lives.stored_events(session, contact_id),
         "confirmations": [c.as_dict() for c in live.session.confirmations],
         "whispers": live.whispers,
-        "opening": live.session.opening() if not live.events else None,
+        "opening": live.session.opening() if not live.turns else None,
         "history": lives.history(
             session, live.customer.get("id"), before=live.contact_id, engine=live.session.engine
         ),
@@ -145,10 +137,7 @@ def _feed(app, live: LiveContact, body: UtteranceIn) -> tuple[dict, Future]:
     started = time.perf_counter()
     hub = app.state.hub
     with live.lock:
-        try:
-            event, rows, apply = lives.feed(live, body.speaker, body.text, body.ts)
-        except ValueError as exc:
-            raise HTTPException(422, str(exc)) from None
+        event, rows, apply = lives.feed(live, body.speaker, body.text, body.ts)
         alert = live.alert_for(event)
         if alert:
             rows.append(lives.alert_row(live, alert))
@@ -157,12 +146,19 @@ def _feed(app, live: LiveContact, body: UtteranceIn) -> tuple[dict, Future]:
             "alert": alert,
             "server_ms": round((time.perf_counter() - started) * 1000, 3),
         }
+        envelopes = hub.event_envelopes(live, answer)
+
+        def store(conn) -> None:
+            if apply is not None:
+                apply(conn)
+            hub.bus.in_commit(conn, envelopes)  # several workers: sent when it commits
+
         # Queued under the contact's lock: the writer stores and publishes in analysis order.
         future = app.state.writer.submit(
             rows,
             contact_id=live.contact_id,
-            apply=apply,
-            on_stored=lambda: hub.publish_event(live, answer),
+            apply=store,
+            on_stored=lambda: hub.bus.after_commit(envelopes),
         )
     return answer, future
 
@@ -204,11 +200,9 @@ def confirm(
     contact_id: Id, body: ConfirmationAnswer, session: SessionDep, hub: Hub, user: AgentUser
 ) -> dict:
     live = _live(hub, session, contact_id, user)
-    try:
-        answer = lives.answer_confirmation(session, live, body.agreed)
-    except lives.Conflict as exc:
-        raise HTTPException(409, str(exc)) from None
+    answer = lives.answer_confirmation(session, live, body.agreed)
     session.commit()  # stored before the agent is told it is
+    hub.changed(live)
     return answer
 
 
@@ -221,22 +215,17 @@ def wrapup(
 ) -> dict:
     live = _live(hub, session, contact_id, user)
     request.app.state.writer.flush()  # every utterance of the call is stored before it closes
-    try:
-        contact = lives.wrap_up(
-            session,
-            live,
-            reason=body.reason,
-            result=body.result,
-            notes=body.notes,
-            follow_up=body.follow_up,
-            now=now(),
-        )
-    except lives.Conflict as exc:
-        raise HTTPException(409, str(exc)) from None
-    except ValueError as exc:
-        raise HTTPException(422, str(exc)) from None
+    contact = lives.wrap_up(
+        session,
+        live,
+        reason=body.reason,
+        result=body.result,
+        notes=body.notes,
+        follow_up=body.follow_up,
+        now=now(),
+    )
     session.commit()
-    hub.close(contact_id)
+    hub.close(live)
     return {
         "contact_id": contact.id,
         "status": contact.status,
@@ -333,7 +322,7 @@ async def contact_socket(websocket: WebSocket, contact_id: Id) -> None:
             live = (
                 lives.live_contact(app.state.hub, session, contact_id, now=now()) if user else None
             )
-        except (NotFound, lives.Conflict):
+        except (NotFound, Conflict):
             await websocket.close(code=4404)
             return
         if user is None or live is None or live.refusal(user.role, user.username, user.team):
@@ -357,9 +346,7 @@ async def contact_socket(websocket: WebSocket, contact_id: Id) -> None:
             # The answer reaches this socket through the hub once it is stored; a socket that
             # closes meanwhile stops waiting, and the utterance is stored all the same.
             await asyncio.shield(asyncio.wrap_future(future))
-        except (NotFound, lives.Conflict) as exc:
-            await websocket.send_json({"type": "error", "detail": str(exc)})
-        except HTTPException as exc:
+        except MoqiError as exc:
             await websocket.send_json({"type": "error", "detail": exc.detail})
         except StorageError:
             _not_stored(app, live)

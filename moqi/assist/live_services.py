@@ -13,16 +13,23 @@ import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy import Connection, delete, insert, select, text
 from sqlalchemy.orm import Session
 
 from moqi.accounts.models import User
 from moqi.assist.confirm import Confirmation
-from moqi.assist.live import LiveContact, LiveHub, refusal
-from moqi.assist.models import AlertRow, ConfirmationRow, DeadLetterRow, WhisperRow
+from moqi.assist.live import LiveContact, LiveHub, refusal, wall_summary
+from moqi.assist.models import (
+    AlertRow,
+    AssistEventRow,
+    ConfirmationRow,
+    DeadLetterRow,
+    WhisperRow,
+)
 from moqi.assist.services import confirmation_rows, event_row, start_session
 from moqi.assist.session import AssistEvent, AssistSession
 from moqi.assist.writer import row_values
+from moqi.errors import Conflict, Invalid
 from moqi.knowledge.models import ItemUseRow
 from moqi.nlp.mask import mask_pii
 from moqi.nlp.normalize import normalize
@@ -34,10 +41,6 @@ log = logging.getLogger("moqi.live")
 # Restoring a contact twice at once would leave two sessions for one call.
 _restoring = threading.Lock()
 INTERRUPTED = "interrupted"
-
-
-class Conflict(ValueError):
-    """The contact is not in a state that allows this (closed, or an operation unconfirmed)."""
 
 
 def open_contact(
@@ -92,21 +95,29 @@ def history(
 
 
 def live_contact(hub: LiveHub, session: Session, contact_id: int, *, now: datetime) -> LiveContact:
-    """The live contact (restored from storage when this process does not hold it), or
-    NotFound (no such contact) / Conflict (it is closed)."""
+    """The live contact (restored from storage when this process does not hold it, or holds a
+    session that another worker has moved on since), or NotFound (no such contact) / Conflict
+    (it is closed)."""
     live = hub.get(contact_id)
-    if live is not None and not live.stale:
+    if live is not None and not live.stale and not _behind(hub, session, live):
         return live
     with _restoring:
         live = hub.get(contact_id)
-        if live is not None and not live.stale:
+        if live is not None and not live.stale and not _behind(hub, session, live):
             return live
         contact = desk.get_contact(session, contact_id)
         if contact.status != "open":
+            hub.drop(contact_id)
             raise Conflict(f"contact {contact_id} is closed")
         live = restore_contact(session, contact, now=now)
-        hub.open(live)
+        hub.hold(live)
         return live
+
+
+def _behind(hub: LiveHub, session: Session, live: LiveContact) -> bool:
+    # With several workers, another one may have stored utterances of this call since; the bus
+    # says so within milliseconds, and this count closes the gap for a request that comes sooner.
+    return hub.shared and desk.utterance_count(session, live.contact_id) > live.turns
 
 
 def team_of(session: Session, username: str) -> str | None:
@@ -152,7 +163,7 @@ def restore_contact(session: Session, contact: Contact, *, now: datetime) -> Liv
     }
     for utterance in contact.utterances:
         event = assist.feed(utterance.speaker, utterance.text, utterance.ts)
-        live.events.append(event)
+        live.record(event)
         live.alert_for(event)  # the alert was raised then; only its state matters now
         for confirmation in assist.confirmations:
             answered_turn, status = answers.get(confirmation.turn, (None, None))
@@ -166,29 +177,59 @@ def restore_contact(session: Session, contact: Contact, *, now: datetime) -> Liv
     return live
 
 
+# Workers starting together take turns at closing what was left open (PostgreSQL).
+_START_LOCK = 0x6D6F7169
+
+
 def restore_open_contacts(
     session: Session, hub: LiveHub, *, now: datetime, max_hours: float
 ) -> tuple[int, int]:
-    """At start: restore every contact left open for its agent, or close it as interrupted when
-    it began more than `max_hours` ago or cannot be restored; (restored, closed)."""
-    restored = closed = 0
+    """At start: close every contact left open that began more than `max_hours` ago or cannot be
+    restored, as interrupted; hold the others for their agents — restored here when this is the
+    only process, shown on the walls and restored on first use when workers share the contacts.
+    Returns (kept, closed)."""
+    if hub.shared:
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _START_LOCK})
+    kept = closed = 0
     for contact in desk.open_contacts(session):
         if hub.get(contact.id) is not None:
             continue
         if _aware(contact.started_at) < now - timedelta(hours=max_hours):
             note = f"系统：服务重启时通话仍未结束，且已开始超过{max_hours:g}小时，按中断关闭"
+        elif hub.shared:
+            hub.seed(team_of(session, contact.agent) or "default", stored_summary(session, contact))
+            kept += 1
+            continue
         else:
             try:
                 with session.begin_nested():
-                    hub.open(restore_contact(session, contact, now=now))
-                restored += 1
+                    hub.hold(restore_contact(session, contact, now=now))
+                kept += 1
                 continue
             except Exception as exc:  # noqa: BLE001 - one contact that cannot be restored must not stop the server
                 log.exception("could not restore contact %s", contact.id)
                 note = f"系统：服务重启后无法恢复通话（{type(exc).__name__}），按中断关闭"
         desk.close_contact(session, contact, result=INTERRUPTED, notes=note, now=now)
         closed += 1
-    return restored, closed
+    return kept, closed
+
+
+def stored_summary(session: Session, contact: Contact) -> dict:
+    """What the wall shows of a stored open contact, from its last stored assist event."""
+    last = session.scalars(
+        select(AssistEventRow)
+        .where(AssistEventRow.contact_id == contact.id)
+        .order_by(AssistEventRow.turn.desc())
+        .limit(1)
+    ).first()
+    return wall_summary(
+        contact.id,
+        contact.agent,
+        contact.channel,
+        desk.customer_card(session, contact.customer_id),
+        desk.utterance_count(session, contact.id),
+        last.payload if last else None,
+    )
 
 
 def _aware(value: datetime) -> datetime:
@@ -213,7 +254,7 @@ def feed(
     storing must do (replace the rows of a read-back that is new or newly answered)."""
     before = {(c.turn, c.status) for c in live.session.confirmations}
     event = live.session.feed(speaker, text, ts)
-    live.events.append(event)
+    live.record(event)
     rows = [
         Utterance(
             contact_id=live.contact_id,
@@ -294,14 +335,14 @@ def wrap_up(
         )
     codes = {r.code for r in live.session.engine.content.reasons}
     if reason not in codes:
-        raise ValueError(f"unknown reason {reason!r}")
+        raise Invalid(f"unknown reason {reason!r}")
     contact = desk.get_contact(session, live.contact_id)
     if contact.status != "open":
         raise Conflict(f"contact {live.contact_id} is closed")
     contact.reason = reason
     desk.close_contact(session, contact, result=result, notes=normalize(notes), now=now)
     contact.follow_up = follow_up
-    contact.peak_risk = max((e.emotion["risk"] for e in live.events), default=0.0)
+    contact.peak_risk = live.peak_risk
     contact.moment = next(r.moment for r in live.session.engine.content.reasons if r.code == reason)
     session.execute(delete(ConfirmationRow).where(ConfirmationRow.contact_id == live.contact_id))
     session.add_all(confirmation_rows(live.contact_id, live.session.confirmations))
@@ -316,6 +357,16 @@ def whisper(session: Session, live: LiveContact, sender: str, text: str) -> dict
     clean = mask_pii(normalize(text))
     session.add(WhisperRow(contact_id=live.contact_id, sender=sender, text=clean))
     return {"from": sender, "text": clean}
+
+
+def stored_events(session: Session, contact_id: int) -> list[dict]:
+    """The contact's assist events as stored (every acknowledged utterance's), in order."""
+    rows = session.scalars(
+        select(AssistEventRow.payload)
+        .where(AssistEventRow.contact_id == contact_id)
+        .order_by(AssistEventRow.turn)
+    )
+    return list(rows)
 
 
 def recent_alerts(session: Session, team: str, limit: int = 50) -> list[dict]:

@@ -52,12 +52,17 @@ class Unit:
     future: Future = field(default_factory=Future)
 
 
+# Units waiting for the database at most (~5 s of a 2,000-utterance/s centre; a unit is a few
+# KB): beyond that the database is not keeping up, and waiting longer helps nobody.
+MAX_QUEUED = 10_000
+
+
 class BatchWriter:
     """One background thread committing queued units in groups."""
 
     def __init__(self, engine: Engine, max_batch: int = 500, window_s: float = GROUP_WINDOW_S):
         self._engine = engine
-        self._queue: queue.Queue = queue.Queue()
+        self._queue: queue.Queue = queue.Queue(maxsize=MAX_QUEUED)
         self._max_batch, self._window = max_batch, window_s
         self._conn: Connection | None = None
         self._last_commit = 0.0
@@ -76,7 +81,14 @@ class BatchWriter:
     ) -> Future:
         """Queue one unit; the future resolves once it is committed (or kept aside)."""
         unit = Unit(rows, contact_id, apply, on_stored)
-        self._queue.put(unit)
+        try:
+            self._queue.put_nowait(unit)
+        except queue.Full:
+            # The database has fallen this far behind: refuse rather than hold without bound
+            # what nobody can be told is stored (the caller says "not stored, send it again").
+            unit.future.set_exception(
+                StorageError(f"the database is {MAX_QUEUED} units behind: not stored")
+            )
         return unit.future
 
     def flush(self, timeout: float = 30.0) -> None:
@@ -190,7 +202,7 @@ class BatchWriter:
         try:
             with self._engine.begin() as conn:
                 conn.execute(
-                    insert(DeadLetterRow.__table__),
+                    insert(DeadLetterRow),
                     {
                         "source": "live",
                         "contact_id": unit.contact_id,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from moqi.cli import assist, evaluate, init, kb, serve, simulate, staff, train, user
+from moqi.cli import assist, backup, evaluate, init, kb, serve, simulate, staff, train, user
 
 app = typer.Typer(
     help="moqi 默契 — live agent assist for telecom contact centres.",
@@ -15,6 +15,8 @@ app = typer.Typer(
 app.command("init")(init.init)
 app.command("assist")(assist.assist)
 app.command("serve")(serve.serve)
+app.command("backup")(backup.backup)
+app.command("restore")(backup.restore)
 app.command("simulate")(simulate.simulate)
 app.add_typer(evaluate.app, name="eval")
 app.add_typer(train.app, name="train")

@@ -1,4 +1,4 @@
-"""`moqi serve`: the HTTP API (FastAPI under uvicorn)."""
+"""`moqi serve`: the HTTP API (FastAPI under uvicorn), in one process or several."""
 
 from __future__ import annotations
 
@@ -7,29 +7,49 @@ from typing import Annotated
 import typer
 
 SHUTDOWN_GRACE_S = 10
+MAX_WORKERS = 64
 
 
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=MAX_WORKERS,
+            help="Worker processes (PostgreSQL only: any worker serves any live contact).",
+        ),
+    ] = 1,
 ) -> None:
     """Serve moqi's API; the database is created on first use."""
     import uvicorn
 
-    from moqi.app import create_app
-    from moqi.cli.common import open_database
+    from moqi.cli.common import fail, open_database
+    from moqi.settings import get_settings
     from moqi.web.logs import uvicorn_log_config
 
-    open_database()
-    typer.echo(f"moqi is serving on http://{host}:{port}/  (API docs: http://{host}:{port}/docs)")
+    settings = get_settings()
+    if workers > 1 and not settings.db_url.startswith("postgresql"):
+        fail(
+            "SQLite serves live contacts from one process: run one worker, or set "
+            "MOQI_DATABASE_URL to a PostgreSQL database for more (docs/deployment.md)"
+        )
+    open_database().kw["bind"].dispose()  # created or checked; each worker opens its own
+    typer.echo(
+        f"moqi is serving on http://{host}:{port}/ with {workers} worker{'s' * (workers > 1)}"
+        f"  (API docs: http://{host}:{port}/docs)"
+    )
     # A request that never finishes (a client that stops sending its body) must not keep the
     # server from stopping: after this many seconds the rest are cancelled, and what the live
     # writer holds is committed as the app shuts down.
     # The access log masks personal data in request targets (a phone number searched for).
     uvicorn.run(
-        create_app(),
+        "moqi.app:create_app",
+        factory=True,
         host=host,
         port=port,
+        workers=workers,
         log_level="info",
         timeout_graceful_shutdown=SHUTDOWN_GRACE_S,
         log_config=uvicorn_log_config(),

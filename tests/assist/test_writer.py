@@ -112,3 +112,34 @@ def test_a_unit_that_cannot_even_be_kept_aside_fails_its_future(tmp_path):
     finally:
         writer.close()
         engine.dispose()
+
+
+def test_a_writer_the_database_cannot_keep_up_with_refuses_rather_than_queue_without_bound(
+    db, monkeypatch
+):
+    import threading
+
+    import pytest
+
+    from moqi.assist import writer as writer_module
+    from moqi.assist.writer import StorageError
+
+    monkeypatch.setattr(writer_module, "MAX_QUEUED", 3)
+    cid = _contact(db)
+    writer = BatchWriter(db.kw["bind"], window_s=0)
+    release = threading.Event()
+    try:
+        # A unit whose storing hangs stands for a database that has stopped answering.
+        stuck = writer.submit([], contact_id=cid, apply=lambda conn: release.wait(30))
+        while writer._queue.qsize():
+            pass  # the writer has taken the stuck unit
+        waiting = [writer.submit([], contact_id=cid) for _ in range(3)]
+        refused = writer.submit([], contact_id=cid)
+        with pytest.raises(StorageError, match="3 units behind"):
+            refused.result(timeout=1)
+        release.set()
+        for future in [stuck, *waiting]:
+            future.result(timeout=30)  # what was queued is stored all the same
+    finally:
+        release.set()
+        writer.close()
