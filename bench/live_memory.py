@@ -36,9 +36,9 @@ def main() -> None:
     home = Path(tempfile.mkdtemp(prefix="moqi-livemem-"))
     os.environ["MOQI_HOME"] = str(home)
     os.environ.pop("MOQI_DATABASE_URL", None)
-    from moqi.assist import live_services as lives
-    from moqi.assist.live import LiveHub
-    from moqi.assist.writer import BatchWriter
+    from moqi.assist.live import services as lives
+    from moqi.assist.live.hub import LiveHub
+    from moqi.assist.live.writer import BatchWriter
     from moqi.cli.common import now, setup_database
     from moqi.db import session_scope
 

@@ -15,14 +15,14 @@ from moqi import __version__
 from moqi.accounts.admin_pages import router as admin_pages
 from moqi.accounts.admin_routes import router as admin_router
 from moqi.accounts.routes import router as accounts_router
-from moqi.assist.bus import PostgresBus
-from moqi.assist.live import LiveHub
-from moqi.assist.live_routes import router as live_router
-from moqi.assist.live_services import restore_open_contacts
+from moqi.assist.live.bus import PostgresBus
+from moqi.assist.live.hub import LiveHub
+from moqi.assist.live.routes import router as live_router
+from moqi.assist.live.services import restore_open_contacts
+from moqi.assist.live.writer import BatchWriter
 from moqi.assist.pages import router as assist_pages
 from moqi.assist.routes import router as assist_router
 from moqi.assist.services import live_engine
-from moqi.assist.writer import BatchWriter
 from moqi.db import make_engine, make_sessionmaker, session_scope
 from moqi.knowledge.content_routes import router as knowledge_content_router
 from moqi.knowledge.pages import router as knowledge_pages

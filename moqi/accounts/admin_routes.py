@@ -6,16 +6,14 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 
 from moqi.accounts import audit, services
-from moqi.accounts.models import User
 from moqi.accounts.schemas import PasswordIn, UserIn, UserPatch
-from moqi.web.auth import SessionDep, require
+from moqi.web.auth import AdminUser, SessionDep
 from moqi.web.clock import now
 
 router = APIRouter(prefix="/api/admin", tags=["admin"])
-Admin = Annotated[User, Depends(require("admin"))]
 
 
 def day_range(since: date | None, until: date | None) -> tuple[datetime | None, datetime | None]:
@@ -26,7 +24,7 @@ def day_range(since: date | None, until: date | None) -> tuple[datetime | None, 
 
 
 @router.get("/users", summary="Every user")
-def list_users(admin: Admin, session: SessionDep) -> dict:
+def list_users(admin: AdminUser, session: SessionDep) -> dict:
     at = now()
     return {"users": [services.describe(u, at) for u in services.list_users(session)]}
 
@@ -34,7 +32,7 @@ def list_users(admin: Admin, session: SessionDep) -> dict:
 @router.post(
     "/users", status_code=201, summary="Add a user (a generated password is answered once)"
 )
-def add_user(body: UserIn, admin: Admin, session: SessionDep) -> dict:
+def add_user(body: UserIn, admin: AdminUser, session: SessionDep) -> dict:
     password = body.password if body.password is not None else services.new_password(body.username)
     user = services.add_user(
         session,
@@ -52,14 +50,14 @@ def add_user(body: UserIn, admin: Admin, session: SessionDep) -> dict:
 
 
 @router.get("/users/{username}", summary="One user")
-def get_user(username: str, admin: Admin, session: SessionDep) -> dict:
+def get_user(username: str, admin: AdminUser, session: SessionDep) -> dict:
     return services.describe(services.get_user(session, username), now())
 
 
 @router.patch(
     "/users/{username}", summary="Change a user's role, team, display name or active state"
 )
-def patch_user(username: str, body: UserPatch, admin: Admin, session: SessionDep) -> dict:
+def patch_user(username: str, body: UserPatch, admin: AdminUser, session: SessionDep) -> dict:
     user = services.update_user(
         session,
         username,
@@ -74,21 +72,21 @@ def patch_user(username: str, body: UserPatch, admin: Admin, session: SessionDep
 
 
 @router.post("/users/{username}/deactivate", summary="Deactivate a user and end their logins")
-def deactivate(username: str, admin: Admin, session: SessionDep) -> dict:
+def deactivate(username: str, admin: AdminUser, session: SessionDep) -> dict:
     return services.describe(
         services.set_active(session, username, False, actor=admin.username), now()
     )
 
 
 @router.post("/users/{username}/activate", summary="Activate a user again")
-def activate(username: str, admin: Admin, session: SessionDep) -> dict:
+def activate(username: str, admin: AdminUser, session: SessionDep) -> dict:
     return services.describe(
         services.set_active(session, username, True, actor=admin.username), now()
     )
 
 
 @router.post("/users/{username}/unlock", summary="Lift a lockout after failed logins")
-def unlock(username: str, admin: Admin, session: SessionDep) -> dict:
+def unlock(username: str, admin: AdminUser, session: SessionDep) -> dict:
     return services.describe(services.unlock(session, username, actor=admin.username), now())
 
 
@@ -96,7 +94,7 @@ def unlock(username: str, admin: Admin, session: SessionDep) -> dict:
     "/users/{username}/password", summary="Set a new password (a generated one is answered once)"
 )
 def reset_password(
-    username: str, admin: Admin, session: SessionDep, body: PasswordIn | None = None
+    username: str, admin: AdminUser, session: SessionDep, body: PasswordIn | None = None
 ) -> dict:
     generated = services.set_password(
         session, username, body.password if body else None, actor=admin.username
@@ -106,7 +104,7 @@ def reset_password(
 
 @router.get("/audit", summary="The audit log, newest first")
 def audit_log(
-    admin: Admin,
+    admin: AdminUser,
     session: SessionDep,
     actor: Annotated[str | None, Query(max_length=64)] = None,
     action: Annotated[str | None, Query(max_length=64)] = None,

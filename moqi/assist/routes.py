@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from sqlalchemy import select
 
 from moqi.accounts import audit
-from moqi.accounts.models import User
-from moqi.assist.live_services import stored_refusal
+from moqi.assist.live.services import stored_refusal
 from moqi.assist.models import AssistEventRow
 from moqi.assist.schemas import AnalyzeRequest, AnalyzeResponse
 from moqi.assist.services import live_engine, record_call
@@ -17,18 +14,17 @@ from moqi.assist.session import canonical_speaker
 from moqi.assist.transcript import Transcript, check_said
 from moqi.errors import Forbidden, NotFound
 from moqi.service import services as desk
-from moqi.web.auth import SessionDep, require
+from moqi.web.auth import AgentUser, SessionDep
 from moqi.web.clock import now
 from moqi.web.params import Id
 
 router = APIRouter(prefix="/api/assist", tags=["assist"])
-Agent = Annotated[User, Depends(require("agent", "team_lead", "admin"))]
 
 
 @router.post(
     "/analyze", response_model=AnalyzeResponse, summary="Run utterances through one assist session"
 )
-def analyze(body: AnalyzeRequest, session: SessionDep, user: Agent) -> AnalyzeResponse:
+def analyze(body: AnalyzeRequest, session: SessionDep, user: AgentUser) -> AnalyzeResponse:
     """Every utterance gets an assist event; with `store` the contact is recorded (all or nothing)."""
     turns = [(canonical_speaker(u.speaker), u.text, u.ts) for u in body.utterances]
     check_said(turns)
@@ -45,7 +41,7 @@ def analyze(body: AnalyzeRequest, session: SessionDep, user: Agent) -> AnalyzeRe
 
 
 @router.get("/contacts/{contact_id}/events", summary="The assist events a contact was shown")
-def contact_events(contact_id: Id, session: SessionDep, user: Agent) -> list[dict]:
+def contact_events(contact_id: Id, session: SessionDep, user: AgentUser) -> list[dict]:
     """Events in turn order; 404 for an unknown contact, 403 for another agent's (or another
     team's) contact — the rule of the live routes."""
     refusal = stored_refusal(
@@ -73,7 +69,7 @@ def contact_events(contact_id: Id, session: SessionDep, user: Agent) -> list[dic
 @router.get(
     "/businesses/{code}", summary="A business of the catalogue with its relations and scripts"
 )
-def business(code: str, session: SessionDep, user: Agent) -> dict:
+def business(code: str, session: SessionDep, user: AgentUser) -> dict:
     """What the agent sees when clicking a node of the business association map."""
     engine = live_engine(session)
     b = engine.map.businesses.get(code)

@@ -1,16 +1,14 @@
 """The knowledge base API: items and their versions, proposals and review, usage, stories,
-import and export. Anyone logged in reads, proposes, rates and shares; knowledge editors
+import and export. AnyUser logged in reads, proposes, rates and shares; knowledge editors
 (and admins) review, roll back, import and export."""
 
 from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, File, HTTPException, Query, UploadFile
+from fastapi import APIRouter, File, HTTPException, Query, UploadFile
 from fastapi.responses import Response
 
-from moqi.accounts import ROLES
-from moqi.accounts.models import User
 from moqi.errors import Invalid
 from moqi.knowledge import items, review, services, stories, transfer, usage, versions
 from moqi.knowledge.schemas import (
@@ -26,13 +24,11 @@ from moqi.knowledge.schemas import (
     TextIn,
     UseIn,
 )
-from moqi.web.auth import SessionDep, require
+from moqi.web.auth import AnyUser, EditorUser, SessionDep
 from moqi.web.clock import now
 from moqi.web.params import MAX_ID, Id
 
 router = APIRouter(prefix="/api/knowledge", tags=["knowledge"])
-Anyone = Annotated[User, Depends(require(*ROLES))]
-Editor = Annotated[User, Depends(require("knowledge_editor", "admin"))]
 MAX_UPLOAD = 900 * 1024  # below the app's 1 MB body limit, with room for the form around it
 
 
@@ -71,7 +67,7 @@ def _proposal(p, session=None) -> dict:
 def list_items(
     kind: KindName,
     session: SessionDep,
-    user: Anyone,
+    user: AnyUser,
     offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> dict:
@@ -84,7 +80,7 @@ def list_items(
 
 
 @router.get("/items/{kind}/{key}", summary="One published item, its text and its version history")
-def get_item(kind: KindName, key: str, session: SessionDep, user: Anyone) -> dict:
+def get_item(kind: KindName, key: str, session: SessionDep, user: AnyUser) -> dict:
     body, history = versions.item_view(session, kind, key)
     return {
         "kind": kind,
@@ -112,7 +108,7 @@ def item_diff(
     kind: KindName,
     key: str,
     session: SessionDep,
-    user: Anyone,
+    user: AnyUser,
     old: Annotated[int, Query(ge=1, le=MAX_ID)],
     new: Annotated[int, Query(ge=1, le=MAX_ID)],
 ) -> dict:
@@ -127,7 +123,7 @@ def item_diff(
 
 @router.post("/items/{kind}/{key}/rollback", summary="Publish an earlier version again (editors)")
 def item_rollback(
-    kind: KindName, key: str, body: RollbackIn, session: SessionDep, user: Editor
+    kind: KindName, key: str, body: RollbackIn, session: SessionDep, user: EditorUser
 ) -> dict:
     row = versions.rollback(session, kind, key, body.version, author=user.username)
     session.commit()
@@ -138,7 +134,7 @@ def item_rollback(
 
 
 @router.post("/proposals", status_code=201, summary="Propose a new item, a change or a removal")
-def create_proposal(body: ProposalIn, session: SessionDep, user: Anyone) -> dict:
+def create_proposal(body: ProposalIn, session: SessionDep, user: AnyUser) -> dict:
     p = review.propose(
         session,
         kind=body.kind,
@@ -158,7 +154,7 @@ def create_proposal(body: ProposalIn, session: SessionDep, user: Anyone) -> dict
 @router.get("/proposals", summary="Proposals, newest first (mine=true: only the caller's)")
 def list_proposals(
     session: SessionDep,
-    user: Anyone,
+    user: AnyUser,
     status: Literal["open", "approved", "rejected", "withdrawn", "all"] = "open",
     mine: bool = False,
 ) -> list[dict]:
@@ -174,12 +170,12 @@ def list_proposals(
     "/proposals/{proposal_id}",
     summary="A proposal with its discussion and what approving would change",
 )
-def get_proposal(proposal_id: Id, session: SessionDep, user: Anyone) -> dict:
+def get_proposal(proposal_id: Id, session: SessionDep, user: AnyUser) -> dict:
     return _proposal(review.get(session, proposal_id), session)
 
 
 @router.post("/proposals/{proposal_id}/comments", status_code=201, summary="Comment on a proposal")
-def comment_proposal(proposal_id: Id, body: TextIn, session: SessionDep, user: Anyone) -> dict:
+def comment_proposal(proposal_id: Id, body: TextIn, session: SessionDep, user: AnyUser) -> dict:
     review.comment(session, proposal_id, author=user.username, text=body.text, now=now())
     out = _proposal(review.get(session, proposal_id), session)
     session.commit()
@@ -190,7 +186,7 @@ def comment_proposal(proposal_id: Id, body: TextIn, session: SessionDep, user: A
     "/proposals/{proposal_id}/body",
     summary="Edit the proposed item (editors; rebases on the current version)",
 )
-def edit_proposal(proposal_id: Id, body: BodyIn, session: SessionDep, user: Editor) -> dict:
+def edit_proposal(proposal_id: Id, body: BodyIn, session: SessionDep, user: EditorUser) -> dict:
     out = _proposal(
         review.edit(session, proposal_id, editor=user.username, body=body.body, now=now()),
         session,
@@ -200,7 +196,7 @@ def edit_proposal(proposal_id: Id, body: BodyIn, session: SessionDep, user: Edit
 
 
 @router.post("/proposals/{proposal_id}/approve", summary="Approve and publish (editors)")
-def approve_proposal(proposal_id: Id, body: NoteIn, session: SessionDep, user: Editor) -> dict:
+def approve_proposal(proposal_id: Id, body: NoteIn, session: SessionDep, user: EditorUser) -> dict:
     version = review.approve(
         session, proposal_id, reviewer=user.username, note=body.note, now=now()
     )
@@ -213,7 +209,7 @@ def approve_proposal(proposal_id: Id, body: NoteIn, session: SessionDep, user: E
 
 
 @router.post("/proposals/{proposal_id}/reject", summary="Reject, saying why (editors)")
-def reject_proposal(proposal_id: Id, body: NoteIn, session: SessionDep, user: Editor) -> dict:
+def reject_proposal(proposal_id: Id, body: NoteIn, session: SessionDep, user: EditorUser) -> dict:
     out = _proposal(
         review.reject(session, proposal_id, reviewer=user.username, note=body.note, now=now()),
         session,
@@ -223,7 +219,7 @@ def reject_proposal(proposal_id: Id, body: NoteIn, session: SessionDep, user: Ed
 
 
 @router.post("/proposals/{proposal_id}/withdraw", summary="Take back one's own open proposal")
-def withdraw_proposal(proposal_id: Id, session: SessionDep, user: Anyone) -> dict:
+def withdraw_proposal(proposal_id: Id, session: SessionDep, user: AnyUser) -> dict:
     out = _proposal(review.withdraw(session, proposal_id, user=user.username, now=now()), session)
     session.commit()
     return out
@@ -235,14 +231,14 @@ def withdraw_proposal(proposal_id: Id, session: SessionDep, user: Anyone) -> dic
 @router.post(
     "/searches/{search_id}/click", status_code=204, summary="The searcher opened this result"
 )
-def click(search_id: Id, body: ClickIn, session: SessionDep, user: Anyone) -> Response:
+def click(search_id: Id, body: ClickIn, session: SessionDep, user: AnyUser) -> Response:
     usage.log_click(session, search_id, username=user.username, item=body.item, now=now())
     session.commit()
     return Response(status_code=204)
 
 
 @router.post("/uses", status_code=204, summary="An item was viewed, copied or used in a contact")
-def use(body: UseIn, session: SessionDep, user: Anyone) -> Response:
+def use(body: UseIn, session: SessionDep, user: AnyUser) -> Response:
     usage.log_use(session, username=user.username, item=body.item, action=body.action, now=now())
     session.commit()
     return Response(status_code=204)
@@ -252,7 +248,7 @@ def use(body: UseIn, session: SessionDep, user: Anyone) -> Response:
     "/hot",
     summary="Most searched and used, gaps (searches nobody clicked), expired and expiring articles",
 )
-def hot(session: SessionDep, user: Anyone, days: Annotated[int, Query(ge=1, le=366)] = 7) -> dict:
+def hot(session: SessionDep, user: AnyUser, days: Annotated[int, Query(ge=1, le=366)] = 7) -> dict:
     return usage.hot_topics(session, now=now(), days=days)
 
 
@@ -279,12 +275,12 @@ def _story(entry: stories.RankedStory) -> dict:
 
 
 @router.get("/stories", summary="Success stories, best rated first")
-def list_stories(session: SessionDep, user: Anyone) -> list[dict]:
+def list_stories(session: SessionDep, user: AnyUser) -> list[dict]:
     return [_story(e) for e in stories.ranked(session)]
 
 
 @router.post("/stories", status_code=201, summary="Share how a hard case was solved")
-def share_story(body: StoryIn, session: SessionDep, user: Anyone) -> dict:
+def share_story(body: StoryIn, session: SessionDep, user: AnyUser) -> dict:
     story = stories.share(
         session,
         title=body.title,
@@ -301,7 +297,7 @@ def share_story(body: StoryIn, session: SessionDep, user: Anyone) -> dict:
 
 
 @router.post("/stories/{story_id}/ratings", status_code=204, summary="Rate a colleague's story 1–5")
-def rate_story(story_id: Id, body: RatingIn, session: SessionDep, user: Anyone) -> Response:
+def rate_story(story_id: Id, body: RatingIn, session: SessionDep, user: AnyUser) -> Response:
     stories.rate(session, story_id, username=user.username, stars=body.stars, comment=body.comment)
     session.commit()
     return Response(status_code=204)
@@ -312,7 +308,7 @@ def rate_story(story_id: Id, body: RatingIn, session: SessionDep, user: Anyone) 
     status_code=201,
     summary="Turn a story into a proposed script (editors)",
 )
-def promote_story(story_id: Id, body: PromoteIn, session: SessionDep, user: Editor) -> dict:
+def promote_story(story_id: Id, body: PromoteIn, session: SessionDep, user: EditorUser) -> dict:
     p = stories.promote(session, story_id, editor=user.username, **body.model_dump())
     out = _proposal(p, session)
     session.commit()
@@ -329,7 +325,7 @@ def promote_story(story_id: Id, body: PromoteIn, session: SessionDep, user: Edit
 def export(
     kind: KindName,
     session: SessionDep,
-    user: Editor,
+    user: EditorUser,
     format: Literal["md", "csv", "xlsx", "docx"] = "csv",
 ) -> Response:
     data = transfer.export(kind, format, services.export_rows(session, kind))
@@ -348,7 +344,7 @@ def export(
 async def import_(
     kind: KindName,
     session: SessionDep,
-    user: Editor,
+    user: EditorUser,
     file: Annotated[UploadFile, File()],
     format: Literal["md", "csv", "xlsx", "docx"] | None = None,
 ) -> dict:

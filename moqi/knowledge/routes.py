@@ -5,17 +5,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 
-from moqi.accounts import ROLES
-from moqi.accounts.models import User
 from moqi.knowledge import usage
 from moqi.knowledge.services import search_index
-from moqi.web.auth import SessionDep, require
+from moqi.web.auth import AnyUser, SessionDep
 from moqi.web.clock import now
 
 router = APIRouter(prefix="/api/knowledge", tags=["knowledge"])
-Anyone = Annotated[User, Depends(require(*ROLES))]
 
 
 @router.get(
@@ -24,7 +21,7 @@ Anyone = Annotated[User, Depends(require(*ROLES))]
 )
 def search(
     session: SessionDep,
-    user: Anyone,
+    user: AnyUser,
     q: Annotated[
         str,
         Query(

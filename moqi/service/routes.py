@@ -2,32 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Literal
 
-from fastapi import APIRouter, Depends
-from pydantic import BaseModel, Field
+from fastapi import APIRouter
 
-from moqi.accounts.models import User
 from moqi.service import tickets
-from moqi.web.auth import SessionDep, require
+from moqi.service.schemas import Resolution
+from moqi.web.auth import DeskUser, SessionDep
 from moqi.web.clock import now
 from moqi.web.params import Id
 
 router = APIRouter(prefix="/api/tickets", tags=["tickets"])
-Desk = Annotated[User, Depends(require("agent", "team_lead", "expert", "admin"))]
-
-
-class Resolution(BaseModel):
-    resolution: str = Field(
-        min_length=1, max_length=4000, description="what was done for the customer"
-    )
 
 
 @router.get(
     "", summary="Tickets, most urgent first (agents see their own; leads and admins see all)"
 )
 def list_tickets(
-    session: SessionDep, user: Desk, status: Literal["open", "resolved", "all"] = "open"
+    session: SessionDep, user: DeskUser, status: Literal["open", "resolved", "all"] = "open"
 ) -> list[dict]:
     owner = None if user.role in tickets.LEADS else user.username
     return tickets.listing(
@@ -38,7 +30,7 @@ def list_tickets(
 @router.post(
     "/{ticket_id}/resolve", summary="Resolve a ticket (its owner, 首问负责, or a team lead)"
 )
-def resolve(ticket_id: Id, body: Resolution, session: SessionDep, user: Desk) -> dict:
+def resolve(ticket_id: Id, body: Resolution, session: SessionDep, user: DeskUser) -> dict:
     ticket = tickets.resolve(
         session,
         ticket_id,

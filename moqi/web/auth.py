@@ -13,6 +13,7 @@ from fastapi.responses import RedirectResponse
 from fastapi.security import HTTPBasic, HTTPBasicCredentials
 from sqlalchemy.orm import Session
 
+from moqi.accounts import ROLES
 from moqi.accounts.limits import SlidingWindow
 from moqi.accounts.logins import LoginBusy, authenticate, user_for_token
 from moqi.accounts.models import User
@@ -149,6 +150,16 @@ def require(*roles: str) -> Callable[..., User]:
         return user
 
     return check
+
+
+# Who may call a route, named once: every route declares its caller as one of these.
+AnyUser = Annotated[User, Depends(require(*ROLES))]
+AgentUser = Annotated[User, Depends(require("agent", "team_lead", "admin"))]
+DeskUser = Annotated[User, Depends(require("agent", "team_lead", "expert", "admin"))]
+LeadUser = Annotated[User, Depends(require("team_lead", "admin"))]
+EditorUser = Annotated[User, Depends(require("knowledge_editor", "admin"))]
+AdminUser = Annotated[User, Depends(require("admin"))]
+PLANNERS = ("team_lead", "admin")  # workforce: the pages check the same roles
 
 
 def page_user(request: Request, session: Session) -> User | None:

@@ -5,11 +5,10 @@ from __future__ import annotations
 import math
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, UploadFile
+from fastapi import APIRouter, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse
 
-from moqi.accounts.models import User
-from moqi.web.auth import SessionDep, page_access, require
+from moqi.web.auth import PLANNERS, LeadUser, SessionDep, page_access
 from moqi.web.errors import MAX_BODY
 from moqi.web.templates import templates
 from moqi.workforce import calendar, erlang, erlang_a, limits, plan_text, roster, services, views
@@ -17,8 +16,6 @@ from moqi.workforce.kpi import WEEKDAYS, report, slot_label
 from moqi.workforce.plan import PlanOptions, plan_as_dict
 from moqi.workforce.schemas import ErlangRequest, PlanQuery
 
-ROLES = ("team_lead", "admin")
-Planner = Annotated[User, Depends(require(*ROLES))]
 router = APIRouter(prefix="/api/workforce", tags=["workforce"])
 pages = APIRouter(include_in_schema=False)
 
@@ -50,7 +47,7 @@ def _plan(session, queue: str, q: PlanQuery, with_roster: bool = True):
 
 
 @router.get("/queues", summary="Queues with their interval counts and date ranges")
-def queues(session: SessionDep, user: Planner) -> list[dict]:
+def queues(session: SessionDep, user: LeadUser) -> list[dict]:
     return services.list_queues(session)
 
 
@@ -62,7 +59,7 @@ def queues(session: SessionDep, user: Planner) -> list[dict]:
 async def import_acd(
     queue: str,
     session: SessionDep,
-    user: Planner,
+    user: LeadUser,
     file: Annotated[UploadFile, File()],
     threshold_s: Annotated[
         int | None, Form(ge=limits.ACD_THRESHOLD_S.low, le=limits.ACD_THRESHOLD_S.high)
@@ -91,7 +88,7 @@ async def import_acd(
 def kpis(
     queue: str,
     session: SessionDep,
-    user: Planner,
+    user: LeadUser,
     sl_definition: Annotated[
         str, Query(pattern="^(offered|answered|short_abandons_excluded)$")
     ] = erlang_a.DEFAULT_SL,
@@ -142,7 +139,7 @@ def kpis(
     "/queues/{queue}/plan",
     summary="Forecast, requirement, roster (under/over per slot) and simulation check",
 )
-def plan(queue: str, session: SessionDep, user: Planner, q: Annotated[PlanQuery, Query()]) -> dict:
+def plan(queue: str, session: SessionDep, user: LeadUser, q: Annotated[PlanQuery, Query()]) -> dict:
     return plan_as_dict(_plan(session, queue, q))
 
 
@@ -150,7 +147,7 @@ def plan(queue: str, session: SessionDep, user: Planner, q: Annotated[PlanQuery,
     "/erlang",
     summary="One slot: the minimum agents (Erlang C, or A with patience) or what a staffing achieves",
 )
-def erlang_slot(body: ErlangRequest, user: Planner) -> dict:
+def erlang_slot(body: ErlangRequest, user: LeadUser) -> dict:
     r: erlang_a.StaffingA | erlang.Staffing
     if body.patience_s is not None:
         args = (body.calls, body.interval_s, body.aht_s)
@@ -183,7 +180,7 @@ def erlang_slot(body: ErlangRequest, user: Planner) -> dict:
 
 @pages.get("/workforce", response_class=HTMLResponse)
 def index_page(request: Request, session: SessionDep):
-    user, redirect = page_access(request, session, ROLES)
+    user, redirect = page_access(request, session, PLANNERS)
     if redirect:
         return redirect
     return templates.TemplateResponse(
@@ -202,7 +199,7 @@ def queue_page(
         str, Query(pattern="^(offered|answered|short_abandons_excluded)$")
     ] = erlang_a.DEFAULT_SL,
 ):
-    user, redirect = page_access(request, session, ROLES)
+    user, redirect = page_access(request, session, PLANNERS)
     if redirect:
         return redirect
     data = services.queue_data(session, queue)
@@ -232,7 +229,7 @@ def plan_page(
     q: Annotated[PlanQuery, Query()],
     day: Annotated[int, Query(ge=0, le=6)] = 0,
 ):
-    user, redirect = page_access(request, session, ROLES)
+    user, redirect = page_access(request, session, PLANNERS)
     if redirect:
         return redirect
     result = _plan(session, queue, q)

@@ -9,8 +9,8 @@ import time
 import pytest
 from sqlalchemy import text
 
-from moqi.assist.bus import MAX_PAYLOAD, PostgresBus, decode, encode
-from moqi.assist.live import LiveContact, LiveHub
+from moqi.assist.live.bus import MAX_PAYLOAD, PostgresBus, decode, encode
+from moqi.assist.live.hub import LiveContact, LiveHub
 from moqi.assist.session import AssistSession
 from moqi.db import make_engine
 

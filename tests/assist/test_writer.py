@@ -5,8 +5,8 @@ import json
 
 from sqlalchemy import func, select
 
+from moqi.assist.live.writer import BatchWriter
 from moqi.assist.models import DeadLetterRow
-from moqi.assist.writer import BatchWriter
 from moqi.db import session_scope
 from moqi.service.models import Contact, Utterance
 from moqi.web.clock import now
@@ -97,7 +97,7 @@ def test_a_bad_unit_in_a_batch_is_kept_aside_and_the_others_are_stored(db):
 
 
 def test_a_unit_that_cannot_even_be_kept_aside_fails_its_future(tmp_path):
-    from moqi.assist.writer import StorageError
+    from moqi.assist.live.writer import StorageError
     from moqi.db import make_engine
 
     # A database without the tables: neither the unit nor its dead letter can be written.
@@ -121,8 +121,8 @@ def test_a_writer_the_database_cannot_keep_up_with_refuses_rather_than_queue_wit
 
     import pytest
 
-    from moqi.assist import writer as writer_module
-    from moqi.assist.writer import StorageError
+    from moqi.assist.live import writer as writer_module
+    from moqi.assist.live.writer import StorageError
 
     monkeypatch.setattr(writer_module, "MAX_QUEUED", 3)
     cid = _contact(db)

@@ -30,8 +30,9 @@ from pydantic import ValidationError
 from moqi.accounts import audit
 from moqi.accounts.logins import user_for_token
 from moqi.accounts.models import User
-from moqi.assist import live_services as lives
-from moqi.assist.live import LiveContact, LiveHub
+from moqi.assist.live import services as lives
+from moqi.assist.live.hub import LiveContact, LiveHub
+from moqi.assist.live.writer import StorageError
 from moqi.assist.schemas import (
     ConfirmationAnswer,
     ContactOpen,
@@ -40,19 +41,15 @@ from moqi.assist.schemas import (
     WhisperIn,
     WrapUp,
 )
-from moqi.assist.writer import StorageError
 from moqi.db import session_scope
 from moqi.errors import Conflict, Forbidden, MoqiError, NotFound
 from moqi.service import tickets
-from moqi.web.auth import COOKIE, SessionDep, require, socket_user
+from moqi.web.auth import COOKIE, AdminUser, AgentUser, LeadUser, SessionDep, socket_user
 from moqi.web.clock import now
 from moqi.web.params import Id
 from moqi.web.sockets import LOGGED_OUT, LOGIN_CHECK_S
 
 router = APIRouter(tags=["live"])
-AgentUser = Annotated[User, Depends(require("agent", "team_lead", "admin"))]
-LeadUser = Annotated[User, Depends(require("team_lead", "admin"))]
-AdminUser = Annotated[User, Depends(require("admin"))]
 
 
 def hub_of(request: Request) -> LiveHub:

@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 
 from moqi.accounts.models import User
 from moqi.assist.confirm import Confirmation
-from moqi.assist.live import LiveContact, LiveHub, refusal, wall_summary
+from moqi.assist.live.hub import LiveContact, LiveHub, refusal, wall_summary
+from moqi.assist.live.writer import row_values
 from moqi.assist.models import (
     AlertRow,
     AssistEventRow,
@@ -28,7 +29,6 @@ from moqi.assist.models import (
 )
 from moqi.assist.services import confirmation_rows, event_row, start_session
 from moqi.assist.session import AssistEvent, AssistSession
-from moqi.assist.writer import row_values
 from moqi.errors import Conflict, Invalid
 from moqi.knowledge.models import ItemUseRow
 from moqi.nlp.mask import mask_pii
