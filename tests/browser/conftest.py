@@ -55,7 +55,8 @@ def server(tmp_path_factory):
         stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
+    deadline = time.monotonic() + 180  # a busy 2-core machine takes a while to start one
+    while time.monotonic() < deadline:
         try:
             urllib.request.urlopen(f"{base}/api/health", timeout=1)
             break

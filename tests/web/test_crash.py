@@ -47,7 +47,8 @@ def _serve(env: dict, port: int) -> subprocess.Popen:
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-    for _ in range(300):
+    deadline = time.monotonic() + 180  # a busy 2-core machine takes a while to start one
+    while time.monotonic() < deadline:
         try:
             if httpx2.get(f"http://127.0.0.1:{port}/api/health", timeout=1).status_code == 200:
                 return proc
