@@ -89,7 +89,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
     # On PostgreSQL any number of workers serve the live contacts, joined by LISTEN/NOTIFY.
     app.state.hub = LiveHub(PostgresBus(engine) if engine.dialect.name == "postgresql" else None)
     app.state.sockets = Sockets()
-    app.state.writer = BatchWriter(engine)
+    app.state.writer = BatchWriter(engine, in_commit=app.state.hub.bus.in_commit)
     install_problem_handlers(app)
     # Added innermost first: the security headers go on every answer, refusals included.
     app.add_middleware(RequestGuard)

@@ -4,6 +4,7 @@ in order, once."""
 
 from __future__ import annotations
 
+import os
 import time
 
 import pytest
@@ -19,23 +20,29 @@ def _envelope(message: dict | None, to: str = "contact", key: int | str = 7) -> 
     return {"to": to, "key": key, "origin": "elsewhere", "message": message}
 
 
-def test_small_envelopes_are_plain_json_and_large_ones_are_compressed():
-    small = _envelope({"type": "whisper", "from": "班长", "text": "先安抚客户情绪"})
-    assert encode(small).startswith("{") and decode(encode(small)) == small
+def test_envelopes_go_in_as_few_payloads_as_fit_plain_or_compressed():
+    small = [_envelope({"type": "whisper", "from": "班长", "text": "先安抚客户情绪"})] * 3
+    [payload] = encode(small)
+    assert payload.startswith("[") and decode(payload) == small
     event = {"type": "assist", "event": {"text": "扣了我五十多块钱，太离谱了" * 400}}
-    large = _envelope(event)
-    payload = encode(large)
-    assert payload.startswith("z") and len(payload) <= MAX_PAYLOAD
-    assert decode(payload) == large
+    [packed] = encode([_envelope(event)])
+    assert packed.startswith("z") and len(packed) <= MAX_PAYLOAD
+    assert decode(packed) == [_envelope(event)]
+    # Many events in one commit: split over several payloads, in order.
+    many = [
+        _envelope({"type": "assist", "event": {"turn": i, "text": os.urandom(900).hex()}})
+        for i in range(12)
+    ]
+    payloads = encode(many)
+    assert len(payloads) > 1 and all(len(p) <= MAX_PAYLOAD for p in payloads)
+    assert [e for p in payloads for e in decode(p)] == many
 
 
 def test_an_envelope_too_large_even_compressed_becomes_a_resync():
-    import os
-
     noise = os.urandom(12_000).hex()  # does not compress
-    payload = encode(_envelope({"type": "assist", "event": {"text": noise}}))
+    [payload] = encode([_envelope({"type": "assist", "event": {"text": noise}})])
     assert len(payload) <= MAX_PAYLOAD
-    assert decode(payload) == {"to": "hub", "key": 7, "origin": "elsewhere", "message": None}
+    assert decode(payload) == [{"to": "hub", "key": 7, "origin": "elsewhere", "message": None}]
 
 
 def _held(hub: LiveHub, engine, contact_id: int = 7) -> LiveContact:

@@ -88,24 +88,35 @@ class LocalBus:
         return None
 
 
-def encode(envelope: Envelope) -> str:
-    """The NOTIFY payload: JSON, or when that is too long, zlib-compressed JSON in base64
-    (an assist event is 3–9 KB of JSON and about a third of that compressed)."""
-    raw = json.dumps(envelope, ensure_ascii=False, separators=(",", ":"))
+def encode(envelopes: list[Envelope]) -> list[str]:
+    """NOTIFY payloads carrying the envelopes in order, as few as fit: JSON, or where that is too
+    long, zlib-compressed JSON in base64 (an assist event is 3–9 KB of JSON, about a third of
+    that compressed). One notification per commit rather than per message matters: each one
+    wakes the listening thread, and at hundreds a second those wake-ups cost more than the
+    messages."""
+    if not envelopes:
+        return []
+    raw = json.dumps(envelopes, ensure_ascii=False, separators=(",", ":"))
     if len(raw.encode()) <= MAX_PAYLOAD:
-        return raw
+        return [raw]
     packed = "z" + base64.b64encode(zlib.compress(raw.encode(), 1)).decode()
     if len(packed) <= MAX_PAYLOAD:
-        return packed
+        return [packed]
+    if len(envelopes) > 1:
+        middle = len(envelopes) // 2
+        return encode(envelopes[:middle]) + encode(envelopes[middle:])
     # Never seen in practice (an event would need ~25 KB of JSON): the other workers are told
     # that the contact changed and restore it from storage when next asked.
+    envelope = envelopes[0]
     log.warning("a live message of %d bytes is too long to notify; sending a resync", len(raw))
-    return json.dumps(
-        {"to": "hub", "key": envelope["key"], "origin": envelope["origin"], "message": None}
-    )
+    return [
+        json.dumps(
+            [{"to": "hub", "key": envelope["key"], "origin": envelope["origin"], "message": None}]
+        )
+    ]
 
 
-def decode(payload: str) -> Envelope:
+def decode(payload: str) -> list[Envelope]:
     if payload.startswith("z"):
         payload = zlib.decompress(base64.b64decode(payload[1:])).decode()
     return json.loads(payload)
@@ -145,10 +156,10 @@ class PostgresBus(LocalBus):
     def in_commit(self, conn: Connection, envelopes: list[Envelope]) -> None:
         if not self.shared:
             return
-        for envelope in envelopes:
+        for payload in encode(envelopes):
             conn.execute(
                 text("SELECT pg_notify(:channel, :payload)"),
-                {"channel": CHANNEL, "payload": encode(envelope)},
+                {"channel": CHANNEL, "payload": payload},
             )
 
     def after_commit(self, envelopes: list[Envelope]) -> None:
@@ -185,8 +196,9 @@ class PostgresBus(LocalBus):
                     while not self._stop.is_set():
                         for note in conn.notifies(timeout=0.5):
                             try:
-                                if self._deliver is not None:
-                                    self._deliver(decode(note.payload))
+                                for envelope in decode(note.payload):
+                                    if self._deliver is not None:
+                                        self._deliver(envelope)
                             except Exception:  # noqa: BLE001 - one bad message must not stop the bus
                                 log.exception("could not deliver a live message")
             except Exception as exc:  # noqa: BLE001 - the database went away: listen again

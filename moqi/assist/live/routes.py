@@ -144,17 +144,13 @@ def _feed(app, live: LiveContact, body: UtteranceIn) -> tuple[dict, Future]:
             "server_ms": round((time.perf_counter() - started) * 1000, 3),
         }
         envelopes = hub.event_envelopes(live, answer)
-
-        def store(conn) -> None:
-            if apply is not None:
-                apply(conn)
-            hub.bus.in_commit(conn, envelopes)  # several workers: sent when it commits
-
-        # Queued under the contact's lock: the writer stores and publishes in analysis order.
+        # Queued under the contact's lock: the writer stores and publishes in analysis order
+        # (several workers: the envelopes go out with the commit, see bus.py).
         future = app.state.writer.submit(
             rows,
             contact_id=live.contact_id,
-            apply=store,
+            apply=apply,
+            messages=envelopes,
             on_stored=lambda: hub.bus.after_commit(envelopes),
         )
     return answer, future

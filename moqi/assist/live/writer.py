@@ -49,6 +49,9 @@ class Unit:
     apply: Callable[[Connection], None] | None = None
     # Run on the writer's thread once the unit is committed (or kept aside), in commit order.
     on_stored: Callable[[], None] | None = None
+    # What to send with the commit (the live bus's envelopes), handed to `in_commit` for the
+    # whole batch at once.
+    messages: list = field(default_factory=list)
     future: Future = field(default_factory=Future)
 
 
@@ -60,8 +63,15 @@ MAX_QUEUED = 10_000
 class BatchWriter:
     """One background thread committing queued units in groups."""
 
-    def __init__(self, engine: Engine, max_batch: int = 500, window_s: float = GROUP_WINDOW_S):
+    def __init__(
+        self,
+        engine: Engine,
+        max_batch: int = 500,
+        window_s: float = GROUP_WINDOW_S,
+        in_commit: Callable[[Connection, list], None] | None = None,
+    ):
         self._engine = engine
+        self._in_commit = in_commit
         self._queue: queue.Queue = queue.Queue(maxsize=MAX_QUEUED)
         self._max_batch, self._window = max_batch, window_s
         self._conn: Connection | None = None
@@ -78,9 +88,10 @@ class BatchWriter:
         contact_id: int | None = None,
         apply: Callable[[Connection], None] | None = None,
         on_stored: Callable[[], None] | None = None,
+        messages: list | None = None,
     ) -> Future:
         """Queue one unit; the future resolves once it is committed (or kept aside)."""
-        unit = Unit(rows, contact_id, apply, on_stored)
+        unit = Unit(rows, contact_id, apply, on_stored, messages or [])
         try:
             self._queue.put_nowait(unit)
         except queue.Full:
@@ -178,6 +189,8 @@ class BatchWriter:
                 for unit in units:
                     if unit.apply is not None:
                         unit.apply(conn)
+                if self._in_commit is not None:
+                    self._in_commit(conn, [m for unit in units for m in unit.messages])
         except Exception:
             # A connection the database dropped is not used again.
             self._conn = None
