@@ -12,13 +12,13 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import inspect
 
 from moqi import __version__
-from moqi.accounts.admin_pages import router as admin_pages
-from moqi.accounts.admin_routes import router as admin_router
+from moqi.accounts.pages import router as admin_pages
+from moqi.accounts.routes import admin_router
 from moqi.accounts.routes import router as accounts_router
 from moqi.assist.live.bus import PostgresBus
 from moqi.assist.live.hub import LiveHub
+from moqi.assist.live.restore import restore_open_contacts
 from moqi.assist.live.routes import router as live_router
-from moqi.assist.live.services import restore_open_contacts
 from moqi.assist.live.writer import BatchWriter
 from moqi.assist.pages import router as assist_pages
 from moqi.assist.routes import router as assist_router

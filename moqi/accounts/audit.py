@@ -6,7 +6,7 @@ out), and reads of a customer's contacts. The rows are for administrators to rea
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import func, or_, select
@@ -125,3 +125,10 @@ def as_dict(row: AuditRow) -> dict:
         "target_id": row.target_id,
         "detail": row.detail,
     }
+
+
+def day_range(since: date | None, until: date | None) -> tuple[datetime | None, datetime | None]:
+    """The moments a filter from day `since` to day `until` (both included, UTC) spans."""
+    start = datetime.combine(since, time(), tzinfo=UTC) if since else None
+    end = datetime.combine(until + timedelta(days=1), time(), tzinfo=UTC) if until else None
+    return start, end

@@ -1,7 +1,7 @@
 """Live contacts in memory: one AssistSession per open call, and who is listening to it.
 
 A session lives in the process that opened the contact, or that restored it from what was
-stored (assist is a fold over the call: see services.restore_contact). The hub knows
+stored (assist is a fold over the call: see restore.py). The hub knows
 nothing of HTTP: listeners are callables handed a message dict; the web layer turns them into
 WebSocket sends. Messages go out only after what they report is committed.
 """

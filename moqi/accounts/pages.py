@@ -11,7 +11,6 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from moqi.accounts import ROLES, audit, services
-from moqi.accounts.admin_routes import day_range
 from moqi.web.auth import SessionDep, page_access
 from moqi.web.clock import now
 from moqi.web.errors import status_of
@@ -217,7 +216,7 @@ def audit_page(
     if admin is None:  # nobody logged in: to /login
         return redirect
     first, last = _day(since), _day(until)
-    start, end = day_range(first, last)
+    start, end = audit.day_range(first, last)
     page = min(max(1, page), 1_000_000)  # an offset past any log, never past what a query holds
     rows, total = audit.entries(
         session,
