@@ -104,9 +104,9 @@ def main() -> None:
         print(
             f"  queue {i} slot {j}: {load[i, j]:.2f} Erlangs → moqi {n} (SL {mine:.4f}; {n - 1} agents give {fewer:.4f} < {TARGET}), pyworkforce {int(theirs[i, j])}"
         )
-    from moqi.workforce import erlang_a
+    from moqi.workforce import erlang_a, service_level
 
-    patience, definition = 120, erlang_a.DEFAULT_SL
+    patience, definition = 120, service_level.DEFAULT_SL
     erlang_a.required_agents_grid(
         calls[:2], INTERVAL_S, aht[:2], TARGET, THRESHOLD_S, patience
     )  # warm-up
@@ -140,7 +140,7 @@ def main() -> None:
         wrong += (not meets) or fewer
     check_s = time.perf_counter() - t
     print(
-        f"Erlang A (patience {patience} s, SL = {erlang_a.SL_DEFINITIONS[definition]}): whole grid {min(runs) * 1000:.0f} ms (best of 3; target ≤ 2 s); "
+        f"Erlang A (patience {patience} s, SL = {service_level.SL_DEFINITIONS[definition]}): whole grid {min(runs) * 1000:.0f} ms (best of 3; target ≤ 2 s); "
         f"largest {with_patience.max():,} agents; agents saved vs Erlang C: {int((ours - with_patience).sum()):,}"
     )
     print(

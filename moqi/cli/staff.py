@@ -10,8 +10,7 @@ from typing import Annotated
 import typer
 
 from moqi.cli.common import fail, now, open_database
-from moqi.db import session_scope
-from moqi.workforce import erlang, erlang_a, limits
+from moqi.workforce import limits, service_level
 
 app = typer.Typer(help="Workforce planning.", no_args_is_help=True)
 
@@ -45,7 +44,7 @@ def erlang_slot(
             "--sl-definition",
             help="With abandonment: offered (default), answered, short_abandons_excluded.",
         ),
-    ] = erlang_a.DEFAULT_SL,
+    ] = service_level.DEFAULT_SL,
     max_occupancy: Annotated[
         float, typer.Option("--max-occupancy", help="Cap on agent occupancy (0–1].")
     ] = 1.0,
@@ -55,6 +54,8 @@ def erlang_slot(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object.")] = False,
 ) -> None:
     """One slot: Erlang C, or Erlang A when --patience-s is given; the service-level definition is shown beside every figure."""
+    from moqi.workforce import erlang, erlang_a
+
     _check(
         (calls, limits.CALLS, "--calls"),
         (interval_s, limits.INTERVAL_S, "--interval-s"),
@@ -91,7 +92,7 @@ def erlang_slot(
             out = {
                 **result.as_dict(),
                 "model": "erlang_c",
-                "service_level_definition": erlang_a.SL_DEFINITIONS["offered"],
+                "service_level_definition": service_level.SL_DEFINITIONS["offered"],
             }
     except ValueError as exc:
         fail(str(exc))
@@ -130,6 +131,7 @@ def import_file(
     ] = None,
 ) -> None:
     """Store an ACD interval file in the database: every row is checked first, nothing is stored on any error."""
+    from moqi.db import session_scope
     from moqi.workforce import services
     from moqi.workforce.acd import AcdError
 
@@ -184,7 +186,7 @@ def plan(
         typer.Option(
             "--sl-definition", help="offered (default), answered, short_abandons_excluded."
         ),
-    ] = erlang_a.DEFAULT_SL,
+    ] = service_level.DEFAULT_SL,
     shrinkage: Annotated[
         float,
         typer.Option(
@@ -219,7 +221,8 @@ def plan(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object.")] = False,
 ) -> None:
     """KPIs and balance of the history, forecast error, next week's requirement, roster with under/over per slot, simulation check."""
-    from moqi.workforce import acd, calendar, plan_text, roster, services
+    from moqi.db import session_scope
+    from moqi.workforce import acd_parse, calendar, plan_text, roster_rules, services
     from moqi.workforce.plan import PlanOptions, make_plan, plan_as_dict
 
     if (file is None) == (queue is None):
@@ -248,14 +251,14 @@ def plan(
             seed,
         )
         options.check()
-        rule_set = roster.load_rules(rules) if rules else roster.load_rules()
+        rule_set = roster_rules.load_rules(rules) if rules else roster_rules.load_rules()
         days_off = calendar.load_holidays(holidays) if holidays else calendar.load_holidays()
     except (ValueError, OSError) as exc:
         fail(str(exc))
     raw = _read(file) if file is not None else b""
     try:
         if file is not None:
-            data = acd.parse(raw, file.name, threshold_s=threshold_s)
+            data = acd_parse.parse(raw, file.name, threshold_s=threshold_s)
             result = make_plan(
                 list(data.intervals),
                 data.interval_min,

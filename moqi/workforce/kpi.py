@@ -11,7 +11,7 @@ from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 
 from moqi.workforce.acd import Interval
-from moqi.workforce.erlang_a import SL_DEFINITIONS
+from moqi.workforce.service_level import SL_DEFINITIONS
 
 WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 # Slots quieter than this share of the average slot are left out of the balance measure:

@@ -14,7 +14,17 @@ from typing import Any
 
 import numpy as np
 
-from moqi.workforce import erlang, erlang_a, forecast, kpi, limits, roster, simulate
+from moqi.workforce import (
+    erlang,
+    erlang_a,
+    forecast,
+    kpi,
+    limits,
+    roster,
+    roster_rules,
+    service_level,
+    simulate,
+)
 from moqi.workforce.acd import INTERVALS_MIN, Interval
 from moqi.workforce.calendar import Holidays, day_type
 
@@ -26,7 +36,7 @@ class PlanOptions:
     target_sl: float = 0.8
     threshold_s: int | None = None  # None: the file's threshold
     patience_s: float | None = None  # None: Erlang C (nobody gives up)
-    sl_definition: str = erlang_a.DEFAULT_SL
+    sl_definition: str = service_level.DEFAULT_SL
     shrinkage: float = 0.0
     weeks_back: int = 6
     held_back_weeks: int = 2
@@ -41,9 +51,9 @@ class PlanOptions:
             limits.ACD_THRESHOLD_S.check(self.threshold_s)
         if self.patience_s is not None:
             limits.PATIENCE_S.check(self.patience_s)
-        if self.sl_definition not in erlang_a.SL_DEFINITIONS:
+        if self.sl_definition not in service_level.SL_DEFINITIONS:
             raise ValueError(
-                f"unknown service-level definition {self.sl_definition!r}; one of {', '.join(erlang_a.SL_DEFINITIONS)}"
+                f"unknown service-level definition {self.sl_definition!r}; one of {', '.join(service_level.SL_DEFINITIONS)}"
             )
         limits.SHRINKAGE.check(self.shrinkage)
         limits.WEEKS_BACK.check(self.weeks_back)
@@ -116,7 +126,7 @@ def make_plan(
     interval_min: int,
     threshold_s: int,
     holidays: Holidays,
-    rules: roster.Rules,
+    rules: roster_rules.Rules,
     options: PlanOptions,
     *,
     with_roster: bool = True,
@@ -301,7 +311,7 @@ def plan_as_dict(plan: Plan) -> dict:
         "target_sl": plan.options.target_sl,
         "patience_s": plan.options.patience_s,
         "shrinkage": plan.options.shrinkage,
-        "service_level_definition": erlang_a.SL_DEFINITIONS[definition],
+        "service_level_definition": service_level.SL_DEFINITIONS[definition],
         "sl_definition": definition,
         "kpis": {
             "total": rep.total.as_dict(definition),

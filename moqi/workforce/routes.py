@@ -11,7 +11,17 @@ from fastapi.responses import HTMLResponse
 from moqi.web.auth import PLANNERS, LeadUser, SessionDep, page_access
 from moqi.web.errors import MAX_BODY
 from moqi.web.templates import templates
-from moqi.workforce import calendar, erlang, erlang_a, limits, plan_text, roster, services, views
+from moqi.workforce import (
+    calendar,
+    erlang,
+    erlang_a,
+    limits,
+    plan_text,
+    roster_rules,
+    service_level,
+    services,
+    views,
+)
 from moqi.workforce.kpi import WEEKDAYS, report, slot_label
 from moqi.workforce.plan import PlanOptions, plan_as_dict
 from moqi.workforce.schemas import ErlangRequest, PlanQuery
@@ -40,7 +50,7 @@ def _plan(session, queue: str, q: PlanQuery, with_roster: bool = True):
         session,
         queue,
         calendar.load_holidays(),
-        roster.load_rules(),
+        roster_rules.load_rules(),
         _options(q),
         with_roster=with_roster,
     )
@@ -91,7 +101,7 @@ def kpis(
     user: LeadUser,
     sl_definition: Annotated[
         str, Query(pattern="^(offered|answered|short_abandons_excluded)$")
-    ] = erlang_a.DEFAULT_SL,
+    ] = service_level.DEFAULT_SL,
 ) -> dict:
     data = services.queue_data(session, queue)
     rep = report(data.intervals, data.interval_min, data.threshold_s, sl_definition)
@@ -101,7 +111,7 @@ def kpis(
         "interval_min": data.interval_min,
         "threshold_s": data.threshold_s,
         "sl_definition": sl_definition,
-        "service_level_definition": erlang_a.SL_DEFINITIONS[sl_definition],
+        "service_level_definition": service_level.SL_DEFINITIONS[sl_definition],
         "total": rep.total.as_dict(sl_definition),
         "by_slot": [
             {"slot": slot_label(m, data.interval_min), **k.as_dict(sl_definition)}
@@ -172,7 +182,7 @@ def erlang_slot(body: ErlangRequest, user: LeadUser) -> dict:
         out = {
             **r.as_dict(),
             "model": "erlang_c",
-            "service_level_definition": erlang_a.SL_DEFINITIONS["offered"],
+            "service_level_definition": service_level.SL_DEFINITIONS["offered"],
         }
     out["rostered_agents"] = math.ceil(r.agents / (1 - body.shrinkage))
     return out
@@ -197,7 +207,7 @@ def queue_page(
     queue: str,
     sl_definition: Annotated[
         str, Query(pattern="^(offered|answered|short_abandons_excluded)$")
-    ] = erlang_a.DEFAULT_SL,
+    ] = service_level.DEFAULT_SL,
 ):
     user, redirect = page_access(request, session, PLANNERS)
     if redirect:

@@ -11,12 +11,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from moqi.errors import Invalid, MoqiError, NotFound
-from moqi.workforce import acd
+from moqi.workforce import acd_parse
 from moqi.workforce.acd import AcdData, AcdError, Interval
 from moqi.workforce.calendar import Holidays
 from moqi.workforce.models import ImportRow, IntervalRow, QueueRow
 from moqi.workforce.plan import Plan, PlanOptions, make_plan
-from moqi.workforce.roster import Rules
+from moqi.workforce.roster_rules import Rules
 
 MAX_QUEUE_NAME = 100
 
@@ -60,7 +60,7 @@ def import_acd(
     if not queue or len(queue) > MAX_QUEUE_NAME:
         raise AcdError([(0, f"队列名须为 1–{MAX_QUEUE_NAME} 个字符")])
     row = session.scalar(select(QueueRow).where(QueueRow.name == queue))
-    parsed: AcdData = acd.parse(
+    parsed: AcdData = acd_parse.parse(
         data,
         filename,
         threshold_s=threshold_s if threshold_s is not None else (row.threshold_s if row else None),

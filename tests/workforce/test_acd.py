@@ -5,13 +5,13 @@ from datetime import date, datetime
 
 import pytest
 
-from moqi.workforce import acd, demo
+from moqi.workforce import acd, acd_parse, demo
 
 HEAD = "时段,呼入量,接通量,放弃量,20秒内接通,平均处理时长(秒),在线坐席\n"
 
 
 def parse(text: str, name: str = "acd.csv", **kw) -> acd.AcdData:
-    return acd.parse(text.encode("utf-8"), name, **kw)
+    return acd_parse.parse(text.encode("utf-8"), name, **kw)
 
 
 def test_chinese_headers_and_threshold_from_the_header():
@@ -43,8 +43,8 @@ def test_english_headers_separate_date_column_and_15_minute_grid():
 
 def test_gbk_csv_and_xlsx_read_the_same():
     rows = demo.generate(date(2026, 3, 2), 1, peak_calls=200, seed=3)
-    from_csv = acd.parse(demo.to_csv(rows).encode("gb18030"), "export.csv")
-    from_xlsx = acd.parse(demo.to_xlsx(rows), "export.xlsx")
+    from_csv = acd_parse.parse(demo.to_csv(rows).encode("gb18030"), "export.csv")
+    from_xlsx = acd_parse.parse(demo.to_xlsx(rows), "export.xlsx")
     assert from_csv == from_xlsx and len(from_csv.intervals) == 7 * 48
 
 
@@ -111,4 +111,4 @@ def test_all_bad_rows_are_reported_not_just_the_first():
 )
 def test_bad_files(data, name, message):
     with pytest.raises(acd.AcdError, match=message):
-        acd.parse(data, name)
+        acd_parse.parse(data, name)

@@ -14,7 +14,7 @@ import pytest
 from scipy.special import gammaln, logsumexp
 from scipy.stats import poisson
 
-from moqi.workforce import erlang, erlang_a
+from moqi.workforce import erlang, erlang_a, service_level
 
 
 def simulate(calls_per_s, aht_s, patience_s, agents, threshold_s, n_calls=120_000, seed=1):
@@ -73,7 +73,7 @@ def test_fewer_agents_than_the_load_can_meet_a_target():
 def test_definitions_order():
     values = {
         d: erlang_a.evaluate(100, 1800, 180, 11, 20, 60, d).service_level
-        for d in erlang_a.SL_DEFINITIONS
+        for d in service_level.SL_DEFINITIONS
     }
     assert values["offered"] < values["short_abandons_excluded"] < values["answered"]
     with pytest.raises(ValueError, match="unknown service-level definition"):
@@ -170,7 +170,7 @@ def test_grid_finds_the_true_minimum_for_every_definition():
     rng = np.random.default_rng(11)
     calls = rng.uniform(0, 4000, 60).round()
     aht = rng.uniform(90, 600, 60).round()
-    for definition in erlang_a.SL_DEFINITIONS:
+    for definition in service_level.SL_DEFINITIONS:
         grid = erlang_a.required_agents_grid(calls, 1800, aht, 0.8, 20, 120, definition)
         for c, h, n in zip(calls, aht, grid, strict=True):
             if c == 0:

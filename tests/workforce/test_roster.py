@@ -5,12 +5,12 @@ import dataclasses
 import numpy as np
 import pytest
 
-from moqi.workforce import roster
+from moqi.workforce import roster, roster_rules
 
-RULES = roster.load_rules()
+RULES = roster_rules.load_rules()
 
 
-def small_rules(**kw) -> roster.Rules:
+def small_rules(**kw) -> roster_rules.Rules:
     # Starts every 2 hours keep the model small for tests; everything else is the shipped rules.
     return dataclasses.replace(RULES, **{"start_step_min": 120, "time_limit_s": 20, **kw})
 
@@ -77,11 +77,11 @@ def test_when_rules_cannot_cover_the_shortfall_is_reported():
 
 def test_bad_rules_and_shapes():
     with pytest.raises(ValueError, match="min_h"):
-        roster.parse_rules({**_doc(), "shift": {**_doc()["shift"], "min_h": 10}})
+        roster_rules.parse_rules({**_doc(), "shift": {**_doc()["shift"], "min_h": 10}})
     with pytest.raises(ValueError, match="HH:MM"):
-        roster.parse_rules({**_doc(), "shift": {**_doc()["shift"], "earliest_start": "早上"}})
+        roster_rules.parse_rules({**_doc(), "shift": {**_doc()["shift"], "earliest_start": "早上"}})
     with pytest.raises(ValueError, match="missing"):
-        roster.parse_rules({"shift": {}})
+        roster_rules.parse_rules({"shift": {}})
     with pytest.raises(ValueError, match="7 days"):
         roster.solve(np.zeros((6, 48)), 30, RULES)
 
@@ -89,4 +89,4 @@ def test_bad_rules_and_shapes():
 def _doc() -> dict:
     import yaml
 
-    return yaml.safe_load(roster.RULES_FILE.read_text(encoding="utf-8"))
+    return yaml.safe_load(roster_rules.RULES_FILE.read_text(encoding="utf-8"))

@@ -11,7 +11,7 @@ from moqi.workforce.acd import AcdError
 from moqi.workforce.calendar import load_holidays
 from moqi.workforce.models import ImportRow, IntervalRow, QueueRow
 from moqi.workforce.plan import PlanOptions
-from moqi.workforce.roster import load_rules
+from moqi.workforce.roster_rules import load_rules
 
 ROWS = demo.generate(date(2026, 3, 2), 3, peak_calls=120, seed=5)
 CSV = demo.to_csv(ROWS).encode()
