@@ -53,7 +53,7 @@ def main() -> None:
 
     engine = default_engine()
     if args.models:
-        from moqi.assist import trained
+        from moqi.assist.model import trained
 
         engine.polarity_model = trained.load(args.models, "polarity")
         if engine.polarity_model is None:

@@ -24,10 +24,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _data import shared, stc3_dialogues  # noqa: E402
 
 from moqi.assist import evaluate as ev  # noqa: E402
-from moqi.assist import trained  # noqa: E402
 from moqi.assist.engine import default_engine  # noqa: E402
 from moqi.assist.labelled import read_labelled  # noqa: E402
-from moqi.assist.readings import load_word_scores  # noqa: E402
+from moqi.assist.model import trained  # noqa: E402
+from moqi.assist.model.readings import load_word_scores  # noqa: E402
 from moqi.nlp.normalize import normalize  # noqa: E402
 
 POLARITY_SETS = [

@@ -47,9 +47,9 @@ from _data import jsonl, shared, stc3_dialogues  # noqa: E402
 from peers import peers, polarity_of  # noqa: E402
 
 from moqi.assist import evaluate as ev  # noqa: E402
-from moqi.assist import trained  # noqa: E402
 from moqi.assist.engine import default_engine  # noqa: E402
-from moqi.assist.readings import load_word_scores  # noqa: E402
+from moqi.assist.model import trained  # noqa: E402
+from moqi.assist.model.readings import load_word_scores  # noqa: E402
 from moqi.nlp.normalize import normalize  # noqa: E402
 
 _BINARY = {"happy": "positive", "angry": "negative", "sad": "negative", "fear": "negative"}

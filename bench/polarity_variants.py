@@ -3,7 +3,7 @@
     python bench/polarity_variants.py [VARIANT …]     # default: all of them
 
 The dev sets and training parts are bench/polarity_dev.py's (data/ only; held-out files are
-never opened). The features (moqi.assist.training.features) are fitted once on the training
+never opened). The features (moqi.assist.model.training.features) are fitted once on the training
 parts of both kinds of text; then each variant fits three regressions — on everything, on
 Weibo posts only, on reviews only — and is read in-domain and on the unseen domain as
 polarity_dev.py --cross reads it. Per set it prints accuracy, macro-F1 and the share of
@@ -42,7 +42,7 @@ from _data import shared  # noqa: E402
 from polarity_dev import dev_protocol  # noqa: E402
 
 from moqi.assist import evaluate as ev  # noqa: E402
-from moqi.assist.training import LexiconFeatures, LexiconPrior, features  # noqa: E402
+from moqi.assist.model.training import LexiconFeatures, LexiconPrior, features  # noqa: E402
 
 FITS = {
     "base": {},

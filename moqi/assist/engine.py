@@ -7,6 +7,7 @@ from functools import cached_property, lru_cache
 
 from moqi.assist.bizmap import BusinessMap
 from moqi.assist.emotion import ASKING, BREAKS, UtteranceEmotion, find_keywords, score_utterance
+from moqi.assist.model import readings
 from moqi.assist.need import NeedModel
 from moqi.assist.reason_text import ReasonTexts
 from moqi.assist.scripts import ScriptRanker
@@ -326,7 +327,7 @@ class AssistEngine:
         e = self.read_emotion(text)
         if self.polarity_model is None or not text:
             return e
-        from moqi.assist.trained import valence
+        from moqi.assist.model.trained import valence
 
         learned = valence(self.polarity_model, [text], [e])[0]
         e.valence = round(learned if e.category == "neutral" else 0.5 * (e.valence + learned), 3)
@@ -355,3 +356,8 @@ def _praising_names(content: Content, emotion_words: KeywordAutomaton) -> list[s
 def default_engine() -> AssistEngine:
     """The engine built from the shipped content files (for shells, tests and benchmarks)."""
     return AssistEngine(load_files())
+
+
+# A trained model reads texts with the shipped engine's words and lexicon; it is handed in
+# here, so that the model code does not import the engine.
+readings.use_engine(default_engine)

@@ -3,15 +3,22 @@ JSON shape of docs/assist-json.md, key for key.
 
 The parts are plain dicts at run time (what is serialised and stored is unchanged); the types
 only let every reader of a part (the CLI's table, the live hub's alerts, the stored rows) be
-checked.
+checked. AssistSession makes them with emotion_part, businesses_part and script_parts.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TypedDict
+from typing import TYPE_CHECKING, TypedDict
 
 from moqi.assist.confirm import ConfirmationPart
+from moqi.content.model import EMOTION_LABELS
+
+if TYPE_CHECKING:
+    from moqi.assist.bizmap import Link
+    from moqi.assist.emotion import Keyword, UtteranceEmotion
+    from moqi.assist.scripts import Recommendation
 
 __all__ = [
     "AssistEvent",
@@ -153,3 +160,71 @@ class AssistEvent:
             "confirmation": self.confirmation,
             "scripts_used": self.scripts_used,
         }
+
+
+def emotion_part(
+    emotion: UtteranceEmotion,
+    keywords: list[Keyword],
+    *,
+    trend: str,
+    risk: float,
+    risk_reasons: list[str],
+    advice: list[str],
+) -> EmotionPart:
+    """`emotion`, with the keywords shown (the customer's own, none on agent turns)."""
+    return {
+        "category": emotion.category,
+        "label": EMOTION_LABELS.get(emotion.category, emotion.category),
+        "polarity": emotion.polarity,
+        "intensity": emotion.intensity,
+        "valence": emotion.valence,
+        "keywords": [
+            {
+                "text": k.text,
+                "start": k.start,
+                "end": k.end,
+                "category": k.category,
+                "weight": round(k.weight, 3),
+                "negated": k.negated,
+                "escalation": k.escalation,
+                "churn": k.churn,
+            }
+            for k in keywords
+        ],
+        "trend": trend,
+        "risk": risk,
+        "risk_reasons": risk_reasons,
+        "advice": advice,
+    }
+
+
+def businesses_part(
+    mentioned: list[str],
+    said: dict[str, str],
+    in_call: list[str],
+    related: list[Link],
+    name: Callable[[str], str],
+) -> BusinessesPart:
+    """`businesses`: codes named now (`said`: the word for each), codes named in the call, and
+    the related edges; `name` names a code."""
+    return {
+        "mentioned": [
+            {"code": c, "name": name(c), "said": said[c]} for c in dict.fromkeys(mentioned)
+        ],
+        "in_call": [{"code": c, "name": name(c)} for c in in_call],
+        "related": [
+            {
+                "from": link.src,
+                "to": link.dst,
+                "to_name": link.dst_name,
+                "relation": link.relation,
+                "note": link.note,
+            }
+            for link in related
+        ],
+    }
+
+
+def script_parts(scripts: list[Recommendation]) -> list[ScriptPart]:
+    """`scripts`: the lines offered."""
+    return [{"id": r.id, "kind": r.kind, "text": r.text, "why": r.why} for r in scripts]

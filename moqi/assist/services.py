@@ -9,9 +9,9 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from moqi.assist import trained
 from moqi.assist.confirm import Confirmation
 from moqi.assist.engine import AssistEngine
+from moqi.assist.model import trained
 from moqi.assist.models import AssistEventRow, ConfirmationRow
 from moqi.assist.profile import CustomerProfile
 from moqi.assist.session import AssistEvent, AssistSession

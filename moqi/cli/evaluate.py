@@ -15,7 +15,6 @@ from rich.progress import Progress
 from rich.table import Table
 
 from moqi.assist import evaluate as ev
-from moqi.assist import trained
 from moqi.assist.engine import default_engine
 from moqi.assist.labelled import (
     LabelledDataError,
@@ -24,6 +23,7 @@ from moqi.assist.labelled import (
     read_labelled,
     read_need,
 )
+from moqi.assist.model import trained
 from moqi.cli.common import fail
 from moqi.knowledge.evaluate import SearchDataError, parse_corpus, parse_queries
 from moqi.nlp.normalize import normalize

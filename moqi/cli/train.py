@@ -9,9 +9,9 @@ from typing import Annotated
 
 import typer
 
-from moqi.assist import trained
 from moqi.assist.labelled import LabelledDataError, read_labelled
-from moqi.assist.readings import load_word_scores
+from moqi.assist.model import trained
+from moqi.assist.model.readings import load_word_scores
 from moqi.cli.common import fail
 from moqi.settings import get_settings
 

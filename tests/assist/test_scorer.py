@@ -8,17 +8,16 @@ from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 
-from moqi.assist import trained
 from moqi.assist.engine import default_engine
-from moqi.assist.scorer import (
-    CompiledModel,
+from moqi.assist.model import trained
+from moqi.assist.model.compiled import CompiledModel, compile_model
+from moqi.assist.model.features import (
     NotCompilable,
     _sorted,
     _word_codes,
     _WordBlock,
     char_codes,
     char_key,
-    compile_model,
 )
 from moqi.nlp.normalize import normalize
 from tests.assist.test_trained import NEGATIVE, NEUTRAL, POSITIVE
@@ -90,7 +89,7 @@ def test_a_word_list_moves_positive_against_negative_and_leaves_neutral():
 
 
 def test_a_word_list_is_read_with_negation():
-    from moqi.assist.readings import WordScores
+    from moqi.assist.model.readings import WordScores
 
     scores = WordScores(WORD_SCORES)
     assert scores.row("服务很好，谢谢")[0] > 0
@@ -203,7 +202,8 @@ def test_a_saved_model_is_loaded_and_scored_without_scikit_learn(tmp_path):
     script = (
         "import sys\n"
         "from pathlib import Path\n"
-        "from moqi.assist import default_engine, trained\n"
+        "from moqi.assist import default_engine\n"
+        "from moqi.assist.model import trained\n"
         f"model = trained.load(Path({str(tmp_path)!r}), 'polarity')\n"
         "engine = default_engine()\n"
         "engine.polarity_model = model\n"

@@ -7,10 +7,10 @@ import joblib
 import numpy as np
 import pytest
 
-from moqi.assist import trained
 from moqi.assist.engine import default_engine
 from moqi.assist.evaluate import classification_scores, polarity_label
-from moqi.assist.scorer import CompiledModel
+from moqi.assist.model import trained
+from moqi.assist.model.compiled import CompiledModel
 from moqi.content.model import EMOTIONS
 from moqi.nlp.normalize import normalize
 from tests.conftest import shared_file
@@ -73,7 +73,7 @@ def test_valence_is_signed_and_bounded(small_model):
     assert -1.0 <= bad < 0 < good <= 1.0
 
 
-# The lexicon readings' columns, as moqi.assist.readings.LexiconReadings lays them out: valence,
+# The lexicon readings' columns, as moqi.assist.model.readings.LexiconReadings lays them out: valence,
 # intensity, one weight per emotion category, whether a negation was seen (the columns of models
 # saved before `detail`); then, with detail, positive and negative keyword counts, the strongest
 # of each, negated praise, negated complaints, neutral-but-leaning-negative, nothing emotional

@@ -5,7 +5,7 @@ regression: small, fast, no download. The characters catch what a tokenizer spli
 (网络用语, typos); the words catch phrases; the lexicon readings carry what the shipped
 content knows (negation, degree, irony, telecom phrases) into kinds of text the training
 data did not cover, such as short chat utterances. A fitted pipeline is saved compiled
-(moqi.assist.scorer), so live assist scores it without importing this module.
+(moqi.assist.model.compiled), so live assist scores it without importing this module.
 """
 
 from __future__ import annotations
@@ -18,13 +18,13 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 
-from moqi.assist.readings import LexiconReadings, WordScores, words
-from moqi.assist.scorer import shift_odds
+from moqi.assist.model.compiled import shift_odds
+from moqi.assist.model.readings import LexiconReadings, WordScores, words
 from moqi.nlp.normalize import normalize
 
 
 class LexiconFeatures(LexiconReadings, TransformerMixin, BaseEstimator):
-    """moqi's lexicon readings (moqi.assist.readings) as a scikit-learn feature block."""
+    """moqi's lexicon readings (moqi.assist.model.readings) as a scikit-learn feature block."""
 
     def __init__(self, detail: bool = True):
         self.detail = detail
@@ -37,7 +37,7 @@ class LexiconFeatures(LexiconReadings, TransformerMixin, BaseEstimator):
 
 
 class WordScoreFeatures(WordScores, TransformerMixin, BaseEstimator):
-    """An operator's weighted word list's reading (moqi.assist.readings.WordScores) as a
+    """An operator's weighted word list's reading (moqi.assist.model.readings.WordScores) as a
     column; the regression does not weigh it, LexiconPrior.word_prior does."""
 
     def __init__(

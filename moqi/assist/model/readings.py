@@ -1,19 +1,52 @@
 """What a trained model reads in a text besides its n-grams, without scikit-learn.
 
-Both the training pipeline (moqi.assist.training) and the compiled scorer that live assist
-uses (moqi.assist.scorer) read texts the same way: jieba words with moqi's own dictionary,
-and the lexicon's reading of the utterance as a row of numbers. Kept apart from training so
-that scoring a customer's words never imports scikit-learn or SciPy.
+Both the training pipeline (moqi.assist.model.training) and the compiled scorer that live
+assist uses (moqi.assist.model.compiled) read texts the same way: jieba words with moqi's own
+dictionary, and the lexicon's reading of the utterance as a row of numbers. Kept apart from
+training so that scoring a customer's words never imports scikit-learn or SciPy.
+
+The words, the lexicon and the negations are those of the shipped engine
+(moqi.assist.engine.default_engine), which hands itself in (`use_engine`) as it is imported:
+the model code does not import the engine, which imports it.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from functools import lru_cache
+from typing import TYPE_CHECKING, Protocol
 
 from moqi.assist.emotion import UtteranceEmotion
-from moqi.content.model import EMOTIONS, NEGATIVE_EMOTIONS, POSITIVE_EMOTIONS
+from moqi.content.model import EMOTIONS, NEGATIVE_EMOTIONS, POSITIVE_EMOTIONS, Content
 from moqi.nlp.normalize import normalize
+
+if TYPE_CHECKING:
+    from moqi.nlp.tokenize import Tokenizer
+
+
+class Engine(Protocol):
+    """What the readings take from moqi's engine (moqi.assist.engine.AssistEngine)."""
+
+    content: Content
+
+    @property
+    def tokenizer(self) -> Tokenizer: ...
+
+    def read_emotion(self, text: str) -> UtteranceEmotion: ...
+
+
+def _no_engine() -> Engine:
+    raise RuntimeError("moqi.assist.engine has not handed in its engine")
+
+
+_default_engine: Callable[[], Engine] = _no_engine
+
+
+def use_engine(default_engine: Callable[[], Engine]) -> None:
+    """Read texts with the engine `default_engine` answers (moqi.assist.engine calls this)."""
+    global _default_engine
+    _default_engine = default_engine
 
 
 def words(text: str) -> list[str]:
@@ -24,9 +57,7 @@ def words(text: str) -> list[str]:
 @lru_cache(maxsize=8)
 def _cut(text: str) -> tuple[str, ...]:
     # A model's word n-grams and its word-list readings cut the same utterance one after the other.
-    from moqi.assist.engine import default_engine
-
-    return tuple(default_engine().tokenizer.cut(normalize(text)))
+    return tuple(_default_engine().tokenizer.cut(normalize(text)))
 
 
 class LexiconReadings:
@@ -50,9 +81,7 @@ class LexiconReadings:
         """The readings of one text; `reading` is the lexicon's reading of it when already made."""
         text = normalize(text)
         if reading is None:
-            from moqi.assist.engine import default_engine
-
-            reading = default_engine().read_emotion(text)
+            reading = _default_engine().read_emotion(text)
         return self._row(reading, text)
 
     def _row(self, e: UtteranceEmotion, text: str) -> list[float]:
@@ -93,9 +122,7 @@ class WordScores:
     def __init__(self, scores: dict[str, float], negations: frozenset[str] | None = None):
         self.scores = scores
         if negations is None:
-            from moqi.assist.engine import default_engine
-
-            negations = frozenset(default_engine().content.negations)
+            negations = frozenset(_default_engine().content.negations)
         self.negations = negations
 
     def row(self, text: str) -> list[float]:

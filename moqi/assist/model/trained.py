@@ -1,24 +1,31 @@
 """Models an operator trains from labelled data of their own (`moqi train`), used when present.
 
 This module loads, saves and scores them and never imports scikit-learn: a model is saved
-in its compiled form (moqi.assist.scorer), so live assist reads a customer's words with it
-on NumPy alone. Fitting is moqi.assist.training's (scikit-learn); its names are reachable
-from here too (`trained.build`, and the classes that models saved by older versions
+in its compiled form (moqi.assist.model.compiled), so live assist reads a customer's words
+with it on NumPy alone. Fitting is moqi.assist.model.training's (scikit-learn); its names are
+reachable from here too (`trained.build`, and the classes that models saved by older versions
 unpickle as `moqi.assist.trained.LexiconFeatures` …). Nothing trained is shipped with
 moqi; models live in MOQI_HOME/models.
 """
 
 from __future__ import annotations
 
+import importlib
 import json
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from types import ModuleType
 from weakref import WeakKeyDictionary
 
 import joblib
 import numpy as np
 
 from moqi.assist.emotion import UtteranceEmotion
-from moqi.assist.scorer import CompiledModel, NotCompilable, compile_model
+from moqi.assist.model.compiled import CompiledModel, compile_model
+from moqi.assist.model.features import NotCompilable
 
 KINDS = ("polarity", "emotion")
 _TRAINING = {"LexiconFeatures", "LexiconPrior", "build"}
@@ -27,18 +34,18 @@ _TRAINING = {"LexiconFeatures", "LexiconPrior", "build"}
 def __getattr__(name: str):
     # Imported on first use only: scoring never needs scikit-learn.
     if name in _TRAINING:
-        from moqi.assist import training
+        from moqi.assist.model import training
 
         return getattr(training, name)
     if name in ("words", "LexiconReadings"):
-        from moqi.assist import readings
+        from moqi.assist.model import readings
 
         return getattr(readings, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def compact(model):
-    """The compiled form of a model (moqi.assist.scorer) where it has one, else the model itself."""
+    """The compiled form of a model (moqi.assist.model.compiled) where it has one, else the model itself."""
     try:
         return compile_model(model)
     except NotCompilable:
@@ -84,7 +91,49 @@ def load(directory: Path, kind: str):
     Files written before models were saved compiled hold the pipeline; it is compiled here.
     """
     path = directory / f"{kind}.joblib"
-    return compact(joblib.load(path)) if path.exists() else None
+    if not path.exists():
+        return None
+    with _old_module_names():
+        return compact(joblib.load(path))
+
+
+# Models saved before the trained model had its own package name its classes and functions
+# by the modules they were in then (moqi.assist.scorer._CharBlock, moqi.assist.readings.words,
+# moqi.assist.trained.LexiconFeatures …): while a model is loaded, those names find them in
+# the modules they are in now, in this order.
+_OLD_MODULES = {
+    "moqi.assist.scorer": ("compiled", "features"),
+    "moqi.assist.readings": ("readings",),
+    "moqi.assist.training": ("training",),
+    "moqi.assist.trained": ("trained",),
+}
+_loading = threading.Lock()
+
+
+class _OldModule(ModuleType):
+    def __init__(self, name: str, now: tuple[str, ...]):
+        super().__init__(name)
+        self._now = now
+
+    def __getattr__(self, name: str):
+        for module in self._now:
+            found = importlib.import_module(f"moqi.assist.model.{module}")
+            if hasattr(found, name):
+                return getattr(found, name)
+        raise AttributeError(f"module {self.__name__!r} has no attribute {name!r}")
+
+
+@contextmanager
+def _old_module_names() -> Iterator[None]:
+    with _loading:
+        added = [old for old in _OLD_MODULES if old not in sys.modules]
+        for old in added:
+            sys.modules[old] = _OldModule(old, _OLD_MODULES[old])
+        try:
+            yield
+        finally:
+            for old in added:
+                del sys.modules[old]
 
 
 def predict(model, texts: list[str], labels: list[str] | None = None) -> list[str]:
