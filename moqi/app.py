@@ -24,7 +24,6 @@ from moqi.assist.pages import router as assist_pages
 from moqi.assist.routes import router as assist_router
 from moqi.assist.services import live_engine
 from moqi.db import make_engine, make_sessionmaker, session_scope
-from moqi.knowledge.content_routes import router as knowledge_content_router
 from moqi.knowledge.pages import router as knowledge_pages
 from moqi.knowledge.routes import router as knowledge_router
 from moqi.service.routes import router as tickets_router
@@ -116,7 +115,6 @@ def create_app(database_url: str | None = None) -> FastAPI:
         live_router,
         assist_pages,
         knowledge_router,
-        knowledge_content_router,
         knowledge_pages,
         tickets_router,
         workforce_router,

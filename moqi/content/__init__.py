@@ -4,17 +4,9 @@ Knowledge stores and versions it; assist compiles it into its live automata. Bot
 these plain dataclasses, so neither imports the other's internals.
 """
 
-from moqi.content.files import (
-    ContentError,
-    generic_terms,
-    load_files,
-    parse_article,
-    question_types,
-    sample_utterances,
-    shipped_words,
-    shipped_yaml,
-    with_examples,
-)
+from moqi.content.articles import parse_article
+from moqi.content.catalogue import generic_terms
+from moqi.content.files import load_files
 from moqi.content.model import (
     EMOTIONS,
     MOMENTS,
@@ -33,6 +25,9 @@ from moqi.content.model import (
     Relation,
     Script,
 )
+from moqi.content.reading import ContentError, shipped_words, shipped_yaml
+from moqi.content.scripts import question_types
+from moqi.content.taxonomy import sample_utterances, with_examples
 
 __all__ = [
     "EMOTIONS",

@@ -13,8 +13,9 @@ from datetime import date
 from typing import Any
 
 from moqi.content import Article, Business, LexiconEntry, Script
-from moqi.content.files import ContentError, parse_article
+from moqi.content.articles import parse_article
 from moqi.content.model import BRANDS, EMOTIONS, SCRIPT_CONDITIONS, SCRIPT_KINDS, STAGES
+from moqi.content.reading import ContentError
 from moqi.errors import Invalid
 
 VERSIONED = ("article", "script", "business", "lexicon")

@@ -1,5 +1,5 @@
 """Knowledge pages: search with hot topics, an item with its versions, the review queue,
-success stories. Server-rendered; actions go through the JSON API (content_routes.py)."""
+success stories. Server-rendered; actions go through the JSON API (routes/)."""
 
 from __future__ import annotations
 

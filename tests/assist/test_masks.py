@@ -6,7 +6,7 @@ import pytest
 
 from moqi.assist.engine import AssistEngine
 from moqi.content import LexiconEntry, load_files
-from moqi.content.files import ContentError, word_list
+from moqi.content.reading import ContentError, word_list
 from moqi.nlp.normalize import normalize
 
 

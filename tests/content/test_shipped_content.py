@@ -19,7 +19,7 @@ def root(tmp_path):
     """A copy of the shipped content files, for a test to break."""
     import shutil
 
-    from moqi.content.files import DATA_DIR
+    from moqi.content.reading import DATA_DIR
 
     copy = tmp_path / "data"
     shutil.copytree(DATA_DIR, copy)

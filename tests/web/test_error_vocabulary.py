@@ -130,6 +130,7 @@ def _web_layer(path: Path) -> bool:
         rel.startswith(("web/", "cli/"))
         or rel == "app.py"
         or path.stem.endswith(("routes", "pages"))
+        or "routes" in rel.split("/")[:-1]  # the modules of a routes/ subpackage
     )
 
 

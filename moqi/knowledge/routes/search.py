@@ -12,7 +12,7 @@ from moqi.knowledge.services import search_index
 from moqi.web.auth import AnyUser, SessionDep
 from moqi.web.clock import now
 
-router = APIRouter(prefix="/api/knowledge", tags=["knowledge"])
+router = APIRouter()
 
 
 @router.get(

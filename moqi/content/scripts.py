@@ -1,0 +1,113 @@
+"""The scripts' files: what an agent may say (each script and when it fits) and the kinds of
+follow-up question a customer asks."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from moqi.content.model import (
+    BRANDS,
+    EMOTIONS,
+    SCRIPT_CONDITIONS,
+    SCRIPT_KINDS,
+    STAGES,
+    QuestionType,
+    Script,
+)
+from moqi.content.reading import need, read_csv
+
+
+def question_types(items, where: str) -> tuple[QuestionType, ...]:
+    """Kinds of follow-up question from their file (or stored document): each a `code`, a
+    `label`, what customers say to ask it (`asks`, two characters or more) and the words of a
+    line that answers it (`answers`)."""
+    need(isinstance(items, list), where, "expected a list of {code, label, asks, answers}")
+    out, seen = [], set()
+    for i, item in enumerate(items, 1):
+        at = f"{where} item {i}"
+        need(
+            isinstance(item, dict)
+            and isinstance(item.get("code"), str)
+            and isinstance(item.get("label"), str),
+            at,
+            "needs a code and a label",
+        )
+        need(item["code"] not in seen, at, f"duplicate code {item['code']!r}")
+        for name in ("asks", "answers"):
+            value = item.get(name)
+            need(
+                isinstance(value, list)
+                and bool(value)
+                and all(isinstance(v, str) and v.strip() for v in value),
+                at,
+                f"{name} must be a non-empty list of strings",
+            )
+        short = [w for w in item["asks"] if len(w.strip()) < 2]
+        need(not short, at, f"one-character asks fire inside other words: {short}")
+        seen.add(item["code"])
+        out.append(
+            QuestionType(
+                item["code"],
+                item["label"],
+                tuple(w.strip() for w in item["asks"]),
+                tuple(w.strip() for w in item["answers"]),
+            )
+        )
+    return tuple(out)
+
+
+def load_scripts(path: Path, reason_codes: set[str]) -> tuple[Script, ...]:
+    out, seen = [], set()
+    for line, row in read_csv(
+        path, ("id", "kind", "reason", "emotion", "brand", "region", "stage", "conditions", "text")
+    ):
+        where = f"{path}:{line}"
+        need(
+            bool(row["id"]) and row["id"] not in seen,
+            where,
+            f"missing or duplicate id {row['id']!r}",
+        )
+        need(row["kind"] in SCRIPT_KINDS, where, f"unknown kind {row['kind']!r}")
+        need(
+            row["reason"] == "*" or row["reason"] in reason_codes,
+            where,
+            f"unknown reason {row['reason']!r}",
+        )
+        need(
+            row["emotion"] == "*" or row["emotion"] in EMOTIONS,
+            where,
+            f"unknown emotion {row['emotion']!r}",
+        )
+        need(
+            row["brand"] == "*" or row["brand"] in BRANDS, where, f"unknown brand {row['brand']!r}"
+        )
+        need(
+            row["stage"] == "*" or row["stage"] in STAGES, where, f"unknown stage {row['stage']!r}"
+        )
+        # As the KB's check reads them: stripped, "*" for none, each once.
+        conditions = tuple(
+            dict.fromkeys(
+                c
+                for c in (c.strip() for c in re.split(r"[;；]", row["conditions"]))
+                if c not in ("", "*")
+            )
+        )
+        unknown = [c for c in conditions if c not in SCRIPT_CONDITIONS]
+        need(
+            not unknown,
+            where,
+            f"unknown condition(s) {unknown}; use {', '.join(SCRIPT_CONDITIONS)} (several joined by ;)",
+        )
+        need(bool(row["text"]), where, "empty text")
+        seen.add(row["id"])
+        out.append(
+            Script(
+                **{
+                    k: row[k]
+                    for k in ("id", "kind", "reason", "emotion", "brand", "region", "stage", "text")
+                },
+                conditions=conditions,
+            )
+        )
+    return tuple(out)
