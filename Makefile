@@ -2,35 +2,42 @@
 PY ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+PORT ?= 8000
 
 # Every package is installed at the version pinned in constraints.txt (CI installs the same);
-# `make lock` pins again after pyproject.toml changes.
+# `make lock` pins again after pyproject.toml changes. The demo needs only what moqi runs on;
+# tests, lint and benchmarks add the dev and bench extras (browsers, peers: several hundred MB).
 $(BIN)/moqi: pyproject.toml constraints.txt
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -c constraints.txt -e .
+	touch $@
+
+$(VENV)/.dev: $(BIN)/moqi
 	$(BIN)/pip install -q -c constraints.txt -e '.[dev,bench]'
 	touch $@
 
-.PHONY: install demo test lint bench lock audit
+.PHONY: install install-dev demo test lint bench lock audit
 install: $(BIN)/moqi
+install-dev: $(VENV)/.dev
 
-## Set up moqi on SQLite with the demo content and serve it on http://127.0.0.1:8000/
+## Set up moqi on SQLite with the demo content and serve it on http://127.0.0.1:$(PORT)/ (make demo PORT=8080)
 demo: install
 	$(BIN)/moqi init --demo
 	@echo "Try: $(BIN)/moqi assist examples/bill_overage.jsonl"
-	$(BIN)/moqi serve
+	$(BIN)/moqi serve --port $(PORT)
 
 ## Install and run lint and every test (PostgreSQL too when MOQI_TEST_POSTGRES_URL is set)
 test: lint
 	$(BIN)/pytest -q
 
 ## ruff's rules and format, and mypy on moqi/ (what CI holds every change to)
-lint: install
+lint: install-dev
 	$(BIN)/ruff check moqi tests bench
 	$(BIN)/ruff format --check moqi tests bench
 	$(BIN)/mypy
 
-bench: install
+bench: install-dev
 	$(BIN)/python bench/assist.py
 	$(BIN)/python bench/peers.py --train
 	$(BIN)/python bench/ws_load.py
@@ -46,5 +53,5 @@ lock:
 	rm -rf /tmp/moqi-lock-venv
 
 ## Known vulnerabilities in the pinned packages (skipped, with a note, where no advisory data is reachable)
-audit: install
+audit: install-dev
 	$(BIN)/python .ci/audit.py constraints.txt

@@ -141,3 +141,26 @@ def count(db, table) -> int:
 
     with session_scope(db) as s:
         return s.scalar(select(func.count()).select_from(table))
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Say what this run did not cover, and why: skips by reason, and a missing PostgreSQL."""
+    skipped = terminalreporter.stats.get("skipped", [])
+    if skipped:
+        reasons: dict[str, int] = {}
+        for report in skipped:
+            reason = (
+                report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+            )
+            reason = reason.removeprefix("Skipped: ")
+            reasons[reason] = reasons.get(reason, 0) + 1
+        terminalreporter.section("not covered in this run")
+        for reason, count in sorted(reasons.items(), key=lambda kv: -kv[1]):
+            terminalreporter.write_line(f"{count:4d} skipped: {reason}")
+    if not PG_URL:
+        if not skipped:
+            terminalreporter.section("not covered in this run")
+        terminalreporter.write_line(
+            "PostgreSQL: not tested (every database test ran on SQLite only); "
+            "set MOQI_TEST_POSTGRES_URL to a PostgreSQL server to run them there too, as CI does"
+        )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import pickle
 import threading
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -143,5 +143,15 @@ def record_call(
     contact.moment = events[-1].need["moment"]
     contact.reason = events[-1].need["reasons"][0]["code"]
     contact.peak_risk = max(e.emotion["risk"] for e in events)
+    # A call analysed whole (a file, the analyze API) is over: it must not wait on the wall
+    # as 进行中 forever.
+    last_ts = max((e.ts for e in events if e.ts is not None), default=0.0)
+    desk.close_contact(
+        session,
+        contact,
+        result="",
+        notes="整段通话录入分析（文件或接口），处理结果未记录",
+        now=now + timedelta(seconds=last_ts),
+    )
     session.flush()
     return contact.id, events

@@ -1,4 +1,5 @@
-"""Read call transcripts: JSONL utterances (with an optional header line) or 客户：…/坐席：… lines."""
+"""Read call transcripts: JSONL utterances (with an optional header line) or 客户：…/坐席：… lines,
+in UTF-8 or GBK."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from dataclasses import dataclass, field
 
 from moqi.assist.session import MAX_CHARS, canonical_speaker
 from moqi.errors import Invalid
+from moqi.nlp.decode import NotText, decode_text
 
 # 客户：…, optionally after the time an ASR export puts first: "[00:01:05] 客户：…", "00:12 坐席: …".
 _PLAIN = re.compile(
@@ -49,9 +51,9 @@ def parse_transcript(raw: bytes | str) -> Transcript:
     """Parse a whole transcript; raises TranscriptError for anything it cannot trust."""
     if isinstance(raw, bytes):
         try:
-            raw = raw.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise TranscriptError(f"not UTF-8 text (byte {exc.start})") from None
+            raw = decode_text(raw)
+        except NotText as exc:
+            raise TranscriptError(str(exc)) from None
     lines = [(i, line) for i, line in enumerate(raw.splitlines(), 1) if line.strip()]
     if not lines:
         raise TranscriptError("empty transcript: no utterances")

@@ -5,20 +5,17 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from moqi.assist.services import record_call
-from moqi.assist.session import AssistEvent
-from moqi.assist.transcript import TranscriptError, parse_transcript
 from moqi.cli.common import fail, now, open_database
-from moqi.content.model import SCRIPT_KIND_LABELS
-from moqi.db import session_scope
-from moqi.service.services import NotFound
+
+if TYPE_CHECKING:
+    from moqi.assist.session import AssistEvent
 
 _MAX_BYTES = 20 * 1024 * 1024
 _COLOURS = {
@@ -53,6 +50,11 @@ def assist(
     ] = True,
 ) -> None:
     """Feed a call transcript through one assist session and print emotion, need, businesses and scripts per turn."""
+    from moqi.assist.services import record_call
+    from moqi.assist.transcript import TranscriptError, parse_transcript
+    from moqi.db import session_scope
+    from moqi.service.services import NotFound
+
     try:
         if call.stat().st_size > _MAX_BYTES:
             fail(f"{call}: file is over {_MAX_BYTES // (1024 * 1024)} MB")
@@ -94,6 +96,8 @@ def _highlight(e: AssistEvent) -> Text:
 
 
 def _print_table(events: list[AssistEvent], contact_id: int | None) -> None:
+    from moqi.content.model import SCRIPT_KIND_LABELS
+
     console = Console()
     table = Table(show_lines=True, expand=True, title="moqi 实时辅助")
     for name, ratio in (

@@ -17,11 +17,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from sqlalchemy.engine import make_url
 
 from moqi.cli.common import fail
-from moqi.secret import secret_path
-from moqi.settings import get_settings
 
 PAGES_PER_STEP = 1024  # the server may write between steps: a step holds its lock briefly
 
@@ -39,6 +36,11 @@ def backup(
     ] = None,
 ) -> None:
     """Copy the database (and the instance secret) while moqi keeps serving."""
+    from sqlalchemy.engine import make_url
+
+    from moqi.secret import secret_path
+    from moqi.settings import get_settings
+
     settings = get_settings()
     folder = to or settings.home / "backups"
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -67,6 +69,11 @@ def restore(
     ] = False,
 ) -> None:
     """Put a copy made by `moqi backup` back as the instance database (the server stopped)."""
+    from sqlalchemy.engine import make_url
+
+    from moqi.secret import secret_path
+    from moqi.settings import get_settings
+
     settings = get_settings()
     url = make_url(settings.db_url)
     if not force:

@@ -4,21 +4,15 @@ from __future__ import annotations
 
 import sys
 from datetime import UTC, datetime
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import typer
-from sqlalchemy.orm import Session, sessionmaker
 
-from moqi.accounts import services as accounts
-from moqi.content import load_files
-from moqi.content.files import load_demo_customers
-from moqi.db import make_engine, make_sessionmaker, session_scope
-from moqi.db.engine import make_private
-from moqi.db.migrate import is_initialised, schema_mismatch, upgrade
-from moqi.knowledge import services as knowledge
-from moqi.secret import SecretMissing, create_secret, instance_secret, secret_configured
-from moqi.service import services as desk
-from moqi.settings import get_settings
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
+
+# The database, content and capability modules are imported inside the functions that use
+# them: `moqi --help` and the commands that never open a database start in well under a second.
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
@@ -38,6 +32,16 @@ def setup_database(*, demo: bool, content_dir=None) -> tuple[sessionmaker[Sessio
 
     SecretMissing when the database holds keys made with a secret this machine lacks.
     """
+    from moqi.content import load_files
+    from moqi.content.files import load_demo_customers
+    from moqi.db import make_engine, make_sessionmaker, session_scope
+    from moqi.db.engine import make_private
+    from moqi.db.migrate import upgrade
+    from moqi.knowledge import services as knowledge
+    from moqi.secret import SecretMissing, create_secret, secret_configured
+    from moqi.service import services as desk
+    from moqi.settings import get_settings
+
     settings = get_settings()
     engine = make_engine(settings.db_url)
     check_schema(engine, upgrading=True)
@@ -69,12 +73,13 @@ def setup_database(*, demo: bool, content_dir=None) -> tuple[sessionmaker[Sessio
             )
         else:
             content = knowledge.load_content(session)
-        customers, users = 0, {}
+        customers, users, queue = 0, {}, None
         if demo:
             for item in load_demo_customers():
                 desk.upsert_customer(session, item, now=now())
                 customers += 1
             users = _demo_users(session)
+            queue = _demo_queue(session)
     secret = {
         "file": secret_file,
         "created": secret_created,
@@ -87,32 +92,58 @@ def setup_database(*, demo: bool, content_dir=None) -> tuple[sessionmaker[Sessio
         "revision": revision,
         "demo_customers": customers,
         "demo_users": users,
+        "demo_queue": queue,
         "secret": secret,
     }
 
 
-def _demo_users(session: Session) -> dict[str, str]:
-    """One demo user per role (demo_agent, demo_team_lead, …) with a fresh password each time."""
+def _demo_users(session: Session) -> dict[str, str | None]:
+    """One demo user per role (demo_agent, demo_team_lead, …): a new one gets a fresh password
+    (returned); one that exists keeps the password its user may have written down (None)."""
     from sqlalchemy import select
 
     from moqi.accounts import ROLES
+    from moqi.accounts import services as accounts
     from moqi.accounts.models import User
 
-    created = {}
+    created: dict[str, str | None] = {}
     for role in ROLES:
         username = f"demo_{role}"
+        if session.scalar(select(User.id).where(User.username == username)) is not None:
+            created[username] = None
+            continue
         password = accounts.new_password()
-        user = session.scalar(select(User).where(User.username == username))
-        if user is None:
-            accounts.add_user(session, username, password, role, f"演示{role}")
-        else:
-            user.password_hash = accounts.hash_password(password)
+        accounts.add_user(session, username, password, role, f"演示{role}")
         created[username] = password
     return created
 
 
+DEMO_QUEUE = "10086人工"
+
+
+def _demo_queue(session: Session) -> str | None:
+    """Eight weeks of a synthetic 10086-like ACD history (seeded, the same every time) in the
+    queue 10086人工, so the workforce pages have something to plan on; None when any queue
+    exists already (an operator's own data is never mixed with the demo's)."""
+    from moqi.workforce import demo as acd_demo
+    from moqi.workforce import services as workforce
+
+    if workforce.list_queues(session):
+        return None
+    weeks = 8
+    rows = acd_demo.generate(acd_demo.default_start(weeks, now().date()), weeks, 30, 1200, 10086)
+    data = acd_demo.to_csv(rows).encode("utf-8")
+    summary = workforce.import_acd(session, data, "demo.csv", DEMO_QUEUE, "system")
+    return f"{DEMO_QUEUE} ({summary.rows} intervals)"
+
+
 def open_database() -> sessionmaker[Session]:
     """The instance database, initialised with shipped and demo content on first use."""
+    from moqi.db import make_engine, make_sessionmaker
+    from moqi.db.migrate import is_initialised
+    from moqi.secret import SecretMissing, instance_secret
+    from moqi.settings import get_settings
+
     settings = get_settings()
     engine = make_engine(settings.db_url)
     if not is_initialised(engine):
@@ -134,6 +165,8 @@ def open_database() -> sessionmaker[Session]:
 def check_schema(engine, *, upgrading: bool) -> None:
     """Refuse a database this moqi cannot read: one a newer moqi wrote, or (unless this
     command is the upgrade) one an older moqi left behind."""
+    from moqi.db.migrate import schema_mismatch
+
     mismatch = schema_mismatch(engine)
     if mismatch is None:
         return

@@ -7,27 +7,18 @@ import sys
 from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from moqi.assist import evaluate as ev
-from moqi.assist.engine import default_engine
-from moqi.assist.labelled import (
-    LabelledDataError,
-    NeedItem,
-    read_dialogues,
-    read_labelled,
-    read_need,
-)
-from moqi.assist.model import trained
 from moqi.cli.common import fail
-from moqi.knowledge.evaluate import SearchDataError, parse_corpus, parse_queries
-from moqi.nlp.normalize import normalize
-from moqi.settings import get_settings
+
+if TYPE_CHECKING:
+    from moqi.assist import evaluate as ev
+    from moqi.assist.labelled import NeedItem
 
 app = typer.Typer(
     help="Evaluate moqi on labelled data (the shipped lexicon and any trained model, side by side).",
@@ -56,6 +47,8 @@ def _progress(total: int):
 
 
 def _read(path: Path, **kw) -> tuple[list[str], list[str]]:
+    from moqi.assist.labelled import LabelledDataError, read_labelled
+
     try:
         return read_labelled(path, **kw)
     except LabelledDataError as exc:
@@ -63,11 +56,15 @@ def _read(path: Path, **kw) -> tuple[list[str], list[str]]:
 
 
 def _lexicon_reader(mapper: Callable) -> Callable[[str], str]:
+    from moqi.assist.engine import default_engine
+    from moqi.nlp.normalize import normalize
+
     engine = default_engine()
     return lambda text: mapper(engine.read_emotion(normalize(text)))
 
 
 def _report(title: str, results: dict[str, ev.Scores], as_json: bool) -> None:
+
     default = results["moqi-lexicon"]
     if as_json:
         out = {"model": "moqi-lexicon", **default.as_dict()}
@@ -99,6 +96,10 @@ def _trained_scores(
     labels: list[str],
     mapper: Callable[[str], str] = str,
 ) -> ev.Scores | None:
+    from moqi.assist import evaluate as ev
+    from moqi.assist.model import trained
+    from moqi.settings import get_settings
+
     model = trained.load(get_settings().models_dir, kind)
     if model is None:
         return None
@@ -110,6 +111,8 @@ def _trained_scores(
 @app.command()
 def polarity(data: DataOpt, as_json: JsonOpt = False) -> None:
     """Accuracy and macro-F1 of positive/negative(/neutral) polarity."""
+    from moqi.assist import evaluate as ev
+
     texts, gold = _read(data, polarity=True)
     label_set = set(gold)
     labels: list[str] = [x for x in ("positive", "negative", "neutral") if x in label_set]
@@ -129,6 +132,8 @@ def polarity(data: DataOpt, as_json: JsonOpt = False) -> None:
 @app.command()
 def emotion(data: DataOpt, as_json: JsonOpt = False) -> None:
     """Accuracy and macro-F1 on the six SMP2020-EWECT emotions (mapping in docs/evaluation.md)."""
+    from moqi.assist import evaluate as ev
+
     texts, gold = _read(data, label_key="label")
     unknown = set(gold) - set(ev.EWECT_LABELS)
     if unknown:
@@ -149,6 +154,13 @@ def emotion(data: DataOpt, as_json: JsonOpt = False) -> None:
 @app.command()
 def satisfaction(data: DataOpt, as_json: JsonOpt = False) -> None:
     """Spearman correlation of predicted satisfaction (customer turns) with the annotators' S."""
+    from moqi.assist import evaluate as ev
+    from moqi.assist.engine import default_engine
+    from moqi.assist.labelled import LabelledDataError, read_dialogues
+    from moqi.assist.model import trained
+    from moqi.nlp.normalize import normalize
+    from moqi.settings import get_settings
+
     try:
         dialogues = read_dialogues(data)
     except LabelledDataError as exc:
@@ -191,6 +203,7 @@ def satisfaction(data: DataOpt, as_json: JsonOpt = False) -> None:
 
 def _need_of(engine, item: NeedItem, with_events: bool) -> tuple[str, list[str]]:
     """The moment and reasons live assist shows after the contact's last utterance."""
+
     from moqi.assist.profile import CustomerProfile
     from moqi.assist.session import AssistSession
 
@@ -209,6 +222,10 @@ def need(data: DataOpt, as_json: JsonOpt = False) -> None:
     JSONL {text | turns[{speaker, text}], reason, events?}; with events in the data, the same
     contacts are also read without them, to show what the customer's profile adds.
     """
+    from moqi.assist import evaluate as ev
+    from moqi.assist.engine import default_engine
+    from moqi.assist.labelled import LabelledDataError, read_need
+
     engine = default_engine()
     moments = {r.code: r.moment for r in engine.need_model.reasons}
     try:
@@ -275,7 +292,7 @@ def _lines(path: Path) -> list[str]:
 def search(corpus: CorpusOpt, queries: QueriesOpt, as_json: JsonOpt = False) -> None:
     """Recall@1/5/10 and MRR@10 of knowledge search: the corpus is indexed and searched exactly as the content is."""
     from moqi.knowledge.documents import Doc
-    from moqi.knowledge.evaluate import evaluate
+    from moqi.knowledge.evaluate import SearchDataError, evaluate, parse_corpus, parse_queries
     from moqi.knowledge.search import KnowledgeIndex
 
     try:

@@ -8,9 +8,6 @@ from typing import Annotated
 import typer
 
 from moqi.cli.common import fail, setup_database
-from moqi.content import ContentError
-from moqi.secret import SecretMissing
-from moqi.settings import get_settings
 
 
 def init(
@@ -23,6 +20,10 @@ def init(
     ] = None,
 ) -> None:
     """Create or upgrade the database and load the content (catalogue, lexicon, taxonomy, scripts)."""
+    from moqi.content import ContentError
+    from moqi.secret import SecretMissing
+    from moqi.settings import get_settings
+
     try:
         factory, counts = setup_database(demo=demo, content_dir=content)
     except ContentError as exc:
@@ -45,6 +46,14 @@ def init(
     if secret["made_private"]:
         typer.echo("made readable by their owner only: " + ", ".join(secret["made_private"]))
     users = counts.pop("demo_users")
+    queue = counts.pop("demo_queue")
     typer.echo("loaded: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    if queue:
+        typer.echo(f"demo ACD history: queue {queue} (plan it at /workforce)")
     for username, password in users.items():
-        typer.echo(f"demo user {username}  password {password}")
+        if password is None:
+            typer.echo(
+                f"demo user {username}  password kept (`moqi user password {username} --generate` sets a new one)"
+            )
+        else:
+            typer.echo(f"demo user {username}  password {password}")

@@ -9,8 +9,7 @@ from typing import Annotated
 import typer
 
 from moqi.cli.common import fail, now, open_database
-from moqi.db import session_scope
-from moqi.knowledge import items, services, transfer, usage, versions
+from moqi.knowledge import items, transfer
 
 app = typer.Typer(
     help="Knowledge base: versioned articles, scripts, catalogue and lexicon.", no_args_is_help=True
@@ -46,6 +45,9 @@ def export(
     ] = None,
 ) -> None:
     """Write every published item of a kind to a file."""
+    from moqi.db import session_scope
+    from moqi.knowledge import services
+
     kind, fmt = _kind(kind), _format(out, fmt)
     with session_scope(open_database()) as session:
         rows = services.export_rows(session, kind)
@@ -75,6 +77,9 @@ def import_(
     ] = None,
 ) -> None:
     """Publish the new and changed items of a file as one revision; a bad row imports nothing."""
+    from moqi.db import session_scope
+    from moqi.knowledge import services
+
     kind = _kind(kind)
     if path.is_dir():
         files = sorted(path.glob("*.md"))
@@ -110,6 +115,9 @@ def history(
     kind: Kind, key: Annotated[str, typer.Argument(help="The item's id, code or word.")]
 ) -> None:
     """Every published version of an item, newest first."""
+    from moqi.db import session_scope
+    from moqi.knowledge import versions
+
     with session_scope(open_database()) as session:
         try:
             rows = versions.history(session, _kind(kind), key)
@@ -125,6 +133,9 @@ def history(
 @app.command("diff")
 def diff(kind: Kind, key: str, old: int, new: int) -> None:
     """The changes between two versions of an item."""
+    from moqi.db import session_scope
+    from moqi.knowledge import versions
+
     with session_scope(open_database()) as session:
         try:
             lines = versions.diff(session, _kind(kind), key, old, new)
@@ -141,6 +152,9 @@ def rollback(
     author: Annotated[str, typer.Option(help="Who rolls back.")] = "admin",
 ) -> None:
     """Publish an earlier version again, as a new version."""
+    from moqi.db import session_scope
+    from moqi.knowledge import versions
+
     try:
         with session_scope(open_database()) as session:
             row = versions.rollback(session, _kind(kind), key, version, author=author)
@@ -155,6 +169,9 @@ def hot(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Most searched and used, searches nobody clicked (gaps), expired and expiring articles."""
+    from moqi.db import session_scope
+    from moqi.knowledge import usage
+
     with session_scope(open_database()) as session:
         report = usage.hot_topics(session, now=now(), days=days)
     if as_json:

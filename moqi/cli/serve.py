@@ -2,12 +2,36 @@
 
 from __future__ import annotations
 
+import threading
+import time
+import urllib.error
+import urllib.request
 from typing import Annotated
 
 import typer
 
 SHUTDOWN_GRACE_S = 10
 MAX_WORKERS = 64
+STARTUP_WAIT_S = 180
+
+
+def _announce_when_up(host: str, port: int, line: str) -> None:
+    """Print where moqi serves once it answers there, not before: a URL opened too early
+    only shows the browser's connection error."""
+    local = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    url = f"http://{'[' + local + ']' if ':' in local else local}:{port}/api/health"
+    deadline = time.monotonic() + STARTUP_WAIT_S
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                break
+        except urllib.error.HTTPError:
+            break  # it answers (a degraded health is still an answer)
+        except OSError:
+            time.sleep(0.2)
+    else:
+        return  # never came up: uvicorn's own log says why
+    typer.echo(line)
 
 
 def serve(
@@ -36,10 +60,8 @@ def serve(
             "MOQI_DATABASE_URL to a PostgreSQL database for more (docs/deployment.md)"
         )
     open_database().kw["bind"].dispose()  # created or checked; each worker opens its own
-    typer.echo(
-        f"moqi is serving on http://{host}:{port}/ with {workers} worker{'s' * (workers > 1)}"
-        f"  (API docs: http://{host}:{port}/docs)"
-    )
+    announce = f"moqi is serving on http://{host}:{port}/ with {workers} worker{'s' * (workers > 1)}  (API docs: http://{host}:{port}/docs)"
+    threading.Thread(target=_announce_when_up, args=(host, port, announce), daemon=True).start()
     # A request that never finishes (a client that stops sending its body) must not keep the
     # server from stopping: after this many seconds the rest are cancelled, and what the live
     # writer holds is committed as the app shuts down.

@@ -10,17 +10,13 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from sqlalchemy import select
 
-from moqi.accounts.logins import start_login
-from moqi.accounts.models import User
-from moqi.assist.transcript import TranscriptError, parse_transcript
 from moqi.cli.common import fail, now, open_database
-from moqi.db import session_scope
-from moqi.web.auth import COOKIE
 
 
 def _call(url: str, token: str, body: dict) -> dict:
+    from moqi.web.auth import COOKIE
+
     request = urllib.request.Request(
         url,
         data=json.dumps(body, ensure_ascii=False).encode(),
@@ -51,6 +47,13 @@ def simulate(
     url: Annotated[str, typer.Option(help="Where `moqi serve` listens.")] = "http://127.0.0.1:8000",
 ) -> None:
     """Open a live contact as AGENT and feed the transcript in real time, so the workbench can be watched."""
+    from sqlalchemy import select
+
+    from moqi.accounts.logins import start_login
+    from moqi.accounts.models import User
+    from moqi.assist.transcript import TranscriptError, parse_transcript
+    from moqi.db import session_scope
+
     if speed <= 0:
         fail("--speed must be positive")
     try:

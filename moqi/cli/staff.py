@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from moqi.cli.common import fail, now, open_database
-from moqi.workforce import limits, service_level
+from moqi.workforce import service_level
+
+if TYPE_CHECKING:
+    from moqi.workforce import limits
 
 app = typer.Typer(help="Workforce planning.", no_args_is_help=True)
 
@@ -54,7 +57,7 @@ def erlang_slot(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object.")] = False,
 ) -> None:
     """One slot: Erlang C, or Erlang A when --patience-s is given; the service-level definition is shown beside every figure."""
-    from moqi.workforce import erlang, erlang_a
+    from moqi.workforce import erlang, erlang_a, limits
 
     _check(
         (calls, limits.CALLS, "--calls"),
@@ -132,7 +135,7 @@ def import_file(
 ) -> None:
     """Store an ACD interval file in the database: every row is checked first, nothing is stored on any error."""
     from moqi.db import session_scope
-    from moqi.workforce import services
+    from moqi.workforce import limits, services
     from moqi.workforce.acd import AcdError
 
     _check((threshold_s, limits.ACD_THRESHOLD_S, "--threshold-s"))
@@ -222,7 +225,7 @@ def plan(
 ) -> None:
     """KPIs and balance of the history, forecast error, next week's requirement, roster with under/over per slot, simulation check."""
     from moqi.db import session_scope
-    from moqi.workforce import acd_parse, calendar, plan_text, roster_rules, services
+    from moqi.workforce import acd_parse, calendar, limits, plan_text, roster_rules, services
     from moqi.workforce.plan import PlanOptions, make_plan, plan_as_dict
 
     if (file is None) == (queue is None):
@@ -296,6 +299,7 @@ def demo(
     from datetime import date
 
     from moqi.workforce import demo as demo_data
+    from moqi.workforce import limits
 
     if not 1 <= weeks <= 104:
         fail("--weeks must be 1–104")
@@ -316,6 +320,7 @@ def demo(
 
 def _check(*options: tuple[float | None, limits.Bound, str]) -> None:
     """Each given option inside its bound (from `moqi.workforce.limits`), or one line naming the first that is not."""
+
     for value, bound, option in options:
         if value is not None and value not in bound:
             fail(bound.message(value, option))

@@ -9,11 +9,7 @@ from typing import Annotated
 
 import typer
 
-from moqi.assist.labelled import LabelledDataError, read_labelled
-from moqi.assist.model import trained
-from moqi.assist.model.readings import load_word_scores
 from moqi.cli.common import fail
-from moqi.settings import get_settings
 
 app = typer.Typer(
     help="Train emotion or polarity models from your own labelled data.", no_args_is_help=True
@@ -31,6 +27,11 @@ ScoresOpt = Annotated[
 
 
 def _train(kind: str, data: list[Path], word_scores: Path | None = None) -> None:
+    from moqi.assist.labelled import LabelledDataError, read_labelled
+    from moqi.assist.model import trained
+    from moqi.assist.model.readings import load_word_scores
+    from moqi.settings import get_settings
+
     texts, labels = [], []
     scores = None
     if word_scores is not None:

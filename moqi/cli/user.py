@@ -10,20 +10,22 @@ from typing import Annotated
 
 import typer
 
-from moqi.accounts import ROLES, services
-from moqi.accounts.audit import CLI
+from moqi.accounts import ROLES
 from moqi.cli.common import fail, now, open_database
-from moqi.db import session_scope
 
 app = typer.Typer(help="Manage users.", no_args_is_help=True)
 
 
 def _run(change):
-    """Run `change(session)` in one transaction; account errors become one plain line."""
+    """Run `change(session, accounts)` in one transaction, with the accounts service module as
+    `accounts` and the actor "cli" as `accounts.audit.CLI`; account errors become one line."""
+    from moqi.accounts import services
+    from moqi.db import session_scope
+
     factory = open_database()
     try:
         with session_scope(factory) as session:
-            return change(session)
+            return change(session, services)
     except services.AccountError as exc:
         fail(str(exc))
     finally:
@@ -45,8 +47,10 @@ def add(
     team: Annotated[str, typer.Option(help="Team (班组) the user belongs to.")] = "default",
 ) -> None:
     """Add a user with an argon2-hashed password."""
-    secret = password or services.new_password(username)
-    _run(lambda s: services.add_user(s, username, secret, role, name, team, actor=CLI))
+    from moqi.accounts.services import new_password
+
+    secret = password or new_password(username)
+    _run(lambda s, acc: acc.add_user(s, username, secret, role, name, team, actor=acc.audit.CLI))
     typer.echo(
         f"user {username} ({role}, team {team}) created"
         + ("" if password else f"; password: {secret}")
@@ -66,7 +70,7 @@ def _pad(text: str, width: int) -> str:
 def list_users() -> None:
     """List every user: name, role, team, active, locked, display name."""
     at = now()
-    rows = _run(lambda s: [services.describe(u, at) for u in services.list_users(s)])
+    rows = _run(lambda s, acc: [acc.describe(u, at) for u in acc.list_users(s)])
     table = [("username", "role", "team", "active", "locked", "display name")]
     table += [
         (
@@ -91,14 +95,14 @@ def list_users() -> None:
 @app.command("deactivate")
 def deactivate(username: Annotated[str, typer.Argument(help="Login name.")]) -> None:
     """Deactivate a user: they can no longer log in, and their logins end now."""
-    _run(lambda s: services.set_active(s, username, False, actor=CLI))
+    _run(lambda s, acc: acc.set_active(s, username, False, actor=acc.audit.CLI))
     typer.echo(f"user {username} deactivated")
 
 
 @app.command("activate")
 def activate(username: Annotated[str, typer.Argument(help="Login name.")]) -> None:
     """Activate a deactivated user again."""
-    _run(lambda s: services.set_active(s, username, True, actor=CLI))
+    _run(lambda s, acc: acc.set_active(s, username, True, actor=acc.audit.CLI))
     typer.echo(f"user {username} activated")
 
 
@@ -133,7 +137,7 @@ def password(
     if password_stdin and generate:
         fail("use either --password-stdin or --generate, not both")
     secret = None if generate else _read_password(password_stdin)
-    generated = _run(lambda s: services.set_password(s, username, secret, actor=CLI))
+    generated = _run(lambda s, acc: acc.set_password(s, username, secret, actor=acc.audit.CLI))
     typer.echo(
         f"password of {username} changed" + (f"; password: {generated}" if generated else "")
     )
@@ -145,7 +149,7 @@ def team(
     team_name: Annotated[str, typer.Argument(metavar="TEAM", help="The team to put the user in.")],
 ) -> None:
     """Put a user in a team."""
-    _run(lambda s: services.update_user(s, username, team=team_name, actor=CLI))
+    _run(lambda s, acc: acc.update_user(s, username, team=team_name, actor=acc.audit.CLI))
     typer.echo(f"user {username} is in team {team_name}")
 
 
@@ -155,12 +159,12 @@ def role(
     role_name: Annotated[str, typer.Argument(metavar="ROLE", help=f"One of: {', '.join(ROLES)}.")],
 ) -> None:
     """Give a user another role."""
-    _run(lambda s: services.update_user(s, username, role=role_name, actor=CLI))
+    _run(lambda s, acc: acc.update_user(s, username, role=role_name, actor=acc.audit.CLI))
     typer.echo(f"user {username} has role {role_name}")
 
 
 @app.command("unlock")
 def unlock(username: Annotated[str, typer.Argument(help="Login name.")]) -> None:
     """Lift a lockout after too many failed logins."""
-    _run(lambda s: services.unlock(s, username, actor=CLI))
+    _run(lambda s, acc: acc.unlock(s, username, actor=acc.audit.CLI))
     typer.echo(f"user {username} unlocked")

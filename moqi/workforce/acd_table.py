@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
+from moqi.nlp.decode import NotText, decode_text
 from moqi.workforce.acd import AcdError
 
 
@@ -14,14 +15,10 @@ def read_table(data: bytes, filename: str) -> list[list[object]]:
     if name.endswith((".xlsx", ".xlsm")):
         return _xlsx_rows(data)
     if name.endswith((".csv", ".txt")):
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                text = data.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            raise AcdError([(0, "文件编码无法识别：请存为 UTF-8 或 GBK 编码的 CSV")])
+        try:
+            text = decode_text(data)
+        except NotText:
+            raise AcdError([(0, "文件编码无法识别：请存为 UTF-8 或 GBK 编码的 CSV")]) from None
         dialect = (
             csv.excel_tab
             if text.split("\n", 1)[0].count("\t") > text.split("\n", 1)[0].count(",")

@@ -69,7 +69,7 @@ def test_jsonl_speakers_in_traditional_and_full_width_forms():
     [
         (b"", "empty transcript"),
         (b"\n  \n", "empty transcript"),
-        ("客户：太过分了".encode("gbk"), "not UTF-8"),
+        (b"\xff\xfe\x00\x81", "not UTF-8 or GBK text"),
         (b"hello world", "line 1: unknown format"),
         ("[00:01] 老板：快点".encode(), "unknown speaker"),
         ("00:01 我的宽带断了".encode(), "line 1: unknown speaker"),
@@ -94,3 +94,11 @@ def test_jsonl_speakers_in_traditional_and_full_width_forms():
 def test_bad_transcripts_are_refused_with_a_reason(raw, message):
     with pytest.raises(TranscriptError, match=message):
         parse_transcript(raw)
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "gb18030", "utf-8-sig"])
+def test_transcripts_saved_by_chinese_windows_tools_are_read(encoding):
+    raw = "客户：宽带又断了，这个月第三次了\n坐席：非常抱歉，我马上帮您查一下线路".encode(encoding)
+    transcript = parse_transcript(raw)
+    assert transcript.turns[0][:2] == ("customer", "宽带又断了，这个月第三次了")
+    assert transcript.turns[1][1] == "非常抱歉，我马上帮您查一下线路"

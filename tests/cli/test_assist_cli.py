@@ -121,7 +121,7 @@ def test_table_output(home):
     ("content", "message"),
     [
         (b"", "empty transcript"),
-        (b"\xff\xfe\x00garbage", "not UTF-8"),
+        (b"\xff\xfe\x00garbage", "not UTF-8 or GBK"),
         (b"just some words", "unknown format"),
         (
             b'{"speaker": "customer", "text": "' + "啊".encode() * 5001 + b'"}',

@@ -164,6 +164,9 @@ def test_a_call_is_recorded_with_events_and_confirmation(loaded):
     with session_scope(loaded) as s:
         contact = s.get(Contact, contact_id)
         assert contact.customer_id == "C1001" and contact.reason
+        # a call analysed whole is over, ending at its last turn (ts 9 s after it started)
+        assert contact.status == "closed" and contact.notes
+        assert (contact.ended_at - contact.started_at).total_seconds() == 9
         texts = [u.text for u in contact.utterances]
         assert texts and all("13800001001" not in t for t in texts)
         assert (
