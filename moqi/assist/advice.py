@@ -22,9 +22,11 @@ def pick_advice(
     repeat_contacts: int,
     turn: int,
     limit: int = 3,
+    first: list[str] | None = None,
 ) -> list[str]:
-    """Up to `limit` concrete lines of advice, the most urgent first."""
-    out: list[str] = []
+    """Up to `limit` concrete lines of advice, the most urgent first (`first`: what the
+    escalation channel threatened with now calls for)."""
+    out: list[str] = list(first or ())
     if mood.escalation_turns and (emotion.escalation or risk >= 0.6):
         out += _one(advice.get("escalation"), turn)
     if mood.churn_turns and (emotion.churn or risk >= 0.5):

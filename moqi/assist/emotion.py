@@ -72,6 +72,8 @@ class UtteranceEmotion:
     keywords: list[Keyword] = field(default_factory=list)
     escalation: bool = False
     churn: bool = False
+    # The escalation channels (lexicon/escalation.yaml codes) the customer threatens with here.
+    channels: list[str] = field(default_factory=list)
 
 
 def _flip(category: str) -> str | None:
@@ -250,6 +252,7 @@ class CallMood:
     smoothed: list[float] = field(default_factory=list)
     escalation_turns: int = 0
     churn_turns: int = 0
+    channels: list[str] = field(default_factory=list)  # every channel threatened, in order
     negative_streak: int = 0
     peak_negative: float = 0.0
     # How hot the customer still is: the latest negative intensity, or what is left of an
@@ -264,6 +267,7 @@ class CallMood:
         self.smoothed.append(round(0.5 * previous + 0.5 * e.valence, 3))
         self.escalation_turns += e.escalation
         self.churn_turns += e.churn
+        self.channels += [c for c in e.channels if c not in self.channels]
         self.negative_streak = self.negative_streak + 1 if e.polarity == "negative" else 0
         if e.polarity == "negative":
             self.peak_negative = max(self.peak_negative, e.intensity)
@@ -285,13 +289,15 @@ def escalation_risk(
     *,
     repeat_contacts: int,
     open_complaint: bool,
-    stage: str | None,
     repeat_said: bool = False,
+    channel_labels: list[str] | None = None,
 ) -> tuple[float, list[str]]:
-    """Risk 0–1 that this caller escalates (complaint upgrade) or churns, with the reasons.
+    """Risk 0–1 that this caller escalates the complaint (above the hotline or outside it),
+    with the reasons. Leaving is another risk (escalation.churn_risk).
 
     `repeat_contacts` are the profile's recent contacts; `repeat_said`, whether the customer
-    said they have called about this before ("我这已经是第四次打电话了")."""
+    said they have called about this before ("我这已经是第四次打电话了"); `channel_labels`,
+    the channels the customer threatened with so far (工信部申诉（12300）…)."""
     reasons: list[str] = []
     negative_now = current.intensity if current.polarity == "negative" else 0.0
     heat = max(negative_now, mood.heat)
@@ -302,10 +308,8 @@ def escalation_risk(
         reasons.append(f"前几句的负面情绪尚未平复（{heat:.2f}）")
     if mood.escalation_turns:
         logit += 2.4 + 0.4 * min(mood.escalation_turns - 1, 2)
-        reasons.append("出现升级投诉信号（工信部/媒体/12315等）")
-    if mood.churn_turns:
-        logit += 1.6
-        reasons.append("出现离网/转网倾向")
+        # One reason per channel named, so a new threat is a new reason the wall alerts on.
+        reasons += [f"扬言升级：{label}" for label in channel_labels or ()] or ["出现升级投诉信号"]
     if mood.trend == "worsening":
         logit += 0.9
         reasons.append("情绪在本次通话中持续恶化")
@@ -321,9 +325,6 @@ def escalation_risk(
     if open_complaint:
         logit += 0.7
         reasons.append("有未结投诉单")
-    if stage in ("decline", "churn"):
-        logit += 0.5
-        reasons.append("客户处于衰退/离网期")
     if current.polarity == "positive" and mood.trend == "improving":
         logit -= 1.0
     return round(1.0 / (1.0 + math.exp(-logit)), 3), reasons

@@ -7,11 +7,13 @@ from functools import cached_property, lru_cache
 
 from moqi.assist.bizmap import BusinessMap
 from moqi.assist.emotion import ASKING, BREAKS, UtteranceEmotion, find_keywords, score_utterance
+from moqi.assist.escalation import Channels, channels_of, inside_number
 from moqi.assist.model import readings
 from moqi.assist.need import NeedModel
 from moqi.assist.reason_text import ReasonTexts
 from moqi.assist.scripts import ScriptRanker
 from moqi.content import Content, GenericTerm, load_files
+from moqi.content.scripts import compile_rules
 from moqi.nlp.automaton import KeywordAutomaton
 from moqi.nlp.tokenize import Tokenizer
 
@@ -66,6 +68,12 @@ class AssistEngine:
         emotion.update(
             {e.word: ("e", e.category, e.intensity, e.escalation, e.churn) for e in content.lexicon}
         )
+        # The escalation channels' words escalate whatever the lexicon says of them.
+        self.channels = Channels(channels_of(content.escalation))
+        for word, value in self.channels.lexicon_entries().items():
+            known = emotion.get(word)
+            emotion[word] = (*known[:3], True, known[4]) if known and known[0] == "e" else value
+        self.agent_rules = compile_rules(content.agent_phrases) if content.agent_phrases else ()
         # Masks go under everything else: a lexicon entry, negation or degree word of the same
         # spelling wins.
         masks = dict.fromkeys(
@@ -289,7 +297,8 @@ class AssistEngine:
             # Matches never overlap, so a span names one match: drop those jieba does not see as words.
             dropped = single - self.tokenizer.words_among(text, single)
             matches = [m for m in matches if (m[0], m[1]) not in dropped]
-        return score_utterance(text, find_keywords(text, matches))
+        keywords = [k for k in find_keywords(text, matches) if not inside_number(text, k)]
+        return score_utterance(text, keywords)
 
     def _phrases_first(self, text: str, matches: list) -> list:
         """A compound negation or degree word that runs into an emotion phrase beginning with its
@@ -325,6 +334,7 @@ class AssistEngine:
         decides the polarity, and only when it is confident.
         """
         e = self.read_emotion(text)
+        e.channels = self.channels.named(e.keywords)
         if self.polarity_model is None or not text:
             return e
         from moqi.assist.model.trained import valence

@@ -49,6 +49,22 @@ class KeywordPart(TypedDict):
     churn: bool
 
 
+class ChannelPart(TypedDict):
+    """One of `emotion.escalation_channels`: where the customer threatened to take the matter."""
+
+    code: str
+    label: str
+
+
+class HintPart(TypedDict):
+    """One of `agent_hints`: a phrase of the agent's a quality inspector marks down."""
+
+    code: str
+    label: str
+    said: str
+    instead: str
+
+
 class EmotionPart(TypedDict):
     """`emotion`: the customer's emotion now (on agent turns, their last), risk and advice."""
 
@@ -61,6 +77,9 @@ class EmotionPart(TypedDict):
     trend: str
     risk: float
     risk_reasons: list[str]
+    escalation_channels: list[ChannelPart]
+    churn: float
+    churn_reasons: list[str]
     advice: list[str]
 
 
@@ -145,6 +164,7 @@ class AssistEvent:
     scripts_used: list[str] = field(
         default_factory=list
     )  # ids of offered lines this agent utterance read out
+    agent_hints: list[HintPart] = field(default_factory=list)  # on agent turns only
 
     def as_dict(self) -> dict:
         """The documented JSON shape (docs/assist-json.md)."""
@@ -159,6 +179,7 @@ class AssistEvent:
             "scripts": self.scripts,
             "confirmation": self.confirmation,
             "scripts_used": self.scripts_used,
+            "agent_hints": self.agent_hints,
         }
 
 
@@ -169,6 +190,9 @@ def emotion_part(
     trend: str,
     risk: float,
     risk_reasons: list[str],
+    channels: list[ChannelPart],
+    churn: float,
+    churn_reasons: list[str],
     advice: list[str],
 ) -> EmotionPart:
     """`emotion`, with the keywords shown (the customer's own, none on agent turns)."""
@@ -194,6 +218,9 @@ def emotion_part(
         "trend": trend,
         "risk": risk,
         "risk_reasons": risk_reasons,
+        "escalation_channels": channels,
+        "churn": churn,
+        "churn_reasons": churn_reasons,
         "advice": advice,
     }
 

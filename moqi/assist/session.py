@@ -8,9 +8,11 @@ from functools import lru_cache
 
 from moqi.assist import confirming, script_choice
 from moqi.assist.advice import pick_advice
+from moqi.assist.agent_words import check_agent_line
 from moqi.assist.confirm import Confirmation
 from moqi.assist.emotion import ASKING, CallMood, UtteranceEmotion, escalation_risk
 from moqi.assist.engine import AssistEngine, default_engine
+from moqi.assist.escalation import churn_risk
 from moqi.assist.events import (
     AssistEvent,
     NeedPart,
@@ -174,6 +176,7 @@ class AssistSession:
         )
         need = self.predicted_need()
         risk, risk_reasons = self._risk(emotion)
+        churn, churn_reasons = self._churn(emotion)
         focus = {r["code"] for r in need["reasons"]}
         shown = businesses or self.mentioned[-3:]
         related = engine.map.related(shown, focus_reasons=focus)
@@ -193,6 +196,12 @@ class AssistSession:
                 trend=self.mood.trend,
                 risk=risk,
                 risk_reasons=risk_reasons,
+                channels=[
+                    {"code": c, "label": engine.channels.by_code[c].label}
+                    for c in self.mood.channels
+                ],
+                churn=churn,
+                churn_reasons=churn_reasons,
                 advice=pick_advice(
                     self.engine.advice,
                     emotion,
@@ -200,6 +209,9 @@ class AssistSession:
                     risk,
                     self.customer.recent_contacts,
                     self.turn,
+                    first=[engine.channels.by_code[c].advice for c in emotion.channels]
+                    if who == "customer"
+                    else [],
                 ),
             ),
             need=need,
@@ -207,6 +219,9 @@ class AssistSession:
             scripts=script_parts(scripts),
             confirmation=confirmation.shown() if confirmation else None,
             scripts_used=read_out_now,
+            agent_hints=[h.as_dict() for h in check_agent_line(engine.agent_rules, clean)]
+            if who == "agent"
+            else [],
         )
 
     # -- the steps of one utterance ---------------------------------------------------------
@@ -262,13 +277,24 @@ class AssistSession:
 
     def _risk(self, emotion: UtteranceEmotion) -> tuple[float, list[str]]:
         """The escalation risk now, and its reasons."""
+        channels = self.engine.channels.by_code
         return escalation_risk(
             self.mood,
             emotion,
             repeat_contacts=self.customer.recent_contacts,
             open_complaint=self.customer.has_event("complaint_open"),
-            stage=self.customer.stage,
             repeat_said=self.repeat,
+            channel_labels=[channels[c].label for c in self.mood.channels],
+        )
+
+    def _churn(self, emotion: UtteranceEmotion) -> tuple[float, list[str]]:
+        """How likely the customer is to leave, and why."""
+        return churn_risk(
+            self.mood,
+            emotion,
+            stage=self.customer.stage,
+            events={e.type for e in self.customer.events if e.days_ago <= 30},
+            recent_contacts=self.customer.recent_contacts,
         )
 
     def _observe_need(

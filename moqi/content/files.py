@@ -7,7 +7,7 @@ from pathlib import Path
 
 from moqi.content.articles import load_articles
 from moqi.content.catalogue import generic_terms, load_businesses, load_relations
-from moqi.content.lexicon import load_lexicon
+from moqi.content.lexicon import escalation_channels, load_lexicon
 from moqi.content.model import Content
 from moqi.content.reading import (
     DATA_DIR,
@@ -18,7 +18,7 @@ from moqi.content.reading import (
     shipped_yaml,
     word_list,
 )
-from moqi.content.scripts import load_scripts, question_types
+from moqi.content.scripts import agent_phrases, load_scripts, question_types
 from moqi.content.taxonomy import load_taxonomy, sample_utterances, with_examples
 
 
@@ -60,6 +60,14 @@ def load_files(root: Path = DATA_DIR) -> Content:
         questions=question_types(
             shipped_yaml("scripts/questions.yaml", root) or [],
             str(root / "scripts" / "questions.yaml"),
+        ),
+        escalation=escalation_channels(
+            shipped_yaml("lexicon/escalation.yaml", root) or {},
+            str(root / "lexicon" / "escalation.yaml"),
+        ),
+        agent_phrases=agent_phrases(
+            shipped_yaml("scripts/agent_phrases.yaml", root) or {},
+            str(root / "scripts" / "agent_phrases.yaml"),
         ),
     )
 

@@ -36,3 +36,39 @@ def load_lexicon(path: Path) -> tuple[LexiconEntry, ...]:
             )
         )
     return tuple(out)
+
+
+def escalation_channels(doc, where: str) -> dict:
+    """The escalation channels document ({channels: [{code, label, words, advice}]}), checked:
+    ASCII codes, each word in one channel only."""
+    channels = doc.get("channels") if isinstance(doc, dict) else None
+    need(isinstance(channels, list), where, "expected a mapping with a list under 'channels'")
+    codes: set[str] = set()
+    words: dict[str, str] = {}
+    for i, item in enumerate(channels or (), 1):
+        at = f"{where} channel {i}"
+        need(isinstance(item, dict), at, "expected a mapping")
+        code = item.get("code")
+        need(
+            isinstance(code, str) and code.isascii() and code.isidentifier() and code not in codes,
+            at,
+            f"code must be a new ASCII identifier, not {code!r}",
+        )
+        codes.add(code)
+        for name in ("label", "advice"):
+            need(isinstance(item.get(name), str) and item[name].strip(), at, f"{name} is missing")
+        said = item.get("words")
+        need(
+            isinstance(said, list)
+            and bool(said)
+            and all(isinstance(w, str) and w.strip() for w in said),
+            at,
+            "words must be a non-empty list of strings",
+        )
+        for word in said:
+            word = str(word)
+            need(
+                word not in words, at, f"{word!r} is already a word of channel {words.get(word)!r}"
+            )
+            words[word] = code
+    return doc

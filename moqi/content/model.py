@@ -245,6 +245,10 @@ class Content:
     questions: tuple[QuestionType, ...] = ()
     # Words that hold an emotion word but carry no emotion (查一下套餐, 满意度, 我爸妈的).
     masks: tuple[str, ...] = ()
+    # The channels customers threaten to escalate to (lexicon/escalation.yaml) and the agent's
+    # phrases a quality inspector marks down (scripts/agent_phrases.yaml): whole documents.
+    escalation: dict = field(default_factory=dict)
+    agent_phrases: dict = field(default_factory=dict)
 
     def counts(self) -> dict[str, int]:
         """How many of each kind of item this content holds."""

@@ -4,6 +4,7 @@ follow-up question a customer asks."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from moqi.content.model import (
@@ -15,7 +16,8 @@ from moqi.content.model import (
     QuestionType,
     Script,
 )
-from moqi.content.reading import need, read_csv
+from moqi.content.reading import ContentError, need, read_csv
+from moqi.nlp.normalize import normalize
 
 
 def question_types(items, where: str) -> tuple[QuestionType, ...]:
@@ -111,3 +113,73 @@ def load_scripts(path: Path, reason_codes: set[str]) -> tuple[Script, ...]:
             )
         )
     return tuple(out)
+
+
+# -- the agent's own words (scripts/agent_phrases.yaml) --------------------------------------
+
+
+class PhraseRuleError(ValueError):
+    """A rule in agent_phrases that cannot be used; the message names it."""
+
+
+@dataclass(frozen=True)
+class PhraseRule:
+    code: str
+    label: str
+    patterns: tuple[re.Pattern, ...]
+    unless: tuple[re.Pattern, ...]
+    instead: str
+
+
+def _compile(rule: str, patterns: object) -> tuple[re.Pattern, ...]:
+    if patterns is None:
+        return ()
+    if not isinstance(patterns, list) or not all(isinstance(p, str) and p for p in patterns):
+        raise PhraseRuleError(f"agent phrase rule {rule!r}: patterns must be a list of strings")
+    try:
+        return tuple(re.compile(normalize(p)) for p in patterns)
+    except re.error as exc:
+        raise PhraseRuleError(f"agent phrase rule {rule!r}: bad pattern ({exc})") from None
+
+
+def compile_rules(doc: dict) -> tuple[PhraseRule, ...]:
+    """The rules of an agent_phrases document ({rules: [{code, label, patterns, unless?, instead}]})."""
+    rules = doc.get("rules") if isinstance(doc, dict) else None
+    if not isinstance(rules, list):
+        raise PhraseRuleError("agent phrases: expected a mapping with a list under 'rules'")
+    out, seen = [], set()
+    for i, item in enumerate(rules, 1):
+        if not isinstance(item, dict):
+            raise PhraseRuleError(f"agent phrase rule {i}: expected a mapping")
+        code = item.get("code")
+        if not isinstance(code, str) or not re.fullmatch(r"[a-z][a-z0-9_]{1,47}", code):
+            raise PhraseRuleError(f"agent phrase rule {i}: code must be ASCII snake_case")
+        if code in seen:
+            raise PhraseRuleError(f"agent phrase rule {code!r} appears twice")
+        seen.add(code)
+        label, instead = item.get("label"), item.get("instead")
+        if not (isinstance(label, str) and label.strip()):
+            raise PhraseRuleError(f"agent phrase rule {code!r}: label is missing")
+        if not (isinstance(instead, str) and instead.strip()):
+            raise PhraseRuleError(
+                f"agent phrase rule {code!r}: the better line (instead) is missing"
+            )
+        patterns = _compile(code, item.get("patterns"))
+        if not patterns:
+            raise PhraseRuleError(f"agent phrase rule {code!r}: needs at least one pattern")
+        out.append(
+            PhraseRule(
+                code, label.strip(), patterns, _compile(code, item.get("unless")), instead.strip()
+            )
+        )
+    return tuple(out)
+
+
+def agent_phrases(doc, where: str) -> dict:
+    """The agent-phrase rules document, checked (every pattern compiles); ContentError names
+    the rule at fault."""
+    try:
+        compile_rules(doc)
+    except PhraseRuleError as exc:
+        raise ContentError(f"{where}: {exc}") from None
+    return doc

@@ -137,6 +137,8 @@ def replace_content(
     )
     session.add(ContentDocRow(key="advice", body=content.advice))
     session.add(ContentDocRow(key="operations", body=content.operations))
+    session.add(ContentDocRow(key="escalation", body=content.escalation))
+    session.add(ContentDocRow(key="agent_phrases", body=content.agent_phrases))
     session.add(ContentDocRow(key="generic_terms", body=[asdict(g) for g in content.generic_terms]))
     session.add(ContentDocRow(key="questions", body=[asdict(q) for q in content.questions]))
     session.add(
@@ -237,6 +239,9 @@ def load_content(session: Session) -> Content:
         # An instance loaded before masks existed has none stored: it reads the shipped list.
         masks=tuple(m.word for m in modifiers if m.kind == "mask")
         or shipped_words("lexicon/not_emotion.txt"),
+        # An instance loaded before these documents existed reads the shipped ones.
+        escalation=docs.get("escalation") or shipped_yaml("lexicon/escalation.yaml") or {},
+        agent_phrases=docs.get("agent_phrases") or shipped_yaml("scripts/agent_phrases.yaml") or {},
     )
 
 

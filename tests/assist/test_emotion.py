@@ -167,3 +167,52 @@ def test_a_customer_saying_they_called_before_raises_the_risk_as_the_profile_wou
         "近期已来电 4 次" in known.emotion["risk_reasons"]
         and "客户说为此事已多次来电" not in known.emotion["risk_reasons"]
     )
+
+
+@pytest.mark.parametrize(
+    ("said", "channel"),
+    [
+        ("我要打12300投诉你们", "miit"),
+        ("你们不解决我就去通管局", "miit"),
+        ("我去消协告你们", "consumer_association"),
+        ("我打12345市长热线", "government_hotline"),
+        ("我要找电视台曝光你们", "media"),
+        ("我已经请了律师", "legal"),
+        ("叫你们领导来接电话", "management"),
+    ],
+)
+def test_each_escalation_channel_is_named(engine, said, channel):
+    event = AssistSession(engine=engine).feed("customer", said)
+    assert channel in [c["code"] for c in event.emotion["escalation_channels"]]
+    label = engine.channels.by_code[channel].label
+    assert f"扬言升级：{label}" in event.emotion["risk_reasons"]
+    assert event.emotion["advice"][0] == engine.channels.by_code[channel].advice
+
+
+@pytest.mark.parametrize(
+    "said", ["我不会去找工信部的，你放心", "我的订单号是1230012315", "上个月扣了12300多分钟?"]
+)
+def test_no_channel_where_none_is_threatened(engine, said):
+    event = AssistSession(engine=engine).feed("customer", said)
+    assert event.emotion["escalation_channels"] == []
+
+
+def test_a_second_channel_later_in_the_call_is_a_new_reason(engine):
+    s = AssistSession(engine=engine)
+    first = s.feed("customer", "再不解决我就发到网上让大家都看看")
+    s.feed("agent", "非常抱歉，我马上帮您加急处理")
+    later = s.feed("customer", "我还要打12300投诉你们")
+    assert [c["code"] for c in first.emotion["escalation_channels"]] == ["media"]
+    assert [c["code"] for c in later.emotion["escalation_channels"]] == ["media", "miit"]
+    assert len(later.emotion["risk_reasons"]) > len(first.emotion["risk_reasons"])
+
+
+@pytest.mark.parametrize("said", ["我要销号", "弄不好我还是要转网的", "你们那个携号转网要怎么弄"])
+def test_churn_is_its_own_risk(engine, said):
+    calm = AssistSession(engine=engine).feed("customer", "我想查一下这个月的话费")
+    leaving = AssistSession(engine=engine).feed("customer", said)
+    assert leaving.emotion["churn"] >= 0.5 > calm.emotion["churn"]
+    assert leaving.emotion["churn_reasons"] and not calm.emotion["churn_reasons"]
+    # wanting to leave is not a threat to escalate
+    assert leaving.emotion["escalation_channels"] == []
+    assert leaving.emotion["risk"] < 0.6

@@ -33,6 +33,8 @@ def test_content_round_trips_through_the_database(loaded):
     assert {e.word: e for e in stored.lexicon} == {e.word: e for e in files.lexicon}
     assert [r.code for r in stored.reasons] == [r.code for r in files.reasons]
     assert stored.advice == files.advice and stored.operations == files.operations
+    assert stored.escalation == files.escalation and stored.escalation["channels"]
+    assert stored.agent_phrases == files.agent_phrases and stored.agent_phrases["rules"]
 
 
 def test_generic_terms_round_trip_and_an_older_instance_gets_the_shipped_ones(loaded):
