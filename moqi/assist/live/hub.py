@@ -18,6 +18,7 @@ from moqi.assist.session import AssistEvent, AssistSession
 
 Listener = Callable[[dict], None]
 RISK_ALERT = 0.6
+PEAK_STEP = 0.05
 
 
 @dataclass
@@ -35,7 +36,8 @@ class LiveContact:
     turns: int = 0
     last: AssistEvent | None = None
     peak_risk: float = 0.0
-    alerted: bool = False
+    alerted: set[str] = field(default_factory=set)  # escalation channels alerted on
+    alert_peak: float = 0.0  # the risk of the last alert (0: none since the last calm)
     whispers: list[dict] = field(default_factory=list)
     # Utterances of one contact are analysed and queued for storage one at a time, in order,
     # whether they come over HTTP (a worker thread) or a WebSocket (the event loop).
@@ -49,23 +51,31 @@ class LiveContact:
         return refusal(role, username, team, agent=self.agent, agent_team=self.team)
 
     def alert_for(self, event: AssistEvent) -> dict | None:
-        """The alert when this event takes the contact over the risk threshold (once per crossing)."""
-        risk = event.emotion["risk"]
+        """The alert this event raises, if any: over the risk threshold, on the first crossing,
+        on each escalation channel newly threatened (a 工信部 threat after a media one), and on
+        each new peak (PEAK_STEP above the last alert). Once the risk falls well below the
+        threshold, the next crossing alerts again."""
+        emotion = event.emotion
+        risk = emotion["risk"]
         if risk < RISK_ALERT:
             if risk < RISK_ALERT - 0.2:
-                self.alerted = False  # calmed down: a new crossing alerts again
+                self.alert_peak = 0.0  # calmed down: a new crossing alerts again
             return None
-        if self.alerted:
+        channels = [c for c in emotion["escalation_channels"] if c["code"] not in self.alerted]
+        peak = risk >= self.alert_peak + PEAK_STEP if self.alert_peak else True
+        if not channels and not peak:
             return None
-        self.alerted = True
+        self.alerted.update(c["code"] for c in channels)
+        self.alert_peak = max(self.alert_peak, risk)
         return {
             "type": "alert",
             "contact_id": self.contact_id,
             "agent": self.agent,
             "risk": risk,
             "turn": event.turn,
-            "reasons": event.emotion["risk_reasons"],
-            "advice": event.emotion["advice"],
+            "reasons": emotion["risk_reasons"],
+            "new_channels": [c["label"] for c in channels],
+            "advice": emotion["advice"],
             "text": event.text,
         }
 

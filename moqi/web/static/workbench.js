@@ -135,6 +135,12 @@
     $("emotion-trend").textContent = TREND[e.trend] || "";
     $("risk").textContent = e.risk.toFixed(2);
     $("risk").className = e.risk >= 0.6 ? "hot" : "";
+    // (events stored before churn was scored have none)
+    $("churn").textContent = (e.churn || 0).toFixed(2);
+    $("churn").className = e.churn >= 0.5 ? "hot" : "";
+    $("churn").title = (e.churn_reasons || []).join("；");
+    followRisk(e);
+    renderHints(event);
     $("advice").replaceChildren(...e.advice.map((a) => el("li", {}, a)));
     renderNeed(event.need);
     drawMap(event.businesses);
@@ -144,12 +150,33 @@
     if (top) $("wrapup-reason").value = top.code;
   }
 
+  // The banner follows the current risk: raised by an alert, updated on every event, and
+  // stood down once the risk falls back under the line.
+  function followRisk(e) {
+    const a = $("alert");
+    if (a.hidden || a.dataset.kind !== "risk") return;
+    if (e.risk >= 0.6) a.textContent = `⚠ 升级风险 ${e.risk.toFixed(2)}：${e.risk_reasons.join("；")}`;
+    else { a.textContent = `风险已回落至 ${e.risk.toFixed(2)}`; a.className = "alert calm"; if (e.risk < 0.4) a.hidden = true; }
+  }
+
+  // A quiet hint when the agent's own words are ones a quality inspector marks down.
+  function renderHints(event) {
+    if (event.speaker !== "agent") return;
+    const hints = event.agent_hints || [], hint = $("hint");
+    hint.hidden = !hints.length;
+    hint.replaceChildren(...hints.map((h) => el("p", {}, `💡 ${h.label}。可以这样说：${h.instead}`)));
+  }
+
   function onMessage(message) {
     if (message.type === "assist") renderEvent(message.event);
-    else if (message.type === "alert") { const a = $("alert"); a.hidden = false; a.textContent = `⚠ 升级风险 ${message.risk.toFixed(2)}：${message.reasons.join("；")}`; }
+    else if (message.type === "alert") {
+      const a = $("alert"); a.hidden = false; a.dataset.kind = "risk"; a.className = "alert";
+      const fresh = message.new_channels && message.new_channels.length ? `（新：${message.new_channels.join("、")}）` : "";
+      a.textContent = `⚠ 升级风险 ${message.risk.toFixed(2)}${fresh}：${message.reasons.join("；")}`;
+    }
     else if (message.type === "whisper") $("whispers").append(el("p", { class: "whisper" }, `班长 ${message.from}：${message.text}`));
     else if (message.type === "contact_closed") { $("say-form").hidden = true; }
-    else if (message.type === "error") $("alert").hidden = false, ($("alert").textContent = message.detail);
+    else if (message.type === "error") { const a = $("alert"); a.hidden = false; a.dataset.kind = "error"; a.textContent = message.detail; }
   }
 
   function connect() {
