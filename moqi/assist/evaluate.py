@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from moqi.assist.emotion import UtteranceEmotion
+from moqi.assist.events import EmotionPart
 
 # How moqi's nine categories answer the six SMP2020-EWECT labels. Confusion is a
 # question, not a feeling, on Weibo, so it counts as neutral; distrust is a kind of anger.
@@ -167,3 +168,45 @@ def need_scores(
             for (g, p), c in sorted(mistakes.items(), key=lambda kv: (-kv[1], kv[0]))[:shown]
         ],
     )
+
+
+def _rates(gold: list[bool], predicted: list[bool]) -> dict:
+    """Recall over the gold positives and the false-alarm rate over the gold negatives."""
+    positives = sum(gold)
+    negatives = len(gold) - positives
+    hits = sum(g and p for g, p in zip(gold, predicted, strict=True))
+    alarms = sum(p and not g for g, p in zip(gold, predicted, strict=True))
+    return {
+        "positives": positives,
+        "recall": round(hits / positives, 4) if positives else None,
+        "false_alarm_rate": round(alarms / negatives, 4) if negatives else None,
+        "false_alarms": alarms,
+    }
+
+
+def call_scores(gold: list[dict], read: list[EmotionPart]) -> dict:
+    """Per customer turn (`read`: the assist event's `emotion` part): polarity accuracy (and
+    macro-F1), and the recall and false-alarm rate of escalation and churn, where a turn
+    signals one when it holds a keyword so flagged that is not negated — what the agent's
+    screen and the wall act on."""
+    if len(gold) != len(read) or not gold:
+        raise ValueError("need one reading per labelled turn, and at least one")
+
+    def said(e: EmotionPart, flag: str) -> bool:
+        flagged = (k["escalation"] if flag == "escalation" else k["churn"] for k in e["keywords"])
+        negated = (k["negated"] for k in e["keywords"])
+        return any(f and not n for f, n in zip(flagged, negated, strict=True))
+
+    polarity = classification_scores(
+        [g["polarity"] for g in gold],
+        [e["polarity"] for e in read],
+        ("negative", "neutral", "positive"),
+    )
+    return {
+        "turns": len(gold),
+        "polarity": polarity.as_dict(),
+        "escalation": _rates(
+            [g["escalation"] for g in gold], [said(e, "escalation") for e in read]
+        ),
+        "churn": _rates([g["churn"] for g in gold], [said(e, "churn") for e in read]),
+    }

@@ -186,3 +186,55 @@ def read_need(path: Path, reasons: Container[str]) -> list[NeedItem]:
     if not out:
         raise LabelledDataError(f"{path}: no labelled contacts")
     return out
+
+
+@dataclass(frozen=True)
+class LabelledCall:
+    """A call whose customer turns carry an expert's labels: (speaker, text, labels or None)."""
+
+    id: str
+    turns: tuple[tuple[str, str, dict | None], ...]
+
+
+_POLARITIES = ("negative", "neutral", "positive")
+
+
+def read_calls(path: Path) -> list[LabelledCall]:
+    """JSONL calls, one a line: {id, turns: [{speaker, text, polarity?, escalation?, churn?}]};
+    every customer turn has the three labels (polarity negative|neutral|positive, escalation
+    and churn true|false)."""
+    out, seen = [], set()
+    for number, obj in _objects(path, _text(path)):
+        where = f"{path}:{number}"
+        call_id, turns = obj.get("id", f"line {number}"), obj.get("turns")
+        if not isinstance(turns, list) or not turns:
+            raise LabelledDataError(f"{where}: needs a non-empty turns[] list")
+        if str(call_id) in seen:
+            raise LabelledDataError(f"{where}: call id {call_id!r} appears twice")
+        seen.add(str(call_id))
+        read = []
+        for i, turn in enumerate(turns, 1):
+            at = f"{where} turn {i}"
+            if not isinstance(turn, dict) or not isinstance(turn.get("text"), str):
+                raise LabelledDataError(f"{at}: needs speaker and a text string")
+            try:
+                speaker = canonical_speaker(str(turn.get("speaker", "")))
+            except ValueError as exc:
+                raise LabelledDataError(f"{at}: {exc}") from None
+            if len(turn["text"]) > MAX_CHARS:
+                raise LabelledDataError(f"{at}: over {MAX_CHARS} characters")
+            labels = None
+            if speaker == "customer":
+                labels = {k: turn.get(k) for k in ("polarity", "escalation", "churn")}
+                if labels["polarity"] not in _POLARITIES or not all(
+                    isinstance(labels[k], bool) for k in ("escalation", "churn")
+                ):
+                    raise LabelledDataError(
+                        f"{at}: a customer turn needs polarity (negative|neutral|positive), "
+                        "escalation and churn (true|false)"
+                    )
+            read.append((speaker, turn["text"], labels))
+        out.append(LabelledCall(str(call_id), tuple(read)))
+    if not out:
+        raise LabelledDataError(f"{path}: no calls")
+    return out

@@ -15,6 +15,7 @@ from rich.progress import Progress
 from rich.table import Table
 
 from moqi.cli.common import fail
+from moqi.cli.eval_calls import calls
 
 if TYPE_CHECKING:
     from moqi.assist import evaluate as ev
@@ -29,6 +30,7 @@ DataOpt = Annotated[
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object with the figures.")]
 CorpusOpt = Annotated[Path, typer.Option("--corpus", help="JSONL corpus, one {id, text} a line.")]
+app.command("calls")(calls)
 QueriesOpt = Annotated[
     Path,
     typer.Option("--queries", help="JSONL queries, one {query, relevant: [corpus ids]} a line."),
