@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+from collections.abc import Collection
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
@@ -288,6 +289,35 @@ def utterance_count(session: Session, contact_id: int) -> int:
         )
         or 0
     )
+
+
+def agent_utterances(
+    session: Session, *, since: datetime, until: datetime, agents: Collection[str] | None = None
+) -> list[tuple[int, str, int, str]]:
+    """(contact_id, agent, turn, text) of what agents said on contacts begun in [since, until),
+    oldest contact first, in turn order; only these agents' contacts when `agents` is given
+    (the caller knows who is in a team: users are not this capability's). Text is as stored:
+    normalised and masked."""
+    if agents is not None and not agents:
+        return []
+    # Stored in UTC (SQLite keeps no offset): compare in UTC.
+    query = (
+        select(Contact.id, Contact.agent, Utterance.turn, Utterance.text)
+        .join(Utterance, Utterance.contact_id == Contact.id)
+        .where(
+            Utterance.speaker == "agent",
+            Contact.started_at >= _utc(since),
+            Contact.started_at < _utc(until),
+        )
+        .order_by(Contact.started_at, Contact.id, Utterance.turn)
+    )
+    if agents is not None:
+        query = query.where(Contact.agent.in_(sorted(set(agents))))
+    return [(cid, agent, turn, text) for cid, agent, turn, text in session.execute(query)]
+
+
+def _utc(value: datetime) -> datetime:
+    return _aware(value).astimezone(UTC)
 
 
 def customer_card(session: Session, customer_id: str | None) -> dict:

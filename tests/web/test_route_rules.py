@@ -51,6 +51,7 @@ RULES: dict[str, frozenset[str] | None] = {
     "POST /api/contacts/{contact_id}/wrapup": LIVE,
     "POST /api/contacts/{contact_id}/whisper": LEADS,
     "GET /api/wall": LEADS,
+    "GET /api/quality/agent-phrases": LEADS,
     # Knowledge: everyone reads and proposes; editors publish.
     "GET /api/knowledge/search": EVERYONE,
     "GET /api/knowledge/items/{kind}": EVERYONE,

@@ -1,4 +1,5 @@
-// The team lead's wall: live contacts by risk, alerts as they happen, whispers to agents.
+// The team lead's wall: live contacts by risk, alerts as they happen, whispers to agents,
+// and the quality review of the agents' own words (last 7 days).
 "use strict";
 (function () {
   const $ = (id) => document.getElementById(id);
@@ -36,6 +37,32 @@
     const item = el("li", { class: fresh ? "fresh" : "" }, `#${a.contact_id} ${a.agent} · 风险 ${a.risk.toFixed(2)} · 第${a.turn}句 · ${(a.reasons || []).join("；")}`);
     $("alerts").prepend(item);
   }
+
+  function phraseExamples(a) {
+    return el("ul", { class: "phrase-examples" }, a.examples.map((x) =>
+      el("li", {}, `#${x.contact_id} 第${x.turn}句 · ${x.label}：“${x.said}” → 建议说：${x.instead}`)));
+  }
+
+  function renderReview(data) {
+    const body = $("phrase-review").tBodies[0];
+    if (!data.agents.length) {
+      body.replaceChildren(el("tr", {}, el("td", { colspan: 5, class: "muted" }, "近7天没有坐席通话记录")));
+      return;
+    }
+    body.replaceChildren(...data.agents.flatMap((a) => {
+      const top = a.by_rule.slice(0, 3).map((r) => `${r.label}（${r.hits}）`).join("；") || "—";
+      const detail = el("tr", { class: "phrase-detail", hidden: "" }, el("td", { colspan: 5 }, phraseExamples(a)));
+      const toggle = el("button", { type: "button", onclick: () => { detail.hidden = !detail.hidden; toggle.textContent = detail.hidden ? "看例句" : "收起"; } }, "看例句");
+      const row = el("tr", { class: a.hits ? "" : "muted" },
+        el("td", {}, a.agent), el("td", {}, a.utterances), el("td", {}, a.hits), el("td", {}, top),
+        el("td", {}, a.examples.length ? toggle : "—"));
+      return [row, detail];
+    }));
+  }
+
+  window.moqi.api("GET", "/api/quality/agent-phrases?days=7").then(renderReview).catch((err) => {
+    $("phrase-note").textContent = `质检统计加载失败：${err.message}`;
+  });
 
   fetch("/api/wall").then((r) => r.json()).then((data) => {
     data.contacts.forEach((c) => contacts.set(c.contact_id, c));
