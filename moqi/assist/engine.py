@@ -21,6 +21,9 @@ from moqi.nlp.tokenize import Tokenizer
 # utterance, unless it stands as a clause of its own or is said twice and nothing is asked
 # ("没了没了你这么一说我就明白了", "没有了，谢谢你啊"): "就这样把我的钱扣了" goes on.
 _SHORT = 10
+_CONFIDENT = 0.5  # a trained model decides the polarity alone only when this sure (|valence|)
+_READ_WHOLE = 0.6  # the intensity, at full confidence, of a feeling said without feeling words
+_READ_WHOLE_MIN = 6  # shorter replies ("嗯输好了", "好的") acknowledge; they are not a feeling
 # Words of an outcome, not of what was done ("已经为您开通成功了").
 _OUTCOME_WORDS = ("成功", "好了", "生效", "完成", "失败", "正常")
 
@@ -341,11 +344,21 @@ class AssistEngine:
 
         learned = valence(self.polarity_model, [text], [e])[0]
         e.valence = round(learned if e.category == "neutral" else 0.5 * (e.valence + learned), 3)
+        confident = (
+            "positive" if learned > _CONFIDENT else "negative" if learned < -_CONFIDENT else None
+        )
         if e.category == "neutral":
-            e.polarity = (
-                "positive" if learned > 0.5 else "negative" if learned < -0.5 else "neutral"
-            )
-        elif e.category not in ("confusion", "surprise"):
+            e.polarity = confident or "neutral"
+            if confident and len(text) >= _READ_WHOLE_MIN:
+                # Said without a feeling word ("师傅一个都没来过", "还以为要停机了"): the feeling is
+                # read from the words as a whole, as discontent or contentment, as strongly
+                # as the model is sure of it.
+                e.category = "disappointment" if confident == "negative" else "satisfaction"
+                e.intensity = round(min(abs(learned), 1.0) * _READ_WHOLE, 3)
+        elif e.category in ("confusion", "surprise"):
+            # Neither leans either way by itself: "还以为要停机了" after good news is relief.
+            e.polarity = confident or e.polarity
+        else:
             e.polarity = "positive" if e.valence > 0 else "negative"
         return e
 
@@ -364,8 +377,11 @@ def _praising_names(content: Content, emotion_words: KeywordAutomaton) -> list[s
 
 @lru_cache(maxsize=1)
 def default_engine() -> AssistEngine:
-    """The engine built from the shipped content files (for shells, tests and benchmarks)."""
-    return AssistEngine(load_files())
+    """The engine built from the shipped content files and polarity model (for shells, tests
+    and benchmarks)."""
+    from moqi.assist.model import shipped
+
+    return AssistEngine(load_files(), polarity_model=shipped.polarity_model())
 
 
 # A trained model reads texts with the shipped engine's words and lexicon; it is handed in

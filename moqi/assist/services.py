@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from moqi.assist.confirm import Confirmation
 from moqi.assist.engine import AssistEngine
-from moqi.assist.model import trained
+from moqi.assist.model import shipped, trained
 from moqi.assist.models import AssistEventRow, ConfirmationRow
 from moqi.assist.profile import CustomerProfile
 from moqi.assist.session import AssistEvent, AssistSession
@@ -46,7 +46,12 @@ def live_engine(session: Session) -> AssistEngine:
             )
             engine = _by_content.get(built_from)
             if engine is None:
-                model = trained.load(model_path.parent, "polarity") if model_version else None
+                # The operator's own model, else the one moqi ships.
+                model = (
+                    trained.load(model_path.parent, "polarity")
+                    if model_version
+                    else shipped.polarity_model()
+                )
                 engine = AssistEngine(content, version=str(revision), polarity_model=model)
                 _ = engine.tokenizer  # build jieba now, not in the middle of someone's call
                 _by_content[built_from] = engine
