@@ -212,3 +212,28 @@ def test_broken_question_types_are_refused(root, text, message):
     (root / "scripts" / "questions.yaml").write_text(text, encoding="utf-8")
     with pytest.raises(ContentError, match=message):
         load_files(root)
+
+
+# Words that admit a fault the call has not established, or report an action or a result the
+# agent has not reported: only a line that waits for the operation's success may report one.
+_ADMITS = ("这是我们的错", "错误扣费", "是我们的失误", "我们搞错了")
+_REPORTS = (
+    "已经短信发给您",
+    "已经发短信给您",
+    "给您开好了",
+    "已经为您办理",
+    "已经给您退",
+    "已经退回",
+)
+
+
+def test_no_shipped_line_admits_a_fault_or_reports_what_was_not_done():
+    from moqi.content import load_files
+
+    offending = []
+    for script in load_files().scripts:
+        if any(w in script.text for w in _ADMITS):
+            offending.append((script.id, script.text))
+        if "succeeded" not in script.conditions and any(w in script.text for w in _REPORTS):
+            offending.append((script.id, script.text))
+    assert offending == []
