@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
 
 from moqi.errors import Conflict, Forbidden, Invalid, MoqiError, NotFound
@@ -47,7 +47,9 @@ def install_problem_handlers(app: FastAPI) -> None:
         return domain_problem(exc)
 
     @app.exception_handler(HTTPException)
-    async def _http(_: Request, exc: HTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: HTTPException) -> Response:
+        if exc.status_code in _PAGES and _wants_page(request):
+            return _page(request, exc.status_code)
         response = problem(exc.status_code, _title(exc.status_code), str(exc.detail))
         for k, v in (exc.headers or {}).items():
             response.headers[k] = v
@@ -58,6 +60,29 @@ def install_problem_handlers(app: FastAPI) -> None:
         errors = [{"loc": list(e.get("loc", ())), "msg": e.get("msg", "")} for e in exc.errors()]
         detail = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors)
         return problem(422, "Unprocessable Content", detail, errors=errors)
+
+
+# A person in a browser gets a page in Chinese, not problem+json (the API keeps its JSON).
+_PAGES = {
+    403: ("无权访问", "您的角色不能打开这个页面。如需使用，请联系管理员调整角色。"),
+    404: ("页面不存在", "您要找的页面不存在，可能链接有误或内容已被删除。"),
+}
+_NOT_PAGES = ("/api/", "/ws/", "/static/", "/docs", "/openapi")
+
+
+def _wants_page(request: Request) -> bool:
+    return not request.url.path.startswith(_NOT_PAGES) and "text/html" in request.headers.get(
+        "accept", ""
+    )
+
+
+def _page(request: Request, status: int) -> Response:
+    from moqi.web.templates import templates
+
+    heading, message = _PAGES[status]
+    return templates.TemplateResponse(
+        request, "error.html", {"heading": heading, "message": message}, status_code=status
+    )
 
 
 def _title(status: int) -> str:

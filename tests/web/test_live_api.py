@@ -210,6 +210,14 @@ def test_pages_need_login_and_the_right_role(app):
         agent = login(app, "agent")
         assert "业务关联地图" in agent.get("/workbench").text
         assert agent.get("/wall").status_code == 403
+        # A browser gets the refusal as a page in Chinese; the API keeps problem+json.
+        page = agent.get("/wall", headers={"Accept": "text/html,application/xhtml+xml"})
+        assert page.status_code == 403 and "text/html" in page.headers["content-type"]
+        assert "无权访问" in page.text and "返回首页" in page.text
+        missing = agent.get("/no-such-page", headers={"Accept": "text/html"})
+        assert missing.status_code == 404 and "页面不存在" in missing.text
+        api = agent.get("/api/wall", headers={"Accept": "text/html"})
+        assert api.status_code == 403 and api.headers["content-type"] == "application/problem+json"
         assert "监控墙" in login(app, "lead").get("/wall").text
 
 
