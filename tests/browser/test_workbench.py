@@ -41,6 +41,8 @@ def test_agent_and_team_lead_work_a_live_call(server, login, shot):
     first = sim.stdout.readline()
     assert "is live" in first, first
     contact_id = int(first.split("#")[1].split()[0])
+    # The plain workbench shows the new contact without a reload.
+    agent.wait_for_selector(f"#my-contacts a[href='/workbench/{contact_id}']", timeout=15000)
     agent.goto(f"{server['url']}/workbench/{contact_id}")
     agent.wait_for_selector("#workbench[data-live='1']")
 

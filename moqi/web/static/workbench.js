@@ -269,7 +269,10 @@
   transcript.addEventListener("scroll", () => { pinned = transcript.scrollTop + transcript.clientHeight >= transcript.scrollHeight - 4; });
   if (window.ResizeObserver) new ResizeObserver(() => { if (pinned) transcript.scrollTop = transcript.scrollHeight; }).observe(transcript);
 
-  if (!contactId) api("GET", "/api/contacts").then((rows) => $("my-contacts").replaceChildren(...rows.map((c) =>
-    el("li", {}, el("a", { href: `/workbench/${c.contact_id}` }, `#${c.contact_id} ${c.customer.phone_masked || ""} · ${c.emotion_label} · ${c.reason || "—"}`)))));
+  // The agent's open contacts, kept current: a call routed to them (or replayed by `moqi
+  // simulate`) appears without a reload.
+  const listMine = () => api("GET", "/api/contacts").then((rows) => $("my-contacts").replaceChildren(...(rows.length ? rows.map((c) =>
+    el("li", {}, el("a", { href: `/workbench/${c.contact_id}` }, `#${c.contact_id} ${c.customer.phone_masked || ""} · ${c.emotion_label} · ${c.reason || "—"}`))) : [el("li", { class: "muted" }, "暂无进行中的接触")]))).catch(() => {});
+  if (!contactId) { listMine(); setInterval(() => { if (!document.hidden) listMine(); }, 5000); }
   if (contactId) api("GET", `/api/contacts/${contactId}`).then(showLive).catch((err) => { $("alert").hidden = false; $("alert").textContent = err.message; });
 })();
