@@ -110,3 +110,32 @@ def test_chat_agent_types_and_cannot_close_unconfirmed(server, login):
     agent.wait_for_selector("#confirm-items li.checked")
     agent.click("#wrapup-form button[type=submit]")
     agent.wait_for_selector(".saved")
+
+
+def test_a_figure_only_the_agent_knows_is_a_field_filled_before_copying(server, login):
+    agent = login("agent_li")
+    agent.select_option("select[name=channel]", "wechat")
+    agent.click("#open-form button[type=submit]")
+    agent.wait_for_selector("#workbench[data-live='1']")
+    say = agent.locator("#say-form")
+    for speaker, text in [
+        ("customer", "我这个月话费怎么多扣了九十多块，你们怎么回事"),
+        ("agent", "我帮您查一下，这笔是流量超出的费用，我帮您提交减免申请"),
+        ("customer", "好吧，那就这样吧"),
+    ]:
+        said = agent.locator("#transcript .utt").count()
+        say.locator("select").select_option(speaker)
+        say.locator("input").fill(text)
+        say.locator("button").click()
+        agent.wait_for_function(
+            "n => document.querySelectorAll('#transcript .utt').length > n", arg=said
+        )
+    line = agent.locator("#scripts li", has=agent.locator("input.slot")).first
+    line.wait_for()
+    assert "〔" not in line.locator("p").inner_text()
+    copy = line.locator("button.copy")
+    copy.click()
+    assert copy.inner_text() == "请先填写空格"
+    line.locator("input.slot").first.fill("3")
+    copy.click()
+    assert copy.inner_text() == "已使用"

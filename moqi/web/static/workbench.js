@@ -34,11 +34,32 @@
     $("reasons").replaceChildren(...need.reasons.map((r) => el("li", {}, el("span", { class: "bar", style: `width:${Math.max(4, r.p * 100)}%` }), el("span", { class: "label" }, `${r.label} ${Math.round(r.p * 100)}%`))));
   }
 
+  // What moqi cannot know (〔N〕个工作日, 尾号〔后四位〕) is a field the agent fills in the line;
+  // the line is copied only once every field is filled.
+  const SLOT = /〔([^〔〕]{1,12})〕/g;
+  function lineWithSlots(text) {
+    const p = el("p", {});
+    let at = 0;
+    for (const m of text.matchAll(SLOT)) {
+      p.append(text.slice(at, m.index), el("input", { class: "slot", placeholder: m[1], size: Math.max(3, m[1].length + 1), "aria-label": `填写${m[1]}` }));
+      at = m.index + m[0].length;
+    }
+    p.append(text.slice(at));
+    return p;
+  }
+  function filledText(p) {
+    let ok = true;
+    const text = [...p.childNodes].map((n) => { if (n.tagName !== "INPUT") return n.textContent; if (!n.value.trim()) ok = false; return n.value.trim(); }).join("");
+    return ok ? text : null;
+  }
   function renderScripts(scripts) {
-    $("scripts").replaceChildren(...scripts.map((s) => el("li", { class: "script" },
-      el("p", {}, s.text), el("small", {}, s.why),
-      el("button", { class: "copy", onclick: (ev) => { navigator.clipboard && navigator.clipboard.writeText(s.text).catch(() => {}); ev.target.closest("li").classList.add("used"); ev.target.textContent = "已使用"; api("POST", "/api/knowledge/uses", { item: `script:${s.id}`, action: "used" }).catch(() => {}); } }, "复制/使用"),
-      " ", el("a", { class: "improve", href: `/knowledge/script/${encodeURIComponent(s.id)}`, target: "_blank", title: "这句话术可以更好？提议修改，知识编辑审核后发布" }, "提议改进"))));
+    $("scripts").replaceChildren(...scripts.map((s) => { const line = lineWithSlots(s.text); return el("li", { class: "script" },
+      line, el("small", {}, s.why),
+      el("button", { class: "copy", onclick: (ev) => {
+        const text = filledText(line);
+        if (text === null) { const empty = [...line.querySelectorAll("input.slot")].find((i) => !i.value.trim()); empty.focus(); ev.target.textContent = "请先填写空格"; return; }
+        navigator.clipboard && navigator.clipboard.writeText(text).catch(() => {}); ev.target.closest("li").classList.add("used"); ev.target.textContent = "已使用"; api("POST", "/api/knowledge/uses", { item: `script:${s.id}`, action: "used" }).catch(() => {}); } }, "复制/使用"),
+      " ", el("a", { class: "improve", href: `/knowledge/script/${encodeURIComponent(s.id)}`, target: "_blank", title: "这句话术可以更好？提议修改，知识编辑审核后发布" }, "提议改进")); }));
   }
 
   function highlighted(event) {
