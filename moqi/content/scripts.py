@@ -19,6 +19,16 @@ from moqi.content.model import (
 from moqi.content.reading import ContentError, need, read_csv
 from moqi.nlp.normalize import normalize
 
+# A line's placeholders as the fields an agent fills (the workbench shows 〔…〕 as inputs):
+# wherever a line is shown outside a call (search, the knowledge pages) nothing fills them.
+SLOTS = {"customer": "〔称呼〕", "number": "〔后四位〕", "days": "〔N〕", "business": "〔业务〕"}
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def with_slots(text: str) -> str:
+    """A script's text with its placeholders shown as fields to fill ({days} → 〔N〕)."""
+    return _PLACEHOLDER.sub(lambda m: SLOTS.get(m.group(1), f"〔{m.group(1)}〕"), text)
+
 
 def question_types(items, where: str) -> tuple[QuestionType, ...]:
     """Kinds of follow-up question from their file (or stored document): each a `code`, a

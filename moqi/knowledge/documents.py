@@ -10,6 +10,7 @@ from datetime import date
 
 from moqi.content import Content
 from moqi.content.model import SCRIPT_KIND_LABELS
+from moqi.content.scripts import with_slots
 
 KINDS = ("article", "business", "script", "reason")
 KIND_LABELS = {"article": "知识", "business": "业务", "script": "话术", "reason": "来电原因"}
@@ -70,7 +71,7 @@ def documents(content: Content) -> list[Doc]:
             f"script:{s.id}",
             "script",
             f"{SCRIPT_KIND_LABELS.get(s.kind, s.kind)} · {reasons[s.reason].label if s.reason in reasons else '通用'}",
-            s.text,
+            with_slots(s.text),
             reasons[s.reason].businesses if s.reason in reasons else (),
             _one(s.brand),
             _one(s.region),

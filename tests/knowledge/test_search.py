@@ -1,10 +1,12 @@
 """Knowledge search: customers' words find the catalogue's items, with highlights and snippets."""
 
+import re
+
 import numpy as np
 import pytest
 
 from moqi.content import load_files
-from moqi.knowledge.documents import Doc
+from moqi.knowledge.documents import Doc, documents
 from moqi.knowledge.search import SNIPPET_WIDTH, KnowledgeIndex, Results, _bm25_scores, snippet
 
 
@@ -121,3 +123,10 @@ def test_documents_without_a_single_word_are_indexed_and_never_found():
     )
     assert index.search("宽带") == [] and index.search("。") == []
     assert index.suggest("kuandai") is None
+
+
+def test_no_search_result_shows_a_raw_template():
+    docs = documents(load_files())
+    assert not [d.id for d in docs if re.search(r"\{\w+\}", d.text)]
+    slotted = [d.text for d in docs if d.kind == "script" and "〔N〕" in d.text]
+    assert slotted, "the {days} lines are shown with a field to fill"
