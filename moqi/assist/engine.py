@@ -23,6 +23,7 @@ from moqi.nlp.tokenize import Tokenizer
 _SHORT = 10
 _CONFIDENT = 0.5  # a trained model decides the polarity alone only when this sure (|valence|)
 _READ_WHOLE = 0.6  # the intensity, at full confidence, of a feeling said without feeling words
+_UNDECIDED = ("neutral", "confusion", "surprise")  # lexicon readings a model may decide
 _READ_WHOLE_MIN = 6  # shorter replies ("嗯输好了", "好的") acknowledge; they are not a feeling
 # Words of an outcome, not of what was done ("已经为您开通成功了").
 _OUTCOME_WORDS = ("成功", "好了", "生效", "完成", "失败", "正常")
@@ -331,14 +332,17 @@ class AssistEngine:
         return out
 
     def read_customer(self, text: str) -> UtteranceEmotion:
-        """The emotion of a customer utterance: the lexicon, refined by a trained model if any.
+        """The emotion of a customer utterance: the lexicon, and where it reads no feeling or an
+        undecided one (confusion, surprise), the polarity model (the shipped one or an
+        operator's), which decides only when it is confident.
 
-        The trained valence is blended in; where the lexicon found nothing, the model alone
-        decides the polarity, and only when it is confident.
+        Where the lexicon reads a feeling, it stands: on development data the model changed
+        nothing there for the better (dev calls 0.773 → 0.771, reviews +0.5 points), and the
+        live path is spared the model's cost on those turns.
         """
         e = self.read_emotion(text)
         e.channels = self.channels.named(e.keywords)
-        if self.polarity_model is None or not text:
+        if self.polarity_model is None or not text or e.category not in _UNDECIDED:
             return e
         from moqi.assist.model.trained import valence
 
@@ -347,19 +351,17 @@ class AssistEngine:
         confident = (
             "positive" if learned > _CONFIDENT else "negative" if learned < -_CONFIDENT else None
         )
-        if e.category == "neutral":
-            e.polarity = confident or "neutral"
-            if confident and len(text) >= _READ_WHOLE_MIN:
-                # Said without a feeling word ("师傅一个都没来过", "还以为要停机了"): the feeling is
-                # read from the words as a whole, as discontent or contentment, as strongly
-                # as the model is sure of it.
-                e.category = "disappointment" if confident == "negative" else "satisfaction"
-                e.intensity = round(min(abs(learned), 1.0) * _READ_WHOLE, 3)
-        elif e.category in ("confusion", "surprise"):
+        if e.category != "neutral":
             # Neither leans either way by itself: "还以为要停机了" after good news is relief.
             e.polarity = confident or e.polarity
-        else:
-            e.polarity = "positive" if e.valence > 0 else "negative"
+            return e
+        e.polarity = confident or "neutral"
+        if confident and len(text) >= _READ_WHOLE_MIN:
+            # Said without a feeling word ("师傅一个都没来过", "还以为要停机了"): the feeling is
+            # read from the words as a whole, as discontent or contentment, as strongly as the
+            # model is sure of it.
+            e.category = "disappointment" if confident == "negative" else "satisfaction"
+            e.intensity = round(min(abs(learned), 1.0) * _READ_WHOLE, 3)
         return e
 
 
