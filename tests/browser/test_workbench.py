@@ -62,6 +62,15 @@ def test_agent_and_team_lead_work_a_live_call(server, login, shot):
     # Keywords highlighted in place, the map drawn, scripts recommended.
     assert agent.locator("mark.kw.anger").count() >= 1
     assert agent.locator("#bizmap .node").count() >= 2
+    # each business once on the map, and its whole name (on two lines where it is long)
+    codes = agent.eval_on_selector_all("#bizmap .node", "ns => ns.map(n => n.dataset.code)")
+    assert len(codes) == len(set(codes))
+    names = agent.eval_on_selector_all(
+        "#bizmap .node",
+        "ns => ns.map(n => [n.querySelector('title').textContent, "
+        "[...n.querySelectorAll('text')].map(t => t.textContent).join('')])",
+    )
+    assert all(full == shown for full, shown in names) and "…" not in str(names)
     assert agent.locator("#scripts li").count() == 3
     assert agent.locator("#reasons li").count() == 3
     agent.locator("#bizmap .node.main").click()

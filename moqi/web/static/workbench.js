@@ -100,14 +100,24 @@
     const centres = businesses.mentioned.length ? businesses.mentioned : businesses.in_call.slice(-1);
     map.replaceChildren();
     if (!centres.length) return;
-    const related = businesses.related.slice(0, 8);
+    // One node per business: edges from several mentioned businesses can meet the same one.
+    const seen = new Set([centres[0].code]);
+    const related = businesses.related.filter((r) => !seen.has(r.to) && seen.add(r.to)).slice(0, 8);
     const centre = { x: 180, y: 110 };
     const node = (x, y, label, code, main) => {
       const group = svg("g", { class: "node" + (main ? " main" : ""), "data-code": code, tabindex: 0 });
       group.append(svg("circle", { cx: x, cy: y, r: main ? 30 : 22, fill: main ? "#1d3557" : "#f1faee", stroke: "#1d3557" }));
-      const text = svg("text", { x, y: y + 4, "text-anchor": "middle", "font-size": 10, fill: main ? "#fff" : "#1d3557" });
-      text.textContent = label.length > 7 ? label.slice(0, 7) + "…" : label;
-      group.append(text);
+      // The whole name, on two lines where it is long (a cut name is no name); hover shows it too.
+      const lines = label.length > 6 ? [label.slice(0, Math.ceil(label.length / 2)), label.slice(Math.ceil(label.length / 2))] : [label];
+      const size = lines.some((l) => l.length > 6) ? 8 : 10;
+      lines.forEach((line, i) => {
+        const text = svg("text", { x, y: y + 4 + (i - (lines.length - 1) / 2) * (size + 1), "text-anchor": "middle", "font-size": size, fill: main ? "#fff" : "#1d3557" });
+        text.textContent = line;
+        group.append(text);
+      });
+      const title = svg("title", {});
+      title.textContent = label;
+      group.append(title);
       group.addEventListener("click", () => showBusiness(code));
       return group;
     };
