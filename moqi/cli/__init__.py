@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from moqi.cli import assist, backup, evaluate, init, kb, serve, simulate, staff, train, user
+from moqi.cli import assist, backup, evaluate, init, kb, serve, simulate, sla, staff, train, user
 
 app = typer.Typer(
     help="moqi 默契 — live agent assist for telecom contact centres.",
@@ -23,6 +23,7 @@ app.add_typer(train.app, name="train")
 app.add_typer(user.app, name="user")
 app.add_typer(staff.app, name="staff")
 app.add_typer(kb.app, name="kb")
+app.add_typer(sla.app, name="sla")
 
 
 def main() -> None:
