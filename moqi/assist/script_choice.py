@@ -56,7 +56,7 @@ def choose(
         agent_turns=session.agent_turns,
         emotion=emotion,
         risk=risk,
-        churn=session.mood.churn_turns > 0,
+        churn=session.mood.churn_turns,
         reasons=[r["code"] for r in need["reasons"]],
         stage=c.stage,
         confirmation=confirmation,
@@ -78,7 +78,9 @@ def choose(
         emotion=emotion.category,
         brand=c.brand,
         region=c.region,
-        stage=c.stage,
+        # A customer who says they want to leave is in the churn stage now, whatever the
+        # profile says: the retention lines keyed to it are theirs.
+        stage="churn" if session.mood.churn_turns else c.stage,
         # The latest operation of the call decides which reason's read-back and closing lines fit.
         # An operation with no business of the catalogue (known by the agent's words, or by the
         # top reason alone) fits no reason's own read-back or closing.

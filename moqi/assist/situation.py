@@ -5,6 +5,7 @@ from __future__ import annotations
 from moqi.assist.confirm import Confirmation
 from moqi.assist.emotion import UtteranceEmotion
 
+_INSISTS = 3  # the customer said they want to leave this many times: they have decided
 _RETENTION_REASONS = {"porting_out", "porting_inquiry", "account_closure", "porting_obstruction"}
 
 
@@ -13,7 +14,7 @@ def wanted_kinds(
     agent_turns: int,
     emotion: UtteranceEmotion,
     risk: float,
-    churn: bool,
+    churn: int,
     reasons: list[str],
     stage: str | None,
     confirmation: Confirmation | None,
@@ -33,6 +34,9 @@ def wanted_kinds(
     a complaint, which ends with a follow-up commitment (跟进承诺), not a pleasantry.
     `disputed`: the customer said the latest read-back is wrong; until the agent reports the
     operation again, the call wants the apology that sets it right, and no closing.
+    `churn`: how many times the customer has said they want to leave. Retention comes in
+    order — first ask why and acknowledge, then offer what fits, and once they insist (a third
+    time) the procedure itself: porting rules forbid putting obstacles in the way.
     """
     kinds: dict[str, float] = {"explanation": 1.2, "guidance": 1.0}
     if agent_turns == 0:
@@ -47,9 +51,14 @@ def wanted_kinds(
         kinds["explanation"] = 2.4
     if emotion.category == "distrust":
         kinds["empathy"] = max(kinds.get("empathy", 0.0), 2.0)
-    if churn or stage in ("decline", "churn") or (reasons and reasons[0] in _RETENTION_REASONS):
-        kinds["retention"] = 2.6 if churn else 1.6
-        kinds["offer"] = 1.4
+    if churn >= _INSISTS:
+        kinds["guidance"] = 3.0  # how to port or close, with nothing in the way
+    elif churn == 2:
+        kinds["offer"], kinds["retention"] = 2.6, 1.8
+    elif churn == 1:
+        kinds["retention"], kinds["offer"], kinds["guidance"] = 2.6, 1.2, 0.6
+    elif stage in ("decline", "churn") or (reasons and reasons[0] in _RETENTION_REASONS):
+        kinds["retention"], kinds["offer"] = 1.6, 1.4
     if reasons and reasons[0] == "password_reset":
         kinds["password_check"] = 1.8
     if disputed:
