@@ -130,6 +130,7 @@ class AssistEngine:
         ends = {p: True for p in ops.get("wrap_up_short", ())}
         ends.update({p: False for p in ops.get("wrap_up", ())})
         self.wrap_up_words = KeywordAutomaton(ends)
+        self.identity_words = KeywordAutomaton({p: True for p in ops.get("identity_check", ())})
         verbs = "|".join(sorted(map(re.escape, ops.get("done_verbs", ())), key=len, reverse=True))
         self.done_pattern = (
             re.compile(
@@ -204,6 +205,12 @@ class AssistEngine:
             if not (m[2][0].isdigit() and m[0] and _numeral(text[m[0] - 1]))
             and not (m[2][-1].isdigit() and m[1] < len(text) and _numeral(text[m[1]]))
         ]
+
+    def verified_with(self, text: str, named: list[tuple[int, int, str, str]]) -> list:
+        """`named` without the businesses an agent names to check the caller's identity
+        ("请您在电话按键上输入服务密码"): there 服务密码 is the means, not the matter."""
+        checks = [(a, b) for a, b, _, _ in self.identity_words.longest(text)]
+        return [m for m in named if not any(a <= m[0] and m[1] <= b for a, b in checks)]
 
     def generic_mentions(
         self, text: str, named: list[tuple[int, int, str, str]]

@@ -150,7 +150,8 @@ class AssistSession:
         clean = _checked(text)
         self.turn += 1
         engine = self.engine
-        named = engine.named_businesses(clean)
+        every_name = engine.named_businesses(clean)
+        named = engine.verified_with(clean, every_name) if who == "agent" else every_name
         tails = confirming.numbers_said(clean)
         if tails:
             self.number_said = tails[-1]
@@ -169,7 +170,8 @@ class AssistSession:
         if who == "customer":
             self._settle(clean, emotion, asking, moments)
         self._mention(businesses)
-        generic = self._generic(clean, named)
+        # (every name found: the generic 密码 inside a checked 服务密码 names nothing either)
+        generic = self._generic(clean, every_name)
         self._mention_generic(generic, businesses, said)
         confirmation = confirming.confirmation(
             self, clean, who, named, tails, answering=not turning, generic=generic

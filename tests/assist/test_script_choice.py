@@ -404,3 +404,15 @@ def test_a_customer_who_wants_to_leave_gets_retention_in_order_and_the_procedure
     assert kinds[1][0] == "offer"  # then what fits
     assert kinds[2][0] == "guidance"  # then the procedure, with nothing in the way
     assert not {"retention", "offer"} & set(kinds[2])
+
+
+def test_an_agent_checking_identity_with_the_service_password_names_no_business(engine):
+    s = AssistSession(engine=engine)
+    s.feed("agent", GREETING)
+    s.feed("customer", "我这个月话费怎么多扣了九十多块")
+    check = s.feed("agent", "为了保障您的账户安全，请您在电话按键上输入服务密码")
+    assert check.businesses["mentioned"] == []
+    assert "服务密码重置" not in [r["to_name"] for r in check.businesses["related"]]
+    # the customer asking about the password is another matter
+    asked = AssistSession(engine=engine).feed("customer", "我的服务密码忘了")
+    assert [b["code"] for b in asked.businesses["mentioned"]] == ["acct_service_password"]
