@@ -9,9 +9,16 @@ def _level(intensity: float) -> str:
     return "high" if intensity >= 0.7 else "medium" if intensity >= 0.4 else "low"
 
 
-def _one(lines: list[str] | None, turn: int) -> list[str]:
-    # Rotate through the lines so an agent does not read the same advice every turn.
-    return [lines[turn % len(lines)]] if lines else []
+def _one(lines: list | None, turn: int, moment: str | None = None) -> list[str]:
+    """One of the lines that fit the moment, rotating so an agent does not read the same
+    advice every turn. A line is a string (any moment) or {text, moments: [...]}: "操作类问题
+    一步一步带着做" is for handling and inquiries, not for a bill dispute."""
+    fit = [
+        line["text"] if isinstance(line, dict) else line
+        for line in lines or ()
+        if not isinstance(line, dict) or moment is None or moment in line.get("moments", ())
+    ]
+    return [fit[turn % len(fit)]] if fit else []
 
 
 def pick_advice(
@@ -23,6 +30,7 @@ def pick_advice(
     turn: int,
     limit: int = 3,
     first: list[str] | None = None,
+    moment: str | None = None,
 ) -> list[str]:
     """Up to `limit` concrete lines of advice, the most urgent first (`first`: what the
     escalation channel threatened with now calls for)."""
@@ -39,6 +47,7 @@ def pick_advice(
                 _level(emotion.intensity)
             ),
             turn,
+            moment,
         )
     if repeat_contacts >= 2 and turn <= 3:
         out += _one(advice.get("repeat_contact"), turn)

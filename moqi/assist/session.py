@@ -214,6 +214,7 @@ class AssistSession:
                     first=[engine.channels.by_code[c].advice for c in emotion.channels]
                     if who == "customer"
                     else [],
+                    moment=need["moment"] if need["informed"] else None,
                 ),
             ),
             need=need,

@@ -216,3 +216,26 @@ def test_churn_is_its_own_risk(engine, said):
     # wanting to leave is not a threat to escalate
     assert leaving.emotion["escalation_channels"] == []
     assert leaving.emotion["risk"] < 0.6
+
+
+def test_advice_kept_for_some_moments_is_not_given_in_others():
+    from moqi.assist.advice import _one
+
+    lines = [
+        "先问清客户不明白的是哪一项",
+        {"text": "操作类问题一步一步带着做", "moments": ["handling"]},
+    ]
+    complaint = {_one(lines, turn, "complaint")[0] for turn in range(4)}
+    handling = {_one(lines, turn, "handling")[0] for turn in range(4)}
+    assert complaint == {"先问清客户不明白的是哪一项"}
+    assert handling == {"先问清客户不明白的是哪一项", "操作类问题一步一步带着做"}
+    assert _one([{"text": "只在办理时", "moments": ["handling"]}], 0, "complaint") == []
+
+
+def test_the_shipped_advice_has_no_step_by_step_line_in_a_bill_dispute(engine):
+    s = AssistSession(engine=engine)
+    said = [
+        s.feed("customer", "这个月话费怎么多了这么多，这些费用都是什么我看不懂") for _ in range(4)
+    ]
+    assert said[-1].need["moment"] == "complaint"
+    assert not any("一步一步带着做" in a for e in said for a in e.emotion["advice"])
