@@ -248,6 +248,7 @@ def _simulate(
                     "erlang_answer_rate": _r(expected[1]),
                     "simulated_service_level": _r(r.service_level(options.sl_definition)),
                     "erlang_service_level": _r(expected[0]),
+                    **_noise(r.service_level(options.sl_definition), expected[0], r.offered),
                 }
             )
             total += r.offered
@@ -261,6 +262,17 @@ def _simulate(
     mean_sl = _weighted(sl_gaps)
     mean_ans = _weighted(ans_gaps)
     return SimulationCheck([dates[d] for d in days], rows, mean_sl, mean_ans, total)
+
+
+def _noise(simulated: float | None, erlang: float | None, offered: int) -> dict:
+    """How far a service level measured on `offered` simulated calls may stray from Erlang's
+    by chance alone (95%: 1.96 standard errors of a proportion, with a floor so that an
+    expected 100% allows a missed call), and whether it stays within. A slot of 40 calls at
+    80% may read anywhere from 68% to 92% with nothing wrong."""
+    if simulated is None or erlang is None or not offered:
+        return {"sl_noise": None, "within_noise": None}
+    band = 1.96 * math.sqrt(max(erlang * (1 - erlang), 0.25 / offered) / offered)
+    return {"sl_noise": _r(band), "within_noise": abs(simulated - erlang) <= band}
 
 
 def _weighted(pairs: list[tuple[float, int]]) -> float | None:
@@ -405,6 +417,8 @@ def plan_as_dict(plan: Plan) -> dict:
             "simulated_calls": c.simulated_calls,
             "mean_abs_sl_gap": _r(c.mean_abs_sl_gap),
             "mean_abs_answer_rate_gap": _r(c.mean_abs_answer_gap),
+            "slots_beyond_noise": sum(row["within_noise"] is False for row in c.rows),
+            "slots_compared": sum(row["within_noise"] is not None for row in c.rows),
             "slots": [{**row, "slot": kpi.slot_label(row["slot"] * im, im)} for row in c.rows],
         }
     return out

@@ -59,6 +59,18 @@ def test_plan_from_a_file_as_json(acd_file):
         for s in slots
     )
     assert len(out["simulation"]["slots"]) == 48 and out["simulation"]["simulated_calls"] > 0
+    # every gap from Erlang comes with the band chance alone allows, and the slots beyond it
+    sim = out["simulation"]
+    compared = [s for s in sim["slots"] if s["within_noise"] is not None]
+    assert compared and all(0 < s["sl_noise"] <= 1 for s in compared)
+    assert all(
+        s["within_noise"]
+        == (abs(s["simulated_service_level"] - s["erlang_service_level"]) <= s["sl_noise"] + 1e-3)
+        for s in compared
+        if abs(abs(s["simulated_service_level"] - s["erlang_service_level"]) - s["sl_noise"]) > 2e-3
+    )
+    assert sim["slots_compared"] == len(compared)
+    assert sim["slots_beyond_noise"] == sum(not s["within_noise"] for s in compared)
 
 
 def test_import_then_plan_the_stored_queue_as_text(acd_file):

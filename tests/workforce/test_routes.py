@@ -173,7 +173,15 @@ def test_pages_show_heat_map_chart_and_simulation(client):
         "/workforce/10086人工/plan", params={"time_limit_s": 3, "held_back_weeks": 1, "day": 1}
     )
     assert plan.status_code == 200, plan.text
-    for marker in ('<svg id="chart"', 'id="under-over"', 'id="simulation"', "服务水平定义", "WAPE"):
+    for marker in (
+        '<svg id="chart"',
+        'id="under-over"',
+        'id="simulation"',
+        "服务水平定义",
+        "WAPE",
+        "差距从哪里来",
+        "随机波动",
+    ):
         assert marker in plan.text
     assert client.get("/workforce/nope").status_code == 404
 
