@@ -130,3 +130,11 @@ def test_no_search_result_shows_a_raw_template():
     assert not [d.id for d in docs if re.search(r"\{\w+\}", d.text)]
     slotted = [d.text for d in docs if d.kind == "script" and "〔N〕" in d.text]
     assert slotted, "the {days} lines are shown with a field to fill"
+
+
+def test_being_abroad_is_a_roaming_question_not_a_coverage_one():
+    index = KnowledgeIndex(load_files())
+    for query in ("出国了手机没信号怎么办", "在国外手机没信号"):
+        top = [h.id for h in index.search(query, k=2)]
+        assert "business:intl_roaming" in top and "business:net_coverage" not in top[:1]
+    assert index.search("我家里手机没信号", k=1)[0].id == "business:net_coverage"
