@@ -14,9 +14,8 @@ The rule, in full:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -38,6 +37,7 @@ class Calendar:
     week: tuple[tuple[Period, ...], ...]  # Monday first
     holidays: frozenset[date]
     workdays: dict[date, tuple[Period, ...]]
+    _cache: dict = field(default_factory=dict, compare=False, repr=False)
 
     def periods(self, day: date) -> tuple[Period, ...]:
         """The opening periods of a local date."""
@@ -58,36 +58,60 @@ class Calendar:
             raise CalendarError("the start needs a UTC offset (e.g. 2026-10-09T09:30:00+08:00)")
         if not 0 <= minutes <= MAX_MINUTES:
             raise CalendarError(f"minutes must be 0–{MAX_MINUTES}, not {minutes}")
-        # Arithmetic in UTC: across a daylight-saving change, wall-clock differences are wrong.
-        left = timedelta(minutes=minutes)
-        cursor = start.astimezone(UTC)
+        # Counted in whole microseconds since the epoch (UTC): exact, and across a
+        # daylight-saving change wall-clock differences would be wrong.
+        left = round(minutes * 60_000_000)
+        cursor = _us(start)
         stops = _merged(pauses)
         day = start.astimezone(self.zone).date()
         for _ in range(_SCAN_DAYS):
-            for begin, end in self.periods(day):
-                open_at = max(_at(day, begin, self.zone), cursor)
-                close_at = _at(day, end, self.zone)
-                for a, b in _open_parts(open_at, close_at, stops):
+            for open_at, close_at in self._spans(day):
+                if close_at <= cursor:
+                    continue
+                for a, b in _open_parts(max(open_at, cursor), close_at, stops):
                     if b - a >= left:
-                        return (a + left).astimezone(self.zone)
+                        return (_EPOCH + timedelta(microseconds=a + left)).astimezone(self.zone)
                     left -= b - a
-            day += timedelta(days=1)
+            day += _DAY
         raise CalendarError(
             f"the calendar has not {minutes} minutes of working time within {_SCAN_DAYS} days"
         )
 
+    def _spans(self, day: date) -> tuple[tuple[int, int], ...]:
+        """The day's opening periods as [start, end) microseconds since the epoch (kept: the
+        tickets of a desk fall due within the same few weeks, so the same days recur)."""
+        spans = self._cache.get(day)
+        if spans is None:
+            if len(self._cache) > _CACHED_DAYS:
+                self._cache.clear()
+            spans = tuple(
+                (_us(_local(day, a, self.zone)), _us(_local(day, b, self.zone)))
+                for a, b in self.periods(day)
+            )
+            self._cache[day] = spans
+        return spans
 
-@lru_cache(maxsize=8192)  # tickets fall due within the same few weeks: the same days recur
-def _at(day: date, seconds: int, zone: ZoneInfo) -> datetime:
-    """A local time of day (24:00 is the next midnight), in UTC."""
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_DAY = timedelta(days=1)
+_CACHED_DAYS = 20_000
+
+
+def _us(at: datetime) -> int:
+    """An aware datetime as microseconds since the epoch."""
+    return (at - _EPOCH) // timedelta(microseconds=1)
+
+
+def _local(day: date, seconds: int, zone: ZoneInfo) -> datetime:
+    """A local time of day (24:00 is the next midnight) as an aware datetime."""
     if seconds >= 24 * 3600:
-        return datetime.combine(day + timedelta(days=1), time(), zone).astimezone(UTC)
-    local = datetime.combine(day, time(seconds // 3600, seconds % 3600 // 60), zone)
-    return local.astimezone(UTC)
+        return datetime.combine(day + _DAY, time(), zone)
+    return datetime.combine(day, time(seconds // 3600, seconds % 3600 // 60), zone)
 
 
-def _merged(pauses) -> list[tuple[datetime, datetime]]:
-    out: list[tuple[datetime, datetime]] = []
+def _merged(pauses) -> list[tuple[int, int]]:
+    """The pauses as sorted, non-overlapping [start, end) microseconds since the epoch."""
+    out: list[tuple[int, int]] = []
     for a, b in sorted(pauses):
         if a.tzinfo is None or b.tzinfo is None:
             raise CalendarError("a pause needs UTC offsets on both ends")
@@ -95,25 +119,30 @@ def _merged(pauses) -> list[tuple[datetime, datetime]]:
             raise CalendarError(
                 f"a pause must end after it starts: {a.isoformat()}/{b.isoformat()}"
             )
-        if out and a <= out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], b.astimezone(UTC)))
+        p, q = _us(a), _us(b)
+        if out and p <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], q))
         else:
-            out.append((a.astimezone(UTC), b.astimezone(UTC)))
+            out.append((p, q))
     return out
 
 
-def _open_parts(a: datetime, b: datetime, stops: list[tuple[datetime, datetime]]):
+def _open_parts(a: int, b: int, stops: list[tuple[int, int]]):
     """[a, b) less the pauses, as consecutive intervals."""
+    if not stops:
+        return ((a, b),) if a < b else ()
+    parts = []
     for p, q in stops:
         if q <= a or p >= b:
             continue
         if p > a:
-            yield a, p
+            parts.append((a, p))
         a = max(a, q)
         if a >= b:
-            return
+            return parts
     if a < b:
-        yield a, b
+        parts.append((a, b))
+    return parts
 
 
 def _periods(value, where: str) -> tuple[Period, ...]:
