@@ -7,8 +7,7 @@ work starts, and so is the size of the simulation, so a plan that cannot be made
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -23,10 +22,10 @@ from moqi.workforce import (
     roster,
     roster_rules,
     service_level,
-    simulate,
 )
 from moqi.workforce.acd import INTERVALS_MIN, Interval
 from moqi.workforce.calendar import Holidays, day_type
+from moqi.workforce.plan_check import SimulationCheck, rounded, simulation_check
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,17 +60,6 @@ class PlanOptions:
         if self.time_limit_s is not None:
             limits.TIME_LIMIT_S.check(self.time_limit_s)
         limits.SIMULATE_DAYS.check(self.simulate_days)
-
-
-@dataclass(frozen=True)
-class SimulationCheck:
-    """Simulated vs Erlang figures per slot of the simulated days, and their gap."""
-
-    days: list[date]
-    rows: list[dict] = field(repr=False)
-    mean_abs_sl_gap: float | None
-    mean_abs_answer_gap: float | None
-    simulated_calls: int
 
 
 @dataclass(frozen=True)
@@ -186,7 +174,7 @@ def make_plan(
     )
     check = None
     if solved is not None and options.simulate_days:
-        check = _simulate(
+        check = simulation_check(
             calls, aht, solved.scheduled, dates, interval_s, threshold, options, model
         )
     return Plan(
@@ -203,110 +191,6 @@ def make_plan(
         solved,
         check,
     )
-
-
-def on_phones(scheduled: np.ndarray, shrinkage: float) -> np.ndarray:
-    """Agents actually taking calls out of those rostered (shrinkage takes its share)."""
-    return np.floor(np.asarray(scheduled) * (1 - shrinkage) + 1e-9).astype(np.int64)
-
-
-def _simulate(
-    calls: np.ndarray,
-    aht: np.ndarray,
-    scheduled: np.ndarray,
-    dates: list[date],
-    interval_s: int,
-    threshold: int,
-    options: PlanOptions,
-    model: str,
-) -> SimulationCheck:
-    days = range(options.simulate_days)
-    rows, sl_gaps, ans_gaps, total = [], [], [], 0
-    for d in days:
-        staff = on_phones(scheduled[d], options.shrinkage)
-        results = simulate.simulate(
-            calls[d],
-            staff,
-            interval_s,
-            aht[d],
-            options.patience_s,
-            threshold,
-            seed=options.seed + d,
-        )
-        for s, r in enumerate(results):
-            expected = _erlang_at(
-                calls[d, s], interval_s, aht[d, s], int(staff[s]), threshold, options, model
-            )
-            rows.append(
-                {
-                    "day": dates[d].isoformat(),
-                    "slot": s,
-                    "calls": round(float(calls[d, s]), 1),
-                    "agents": int(staff[s]),
-                    "simulated_offered": r.offered,
-                    "simulated_answer_rate": _r(r.answer_rate),
-                    "erlang_answer_rate": _r(expected[1]),
-                    "simulated_service_level": _r(r.service_level(options.sl_definition)),
-                    "erlang_service_level": _r(expected[0]),
-                    **_noise(r.service_level(options.sl_definition), expected[0], r.offered),
-                }
-            )
-            total += r.offered
-            if r.offered and expected[0] is not None:
-                sl = r.service_level(options.sl_definition)
-                if sl is not None:
-                    sl_gaps.append((abs(sl - expected[0]), r.offered))
-                rate = r.answer_rate  # known: r.offered > 0
-                if expected[1] is not None and rate is not None:
-                    ans_gaps.append((abs(rate - expected[1]), r.offered))
-    mean_sl = _weighted(sl_gaps)
-    mean_ans = _weighted(ans_gaps)
-    return SimulationCheck([dates[d] for d in days], rows, mean_sl, mean_ans, total)
-
-
-def _noise(simulated: float | None, erlang: float | None, offered: int) -> dict:
-    """How far a service level measured on `offered` simulated calls may stray from Erlang's
-    by chance alone (95%: 1.96 standard errors of a proportion, with a floor so that an
-    expected 100% allows a missed call), and whether it stays within. A slot of 40 calls at
-    80% may read anywhere from 68% to 92% with nothing wrong."""
-    if simulated is None or erlang is None or not offered:
-        return {"sl_noise": None, "within_noise": None}
-    band = 1.96 * math.sqrt(max(erlang * (1 - erlang), 0.25 / offered) / offered)
-    return {"sl_noise": _r(band), "within_noise": abs(simulated - erlang) <= band}
-
-
-def _weighted(pairs: list[tuple[float, int]]) -> float | None:
-    weight = sum(w for _, w in pairs)
-    return sum(v * w for v, w in pairs) / weight if weight else None
-
-
-def _erlang_at(
-    calls: float,
-    interval_s: int,
-    aht: float,
-    agents: int,
-    threshold: int,
-    options: PlanOptions,
-    model: str,
-) -> tuple[float | None, float | None]:
-    """(service level, answer rate) the formulas give for this staffing."""
-    if calls <= 0:
-        return None, None
-    if agents < 1:
-        return 0.0, 0.0 if model == "erlang_a" else None
-    if model == "erlang_a":
-        if options.patience_s is None:  # plan() picks Erlang A only when a patience is given
-            raise ValueError("the Erlang A model needs a patience (patience_s)")
-        with_patience = erlang_a.evaluate(
-            calls, interval_s, aht, agents, threshold, options.patience_s, options.sl_definition
-        )
-        return with_patience.service_level, 1 - with_patience.abandon
-    r = erlang.evaluate(calls, interval_s, aht, agents, threshold)
-    return r.service_level, 1.0 if math.isfinite(r.asa_s) else None
-
-
-def _r(v: float | None) -> float | None:
-    return None if v is None else round(v, 4)
 
 
 def plan_as_dict(plan: Plan) -> dict:
@@ -343,20 +227,20 @@ def plan_as_dict(plan: Plan) -> dict:
                 {
                     "weekday": kpi.WEEKDAYS[w],
                     "slot": kpi.slot_label(m, im),
-                    "answer_rate": _r(k.answer_rate),
+                    "answer_rate": rounded(k.answer_rate),
                     "offered": k.offered,
                 }
                 for (w, m), k in rep.heatmap.items()
             ],
             "balance": {
-                "spread": _r(b.spread),
+                "spread": rounded(b.spread),
                 "best_slot": kpi.slot_label(b.best_slot, im) if b.best_slot is not None else None,
-                "best_answer_rate": _r(b.best_rate),
+                "best_answer_rate": rounded(b.best_rate),
                 "worst_slot": kpi.slot_label(b.worst_slot, im)
                 if b.worst_slot is not None
                 else None,
-                "worst_answer_rate": _r(b.worst_rate),
-                "weighted_std": _r(b.weighted_std),
+                "worst_answer_rate": rounded(b.worst_rate),
+                "weighted_std": rounded(b.weighted_std),
                 "slots_considered": b.slots_considered,
                 "min_share_of_mean_slot": kpi.BALANCE_MIN_SHARE,
             },
@@ -415,8 +299,8 @@ def plan_as_dict(plan: Plan) -> dict:
         out["simulation"] = {
             "days": [d.isoformat() for d in c.days],
             "simulated_calls": c.simulated_calls,
-            "mean_abs_sl_gap": _r(c.mean_abs_sl_gap),
-            "mean_abs_answer_rate_gap": _r(c.mean_abs_answer_gap),
+            "mean_abs_sl_gap": rounded(c.mean_abs_sl_gap),
+            "mean_abs_answer_rate_gap": rounded(c.mean_abs_answer_gap),
             "slots_beyond_noise": sum(row["within_noise"] is False for row in c.rows),
             "slots_compared": sum(row["within_noise"] is not None for row in c.rows),
             "slots": [{**row, "slot": kpi.slot_label(row["slot"] * im, im)} for row in c.rows],

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from moqi.workforce import kpi
-from moqi.workforce.plan import Plan, SimulationCheck
+from moqi.workforce.plan import Plan
+from moqi.workforce.plan_check import SimulationCheck
 
 MODEL_NAMES = {"erlang_c": "Erlang C（不计放弃）", "erlang_a": "Erlang A（含耐心与放弃）"}
 SL_NAMES = {
