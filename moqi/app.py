@@ -21,6 +21,7 @@ from moqi.assist.live.restore import restore_open_contacts
 from moqi.assist.live.routes import router as live_router
 from moqi.assist.live.writer import BatchWriter
 from moqi.assist.pages import router as assist_pages
+from moqi.assist.routes import quality_router
 from moqi.assist.routes import router as assist_router
 from moqi.assist.services import live_engine
 from moqi.db import make_engine, make_sessionmaker, session_scope
@@ -112,6 +113,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
         admin_router,
         admin_pages,
         assist_router,
+        quality_router,
         live_router,
         assist_pages,
         knowledge_router,

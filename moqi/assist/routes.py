@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from datetime import timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Query
 from sqlalchemy import select
 
 from moqi.accounts import audit
 from moqi.assist.live.services import stored_refusal
 from moqi.assist.models import AssistEventRow
+from moqi.assist.quality import MAX_DAYS, agent_phrase_review
 from moqi.assist.schemas import AnalyzeRequest, AnalyzeResponse
 from moqi.assist.services import live_engine, record_call
 from moqi.assist.session import canonical_speaker
 from moqi.assist.transcript import Transcript, check_said
 from moqi.errors import Forbidden, NotFound
 from moqi.service import services as desk
-from moqi.web.auth import AgentUser, SessionDep
+from moqi.web.auth import AgentUser, LeadUser, SessionDep
 from moqi.web.clock import now
 from moqi.web.params import Id
 
@@ -90,3 +94,27 @@ def business(code: str, session: SessionDep, user: AgentUser) -> dict:
         ],
         "scripts": [{"id": s.id, "kind": s.kind, "text": s.text} for s in scripts],
     }
+
+
+quality_router = APIRouter(prefix="/api/quality", tags=["quality"])
+
+
+@quality_router.get(
+    "/agent-phrases",
+    summary="The quality review: agents' marked-down phrases of the last days, counted per agent",
+)
+def agent_phrases_review(
+    session: SessionDep,
+    user: LeadUser,
+    days: Annotated[int, Query(ge=1, le=MAX_DAYS)] = 7,
+) -> dict:
+    """A team lead sees their team's agents, an admin every team's; contacts begun in the last
+    `days` days, agents with the most hits first."""
+    until = now()
+    return agent_phrase_review(
+        session,
+        live_engine(session),
+        team=None if user.role == "admin" else user.team,
+        since=until - timedelta(days=days),
+        until=until,
+    )

@@ -14,7 +14,6 @@ import asyncio
 import json
 import time
 from concurrent.futures import Future
-from datetime import timedelta
 from typing import Annotated
 
 from fastapi import (
@@ -34,7 +33,6 @@ from moqi.accounts.models import User
 from moqi.assist.live import services as lives
 from moqi.assist.live.hub import LiveContact, LiveHub
 from moqi.assist.live.writer import StorageError
-from moqi.assist.quality import MAX_DAYS, agent_phrase_review
 from moqi.assist.schemas import (
     ConfirmationAnswer,
     ContactOpen,
@@ -43,7 +41,6 @@ from moqi.assist.schemas import (
     WhisperIn,
     WrapUp,
 )
-from moqi.assist.services import live_engine
 from moqi.db import session_scope
 from moqi.errors import Conflict, Forbidden, MoqiError, NotFound
 from moqi.service import tickets
@@ -247,27 +244,6 @@ def wall(session: SessionDep, hub: Hub, user: LeadUser) -> dict:
         "contacts": hub.team_contacts(user.team),
         "alerts": lives.recent_alerts(session, user.team),
     }
-
-
-@router.get(
-    "/api/quality/agent-phrases",
-    summary="The quality review: agents' marked-down phrases of the last days, counted per agent",
-)
-def agent_phrases_review(
-    session: SessionDep,
-    user: LeadUser,
-    days: Annotated[int, Query(ge=1, le=MAX_DAYS)] = 7,
-) -> dict:
-    """A team lead sees their team's agents, an admin every team's; contacts begun in the last
-    `days` days, agents with the most hits first."""
-    until = now()
-    return agent_phrase_review(
-        session,
-        live_engine(session),
-        team=None if user.role == "admin" else user.team,
-        since=until - timedelta(days=days),
-        until=until,
-    )
 
 
 @router.get(
