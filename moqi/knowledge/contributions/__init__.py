@@ -1,0 +1,1 @@
+"""Proposals, their review, and success stories: what agents give the knowledge base."""
