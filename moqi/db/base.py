@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import MetaData
+from sqlalchemy import DateTime, MetaData, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase
 
 # Named constraints, so Alembic migrations are the same on SQLite and PostgreSQL.
@@ -31,3 +31,26 @@ class Base(DeclarativeBase):
 def utcnow() -> datetime:
     """Timezone-aware now, the default of every timestamp column."""
     return datetime.now(UTC)
+
+
+class UtcDateTime(TypeDecorator):
+    """A timestamp stored in UTC and read back aware, on every database.
+
+    SQLite keeps no offset: a time in +08:00 would be stored as its wall clock and compared
+    wrongly against UTC ones. This type turns every aware time into UTC on the way in (a naive
+    one is refused) and marks what comes back as UTC."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"a naive time cannot be stored: {value!r} needs a UTC offset")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)

@@ -4,10 +4,20 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from moqi.db.base import Base, utcnow
+from moqi.db.base import Base, UtcDateTime, utcnow
 
 
 class Customer(Base):
@@ -92,8 +102,12 @@ class Utterance(Base):
 
 
 class Ticket(Base):
-    """A commitment made on a contact (follow-up or complaint), owned by the agent who took it
-    (首问负责制) until resolved, with a due time from the SLA."""
+    """What a contact could not finish: owned by the agent who took the first contact (首问负责制)
+    until the customer says it is solved, with SLA clocks on a calendar.
+
+    Status: open → (waiting on the customer, clocks paused) → resolved (the agent's word; the
+    survey is out) → closed (the customer's word, or the callbacks ran out). A customer who
+    says "not solved" reopens it for its owner."""
 
     __tablename__ = "tickets"
 
@@ -103,13 +117,175 @@ class Ticket(Base):
     )
     contact_id: Mapped[int | None] = mapped_column(
         ForeignKey("contacts.id"), index=True, nullable=True
-    )
-    kind: Mapped[str] = mapped_column(String(16))  # follow_up | complaint
+    )  # the first contact; later ones are in ticket_contacts
+    kind: Mapped[str] = mapped_column(String(16))  # complaint | fault | handling | consultation
+    priority: Mapped[str] = mapped_column(String(8), default="normal")
+    channel: Mapped[str] = mapped_column(String(16), default="voice")
+    businesses: Mapped[list] = mapped_column(JSON, default=list)
     reason: Mapped[str] = mapped_column(String(64), default="")
     title: Mapped[str] = mapped_column(String(200))
-    owner: Mapped[str] = mapped_column(String(64), index=True)
-    status: Mapped[str] = mapped_column(String(16), default="open", index=True)  # open | resolved
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    owner: Mapped[str] = mapped_column(String(64), index=True)  # first-contact owner
+    assignee: Mapped[str] = mapped_column(String(64), default="", index=True)  # working on it now
+    team: Mapped[str] = mapped_column(String(64), default="", index=True)
+    status: Mapped[str] = mapped_column(String(16), default="open", index=True)
+    escalated: Mapped[bool] = mapped_column(Boolean, default=False)
+    escalation: Mapped[str] = mapped_column(String(64), default="")  # 工信部, 媒体, …
+    calendar: Mapped[str] = mapped_column(String(64), default="")
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    first_response_due: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    first_responded_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    update_due: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    due_at: Mapped[datetime] = mapped_column(UtcDateTime)  # resolution
+    paused_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    # The sweep's bookmark: when something is next to be raised (NULL: nothing), and what has
+    # been raised already ("first_response:warn", "resolution:breach", …), so a restart neither
+    # misses an alert nor raises one twice.
+    alert_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True, index=True)
+    alerted: Mapped[str] = mapped_column(String(200), default="")
+    resolved_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     resolution: Mapped[str] = mapped_column(Text, default="")
+    resolution_code: Mapped[str] = mapped_column(String(32), default="")
+    customer_answer: Mapped[str] = mapped_column(String(16), default="")  # solved | not_solved
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    close_reason: Mapped[str] = mapped_column(String(32), default="")
+    reopened: Mapped[int] = mapped_column(Integer, default=0)
+    # SHA-256 of the customer's tracking token: the token itself is only in the link.
+    tracking_key: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)
+
+    events: Mapped[list[TicketEvent]] = relationship(
+        back_populates="ticket", cascade="all, delete-orphan", order_by="TicketEvent.id"
+    )
+
+
+class TicketEvent(Base):
+    """One line of a ticket's history: a change (field, old → new), a note, a reply, an alert."""
+
+    __tablename__ = "ticket_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    actor: Mapped[str] = mapped_column(String(64))  # a username, "customer" or "system"
+    # created | change | note | reply | expert | customer | alert | survey | callback
+    kind: Mapped[str] = mapped_column(String(16))
+    field: Mapped[str] = mapped_column(String(32), default="")
+    old: Mapped[str] = mapped_column(String(200), default="")
+    new: Mapped[str] = mapped_column(String(200), default="")
+    body: Mapped[str] = mapped_column(Text, default="")  # masked
+    internal: Mapped[bool] = mapped_column(Boolean, default=True)  # hidden from the customer
+
+    ticket: Mapped[Ticket] = relationship(back_populates="events")
+
+
+class TicketContact(Base):
+    """Every contact about a ticket (the customer called again, wrote on WeChat, …)."""
+
+    __tablename__ = "ticket_contacts"
+
+    ticket_id: Mapped[int] = mapped_column(
+        ForeignKey("tickets.id", ondelete="CASCADE"), primary_key=True
+    )
+    contact_id: Mapped[int] = mapped_column(
+        ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True
+    )
+
+
+class TicketPause(Base):
+    """A time the ticket waited on the customer: its clocks stood still."""
+
+    __tablename__ = "ticket_pauses"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), index=True)
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+
+
+class Commitment(Base):
+    """A promise made to the customer (call back by 16:00, refund by Friday), with its owner."""
+
+    __tablename__ = "commitments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(String(400))
+    owner: Mapped[str] = mapped_column(String(64), index=True)
+    due_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    created_by: Mapped[str] = mapped_column(String(64))
+    done_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    alert_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True, index=True)
+    alerted: Mapped[str] = mapped_column(String(40), default="")
+
+
+class Survey(Base):
+    """The short survey sent when a ticket is resolved or a commitment falls due."""
+
+    __tablename__ = "surveys"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), index=True)
+    commitment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("commitments.id", ondelete="CASCADE"), nullable=True
+    )
+    channel: Mapped[str] = mapped_column(String(16))
+    sent_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # While the survey waits for an answer, when waiting ends (NULL once answered or expired).
+    expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True, index=True)
+    status: Mapped[str] = mapped_column(String(16), default="sent")  # sent | answered | expired
+    answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    solved: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    score: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    comment: Mapped[str] = mapped_column(Text, default="")
+
+
+class Callback(Base):
+    """An outbound call the owner must make: the customer said "not solved", scored ≤ 2 or did
+    not answer the survey."""
+
+    __tablename__ = "callbacks"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), index=True)
+    owner: Mapped[str] = mapped_column(String(64), index=True)
+    attempt: Mapped[int] = mapped_column(Integer)
+    why: Mapped[str] = mapped_column(String(16))  # not_solved | low_score | no_answer
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    due_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    done_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    done_by: Mapped[str] = mapped_column(String(64), default="")
+    outcome: Mapped[str] = mapped_column(
+        String(16), default=""
+    )  # solved | not_solved | unreachable
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+
+class ServiceCalendar(Base):
+    """A version of a named calendar (opening periods, holidays, 调休): content, imported from
+    YAML; the highest version of a name is in force."""
+
+    __tablename__ = "service_calendars"
+    __table_args__ = (UniqueConstraint("name", "version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(100), default="")
+    doc: Mapped[dict] = mapped_column(JSON)  # the YAML form, as parse_calendar reads it
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    created_by: Mapped[str] = mapped_column(String(64), default="")
+    note: Mapped[str] = mapped_column(String(200), default="")
+
+
+class SlaPolicy(Base):
+    """Targets per ticket kind × priority, in working minutes on a calendar."""
+
+    __tablename__ = "sla_policies"
+
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    priority: Mapped[str] = mapped_column(String(8), primary_key=True)
+    calendar: Mapped[str] = mapped_column(String(64))
+    first_response_minutes: Mapped[int] = mapped_column(Integer)
+    next_update_minutes: Mapped[int] = mapped_column(Integer)
+    resolution_minutes: Mapped[int] = mapped_column(Integer)

@@ -1,0 +1,1 @@
+"""The virtual expert centre: agents consult experts of departments and partner firms."""

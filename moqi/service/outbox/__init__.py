@@ -1,0 +1,1 @@
+"""Messages to customers (surveys, notices, payment reminders) through one gateway."""
