@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -34,6 +35,18 @@ class Settings(BaseSettings):
     # secret.key that `moqi init` creates in `home`; set it (the same value everywhere) when
     # several machines share one PostgreSQL database.
     secret_key: str | None = None
+    # The address customers reach moqi at: the links in their SMS (tracking page, survey).
+    public_url: str = "http://127.0.0.1:8000"
+    # Where messages to customers go (docs/outbox.md): "outbox" keeps them in the outbox table
+    # for an operator to read (/outbox, `moqi outbox list`); "webhook" POSTs each one as JSON,
+    # signed with an HMAC-SHA256 under webhook_secret, to webhook_url, and retries with backoff.
+    gateway: Literal["outbox", "webhook"] = "outbox"
+    webhook_url: str | None = None
+    webhook_secret: str | None = None
+    webhook_timeout_seconds: float = 5.0
+    # How often the server sweeps SLA clocks, surveys and promises (seconds; 0 turns it off,
+    # for a worker that should leave it to the others).
+    desk_sweep_seconds: float = 10.0
 
     @field_validator("home")
     @classmethod

@@ -12,10 +12,12 @@ STATIC = ROOT / "web" / "static"
 
 
 def make_templates() -> Jinja2Templates:
-    """One environment that finds base.html in web/ and each page in its capability's folder."""
+    """One environment that finds base.html in web/ and each page in its capability's folder
+    or its sub-domain's (service/outbox/templates)."""
+    found = (*ROOT.glob("*/templates"), *ROOT.glob("*/*/templates"))
     folders = [
         ROOT / "web" / "templates",
-        *sorted(p for p in ROOT.glob("*/templates") if p.is_dir() and p.parent.name != "web"),
+        *sorted(p for p in found if p.is_dir() and p.parent.name != "web"),
     ]
     env = Environment(
         loader=ChoiceLoader([FileSystemLoader(str(f)) for f in folders]),
