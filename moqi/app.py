@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import logging
 from collections.abc import AsyncIterator
@@ -27,6 +28,14 @@ from moqi.assist.services import live_engine
 from moqi.db import make_engine, make_sessionmaker, session_scope
 from moqi.knowledge.pages import router as knowledge_pages
 from moqi.knowledge.routes import router as knowledge_router
+from moqi.service import sweep
+from moqi.service.experts.pages import router as experts_pages
+from moqi.service.experts.routes import router as experts_router
+from moqi.service.outbox import services as outbox
+from moqi.service.outbox.gateway import gateway_from_settings
+from moqi.service.outbox.pages import router as outbox_pages
+from moqi.service.outbox.routes import router as outbox_router
+from moqi.service.pages import router as desk_pages
 from moqi.service.routes import router as tickets_router
 from moqi.settings import get_settings
 from moqi.web import docs
@@ -41,6 +50,28 @@ from moqi.workforce.routes import pages as workforce_pages
 from moqi.workforce.routes import router as workforce_router
 
 log = logging.getLogger("moqi.app")
+
+
+async def _desk_loop(app: FastAPI) -> None:
+    """The service desk's clock: every few seconds, raise SLA warnings and breaches, send the
+    surveys of promises that fell due, turn unanswered surveys into callbacks, deliver the
+    outbox through the configured gateway. What it did is
+    stored, so a restart picks up where it stopped; an error is logged and the loop goes on."""
+    settings = get_settings()
+    if settings.desk_sweep_seconds <= 0:
+        return
+    gateway = gateway_from_settings(settings)
+    while True:
+        await asyncio.sleep(settings.desk_sweep_seconds)
+        try:
+            await asyncio.to_thread(
+                sweep.tick, app.state.db, now=now(), link_base=settings.public_url
+            )
+            sent = await asyncio.to_thread(outbox.deliver_once, app.state.db, gateway, now=now())
+            if sent["retry"] or sent["failed"]:
+                log.warning("outbox round: %s", sent)
+        except Exception:  # noqa: BLE001 - the loop must outlive one bad round
+            log.exception("service desk round failed; trying again next round")
 
 
 def create_app(database_url: str | None = None) -> FastAPI:
@@ -69,7 +100,11 @@ def create_app(database_url: str | None = None) -> FastAPI:
         gc.collect()
         gc.freeze()
         gc.set_threshold(20_000, 50, 50)  # fewer, larger young collections on the live path
+        desk = asyncio.create_task(
+            _desk_loop(app) if inspect(engine).has_table("sla_policies") else asyncio.sleep(0)
+        )
         yield
+        desk.cancel()
         app.state.writer.close()  # what it holds is committed before the server stops
         app.state.hub.stop()
         gc.unfreeze()  # an app made and stopped in-process (tests) leaves nothing frozen behind
@@ -119,6 +154,11 @@ def create_app(database_url: str | None = None) -> FastAPI:
         knowledge_router,
         knowledge_pages,
         tickets_router,
+        desk_pages,
+        outbox_router,
+        outbox_pages,
+        experts_router,
+        experts_pages,
         workforce_router,
         workforce_pages,
     )

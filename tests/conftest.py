@@ -100,6 +100,7 @@ def loaded_db(db):
     from moqi.content.files import load_demo_customers
     from moqi.db import session_scope
     from moqi.knowledge import services as knowledge
+    from moqi.service import clocks
     from moqi.service import services as desk
     from moqi.web.clock import now
 
@@ -107,6 +108,7 @@ def loaded_db(db):
         knowledge.replace_content(s, load_files(), note="test")
         for item in load_demo_customers():
             desk.upsert_customer(s, item, now=now())
+        clocks.import_shipped(s, now=now())
     return db
 
 

@@ -34,7 +34,7 @@ HOME = {
     "team_lead": "/wall",
     "admin": "/wall",
     "knowledge_editor": "/knowledge/review",
-    "expert": "/knowledge",
+    "expert": "/experts",
 }
 
 

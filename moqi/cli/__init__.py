@@ -4,7 +4,21 @@ from __future__ import annotations
 
 import typer
 
-from moqi.cli import assist, backup, evaluate, init, kb, serve, simulate, sla, staff, train, user
+from moqi.cli import (
+    assist,
+    backup,
+    evaluate,
+    init,
+    kb,
+    outbox,
+    serve,
+    simulate,
+    sla,
+    staff,
+    tickets,
+    train,
+    user,
+)
 
 app = typer.Typer(
     help="moqi 默契 — live agent assist for telecom contact centres.",
@@ -24,6 +38,8 @@ app.add_typer(user.app, name="user")
 app.add_typer(staff.app, name="staff")
 app.add_typer(kb.app, name="kb")
 app.add_typer(sla.app, name="sla")
+app.add_typer(outbox.app, name="outbox")
+app.add_typer(tickets.app, name="tickets")
 
 
 def main() -> None:

@@ -73,6 +73,21 @@ def setup_database(*, demo: bool, content_dir=None) -> tuple[sessionmaker[Sessio
             )
         else:
             content = knowledge.load_content(session)
+        from moqi.service import clocks
+
+        # Calendars and SLA policies: from the content folder when it has them, else shipped.
+        own = content_dir is not None and (content_dir / "service").is_dir()
+        desk_counts = clocks.import_shipped(
+            session, now=now(), folder=content_dir / "service" if own else clocks.DATA, replace=own
+        )
+        from moqi.service.experts import departments
+
+        experts_file = content_dir / "service" / "experts.yaml" if own else departments.DEFAULT
+        if own and not experts_file.exists():
+            experts_file = departments.DEFAULT
+        desk_counts["expert_departments"] = departments.load_departments(session, experts_file).get(
+            "departments", 0
+        )
         customers, users, queue = 0, {}, None
         if demo:
             for item in load_demo_customers():
@@ -80,6 +95,7 @@ def setup_database(*, demo: bool, content_dir=None) -> tuple[sessionmaker[Sessio
                 customers += 1
             users = _demo_users(session)
             queue = _demo_queue(session)
+            _demo_expert(session)
     secret = {
         "file": secret_file,
         "created": secret_created,
@@ -89,12 +105,23 @@ def setup_database(*, demo: bool, content_dir=None) -> tuple[sessionmaker[Sessio
     }
     return factory, {
         **content.counts(),
+        **desk_counts,
         "revision": revision,
         "demo_customers": customers,
         "demo_users": users,
         "demo_queue": queue,
         "secret": secret,
     }
+
+
+def _demo_expert(session: Session) -> None:
+    """demo_expert answers in the hotline's catch-all expert group (7×24), on duty, so a
+    newcomer's first consultation finds someone."""
+    from moqi.service.experts import departments
+
+    if departments.expert_of(session, "demo_expert") is None:
+        departments.set_expert(session, "demo_expert", "hotline_support", [])
+        departments.set_duty(session, "demo_expert", True)
 
 
 def _demo_users(session: Session) -> dict[str, str | None]:

@@ -332,3 +332,27 @@ def customer_card(session: Session, customer_id: str | None) -> dict:
         "brand": customer.brand,
         "stage": customer.stage,
     }
+
+
+# What other capabilities need of the service desk (they import nothing else of it).
+
+
+def open_tickets(session: Session, customer_id: str | None, *, now: datetime) -> list[dict]:
+    """A customer's tickets not yet closed, the most urgent first (the workbench's card)."""
+    from moqi.service import queues
+
+    return queues.open_tickets(session, customer_id, now=now)
+
+
+def open_ticket_for_contact(session: Session, contact: Contact, **kwargs) -> int:
+    """The ticket promised at wrap-up (see tickets.open_for_contact); its id."""
+    from moqi.service import tickets
+
+    return tickets.open_for_contact(session, contact, **kwargs).id
+
+
+def ticket_of_contact(session: Session, contact_id: int) -> int | None:
+    """The id of the ticket a contact opened, if it opened one."""
+    from moqi.service import queues
+
+    return queues.for_contact(session, contact_id)

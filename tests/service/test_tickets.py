@@ -1,5 +1,6 @@
-"""Tickets: a follow-up promised at wrap-up is owned by the agent (首问负责), carries an SLA clock,
-shows on the customer's card at the next contact, and is resolved only by its owner or a lead."""
+"""Tickets: a follow-up promised at wrap-up becomes a ticket owned by the agent (首问负责) with
+its kind, priority, businesses and escalation flag; every change is history; ownership holds
+through transfers and only a lead reassigns it, with a reason."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -9,26 +10,34 @@ from sqlalchemy import func, select
 
 from moqi.app import create_app
 from moqi.db import session_scope
+from moqi.errors import Forbidden, Invalid
+from moqi.service import queues, ticket_work, tickets
 from moqi.service.models import Ticket
-from moqi.service.sla import load_sla
 from tests.conftest import add_users, login
 
 
 @pytest.fixture
 def app(loaded_db, db_url):
-    add_users(loaded_db, agent="agent", agent2="agent", lead="team_lead", editor="knowledge_editor")
+    add_users(
+        loaded_db,
+        agent="agent/north",
+        agent2="agent/north",
+        lead="team_lead/north",
+        editor="knowledge_editor",
+    )
     return create_app(db_url)
 
 
-def _call(agent, customer, text, wrap):
+def _call(agent, customer, texts, wrap):
     cid = agent.post("/api/contacts", json={"customer": customer}).json()["contact_id"]
-    agent.post(f"/api/contacts/{cid}/utterances", json={"speaker": "customer", "text": text})
+    for text in texts:
+        agent.post(f"/api/contacts/{cid}/utterances", json={"speaker": "customer", "text": text})
     r = agent.post(f"/api/contacts/{cid}/wrapup", json=wrap)
     assert r.status_code == 200, r.text
-    return cid
+    return cid, r.json()["ticket_id"]
 
 
-def test_follow_up_becomes_a_ticket_on_the_next_contact(app, db):
+def test_a_follow_up_becomes_a_ticket_with_kind_priority_and_escalation(app):
     with TestClient(app):
         agent, other, lead = login(app, "agent"), login(app, "agent2"), login(app, "lead")
         wrap = {
@@ -37,83 +46,160 @@ def test_follow_up_becomes_a_ticket_on_the_next_contact(app, db):
             "notes": "光猫LOS红灯，已派单，客户电话13812345678",
             "follow_up": True,
         }
-        cid = _call(agent, "C1002", "宽带又断网了，LOS灯一直红", wrap)
-        # No follow-up, no ticket.
-        _call(
+        cid, tid = _call(
+            agent, "C1002", ["宽带又断网了，LOS灯一直红", "再修不好我就打12300投诉你们"], wrap
+        )
+        _, none = _call(
             agent,
             "C1002",
-            "谢谢，没事了",
+            ["谢谢，没事了"],
             {"reason": "broadband_inquiry", "result": "resolved", "notes": "", "follow_up": False},
         )
-
-        opened = agent.post("/api/contacts", json={"customer": "C1002"}).json()
-        [ticket] = opened["tickets"]
-        assert (
-            ticket["kind"] == "complaint"
-            and ticket["owner"] == "agent"
-            and ticket["contact_id"] == cid
-        )
+        assert none is None
+        ticket = agent.get(f"/api/tickets/{tid}").json()
+        assert ticket["kind"] == "complaint" and ticket["priority"] == "urgent"
+        assert ticket["escalated"] and "12300" in ticket["escalation"]
+        assert "bb_repair" in ticket["businesses"]
+        assert ticket["owner"] == "agent" and ticket["team"] == "north"
         assert "13812345678" not in ticket["title"] and "光猫" in ticket["title"]
-        assert 23.5 < ticket["hours_left"] <= 24 and not ticket["overdue"]
-        assert agent.get(f"/api/contacts/{opened['contact_id']}").json()["tickets"] == [ticket]
+        assert {c["clock"] for c in ticket["clocks"]} == {"first_response", "resolution"}
+        assert ticket["history"][0]["kind"] == "created"
+        assert ticket["tracking_url"].startswith("http://127.0.0.1:8000/t/")
 
-        assert [t["id"] for t in agent.get("/api/tickets").json()] == [ticket["id"]]
+        # The card of the next call shows it; queues: mine, my team's, all.
+        opened = agent.post("/api/contacts", json={"customer": "C1002"}).json()
+        assert [t["id"] for t in opened["tickets"]] == [tid]
+        assert [t["id"] for t in agent.get("/api/tickets").json()] == [tid]
         assert other.get("/api/tickets").json() == []
-        assert [t["id"] for t in lead.get("/api/tickets").json()] == [ticket["id"]]
+        assert [t["id"] for t in other.get("/api/tickets?queue=team").json()] == [tid]
+        assert [t["id"] for t in lead.get("/api/tickets?queue=all").json()] == [tid]
+        assert [t["id"] for t in lead.get("/api/tickets?queue=breaching&within=600").json()] == [
+            tid
+        ]
+        assert login(app, "editor").get("/api/tickets").status_code == 403
+
+
+def test_ownership_holds_through_transfer_and_only_a_lead_reassigns_with_a_reason(app):
+    with TestClient(app):
+        agent, other, lead = login(app, "agent"), login(app, "agent2"), login(app, "lead")
+        t = agent.post(
+            "/api/tickets",
+            json={"kind": "complaint", "title": "话费多扣 30 元", "customer": "C1001"},
+        ).json()
+        tid = t["id"]
+        assert t["owner"] == "agent" and t["priority"] == "normal"
+        # Someone else may not touch it until the work is handed to them.
+        assert other.post(f"/api/tickets/{tid}/notes", json={"body": "看看"}).status_code == 403
+        r = agent.post(f"/api/tickets/{tid}/transfer", json={"to": "agent2", "note": "计费组核查"})
+        assert r.json()["assignee"] == "agent2" and r.json()["owner"] == "agent"
+        assert other.post(f"/api/tickets/{tid}/notes", json={"body": "已核实"}).status_code == 200
+        assert [x["id"] for x in other.get("/api/tickets").json()] == [tid]
+        # The owner keeps it on "mine" too.
+        assert [x["id"] for x in agent.get("/api/tickets").json()] == [tid]
+
         assert (
-            other.post(
-                f"/api/tickets/{ticket['id']}/resolve", json={"resolution": "修好了"}
+            agent.post(
+                f"/api/tickets/{tid}/reassign", json={"to": "agent2", "reason": "休假"}
             ).status_code
             == 403
         )
         assert (
-            agent.post(
-                f"/api/tickets/{ticket['id']}/resolve", json={"resolution": "   "}
+            lead.post(
+                f"/api/tickets/{tid}/reassign", json={"to": "agent2", "reason": " "}
             ).status_code
             == 422
         )
-        done = agent.post(
-            f"/api/tickets/{ticket['id']}/resolve",
-            json={"resolution": "师傅已更换尾纤，回访客户确认可上网"},
+        r = lead.post(
+            f"/api/tickets/{tid}/reassign", json={"to": "agent2", "reason": "原责任人休假"}
         )
-        assert done.status_code == 200 and done.json()["status"] == "resolved"
-        assert (
-            agent.post(
-                f"/api/tickets/{ticket['id']}/resolve", json={"resolution": "again"}
-            ).status_code
-            == 409
+        assert r.status_code == 200 and r.json()["owner"] == "agent2"
+        change = [e for e in r.json()["history"] if e["field"] == "owner"][0]
+        assert (change["actor"], change["old"], change["new"], change["body"]) == (
+            "lead",
+            "agent",
+            "agent2",
+            "原责任人休假",
         )
-        assert agent.post("/api/tickets/9999/resolve", json={"resolution": "x"}).status_code == 404
-        assert login(app, "editor").get("/api/tickets").status_code == 403
-        assert agent.post("/api/contacts", json={"customer": "C1002"}).json()["tickets"] == []
 
 
-def test_failed_wrap_up_opens_no_ticket(app, db):
+def test_every_change_is_history_and_a_new_priority_restarts_the_clocks(app):
     with TestClient(app):
         agent = login(app, "agent")
-        cid = agent.post("/api/contacts", json={"customer": "C1001"}).json()["contact_id"]
-        r = agent.post(
-            f"/api/contacts/{cid}/wrapup",
-            json={"reason": "no_such", "result": "resolved", "follow_up": True},
+        t = agent.post(
+            "/api/tickets", json={"kind": "handling", "priority": "low", "title": "套餐变更未生效"}
+        ).json()
+        r = agent.patch(
+            f"/api/tickets/{t['id']}", json={"priority": "urgent", "businesses": ["5g_plan"]}
         )
-        assert r.status_code == 422
-    with session_scope(db) as s:
-        assert s.scalar(select(func.count()).select_from(Ticket)) == 0
+        after = r.json()
+        assert after["due_at"] < t["due_at"] and after["calendar"] == "hotline_24h"
+        changes = [
+            (e["field"], e["old"], e["new"]) for e in after["history"] if e["kind"] == "change"
+        ]
+        assert ("priority", "low", "urgent") in changes and ("businesses", "", "5g_plan") in changes
+        assert agent.patch(f"/api/tickets/{t['id']}", json={"priority": "asap"}).status_code == 422
+        assert agent.get("/api/tickets/999999").status_code == 404
+        assert (
+            agent.post("/api/tickets", json={"kind": "complaint", "title": ""}).status_code == 422
+        )
+        assert (
+            agent.post(
+                "/api/tickets", json={"kind": "complaint", "title": "x", "customer": "NOPE"}
+            ).status_code
+            == 404
+        )
 
 
-def test_sla_hours_by_reason_then_moment():
-    sla = load_sla()
-    opened = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
-    assert sla.due("refund_delay", "complaint", opened) == opened + timedelta(hours=72)
-    assert sla.due("plan_info", "inquiry", opened) == opened + timedelta(hours=48)
-    assert sla.hours("unknown", "unknown") == 48.0
+def _at(*args) -> datetime:
+    return datetime(*args, tzinfo=UTC)
 
 
-def test_malformed_sla_file_is_named(tmp_path):
-    bad = tmp_path / "sla.yaml"
-    bad.write_text("moments: [1, 2", encoding="utf-8")
-    with pytest.raises(ValueError, match="sla.yaml"):
-        load_sla(bad)
-    bad.write_text("moments: {inquiry: -1}", encoding="utf-8")
-    with pytest.raises(ValueError, match="positive"):
-        load_sla(bad)
+def test_waiting_on_the_customer_pauses_the_clocks(loaded_db):
+    # Thursday 2026-10-15 10:00 Shanghai (02:00Z), a normal complaint on the back-office calendar.
+    start = _at(2026, 10, 15, 2, 0)
+    with session_scope(loaded_db) as s:
+        t = tickets.create(
+            s, kind="complaint", priority="normal", title="退费未到账", owner="a", now=start
+        )
+        due_before, first_before = t.due_at, t.first_response_due
+        assert t.calendar == "back_office"
+        # Waits on the customer from 11:00 to Friday 11:00 (Shanghai): 7.5 working hours.
+        ticket_work.wait_on_customer(
+            s,
+            t.id,
+            username="a",
+            role="agent",
+            note="请提供转账截图",
+            now=start + timedelta(hours=1),
+        )
+        assert t.alert_at is None and queues.as_dict(t, start)["clocks"] == []
+        ticket_work.resume(s, t.id, actor="customer", now=start + timedelta(hours=25))
+        # Resolution was 1440 working minutes from Thu 10:00; the pause adds the working time
+        # between Thu 11:00 and Fri 11:00: 7.5 h (Thu 11-12, 13:30-18; Fri 9-11).
+        from moqi.service import clocks
+
+        cal = clocks.calendar(s, "back_office")
+        pause = (start + timedelta(hours=1), start + timedelta(hours=25))
+        assert t.due_at == cal.due(start, 1440, [pause])
+        assert t.due_at > due_before and t.first_response_due > first_before
+
+
+def test_rules_hold_outside_the_api(loaded_db):
+    now = _at(2026, 10, 15, 2, 0)
+    with session_scope(loaded_db) as s:
+        t = tickets.create(s, kind="fault", priority="high", title="无信号", owner="a", now=now)
+        with pytest.raises(Forbidden):
+            ticket_work.note(s, t.id, username="b", role="agent", body="x", now=now)
+        with pytest.raises(Invalid):
+            ticket_work.commit_to(
+                s,
+                t.id,
+                username="a",
+                role="agent",
+                text="回电",
+                due_at=now - timedelta(hours=1),
+                now=now,
+            )
+        with pytest.raises(Invalid):
+            tickets.create(s, kind="follow_up", priority="normal", title="x", owner="a", now=now)
+        assert s.scalar(select(func.count()).select_from(Ticket)) == 1

@@ -23,6 +23,7 @@ LEADS = frozenset({"team_lead", "admin"})
 EDITORS = frozenset({"knowledge_editor", "admin"})
 ADMIN = frozenset({"admin"})
 DESK = frozenset({"agent", "team_lead", "expert", "admin"})
+EXPERT = frozenset({"expert"})
 PUBLIC = None  # no login needed
 
 RULES: dict[str, frozenset[str] | None] = {
@@ -77,7 +78,40 @@ RULES: dict[str, frozenset[str] | None] = {
     "POST /api/knowledge/import/{kind}": EDITORS,
     # Service desk.
     "GET /api/tickets": DESK,
+    "POST /api/tickets": DESK,
+    "GET /api/tickets/codes": DESK,
+    "GET /api/tickets/alerts": DESK,
+    "GET /api/tickets/{ticket_id}": DESK,
+    "PATCH /api/tickets/{ticket_id}": DESK,
+    "POST /api/tickets/{ticket_id}/notes": DESK,
+    "POST /api/tickets/{ticket_id}/replies": DESK,
+    "POST /api/tickets/{ticket_id}/transfer": DESK,
+    "POST /api/tickets/{ticket_id}/reassign": DESK,  # the service refuses non-leads (403)
+    "POST /api/tickets/{ticket_id}/wait": DESK,
+    "POST /api/tickets/{ticket_id}/resume": DESK,
     "POST /api/tickets/{ticket_id}/resolve": DESK,
+    "POST /api/tickets/{ticket_id}/commitments": DESK,
+    "POST /api/commitments/{commitment_id}/kept": DESK,
+    "GET /api/callbacks": DESK,
+    "POST /api/callbacks/{callback_id}/done": DESK,
+    "GET /api/service/calendars": DESK,
+    "POST /api/service/calendars": ADMIN,
+    "GET /api/service/policies": DESK,
+    "GET /api/outbox": LEADS,
+    "GET /api/outbox/{message_id}": LEADS,
+    "POST /api/outbox/payment-reminders": LIVE,
+    # The virtual expert centre.
+    "POST /api/consultations": LIVE,
+    "GET /api/consultations": DESK,
+    "GET /api/consultations/{consultation_id}": DESK,
+    "POST /api/consultations/{consultation_id}/messages": DESK,
+    "POST /api/consultations/{consultation_id}/take": EXPERT,
+    "POST /api/consultations/{consultation_id}/close": DESK,
+    "POST /api/consultations/{consultation_id}/propose": DESK,
+    "GET /api/experts/departments": DESK,
+    "GET /api/experts/me/duty": EXPERT,
+    "POST /api/experts/me/duty": EXPERT,
+    "PUT /api/experts/{username}": ADMIN,
     # Workforce planning.
     "GET /api/workforce/queues": LEADS,
     "POST /api/workforce/queues/{queue}/imports": LEADS,

@@ -43,7 +43,7 @@ from moqi.assist.schemas import (
 )
 from moqi.db import session_scope
 from moqi.errors import Conflict, Forbidden, MoqiError, NotFound
-from moqi.service import tickets
+from moqi.service import services as desk
 from moqi.web.auth import COOKIE, AdminUser, AgentUser, LeadUser, SessionDep, socket_user
 from moqi.web.clock import now
 from moqi.web.params import Id
@@ -119,7 +119,7 @@ def get_contact(contact_id: Id, session: SessionDep, hub: Hub, user: AgentUser) 
         "history": lives.history(
             session, live.customer.get("id"), before=live.contact_id, engine=live.session.engine
         ),
-        "tickets": tickets.open_tickets(session, live.customer.get("id"), now=now()),
+        "tickets": desk.open_tickets(session, live.customer.get("id"), now=now()),
     }
 
 
@@ -216,7 +216,9 @@ def wrapup(
         notes=body.notes,
         follow_up=body.follow_up,
         now=now(),
+        team=user.team,
     )
+    ticket_id = desk.ticket_of_contact(session, contact.id)
     session.commit()
     hub.close(live)
     return {
@@ -225,6 +227,7 @@ def wrapup(
         "reason": contact.reason,
         "result": contact.result,
         "follow_up": contact.follow_up,
+        "ticket_id": ticket_id,
     }
 
 

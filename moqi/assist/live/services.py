@@ -34,7 +34,6 @@ from moqi.knowledge.models import ItemUseRow
 from moqi.nlp.mask import mask_pii
 from moqi.nlp.normalize import normalize
 from moqi.service import services as desk
-from moqi.service import tickets
 from moqi.service.models import Contact, Utterance
 
 log = logging.getLogger("moqi.live")
@@ -64,7 +63,7 @@ def open_contact(
         **assist.opening(),
         "history": history(session, customer_id, before=contact.id, engine=assist.engine),
     }
-    return live, {**opening, "tickets": tickets.open_tickets(session, customer_id, now=now)}
+    return live, {**opening, "tickets": desk.open_tickets(session, customer_id, now=now)}
 
 
 def history(
@@ -209,8 +208,11 @@ def wrap_up(
     notes: str,
     follow_up: bool,
     now: datetime,
+    team: str = "",
 ) -> Contact:
-    """Close the contact with its wrap-up; refused while an operation is not confirmed."""
+    """Close the contact with its wrap-up; refused while an operation is not confirmed. A
+    follow-up opens a ticket owned by the agent, with the businesses the call named and the
+    channels the customer threatened to escalate to."""
     pending = [c for c in live.session.confirmations if c.status != "confirmed"]
     if pending:
         raise Conflict(
@@ -231,7 +233,16 @@ def wrap_up(
     session.add_all(confirmation_rows(live.contact_id, live.session.confirmations))
     if follow_up:
         label = next(r.label for r in live.session.engine.content.reasons if r.code == reason)
-        tickets.open_for_contact(session, contact, reason_label=label, now=now)
+        channels = live.session.engine.channels.by_code
+        desk.open_ticket_for_contact(
+            session,
+            contact,
+            reason_label=label,
+            now=now,
+            team=team,
+            businesses=list(reversed(live.session.mentioned)),
+            escalation="、".join(channels[c].label for c in live.session.mood.channels)[:64],
+        )
     return contact
 
 

@@ -25,7 +25,8 @@
     $("customer-fields").replaceChildren(...fields.filter(([, v]) => v !== null && v !== undefined && v !== "").flatMap(([k, v]) => [el("dt", {}, k), el("dd", {}, v)]));
     $("customer-events").replaceChildren(...(c.events || []).map((e) => el("li", {}, `${Math.round(e.days_ago)}天前 · ${e.detail || e.type}`)));
     $("customer-tickets").replaceChildren(...(tickets || []).map((t) => el("li", { class: t.overdue ? "overdue" : "" },
-      `#${t.id} ${t.kind_label} · ${t.title} · ${t.owner} · ${t.overdue ? "已超时 " + Math.abs(t.hours_left) + " 小时" : "剩 " + t.hours_left + " 小时"}`)));
+      el("a", { href: `/tickets/${t.id}`, target: "_blank" }, `#${t.id}`),
+      ` ${t.kind_label} · ${t.status_label || ""} · ${t.title} · 首问 ${t.owner} · ${t.status === "open" ? (t.overdue ? "已超时 " + Math.abs(t.hours_left) + " 小时" : "剩 " + t.hours_left + " 小时") : ""}`)));
     $("customer-contacts").replaceChildren(...(history || []).map((h) => el("li", {}, `#${h.contact_id} ${h.started_at.slice(0, 10)} · ${h.reason_label || "—"} · ${h.result || "进行中"}`)));
   }
 
@@ -156,6 +157,7 @@
   }
 
   function renderEvent(event) {
+    root.dispatchEvent(new CustomEvent("moqi:assist", { detail: event })); // consult.js offers the call's businesses
     $("transcript").append(highlighted(event));
     $("transcript").scrollTop = $("transcript").scrollHeight;
     const e = event.emotion;
