@@ -42,7 +42,7 @@ def writes(url: str, n: int, clients: int) -> None:
     import threading
     import urllib.request
 
-    import httpx
+    import httpx2 as httpx
 
     from moqi.accounts.services import add_user
     from moqi.db import make_engine, make_sessionmaker, session_scope
@@ -138,7 +138,7 @@ def sweep(url: str, n: int) -> None:
     for i in range(n):
         # Due times spread over the next 30 days; about 200 already due.
         offset = (
-            random.randrange(-60, 30 * 86400)
+            random.randrange(-3600, 0)
             if i % 5000 == 0
             else random.randrange(3600, 30 * 86400)
         )

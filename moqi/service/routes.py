@@ -29,6 +29,7 @@ router = APIRouter(prefix="/api", tags=["service desk"])
 
 
 def _full(session, ticket) -> dict:
+    """The ticket with its history, promises, callbacks and surveys."""
     at = now()
     return {
         **queues.as_dict(ticket, at),
@@ -38,6 +39,13 @@ def _full(session, ticket) -> dict:
         "surveys": queues.surveys(session, ticket.id),
         "tracking_url": followup.tracking_link(get_settings().public_url, ticket.id),
     }
+
+
+def _saved(session, ticket_id: int) -> dict:
+    """Commit the change first (on SQLite the write lock is held no longer than the write),
+    then read the ticket back for the answer."""
+    session.commit()
+    return _full(session, tickets.get(session, ticket_id))
 
 
 @router.get("/tickets", summary="A queue, most urgent first: mine, my team's, breaching soon, all")
@@ -80,7 +88,7 @@ def create_ticket(body: TicketIn, session: SessionDep, user: DeskUser) -> dict:
         escalation=body.escalation,
         description=body.description,
     )
-    return _full(session, ticket)
+    return _saved(session, ticket.id)
 
 
 @router.get("/tickets/codes", summary="The resolution codes a ticket may be closed with")
@@ -121,7 +129,7 @@ def change_ticket(ticket_id: Id, body: TicketChange, session: SessionDep, user: 
         now=now(),
         **body.model_dump(exclude_unset=True),
     )
-    return _full(session, ticket)
+    return _saved(session, ticket.id)
 
 
 @router.post("/tickets/{ticket_id}/notes", summary="An internal note")
@@ -129,7 +137,7 @@ def add_note(ticket_id: Id, body: Body, session: SessionDep, user: DeskUser) -> 
     ticket = ticket_work.note(
         session, ticket_id, username=user.username, role=user.role, body=body.body, now=now()
     )
-    return _full(session, ticket)
+    return _saved(session, ticket.id)
 
 
 @router.post(
@@ -139,7 +147,7 @@ def add_reply(ticket_id: Id, body: Body, session: SessionDep, user: DeskUser) ->
     ticket = ticket_work.reply(
         session, ticket_id, username=user.username, role=user.role, body=body.body, now=now()
     )
-    return _full(session, ticket)
+    return _saved(session, ticket.id)
 
 
 @router.post("/tickets/{ticket_id}/transfer", summary="Hand the work on; the owner stays")
@@ -153,7 +161,7 @@ def transfer(ticket_id: Id, body: Transfer, session: SessionDep, user: DeskUser)
         note=body.note,
         now=now(),
     )
-    return _full(session, ticket)
+    return _saved(session, ticket.id)
 
 
 @router.post("/tickets/{ticket_id}/reassign", summary="A new owner, with a reason (team leads)")
@@ -167,7 +175,7 @@ def reassign(ticket_id: Id, body: Reassign, session: SessionDep, user: DeskUser)
         reason=body.reason,
         now=now(),
     )
-    return _full(session, ticket)
+    return _saved(session, ticket.id)
 
 
 @router.post("/tickets/{ticket_id}/wait", summary="Wait on the customer (the clocks pause)")
@@ -175,14 +183,15 @@ def wait(ticket_id: Id, body: Body, session: SessionDep, user: DeskUser) -> dict
     ticket = ticket_work.wait_on_customer(
         session, ticket_id, username=user.username, role=user.role, note=body.body, now=now()
     )
-    return _full(session, ticket)
+    return _saved(session, ticket.id)
 
 
 @router.post("/tickets/{ticket_id}/resume", summary="End the wait (the clocks run again)")
 def resume(ticket_id: Id, session: SessionDep, user: DeskUser) -> dict:
     ticket = tickets.get(session, ticket_id)
     ticket_work.may_work(ticket, username=user.username, role=user.role)
-    return _full(session, ticket_work.resume(session, ticket_id, actor=user.username, now=now()))
+    ticket_work.resume(session, ticket_id, actor=user.username, now=now())
+    return _saved(session, ticket_id)
 
 
 @router.post(
@@ -199,7 +208,7 @@ def resolve(ticket_id: Id, body: Resolution, session: SessionDep, user: DeskUser
         now=now(),
         link_base=get_settings().public_url,
     )
-    return _full(session, ticket)
+    return _saved(session, ticket.id)
 
 
 @router.post(
@@ -216,7 +225,7 @@ def commit(ticket_id: Id, body: CommitmentIn, session: SessionDep, user: DeskUse
         now=now(),
         owner=body.owner,
     )
-    return _full(session, tickets.get(session, ticket_id))
+    return _saved(session, ticket_id)
 
 
 @router.post("/commitments/{commitment_id}/kept", summary="Mark a promise kept")
@@ -224,7 +233,7 @@ def keep(commitment_id: Id, session: SessionDep, user: DeskUser) -> dict:
     item = ticket_work.keep_commitment(
         session, commitment_id, username=user.username, role=user.role, now=now()
     )
-    return _full(session, tickets.get(session, item.ticket_id))
+    return _saved(session, item.ticket_id)
 
 
 @router.get("/callbacks", summary="Callback tasks: mine (or everyone's for team leads)")
@@ -244,7 +253,7 @@ def callback_done(callback_id: Id, body: CallbackDone, session: SessionDep, user
         notes=body.notes,
         now=now(),
     )
-    return _full(session, tickets.get(session, task.ticket_id))
+    return _saved(session, task.ticket_id)
 
 
 @router.get("/service/calendars", summary="Calendars in force (name, version, periods)")
