@@ -137,11 +137,7 @@ def sweep(url: str, n: int) -> None:
     due_now = 0
     for i in range(n):
         # Due times spread over the next 30 days; about 200 already due.
-        offset = (
-            random.randrange(-3600, 0)
-            if i % 5000 == 0
-            else random.randrange(3600, 30 * 86400)
-        )
+        offset = random.randrange(-3600, 0) if i % 5000 == 0 else random.randrange(3600, 30 * 86400)
         due = now + timedelta(seconds=offset)
         due_now += offset <= 0
         rows.append(
