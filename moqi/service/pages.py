@@ -156,6 +156,19 @@ def _refused(request: Request, session, token: str, exc: MoqiError) -> HTMLRespo
     )
 
 
+def _act(request: Request, session, token: str, done: str, work) -> HTMLResponse | RedirectResponse:
+    """What every form of the tracking page does: within the rate limit, find the ticket, do
+    the work, go back to the page; a refusal shows the page again with its message."""
+    _limited(request)
+    ticket = tracking.find(session, token, now=now())
+    try:
+        work(ticket)
+    except MoqiError as exc:
+        session.rollback()
+        return _refused(request, session, token, exc)
+    return _back(token, done)
+
+
 @router.post("/t/{token}/info")
 def tracking_info(
     token: str,
@@ -163,14 +176,13 @@ def tracking_info(
     session: SessionDep,
     text: Annotated[str, Form(max_length=2000)] = "",
 ):
-    _limited(request)
-    ticket = tracking.find(session, token, now=now())
-    try:
-        tracking.add_info(session, ticket, text=text, now=now())
-    except MoqiError as exc:
-        session.rollback()
-        return _refused(request, session, token, exc)
-    return _back(token, "info")
+    return _act(
+        request,
+        session,
+        token,
+        "info",
+        lambda t: tracking.add_info(session, t, text=text, now=now()),
+    )
 
 
 @router.post("/t/{token}/survey")
@@ -182,25 +194,15 @@ def tracking_survey(
     score: Annotated[int | None, Form(ge=1, le=5)] = None,
     comment: Annotated[str, Form(max_length=1000)] = "",
 ):
-    _limited(request)
-    ticket = tracking.find(session, token, now=now())
-    survey = followup.open_survey(session, ticket.id)
-    if survey is None:
-        raise HTTPException(409, "没有待回答的回访")
-    try:
-        followup.answer(
-            session,
-            survey.id,
-            solved=solved == "yes",
-            score=score,
-            comment=comment,
-            now=now(),
-            via="tracking",
-        )
-    except MoqiError as exc:
-        session.rollback()
-        return _refused(request, session, token, exc)
-    return _back(token, "survey")
+    return _act(
+        request,
+        session,
+        token,
+        "survey",
+        lambda t: tracking.answer(
+            session, t, solved=solved == "yes", score=score, comment=comment, now=now()
+        ),
+    )
 
 
 @router.post("/t/{token}/reopen")
@@ -210,11 +212,10 @@ def tracking_reopen(
     session: SessionDep,
     text: Annotated[str, Form(max_length=1000)] = "",
 ):
-    _limited(request)
-    ticket = tracking.find(session, token, now=now())
-    try:
-        tracking.not_solved(session, ticket, text=text, now=now())
-    except MoqiError as exc:
-        session.rollback()
-        return _refused(request, session, token, exc)
-    return _back(token, "reopen")
+    return _act(
+        request,
+        session,
+        token,
+        "reopen",
+        lambda t: tracking.not_solved(session, t, text=text, now=now()),
+    )

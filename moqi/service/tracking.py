@@ -155,3 +155,21 @@ def not_solved(session: Session, ticket: Ticket, *, text: str, now: datetime) ->
     followup.reopen(session, ticket, now=now, actor="customer")
     followup.callback_for(session, ticket, why="not_solved", now=now)
     session.flush()
+
+
+def answer(
+    session: Session,
+    ticket: Ticket,
+    *,
+    solved: bool,
+    score: int | None,
+    comment: str,
+    now: datetime,
+) -> None:
+    """The customer answers the survey waiting on the ticket."""
+    survey = followup.open_survey(session, ticket.id)
+    if survey is None:
+        raise errors.Conflict("没有待回答的回访")
+    followup.answer(
+        session, survey.id, solved=solved, score=score, comment=comment, now=now, via="tracking"
+    )
