@@ -16,6 +16,7 @@ from moqi.service.ticket_work import may_work
 from moqi.service.tickets import Closed, clean, get, record, schedule_alerts, tracking_token
 
 CHANNELS = {"wechat": "wechat", "app": "app"}  # every other contact channel is answered by SMS
+CHANNEL_LABELS = {"sms": "短信", "wechat": "微信", "app": "App"}
 WHY = {"not_solved": "客户表示未解决", "low_score": "客户评分低", "no_answer": "客户未答复回访短信"}
 OUTCOMES = {
     "solved": "客户确认已解决",
@@ -81,7 +82,7 @@ def _send_survey(
         kind="survey",
         now=now,
         new=channel,
-        body=f"回访问卷已发出（{channel}）",
+        body=f"回访问卷已发出（{CHANNEL_LABELS[channel]}）",
     )
     return survey
 
@@ -232,7 +233,7 @@ def reopen(session: Session, ticket: Ticket, *, now: datetime, actor: str) -> No
         field="status",
         old=old,
         new="open",
-        body=f"客户反馈未解决，退回责任人 {ticket.owner}",
+        body="客户反馈未解决，已退回首问责任人继续处理",
         internal=False,
     )
     schedule_alerts(ticket, warn_minutes=clocks.desk_settings().warn_minutes)

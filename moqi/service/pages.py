@@ -5,7 +5,9 @@ Staff actions go through the JSON API (routes.py); the tracking page posts plain
 from __future__ import annotations
 
 import time
+from datetime import datetime
 from typing import Annotated, Literal
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -20,6 +22,24 @@ from moqi.web.params import Id
 from moqi.web.templates import templates
 
 router = APIRouter(include_in_schema=False)
+CHANNELS = {
+    "voice": "热线",
+    "wechat": "微信",
+    "app": "App",
+    "sms": "短信",
+    "web": "网页",
+    "email": "邮件",
+}
+DISPLAY_ZONE = ZoneInfo("Asia/Shanghai")  # staff pages show times as the hotline reads them
+
+
+def local(iso: str | None) -> str:
+    """An ISO time as the desk reads it: 2026-10-12 09:15 in Beijing time."""
+    if not iso:
+        return ""
+    return f"{datetime.fromisoformat(iso).astimezone(DISPLAY_ZONE):%Y-%m-%d %H:%M}"
+
+
 DESK = ("agent", "team_lead", "expert", "admin")
 # The tracking page needs no login: a client address may open it this often (per minute).
 TRACKING_PER_MINUTE = 30
@@ -51,6 +71,7 @@ def queue_page(
         "desk_queue.html",
         {
             "user": user,
+            "local": local,
             "rows": rows,
             "queue": queue,
             "status": status,
@@ -74,6 +95,8 @@ def ticket_page(ticket_id: Id, request: Request, session: SessionDep):
         "desk_ticket.html",
         {
             "user": user,
+            "local": local,
+            "channels": CHANNELS,
             "t": queues.as_dict(ticket, at),
             "history": queues.history(session, ticket),
             "commitments": ticket_work.commitments(session, ticket.id),

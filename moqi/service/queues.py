@@ -144,9 +144,55 @@ def history(session: Session, ticket: Ticket, *, internal: bool = True) -> list[
             "new": e.new,
             "body": e.body,
             "internal": e.internal,
+            "summary": summary(e.kind, e.field, e.old, e.new),
         }
         for e in session.scalars(query)
     ]
+
+
+FIELD_LABELS = {
+    "status": "状态",
+    "priority": "优先级",
+    "kind": "类型",
+    "title": "标题",
+    "owner": "首问责任人",
+    "assignee": "处理人",
+    "businesses": "业务",
+    "escalated": "升级风险",
+    "escalation": "升级渠道",
+    "commitment": "承诺",
+    "contact": "关联接触",
+}
+_VALUES = {
+    "status": STATUS_LABELS,
+    "priority": clocks.PRIORITIES,
+    "kind": clocks.KINDS,
+    "escalated": {"True": "是", "False": "否"},
+}
+_KINDS = {
+    "created": "建单",
+    "note": "内部备注",
+    "reply": "回复客户",
+    "expert": "专家意见",
+    "customer": "客户反馈",
+    "survey": "回访",
+    "callback": "外呼回访",
+}
+
+
+def summary(kind: str, field: str, old: str, new: str) -> str:
+    """One line of history in words: 把优先级从“普通”改为“紧急”, 首次响应超时, 回复客户."""
+    if kind == "change":
+        label, values = FIELD_LABELS.get(field, field), _VALUES.get(field, {})
+        if field in ("commitment", "contact"):
+            return f"{label}：{old}{'→' if old else ''}{new}"
+        return f"{label}：“{values.get(old, old) or '—'}” → “{values.get(new, new) or '—'}”"
+    if kind == "alert":
+        what = "承诺" if field == "commitment" else CLOCK_LABELS.get(field, field)
+        return f"⚠ {what}{'即将到期' if new == 'warn' else '超时'}"
+    if kind == "created":
+        return f"建单（{new}）"
+    return _KINDS.get(kind, kind) + (f"：{new}" if kind in ("customer", "callback") and new else "")
 
 
 def alerts(

@@ -51,6 +51,7 @@ def test_ticket_page_and_tracking_page(server, login, browser, shot):
             page.click("#survey button")
         expect(page.locator(".ok")).to_contain_text("感谢")
         expect(page.locator("#status")).to_have_text("处理中")
+        expect(page.locator("body")).not_to_contain_text("agent_li")
         shot(page, "tracking-page")
     finally:
         customer.close()
