@@ -60,6 +60,13 @@ def serve(
             "MOQI_DATABASE_URL to a PostgreSQL database for more (docs/deployment.md)"
         )
     open_database().kw["bind"].dispose()  # created or checked; each worker opens its own
+    from moqi.errors import Invalid
+    from moqi.service.outbox.gateway import gateway_from_settings
+
+    try:
+        gateway_from_settings(settings)  # a webhook without its URL or secret stops here
+    except Invalid as exc:
+        fail(str(exc))
     announce = f"moqi is serving on http://{host}:{port}/ with {workers} worker{'s' * (workers > 1)}  (API docs: http://{host}:{port}/docs)"
     threading.Thread(target=_announce_when_up, args=(host, port, announce), daemon=True).start()
     # A request that never finishes (a client that stops sending its body) must not keep the

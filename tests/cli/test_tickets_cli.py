@@ -45,3 +45,16 @@ def test_bad_input_gets_one_line():
     missing = _run("show", "424242")
     assert missing.exit_code != 0
     assert "no ticket 424242" in missing.output
+
+
+def test_serve_refuses_a_webhook_gateway_without_its_url(loaded_db, monkeypatch):
+    from moqi.settings import get_settings
+
+    monkeypatch.setenv("MOQI_GATEWAY", "webhook")
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(app, ["serve", "--port", "1"])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code != 0
+    assert "MOQI_WEBHOOK_URL" in result.output
