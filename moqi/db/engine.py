@@ -67,8 +67,11 @@ def _queue_writers(engine: Engine) -> None:
 
     event.listen(engine, "commit", lambda conn: _give(conn.info))
     event.listen(engine, "rollback", lambda conn: _give(conn.info))
+
     # A connection handed back to the pool without either (its transaction reset there).
-    event.listen(engine, "reset", lambda _dbapi, record, *_: _give(record.info))
+    @event.listens_for(engine, "reset")
+    def _reset(_dbapi_connection, connection_record, _reset_state) -> None:
+        _give(connection_record.info)
 
 
 def make_private(url: str) -> list[str]:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from moqi import errors
 from moqi.service import clocks
 from moqi.service.followup import WHY
-from moqi.service.models import Callback, Survey, Ticket, TicketEvent
+from moqi.service.models import Callback, Survey, Ticket, TicketContact, TicketEvent
 from moqi.service.tickets import CLOCK_LABELS, CLOCKS, OPEN, STATUS_LABELS, aware, due_of
 
 
@@ -228,8 +228,13 @@ def alerts(
 
 
 def for_contact(session: Session, contact_id: int) -> int | None:
-    """The id of the ticket a contact opened, if it opened one."""
-    return session.scalar(select(Ticket.id).where(Ticket.contact_id == contact_id).limit(1))
+    """The id of the ticket a contact opened or joined, if any."""
+    return session.scalar(
+        select(TicketContact.ticket_id)
+        .where(TicketContact.contact_id == contact_id)
+        .order_by(TicketContact.ticket_id.desc())
+        .limit(1)
+    )
 
 
 def callbacks(

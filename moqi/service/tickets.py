@@ -176,7 +176,12 @@ def open_for_contact(
     escalation: str = "",
 ) -> Ticket:
     """The ticket promised at wrap-up: its kind from the call's moment of truth and reason, its
-    priority from the escalation threat and the call's peak risk."""
+    priority from the escalation threat and the call's peak risk. A customer calling again
+    about a matter that already has a ticket (same reason, not closed) gets no second ticket:
+    the call joins the first one, which takes up a new threat to escalate."""
+    again = _still_open(session, contact)
+    if again is not None:
+        return _called_again(session, again, contact, now=now, escalation=escalation)
     # A fault is a repair job unless the customer threatens to take it further: then it is a
     # complaint, handled under the complaint clocks.
     fault = "fault" in contact.reason or "outage" in contact.reason
@@ -209,6 +214,66 @@ def open_for_contact(
         escalation=escalation,
         description=notes,
     )
+
+
+def _still_open(session: Session, contact: Contact) -> Ticket | None:
+    if contact.customer_id is None or not contact.reason:
+        return None
+    return session.scalar(
+        select(Ticket)
+        .where(
+            Ticket.customer_id == contact.customer_id,
+            Ticket.reason == contact.reason,
+            Ticket.status != "closed",
+        )
+        .order_by(Ticket.id.desc())
+        .limit(1)
+    )
+
+
+def _called_again(
+    session: Session, ticket: Ticket, contact: Contact, *, now: datetime, escalation: str
+) -> Ticket:
+    session.add(TicketContact(ticket_id=ticket.id, contact_id=contact.id))
+    notes = (contact.notes or "").strip()
+    record(
+        session,
+        ticket,
+        actor=contact.agent,
+        kind="change",
+        now=now,
+        field="contact",
+        new=str(contact.id),
+        body=clean(f"客户再次来电：{notes}" if notes else "客户再次来电", 4000),
+    )
+    if escalation and not ticket.escalated:
+        ticket.escalated, ticket.escalation = True, escalation[:64]
+        record(
+            session,
+            ticket,
+            actor=contact.agent,
+            kind="change",
+            now=now,
+            field="escalated",
+            old="False",
+            new="True",
+            body=escalation[:64],
+        )
+        if ticket.priority != "urgent" and ticket.status in OPEN:
+            record(
+                session,
+                ticket,
+                actor=contact.agent,
+                kind="change",
+                now=now,
+                field="priority",
+                old=ticket.priority,
+                new="urgent",
+            )
+            ticket.priority = "urgent"
+            restart_clocks(session, ticket, now=now)
+    session.flush()
+    return ticket
 
 
 def pauses(session: Session, ticket: Ticket) -> list[tuple[datetime, datetime]]:

@@ -203,3 +203,31 @@ def test_rules_hold_outside_the_api(loaded_db):
         with pytest.raises(Invalid):
             tickets.create(s, kind="follow_up", priority="normal", title="x", owner="a", now=now)
         assert s.scalar(select(func.count()).select_from(Ticket)) == 1
+
+
+def test_calling_again_about_the_same_matter_joins_its_ticket_and_raises_it(app):
+    with TestClient(app):
+        agent, other = login(app, "agent"), login(app, "agent2")
+        wrap = {
+            "reason": "broadband_fault",
+            "result": "callback",
+            "notes": "已派单",
+            "follow_up": True,
+        }
+        _, first = _call(agent, "C1001", ["宽带断了，麻烦尽快派人来修"], wrap)
+        before = agent.get(f"/api/tickets/{first}").json()
+        assert before["kind"] == "fault" and not before["escalated"]
+        # The next day the customer calls again, another agent takes it, and threatens 12300.
+        cid, again = _call(
+            other,
+            "C1001",
+            ["昨天报的宽带到现在还没人来修", "再不修我就打12300投诉"],
+            {**wrap, "notes": "客户催修，情绪激动"},
+        )
+        assert again == first
+        after = agent.get(f"/api/tickets/{first}").json()
+        assert after["owner"] == "agent"  # 首问负责: the first agent keeps it
+        assert after["escalated"] and after["priority"] == "urgent"
+        assert after["due_at"] < before["due_at"]
+        joined = [e for e in after["history"] if e["field"] == "contact"]
+        assert joined and joined[0]["new"] == str(cid) and "催修" in joined[0]["body"]
