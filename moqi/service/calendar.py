@@ -14,6 +14,7 @@ The rule, in full:
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -64,6 +65,10 @@ class Calendar:
         cursor = _us(start)
         stops = _merged(pauses)
         day = start.astimezone(self.zone).date()
+        if not stops and left:
+            found = self._due_indexed(day, cursor, left)
+            if found is not None:
+                return (_EPOCH + timedelta(microseconds=found)).astimezone(self.zone)
         for _ in range(_SCAN_DAYS):
             for open_at, close_at in self._spans(day):
                 if close_at <= cursor:
@@ -76,6 +81,43 @@ class Calendar:
         raise CalendarError(
             f"the calendar has not {minutes} minutes of working time within {_SCAN_DAYS} days"
         )
+
+    def _due_indexed(self, day: date, cursor: int, left: int) -> int | None:
+        """The due time without pauses by two binary searches over a block of days' opening
+        periods and the working time before each (None when the block ends first: the walk
+        above takes over). The same answer as the walk, which the tests hold it to."""
+        starts, ends, before, upto = self._block(day.toordinal() // _BLOCK)
+        i = bisect_right(ends, cursor)  # the first period still open at the cursor
+        if i == len(starts):
+            return None
+        target = before[i] + max(0, cursor - starts[i]) + left
+        if target > upto[-1]:
+            return None
+        j = bisect_left(upto, target)  # the period in which the work is done (its end counts)
+        return starts[j] + target - before[j]
+
+    def _block(self, block: int) -> tuple[list[int], list[int], list[int], list[int]]:
+        """Opening periods of the days from block × _BLOCK on, for 3 × _BLOCK days: starts,
+        ends, working time before each and working time up to each end (kept per block)."""
+        key = ("block", block)
+        found = self._cache.get(key)
+        if found is None:
+            starts: list[int] = []
+            ends: list[int] = []
+            before: list[int] = []
+            upto: list[int] = []
+            total = 0
+            day = date.fromordinal(max(1, block * _BLOCK))
+            for _ in range(3 * _BLOCK):
+                for a, b in self._spans(day):
+                    starts.append(a)
+                    ends.append(b)
+                    before.append(total)
+                    total += b - a
+                    upto.append(total)
+                day += _DAY
+            found = self._cache[key] = (starts, ends, before, upto)
+        return found
 
     def _spans(self, day: date) -> tuple[tuple[int, int], ...]:
         """The day's opening periods as [start, end) microseconds since the epoch (kept: the
@@ -95,6 +137,7 @@ class Calendar:
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _DAY = timedelta(days=1)
 _CACHED_DAYS = 20_000
+_BLOCK = 200  # days: a due time is found by index within the block of its start and the next two
 
 
 def _us(at: datetime) -> int:

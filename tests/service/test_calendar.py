@@ -227,3 +227,37 @@ def test_cli_refuses_with_one_line(tmp_path, calendar, args, message):
     done = _sla("--calendar", str(path), *flat)
     assert done.returncode != 0 and message in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    "doc",
+    [
+        "back_office",
+        "hotline_24h",
+        {
+            "timezone": "Europe/Berlin",
+            "week": {d: ["08:00-12:00", "13:00-18:00"] for d in WEEKDAYS},
+        },
+        {"timezone": "America/New_York", "week": {"sat": ["00:00-24:00"], "mon": ["09:00-09:30"]}},
+    ],
+)
+def test_the_index_answers_as_the_walk_does(doc):
+    """Without pauses the due time is found by binary search over a block of days; it must be
+    the walk's answer to the microsecond, at period ends, across DST and holidays."""
+    import random
+    from datetime import timedelta
+
+    from moqi.service.clocks import CALENDARS
+
+    if isinstance(doc, str):
+        doc = yaml.safe_load((CALENDARS / f"{doc}.yaml").read_text("utf-8"))
+    indexed, walked = parse_calendar(doc), parse_calendar(doc)
+    object.__setattr__(walked, "_due_indexed", lambda *args: None)  # the walk only
+    rng = random.Random(12300)
+    origin = parse_instant("2026-01-01T00:00:00+08:00", "origin")
+    for _ in range(400):
+        start = origin + timedelta(
+            seconds=rng.randrange(0, 400 * 86400), microseconds=rng.randrange(10**6)
+        )
+        minutes = rng.choice([0, 1, 30, 120, 450, 1440, 4320, rng.uniform(0, 20_000)])
+        assert indexed.due(start, minutes) == walked.due(start, minutes), (start, minutes)
