@@ -1,0 +1,1 @@
+"""Intake adapters: each channel's messages become utterances of contacts."""
