@@ -67,3 +67,36 @@ def test_ticket_page_and_tracking_page(server, login, browser, shot):
     expect(agent.locator("#status")).to_have_text("已关闭")
     agent.goto(f"{server['url']}/tickets?queue=mine&status=closed")
     expect(agent.locator("#queue")).to_contain_text("国际漫游流量包扣费有误")
+
+
+def test_sla_alerts_reach_the_owners_workbench_and_the_leads_wall(server, login):
+    from datetime import UTC, datetime, timedelta
+
+    from moqi.db import session_scope
+    from moqi.service import sweep, tickets
+
+    long_ago = datetime.now(UTC) - timedelta(days=2)
+    with session_scope(server["factory"]) as s:
+        t = tickets.create(
+            s,
+            kind="complaint",
+            priority="urgent",
+            title="扬言向工信部申诉的携转投诉",
+            owner="agent_li",
+            team="default",
+            now=long_ago,
+        )
+        tid = t.id
+    with session_scope(server["factory"]) as s:
+        assert sweep.sweep(s, now=datetime.now(UTC), link_base=server["url"])["breaches"] >= 1
+
+    agent = login("agent_li")
+    agent.goto(f"{server['url']}/workbench")
+    expect(agent.locator("#desk-alerts")).to_contain_text("扬言向工信部申诉的携转投诉")
+    expect(agent.locator("#desk-alerts li.breach").first).to_contain_text("超时")
+    lead = login("lead_wang")
+    lead.goto(f"{server['url']}/wall")
+    expect(lead.locator("#desk-alerts")).to_contain_text(f"#{tid}")
+    lead.goto(f"{server['url']}/tickets?queue=breaching")
+    expect(lead.locator("#queue")).to_contain_text("扬言向工信部申诉的携转投诉")
+    expect(lead.locator("#queue .clock.breached").first).to_be_visible()
