@@ -84,3 +84,28 @@ def test_agent_asks_expert_answers_workbench_shows_it(server, login, shot):
     expect(thread).to_contain_text("已提交知识库审核")
     thread.scroll_into_view_if_needed()
     shot(agent, "workbench-consult")
+
+
+def test_admin_places_an_expert_from_the_roster(server, login):
+    with session_scope(server["factory"]) as s:
+        clocks.import_shipped(s, now=datetime.now(UTC))
+        experts.load_departments(s)
+        add_user(s, "admin_zhou", PASSWORD, "admin", "周管理员")
+        add_user(s, "expert_sun", PASSWORD, "expert", "孙专家")
+    admin = login("admin_zhou")
+    admin.goto(f"{server['url']}/experts")
+    row = admin.locator("#roster tr", has_text="expert_sun")
+    expect(row).to_contain_text("未指定部门")
+    row.locator("select[name=department]").select_option("broadband_support")
+    row.locator("input[name=skills]").fill("光猫与路由器配置，不存在的专长")
+    row.locator("button").click()
+    expect(admin.locator("#roster-status")).to_contain_text("不存在的专长")
+    row.locator("input[name=skills]").fill("光猫与路由器配置")
+    with admin.expect_navigation():
+        row.locator("button").click()
+    row = admin.locator("#roster tr", has_text="expert_sun")
+    expect(row).to_contain_text("离岗")
+    expect(row.locator("input[name=skills]")).to_have_value("光猫与路由器配置")
+    expert = login("expert_sun")
+    expert.goto(f"{server['url']}/experts")
+    expect(expert.locator("#duty-panel")).to_contain_text("家庭宽带支撑中心")

@@ -267,3 +267,27 @@ def departments(session: Session, now: datetime) -> list[dict]:
         }
         for d in rows
     ]
+
+
+def roster(session: Session) -> list[dict]:
+    """Every user with the expert role, placed or not: department, skills, on duty (for the
+    administrator who places them)."""
+    from moqi.accounts.services import list_users
+
+    placed = {e.username: e for e in session.scalars(select(Expert))}
+    out = []
+    for user in list_users(session):
+        if user.role != "expert":
+            continue
+        e = placed.get(user.username)
+        out.append(
+            {
+                "username": user.username,
+                "display_name": user.display_name,
+                "active": user.active,
+                "department": e.department if e else "",
+                "skills": list(e.skills) if e else [],
+                "on_duty": bool(e and e.on_duty),
+            }
+        )
+    return out

@@ -62,5 +62,6 @@ def experts_page(
             "answered": answered,
             "selected": selected,
             "can_answer": user.role == "expert" and placed,
+            "roster": experts.roster(session) if user.role == "admin" else [],
         },
     )

@@ -31,6 +31,7 @@ from moqi.service.experts.departments import (
     expert_of,
     load_departments,
     on_duty_now,
+    roster,
     set_duty,
     set_expert,
 )
@@ -39,6 +40,7 @@ from moqi.service.models import Contact
 
 __all__ = [
     "DEFAULT",
+    "roster",
     "access",
     "as_dict",
     "ask",

@@ -25,6 +25,18 @@
   const propose = $("propose");
   if (propose) propose.addEventListener("click", act(() => api("POST", `/api/consultations/${selected}/propose`)));
 
+  // The administrator places an expert in a department with some of its skills.
+  document.querySelectorAll("form.place-form").forEach((f) => f.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const field = (name) => document.querySelector(`[form="${f.id}"][name="${name}"]`).value;
+    const skills = field("skills").split(/[,，、\s]+/).filter(Boolean);
+    const status = $("roster-status");
+    try {
+      await api("PUT", `/api/experts/${encodeURIComponent(f.dataset.username)}`, { department: field("department"), skills });
+      location.reload();
+    } catch (err) { status.textContent = err.message; status.classList.add("error"); }
+  }));
+
   // Due clocks count down without a reload.
   function tick() {
     document.querySelectorAll("[data-due]").forEach((node) => {
