@@ -172,13 +172,18 @@ _parsed: dict[tuple[str, int], Calendar] = {}
 
 
 def calendar(session: Session, name: str) -> Calendar:
-    """The calendar in force under this name; NotFound when there is none."""
-    row = _current_row(session, name)
-    if row is None:
+    """The calendar in force under this name; NotFound when there is none. Only the version
+    number is read each time: a version's calendar is parsed once per process."""
+    version = session.scalar(
+        select(func.max(ServiceCalendar.version)).where(ServiceCalendar.name == name)
+    )
+    if version is None:
         raise errors.NotFound(f"no calendar {name!r}")
-    key = (name, row.version)
+    key = (name, version)
     cal = _parsed.get(key)
     if cal is None:
+        row = _current_row(session, name)
+        assert row is not None
         cal = _parsed[key] = parse_calendar(row.doc)
     return cal
 
