@@ -47,6 +47,12 @@ class Settings(BaseSettings):
     # How often the server sweeps SLA clocks, surveys and promises (seconds; 0 turns it off,
     # for a worker that should leave it to the others).
     desk_sweep_seconds: float = 10.0
+    # The WeChat official account (docs/channels.md): the token set on WeChat's console for
+    # /channels/wechat (unset: the endpoint answers 404), the EncodingAESKey of safe mode
+    # (set: every POST must carry msg_signature and an encrypted body) and the account's appid.
+    wechat_token: str | None = None
+    wechat_aes_key: str | None = None
+    wechat_appid: str | None = None
 
     @field_validator("home")
     @classmethod
@@ -57,6 +63,11 @@ class Settings(BaseSettings):
     def db_url(self) -> str:
         """The SQLAlchemy URL in force: MOQI_DATABASE_URL or the SQLite file in MOQI_HOME."""
         return self.database_url or f"sqlite:///{self.home / 'moqi.sqlite3'}"
+
+    @property
+    def wechat_safe_mode(self) -> bool:
+        """Whether WeChat messages arrive encrypted (安全模式): the AES key is set."""
+        return bool(self.wechat_aes_key)
 
     @property
     def models_dir(self) -> Path:
