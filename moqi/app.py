@@ -25,6 +25,8 @@ from moqi.assist.pages import router as assist_pages
 from moqi.assist.routes import quality_router
 from moqi.assist.routes import router as assist_router
 from moqi.assist.services import live_engine
+from moqi.channels.routes import router as channels_router
+from moqi.channels.routes import wechat as wechat_router
 from moqi.db import make_engine, make_sessionmaker, session_scope
 from moqi.knowledge.pages import router as knowledge_pages
 from moqi.knowledge.routes import router as knowledge_router
@@ -161,6 +163,8 @@ def create_app(database_url: str | None = None) -> FastAPI:
         experts_pages,
         workforce_router,
         workforce_pages,
+        channels_router,
+        wechat_router,
     )
     for router in routers:
         app.include_router(router)

@@ -53,6 +53,9 @@ RULES: dict[str, frozenset[str] | None] = {
     "POST /api/contacts/{contact_id}/whisper": LEADS,
     "GET /api/wall": LEADS,
     "GET /api/quality/agent-phrases": LEADS,
+    # Channel intake (the WeChat endpoint itself is public and outside the API schema).
+    "GET /api/channels/inbox": LIVE,
+    "POST /api/channels/inbox/{sender}/take": LIVE,
     # Knowledge: everyone reads and proposes; editors publish.
     "GET /api/knowledge/search": EVERYONE,
     "GET /api/knowledge/items/{kind}": EVERYONE,

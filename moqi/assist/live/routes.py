@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import time
 from concurrent.futures import Future
 from typing import Annotated
 
@@ -129,31 +128,8 @@ NOT_STORED = "the utterance could not be stored (is the database reachable?): it
 
 
 def _feed(app, live: LiveContact, body: UtteranceIn) -> tuple[dict, Future]:
-    """Analyse in memory and queue the utterance's rows for the group commit; the answer is
-    published to the sockets once they are committed, and the future says when."""
-    started = time.perf_counter()
-    hub = app.state.hub
-    with live.lock:
-        event, rows, apply = lives.feed(live, body.speaker, body.text, body.ts)
-        alert = live.alert_for(event)
-        if alert:
-            rows.append(lives.alert_row(live, alert))
-        answer = {
-            "event": event.as_dict(),
-            "alert": alert,
-            "server_ms": round((time.perf_counter() - started) * 1000, 3),
-        }
-        envelopes = hub.event_envelopes(live, answer)
-        # Queued under the contact's lock: the writer stores and publishes in analysis order
-        # (several workers: the envelopes go out with the commit, see bus.py).
-        future = app.state.writer.submit(
-            rows,
-            contact_id=live.contact_id,
-            apply=apply,
-            messages=envelopes,
-            on_stored=lambda: hub.bus.after_commit(envelopes),
-        )
-    return answer, future
+    """Analyse in memory and queue for the group commit (services.submit)."""
+    return lives.submit(app.state.hub, app.state.writer, live, body.speaker, body.text, body.ts)
 
 
 def _not_stored(app, live: LiveContact) -> None:

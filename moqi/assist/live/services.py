@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
+from concurrent.futures import Future
 from datetime import datetime
 
 from sqlalchemy import Connection, delete, insert, select
@@ -154,6 +156,35 @@ def feed(
     ]
     changed = [c for c in live.session.confirmations if (c.turn, c.status) not in before]
     return event, rows, replace_confirmations(live.contact_id, changed) if changed else None
+
+
+def submit(
+    hub: LiveHub, writer, live: LiveContact, speaker: str, text: str, ts: float | None
+) -> tuple[dict, Future]:
+    """Analyse in memory and queue the utterance's rows for the group commit; the answer is
+    published to the sockets once they are committed, and the future says when."""
+    started = time.perf_counter()
+    with live.lock:
+        event, rows, apply = feed(live, speaker, text, ts)
+        alert = live.alert_for(event)
+        if alert:
+            rows.append(alert_row(live, alert))
+        answer = {
+            "event": event.as_dict(),
+            "alert": alert,
+            "server_ms": round((time.perf_counter() - started) * 1000, 3),
+        }
+        envelopes = hub.event_envelopes(live, answer)
+        # Queued under the contact's lock: the writer stores and publishes in analysis order
+        # (several workers: the envelopes go out with the commit, see bus.py).
+        future = writer.submit(
+            rows,
+            contact_id=live.contact_id,
+            apply=apply,
+            messages=envelopes,
+            on_stored=lambda: hub.bus.after_commit(envelopes),
+        )
+    return answer, future
 
 
 def replace_confirmations(
