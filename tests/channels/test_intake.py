@@ -204,3 +204,27 @@ def test_receive_is_idempotent_in_the_service(loaded_db):
     with session_scope(loaded_db) as s:
         assert intake.receive(s, "wechat", message, now()) is None
     assert count(loaded_db, ChannelMessage) == 1
+
+
+def test_a_retry_that_wins_the_race_leaves_the_other_storing_nothing(loaded_db, monkeypatch):
+    """Two retries at once: both find no row, the second to insert loses on the unique key
+    inside its SAVEPOINT and stores nothing, and its transaction goes on."""
+    from moqi.channels.wechat import parse_message
+
+    message = parse_message(text_xml("你好", "6666"))
+    looked = intake.live_contact_of
+    raced: list[bool] = []
+
+    def meanwhile(session, channel, sender):
+        if not raced:
+            raced.append(True)
+            with session_scope(loaded_db) as other:  # the concurrent retry commits first
+                assert intake.receive(other, channel, message, now()) is not None
+        return looked(session, channel, sender)
+
+    with session_scope(loaded_db) as s:
+        monkeypatch.setattr(intake, "live_contact_of", meanwhile)
+        assert intake.receive(s, "wechat", message, now()) is None
+        monkeypatch.setattr(intake, "live_contact_of", looked)
+        assert intake.receive(s, "wechat", parse_message(text_xml("再见", "6667")), now())
+    assert count(loaded_db, ChannelMessage) == 2
