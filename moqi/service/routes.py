@@ -23,7 +23,7 @@ from moqi.service.schemas import (
 from moqi.settings import get_settings
 from moqi.web.auth import AdminUser, DeskUser, SessionDep
 from moqi.web.clock import now
-from moqi.web.params import Id
+from moqi.web.params import MAX_ID, Id
 
 router = APIRouter(prefix="/api", tags=["service desk"])
 
@@ -100,7 +100,7 @@ def resolution_codes(user: DeskUser) -> dict[str, str]:
 def alerts(
     session: SessionDep,
     user: DeskUser,
-    since: int = Query(0, ge=0),
+    since: int = Query(0, ge=0, le=MAX_ID),
     queue: Literal["mine", "team", "all"] = "mine",
 ) -> list[dict]:
     return queues.alerts(
