@@ -4,7 +4,7 @@ Inbound channel messages (WeChat first), stored once per message however often t
 retries, and the channel identities (openids) linked to customers.
 
 Revision ID: 0010
-Revises: 0009
+Revises: 0009c
 Create Date: 2026-12-07 11:10:00.000000
 
 """
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision: str = "0010"
-down_revision: Union[str, Sequence[str], None] = "0009"
+down_revision: Union[str, Sequence[str], None] = "0009c"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
