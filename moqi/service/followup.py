@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from moqi import errors
 from moqi.service import clocks
 from moqi.service.models import Callback, Commitment, Customer, Survey, Ticket
-from moqi.service.ticket_work import may_work
+from moqi.service.ticket_work import may_work, resume
 from moqi.service.tickets import Closed, clean, get, record, schedule_alerts, tracking_token
 
 CHANNELS = {"wechat": "wechat", "app": "app"}  # every other contact channel is answered by SMS
@@ -111,8 +111,6 @@ def resolve(
     if not text:
         raise errors.Invalid("say how it was resolved")
     if ticket.status == "waiting":
-        from moqi.service.ticket_work import resume
-
         resume(session, ticket.id, actor=username, now=now)
     old = ticket.status
     ticket.status, ticket.resolved_at = "resolved", now

@@ -8,14 +8,14 @@ neither misses an alert nor raises one twice, and two workers never raise the sa
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from moqi.service import clocks, followup
 from moqi.service.models import Commitment, Survey, Ticket
-from moqi.service.tickets import CLOCK_LABELS, CLOCKS, due_of, plan_alerts, record
+from moqi.service.tickets import CLOCK_LABELS, alert_points, plan_alerts, record
 
 BATCH = 500
 
@@ -63,16 +63,10 @@ def _raise(session: Session, ticket: Ticket, *, now: datetime, warn: int, counts
     before = ticket.alerted
     raised = set(filter(None, before.split(",")))
     fresh = []
-    for clock in CLOCKS:
-        due = due_of(ticket, clock)
-        if due is None:
-            continue
-        stamp = f"{int(due.timestamp())}"
-        for stage, at in (("warn", due - timedelta(minutes=warn)), ("breach", due)):
-            tag = f"{clock}:{stage}:{stamp}"
-            if at <= now and tag not in raised:
-                raised.add(tag)
-                fresh.append((clock, stage, due))
+    for clock, stage, at, tag, due in alert_points(ticket, warn_minutes=warn):
+        if at <= now and tag not in raised:
+            raised.add(tag)
+            fresh.append((clock, stage, due))
     alerted, alert_at = plan_alerts(ticket, raised, warn_minutes=warn)
     if not _claim_ticket(session, ticket.id, before, alerted, alert_at, now):
         session.expire(ticket)
@@ -117,7 +111,7 @@ def _claim_ticket(
 def _commitment(
     session: Session, item: Commitment, *, now: datetime, warn: int, link_base: str, counts: dict
 ) -> None:
-    due = item.due_at if item.due_at.tzinfo else item.due_at.replace(tzinfo=now.tzinfo)
+    due = item.due_at  # stored in UTC, read back aware (UtcDateTime)
     stage = "breach" if due <= now else "warn"
     nxt = None if stage == "breach" else due
     if stage in item.alerted.split(",") or not _claim(

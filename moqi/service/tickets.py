@@ -345,6 +345,19 @@ def schedule_alerts(ticket: Ticket, *, warn_minutes: int) -> None:
     )
 
 
+def alert_points(ticket: Ticket, *, warn_minutes: int):
+    """Each alert the running clocks call for: (clock, stage, when, tag, due), a warning
+    `warn_minutes` before each due time and a breach at it. The tag names the due time, so an
+    alert raised for one due time is not taken for the next."""
+    for clock in CLOCKS:
+        due = due_of(ticket, clock)
+        if due is None:
+            continue
+        stamp = f"{int(due.timestamp())}"
+        for stage, at in (("warn", due - timedelta(minutes=warn_minutes)), ("breach", due)):
+            yield clock, stage, at, f"{clock}:{stage}:{stamp}", due
+
+
 def plan_alerts(
     ticket: Ticket, raised: set[str], *, warn_minutes: int
 ) -> tuple[str, datetime | None]:
@@ -353,17 +366,11 @@ def plan_alerts(
     clock's alerts afresh."""
     keep: set[str] = set()
     nxt: datetime | None = None
-    for clock in CLOCKS:
-        due = due_of(ticket, clock)
-        if due is None or ticket.status == "waiting":
-            continue
-        stamp = f"{int(due.timestamp())}"
-        for stage, at in (("warn", due - timedelta(minutes=warn_minutes)), ("breach", due)):
-            tag = f"{clock}:{stage}:{stamp}"
-            if tag in raised:
-                keep.add(tag)
-            elif nxt is None or at < nxt:
-                nxt = at
+    for _, _, at, tag, _ in alert_points(ticket, warn_minutes=warn_minutes):
+        if tag in raised:
+            keep.add(tag)
+        elif nxt is None or at < nxt:
+            nxt = at
     return ",".join(sorted(keep)), nxt
 
 
