@@ -25,6 +25,7 @@ from moqi.assist.pages import router as assist_pages
 from moqi.assist.routes import quality_router
 from moqi.assist.routes import router as assist_router
 from moqi.assist.services import live_engine
+from moqi.channels import routes as channel_routes
 from moqi.channels.routes import router as channels_router
 from moqi.channels.routes import wechat as wechat_router
 from moqi.db import make_engine, make_sessionmaker, session_scope
@@ -76,6 +77,17 @@ async def _desk_loop(app: FastAPI) -> None:
             log.exception("service desk round failed; trying again next round")
 
 
+async def _route_loop(app: FastAPI) -> None:
+    """Chat routing's clock: every few seconds, move conversations that waited too long to a
+    wider skill and hand waiting ones to agents whose chats were wrapped up meanwhile."""
+    seconds = get_settings().route_seconds
+    if seconds <= 0:
+        return
+    while True:
+        await asyncio.sleep(seconds)
+        await asyncio.to_thread(channel_routes.route_now, app)
+
+
 def create_app(database_url: str | None = None) -> FastAPI:
     """A moqi application bound to `database_url` (default: the settings' database)."""
     engine = make_engine(database_url or get_settings().db_url)
@@ -105,7 +117,13 @@ def create_app(database_url: str | None = None) -> FastAPI:
         desk = asyncio.create_task(
             _desk_loop(app) if inspect(engine).has_table("sla_policies") else asyncio.sleep(0)
         )
+        routing = asyncio.create_task(
+            _route_loop(app)
+            if inspect(engine).has_table("channel_conversations")
+            else asyncio.sleep(0)
+        )
         yield
+        routing.cancel()
         desk.cancel()
         app.state.writer.close()  # what it holds is committed before the server stops
         app.state.hub.stop()

@@ -1,7 +1,7 @@
 """The errors every capability raises when a request cannot be done: one vocabulary.
 
 Domain code raises these and nothing HTTP-shaped; moqi.web.errors answers each kind with one
-status (NotFound 404, Conflict 409, Forbidden 403, Invalid 422) as problem+json, and the CLI and
+status (NotFound 404, Conflict 409, Forbidden 403, Invalid 422, Unavailable 503) as problem+json, and the CLI and
 the HTML pages show the message. Pure: imports nothing from moqi or the web layer.
 
 Each also derives from the builtin that code caught before the vocabulary existed (LookupError,
@@ -47,3 +47,7 @@ class Forbidden(MoqiError, PermissionError):
 
 class Invalid(MoqiError, ValueError):
     """A value the domain refuses: out of range, malformed, unknown (422)."""
+
+
+class Unavailable(MoqiError, RuntimeError):
+    """Part of the request was done but storage failed for the rest; try again (503)."""

@@ -47,6 +47,8 @@ class Settings(BaseSettings):
     # How often the server sweeps SLA clocks, surveys and promises (seconds; 0 turns it off,
     # for a worker that should leave it to the others).
     desk_sweep_seconds: float = 10.0
+    # How often the server routes waiting chats (overflow, slots freed by wrap-ups); 0: off.
+    route_seconds: float = 2.0
     # The WeChat official account (docs/channels.md): the token set on WeChat's console for
     # /channels/wechat (unset: the endpoint answers 404), the EncodingAESKey of safe mode
     # (set: every POST must carry msg_signature and an encrypted body) and the account's appid.

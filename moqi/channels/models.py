@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from moqi.db.base import Base, UtcDateTime
@@ -35,6 +35,9 @@ class ChannelMessage(Base):
     text: Mapped[str] = mapped_column(Text, default="")  # normalised and masked
     received_at: Mapped[datetime] = mapped_column(UtcDateTime)
     status: Mapped[str] = mapped_column(String(8), default="queued")
+    conversation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("channel_conversations.id"), index=True, nullable=True
+    )
 
 
 class ChannelIdentity(Base):
@@ -46,3 +49,70 @@ class ChannelIdentity(Base):
     external_id: Mapped[str] = mapped_column(String(128), primary_key=True)
     customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id"), index=True)
     linked_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+# A conversation waits in the queue, is routed to an agent (a live contact), and ends when the
+# agent wraps the contact up or the customer leaves.
+CONVERSATION_STATUSES = ("queued", "routed", "closed")
+
+
+class Conversation(Base):
+    """One customer's conversation on a channel, from the first message to the wrap-up: the
+    unit routing queues and hands to an agent."""
+
+    __tablename__ = "channel_conversations"
+    __table_args__ = (
+        Index("ix_channel_conversations_queue", "status", "priority", "queued_at"),
+        Index("ix_channel_conversations_sender", "channel", "sender", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    sender: Mapped[str] = mapped_column(String(128))
+    customer_id: Mapped[str | None] = mapped_column(ForeignKey("customers.id"), nullable=True)
+    status: Mapped[str] = mapped_column(String(8), default="queued")
+    skill: Mapped[str] = mapped_column(String(32))
+    first_skill: Mapped[str] = mapped_column(String(32))
+    priority: Mapped[int] = mapped_column(Integer, default=1)  # index in routing.PRIORITIES
+    why: Mapped[str] = mapped_column(String(200), default="")
+    queued_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    skill_at: Mapped[datetime] = mapped_column(UtcDateTime)  # since when on this skill
+    agent: Mapped[str | None] = mapped_column(String(64), index=True, nullable=True)
+    contact_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contacts.id"), index=True, nullable=True
+    )
+    routed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    # The customer's last message, and the replies sent since (WeChat's reply window).
+    last_inbound_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    replies_since_inbound: Mapped[int] = mapped_column(Integer, default=0)
+    # Where replies go when the sender id is not the address (SMS: the number, sealed).
+    address: Mapped[str] = mapped_column(String(255), default="")
+    rating: Mapped[int | None] = mapped_column(Integer, nullable=True)  # 1–5, from the customer
+    rating_note: Mapped[str] = mapped_column(String(200), default="")
+
+
+class AgentPresence(Base):
+    """An agent's presence, chat skills and parallel-chat limit (no row: offline, defaults)."""
+
+    __tablename__ = "agent_presence"
+
+    username: Mapped[str] = mapped_column(String(64), primary_key=True)
+    status: Mapped[str] = mapped_column(String(10), default="offline")
+    status_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    skills: Mapped[dict] = mapped_column(JSON, default=dict)  # {skill: level 1–5}
+    max_chats: Mapped[int] = mapped_column(Integer, default=3)
+    last_routed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+
+
+class RoutingRulesVersion(Base):
+    """A version of the routing rules (content: routing.yaml); the highest is in force."""
+
+    __tablename__ = "routing_rules"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, unique=True)
+    doc: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    created_by: Mapped[str] = mapped_column(String(64), default="")
+    note: Mapped[str] = mapped_column(String(200), default="")

@@ -14,19 +14,22 @@ import asyncio
 import logging
 from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, HTTPException, Path, Query, Request
+from fastapi import APIRouter, BackgroundTasks, HTTPException, Path, Query, Request, WebSocket
 from fastapi.responses import PlainTextResponse
 
+from moqi.accounts import services as accounts
 from moqi.assist.live import services as lives
-from moqi.assist.live.hub import LiveContact
-from moqi.assist.live.writer import StorageError
+from moqi.assist.live.routes import serve_socket
+from moqi.channels import dispatch, presence, replies, rules
 from moqi.channels import services as intake
-from moqi.channels.wechat import ACK_BODY, MAX_BODY_BYTES, Crypto, Message, WeChatError
+from moqi.channels.schemas import AgentRoutingIn, PresenceIn, ReplyIn, RoutingRulesIn
+from moqi.channels.wechat import ACK_BODY, MAX_BODY_BYTES, Crypto, Message, WeChatError, inbound
 from moqi.db import session_scope
-from moqi.errors import NotFound
+from moqi.errors import Forbidden, NotFound
 from moqi.settings import get_settings
-from moqi.web.auth import AgentUser, SessionDep
+from moqi.web.auth import COOKIE, AgentUser, LeadUser, SessionDep, socket_user
 from moqi.web.clock import now
+from moqi.web.params import Id
 
 log = logging.getLogger("moqi.channels")
 
@@ -34,10 +37,9 @@ router = APIRouter(tags=["channels"])
 wechat = APIRouter(include_in_schema=False)  # WeChat's endpoint: not part of the JSON API
 
 WECHAT = "wechat"
-# How long a take waits for the waiting messages to be stored in the contact.
-STORE_TIMEOUT_S = 30.0
 Q = Annotated[str, Query(max_length=200)]
 Sender = Annotated[str, Path(min_length=1, max_length=128)]
+Username = Annotated[str, Path(min_length=1, max_length=64)]
 
 
 def _token() -> str:
@@ -93,70 +95,242 @@ async def wechat_inbound(
         raise HTTPException(400, e.message) from e
     fed = await asyncio.to_thread(_store, request.app, message)
     if fed is not None:
-        background.add_task(_feed_later, request.app, *fed)
+        background.add_task(_after, request.app, *fed)
     return PlainTextResponse(ACK_BODY)
 
 
 def _store(app, message: Message) -> tuple[int, str] | None:
     """Store the message once; (contact id, text) when it goes into a live contact."""
     with session_scope(app.state.db) as session:
-        row = intake.receive(session, WECHAT, message, now())
-        if row is None or row.status != "fed" or row.contact_id is None:
+        row = intake.receive(session, inbound(message), now())
+        if row is None or row.status not in ("fed", "queued"):
             return None
-        return row.contact_id, row.text
+        if row.status == "queued":
+            return 0, row.text  # a conversation waits: route it after the answer
+        return row.contact_id or 0, row.text
 
 
-def _feed_later(app, contact_id: int, text: str) -> None:
-    """Feed a message into the live contact that holds its conversation (after the answer)."""
+def _after(app, contact_id: int, text: str) -> None:
+    """After WeChat has its answer: feed the message into the live contact that holds its
+    conversation, or route the conversation that waits."""
+    if contact_id == 0:
+        route_now(app)
+        return
     try:
         with session_scope(app.state.db) as session:
             live = lives.live_contact(app.state.hub, session, contact_id, now=now())
         _, future = lives.submit(app.state.hub, app.state.writer, live, "customer", text, None)
-        future.result(timeout=STORE_TIMEOUT_S)
+        future.result(timeout=dispatch.STORE_TIMEOUT_S)
     except Exception:  # noqa: BLE001 - the message is stored; the agent reads it in the inbox log
-        log.exception("could not feed a WeChat message into contact %s", contact_id)
+        log.exception("could not feed a channel message into contact %s", contact_id)
 
 
-@router.get("/api/channels/inbox", summary="Conversations waiting for an agent, oldest first")
+def route_now(app) -> list[dict]:
+    """Hand waiting conversations to available agents (errors logged: the loop tries again)."""
+    try:
+        handed = dispatch.route(app.state.db, app.state.hub, app.state.writer, now=now())
+    except Exception:  # noqa: BLE001 - routing is retried by the server's routing loop
+        log.exception("routing round failed")
+        return []
+    return [h.as_dict() for h in handed]
+
+
+# -- the queue and taking from it ---------------------------------------------------------------
+
+
+@router.get("/api/channels/inbox", summary="Conversations waiting for an agent, in serving order")
 def get_inbox(session: SessionDep, user: AgentUser) -> list[dict]:
     return intake.inbox(session)
 
 
 @router.post(
     "/api/channels/inbox/{sender}/take",
-    summary="Take a waiting conversation: opens a live contact with its messages fed in",
+    summary="Take a waiting WeChat conversation: opens a live contact with its messages fed in",
 )
 def take(request: Request, sender: Sender, session: SessionDep, user: AgentUser) -> dict:
-    rows, customer_id = intake.waiting(session, WECHAT, sender)
-    live, _ = lives.open_contact(
-        session,
-        customer_ref=customer_id,
-        channel=WECHAT,
-        title=f"微信 {intake.mask_sender(sender)}",
-        agent=user.username,
-        team=user.team,
+    conversation = intake.waiting(session, WECHAT, sender)
+    return _take(request, session, conversation.id, user)
+
+
+@router.post(
+    "/api/channels/conversations/{conversation_id}/take",
+    summary="Take a waiting conversation of any channel yourself",
+)
+def take_conversation(
+    request: Request, conversation_id: Id, session: SessionDep, user: AgentUser
+) -> dict:
+    return _take(request, session, conversation_id, user)
+
+
+def _take(request: Request, session, conversation_id: int, user) -> dict:
+    session.close()  # the hand-over runs its own transaction
+    app = request.app
+    handed = dispatch.hand(
+        app.state.db,
+        app.state.hub,
+        app.state.writer,
+        conversation_id,
+        user.username,
         now=now(),
+        chosen=True,
     )
-    texts = intake.claim(session, rows, live.contact_id)
+    return {"contact_id": handed.contact_id, "messages": handed.messages}
+
+
+# -- presence and the lead's view ---------------------------------------------------------------
+
+
+@router.get("/api/channels/presence", summary="Your presence, chat skills and load")
+def my_presence(session: SessionDep, user: AgentUser) -> dict:
+    return presence.of(session, user.username, rules.current(session))
+
+
+@router.put(
+    "/api/channels/presence", summary="Set your presence (available: chats are routed to you)"
+)
+def set_presence(request: Request, body: PresenceIn, session: SessionDep, user: AgentUser) -> dict:
+    current = rules.current(session)
+    presence.set_status(session, user.username, body.status, rules=current, now=now())
     session.commit()
-    hub = request.app.state.hub
-    hub.open(live)
-    session.close()  # no connection held while the writer commits
-    _feed_all(request.app, live, texts)
-    return {"contact_id": live.contact_id, "messages": len(texts)}
+    answer = presence.of(session, user.username, current)
+    if body.status == "available":
+        session.close()
+        route_now(request.app)
+    return answer
 
 
-def _feed_all(app, live: LiveContact, texts: list[str]) -> None:
-    futures = [
-        lives.submit(app.state.hub, app.state.writer, live, "customer", text, None)[1]
-        for text in texts
+@router.get("/api/channels/agents", summary="Your team's agents: presence, skills, chats")
+def team_agents(session: SessionDep, user: LeadUser) -> list[dict]:
+    return presence.everyone(session, rules.current(session), _team(session, user))
+
+
+@router.put("/api/channels/agents/{username}", summary="Set an agent's chat skills and limit")
+def set_agent(
+    username: Username, body: AgentRoutingIn, session: SessionDep, user: LeadUser
+) -> dict:
+    if username not in _team(session, user):
+        raise NotFound(f"no agent {username!r} in your team")
+    current = rules.current(session)
+    presence.set_routing(
+        session, username, skills=body.skills, max_chats=body.max_chats, rules=current, now=now()
+    )
+    session.commit()
+    return presence.of(session, username, current)
+
+
+def _team(session, user) -> list[str]:
+    people = accounts.list_users(session)
+    return [
+        u.username
+        for u in people
+        if u.active
+        and u.role in ("agent", "team_lead")
+        and (user.role == "admin" or u.team == user.team)
     ]
-    try:
-        for future in futures:
-            future.result(timeout=STORE_TIMEOUT_S)
-    except (StorageError, TimeoutError):
-        live.stale = True
-        app.state.hub.drop(live.contact_id)
-        raise HTTPException(
-            503, "the contact was opened but its messages could not be stored; open it again"
-        ) from None
+
+
+@router.get("/api/channels/queues", summary="Each skill's queue and your team's agents, live")
+def queues(session: SessionDep, user: LeadUser) -> dict:
+    current = rules.current(session)
+    waiting = intake.queued(session)
+    return {
+        "queues": presence.queues(session, current, waiting, now=now()),
+        "agents": presence.everyone(session, current, _team(session, user)),
+        "waiting": intake.inbox(session),
+    }
+
+
+# -- routing rules (content) --------------------------------------------------------------------
+
+
+@router.get(
+    "/api/channels/routing", summary="The routing rules in force (or a version) and every version"
+)
+def get_rules(
+    session: SessionDep,
+    user: AgentUser,
+    version: Annotated[int | None, Query(ge=1, le=10**6)] = None,
+) -> dict:
+    number, doc = rules.document(session, version)
+    return {"version": number, "rules": doc, "versions": rules.versions(session)}
+
+
+@router.put("/api/channels/routing", summary="Save new routing rules (YAML) as the next version")
+def put_rules(body: RoutingRulesIn, session: SessionDep, user: LeadUser) -> dict:
+    doc = rules.read_yaml(body.yaml)
+    version = rules.save(session, doc, now=now(), by=user.username, note=body.note)
+    session.commit()
+    return {"version": version}
+
+
+# -- replying -----------------------------------------------------------------------------------
+
+
+@router.post(
+    "/api/channels/contacts/{contact_id}/reply",
+    summary="Reply on a chat: fed to assist and sent back by the customer's channel",
+)
+def reply(
+    request: Request, contact_id: Id, body: ReplyIn, session: SessionDep, user: AgentUser
+) -> dict:
+    app = request.app
+    conversation = intake.conversation_of_contact(session, contact_id)
+    if conversation is None:
+        raise NotFound(f"contact {contact_id} is not a channel conversation")
+    live = lives.live_contact(app.state.hub, session, contact_id, now=now())
+    if why := live.refusal(user.role, user.username, user.team):
+        raise Forbidden(why)
+    at = now()
+    text = replies.check(conversation, body.text, at) if body.via == "channel" else body.text
+    answer, future = lives.submit(app.state.hub, app.state.writer, live, "agent", text, None)
+    future.result(timeout=dispatch.STORE_TIMEOUT_S)
+    turn = answer["event"]["turn"]
+    if body.via == "sms":
+        message = replies.sms(session, conversation, text, key=f"reply:{contact_id}:{turn}", now=at)
+        sent: int | None = message.id
+    else:
+        sent = replies.send(session, conversation, text, turn=turn, now=at)
+    state = replies.window(conversation, at)
+    session.commit()
+    return {"turn": turn, "outbox_id": sent, "window": state}
+
+
+@router.get(
+    "/api/channels/contacts/{contact_id}", summary="The channel conversation a contact serves"
+)
+def contact_conversation(contact_id: Id, session: SessionDep, user: AgentUser) -> dict:
+    conversation = intake.conversation_of_contact(session, contact_id)
+    if conversation is None:
+        raise NotFound(f"contact {contact_id} is not a channel conversation")
+    return {
+        "conversation_id": conversation.id,
+        "channel": conversation.channel,
+        "skill": conversation.skill,
+        "why": conversation.why,
+        "window": replies.window(conversation, now()),
+        "rating": conversation.rating,
+    }
+
+
+# -- the agent's own socket ---------------------------------------------------------------------
+
+
+@router.websocket("/ws/agent")
+async def agent_socket(websocket: WebSocket) -> None:
+    """An agent's screen: a chat routed to them arrives here at once ({"type": "chat_assigned"})."""
+    app = websocket.app
+    with app.state.db() as session:
+        user = socket_user(websocket, session, ("agent", "team_lead", "admin"))
+    if user is None:
+        await websocket.close(code=4403)
+        return
+
+    async def ignore(_: str) -> None:
+        return None
+
+    await serve_socket(
+        websocket,
+        websocket.cookies.get(COOKIE, ""),
+        lambda listener: app.state.hub.listen_party(f"agent:{user.username}", listener),
+        ignore,
+    )

@@ -1,10 +1,10 @@
-"""Channel intake: store each inbound message once, queue conversations for agents to take,
-and know which customer a channel's sender is.
+"""Channel intake: store each inbound message once, keep one conversation per customer and
+channel, queue it for routing (dispatch.py hands it to an agent) and know who the sender is.
 
-The first slice is a pull model: messages of a sender nobody serves wait in the inbox, grouped
-by sender; an agent takes a conversation, which opens a live contact (assist/live) and feeds
-the waiting messages into it in order. A message from a sender whose contact is still live
-goes straight to that contact. Routing by skills and presence comes later (docs/channels.md).
+A message of a sender nobody serves opens a queued conversation with the skill and priority
+the routing rules give it; more messages join it while it waits. Once routed, the conversation
+is a live contact (assist/live) and each new message goes straight into it; when the agent
+wraps the contact up, the conversation ends and the sender's next message opens a new one.
 """
 
 from __future__ import annotations
@@ -15,7 +15,11 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from moqi.channels.models import ChannelIdentity, ChannelMessage
+from moqi.channels import rules as routing_rules
+from moqi.channels import signals
+from moqi.channels.inbound import Inbound
+from moqi.channels.models import ChannelIdentity, ChannelMessage, Conversation
+from moqi.channels.routing import PRIORITIES, classify
 from moqi.channels.wechat import Crypto, Message, check_signature, decrypt_message, parse_message
 from moqi.errors import Conflict, Forbidden, Invalid, NotFound
 from moqi.nlp.mask import mask_pii
@@ -69,74 +73,119 @@ def verify_url(token: str, timestamp: str, nonce: str, signature: str, echostr: 
 # -- receiving ----------------------------------------------------------------------------------
 
 
-def display_text(message: Message) -> str:
+def display_text(message: Inbound) -> str:
     """The words a message stands for, normalised and masked; a placeholder for media."""
-    if message.msg_type == "event":
+    if message.kind == "event":
         return EVENTS.get(message.event or "", f"[{message.event or '事件'}]")
     text = message.text.strip()
     if not text:
-        return PLACEHOLDERS.get(message.msg_type, "[消息]")
+        return PLACEHOLDERS.get(message.kind, "[消息]")
     return mask_pii(normalize(text))
 
 
-def receive(
-    session: Session, channel: str, message: Message, now: datetime
-) -> ChannelMessage | None:
-    """Store an inbound message once: None (nothing written) when its dedupe key is stored
-    already, by an earlier retry or by a concurrent one. A message from a sender whose
-    conversation an agent holds in a live contact is marked for that contact ("fed": the
-    caller feeds it); an event is kept and never fed; anything else waits in the inbox."""
-    key = f"{channel}:{message.dedupe_key}"
+def receive(session: Session, message: Inbound, now: datetime) -> ChannelMessage | None:
+    """Store an inbound message once: None (nothing written) when its key is stored already,
+    by an earlier retry or by a concurrent one. An event is kept and never fed. Anything else
+    joins the sender's conversation: fed into its live contact when an agent holds it (status
+    "fed": the caller feeds it), else queued (a new conversation is classified for routing)."""
+    channel = message.channel
+    key = f"{channel}:{message.key}"
     if session.scalar(select(ChannelMessage.id).where(ChannelMessage.dedupe_key == key)):
         return None
-    identity = session.get(ChannelIdentity, (channel, message.from_user))
+    identity = session.get(ChannelIdentity, (channel, message.sender))
+    customer_id = identity.customer_id if identity else None
     row = ChannelMessage(
         channel=channel,
         dedupe_key=key,
-        sender=message.from_user,
-        customer_id=identity.customer_id if identity else None,
-        msg_type=message.msg_type,
+        sender=message.sender,
+        customer_id=customer_id,
+        msg_type=message.kind,
         text=display_text(message),
         received_at=now,
-        status="queued",
+        status="kept" if message.kind == "event" else "queued",
     )
-    if message.msg_type == "event":
-        row.status = "kept"
-    else:
-        contact_id = live_contact_of(session, channel, message.from_user)
-        if contact_id is not None:
-            row.status, row.contact_id = "fed", contact_id
     try:
         with session.begin_nested():
             session.add(row)
     except IntegrityError:
         # A retry stored the same message between our look and our write: theirs stands.
         return None
+    if row.status == "kept":
+        return row
+    conversation = current_conversation(session, channel, message.sender)
+    if conversation is None:
+        conversation = _open_conversation(session, row, customer_id, now)
+    conversation.last_inbound_at, conversation.replies_since_inbound = now, 0
+    row.conversation_id = conversation.id
+    if conversation.status == "routed":
+        row.status, row.contact_id = "fed", conversation.contact_id
+    session.flush()
     return row
+
+
+def _open_conversation(
+    session: Session, first: ChannelMessage, customer_id: str | None, now: datetime
+) -> Conversation:
+    rules = routing_rules.current(session)
+    decision = classify(rules, signals.read(session, [first.text], customer_id, now=now))
+    conversation = Conversation(
+        channel=first.channel,
+        sender=first.sender,
+        customer_id=customer_id,
+        status="queued",
+        skill=decision.skill,
+        first_skill=decision.skill,
+        priority=PRIORITIES.index(decision.priority),
+        why=decision.why[:200],
+        queued_at=now,
+        skill_at=now,
+        last_inbound_at=now,
+        replies_since_inbound=0,
+        address="",
+        rating_note="",
+    )
+    session.add(conversation)
+    session.flush()
+    return conversation
+
+
+def current_conversation(session: Session, channel: str, sender: str) -> Conversation | None:
+    """The sender's conversation still going (queued, or routed to a contact still open); a
+    routed one whose contact was wrapped up is ended here."""
+    conversation = session.scalars(
+        select(Conversation)
+        .where(Conversation.channel == channel, Conversation.sender == sender)
+        .where(Conversation.status.in_(("queued", "routed")))
+        .order_by(Conversation.id.desc())
+        .limit(1)
+    ).first()
+    if conversation is None or conversation.status == "queued":
+        return conversation
+    contact = desk.get_contact(session, conversation.contact_id or 0)
+    if contact.status == "open":
+        return conversation
+    conversation.status, conversation.closed_at = "closed", contact.ended_at
+    return None
 
 
 def live_contact_of(session: Session, channel: str, sender: str) -> int | None:
     """The contact that holds this sender's conversation, while it is still open."""
-    contact_id = session.scalar(
-        select(ChannelMessage.contact_id)
-        .where(
-            ChannelMessage.channel == channel,
-            ChannelMessage.sender == sender,
-            ChannelMessage.contact_id.is_not(None),
-        )
-        .order_by(ChannelMessage.id.desc())
-        .limit(1)
-    )
-    if contact_id is None:
-        return None
-    return contact_id if desk.get_contact(session, contact_id).status == "open" else None
+    conversation = current_conversation(session, channel, sender)
+    return conversation.contact_id if conversation and conversation.status == "routed" else None
 
 
-# -- the inbox ----------------------------------------------------------------------------------
+def conversation_of_contact(session: Session, contact_id: int) -> Conversation | None:
+    """The channel conversation a contact serves (None: a call, or a chat opened by hand)."""
+    return session.scalars(
+        select(Conversation).where(Conversation.contact_id == contact_id).limit(1)
+    ).first()
+
+
+# -- the queue ----------------------------------------------------------------------------------
 
 
 def mask_sender(sender: str) -> str:
-    """An openid as agents see it: enough to tell two apart, not the whole id."""
+    """A channel id as agents see it: enough to tell two apart, not the whole id."""
     return sender if len(sender) <= 8 else f"{sender[:4]}…{sender[-4:]}"
 
 
@@ -154,71 +203,98 @@ def _card(session: Session, customer_id: str | None) -> dict | None:
     }
 
 
-def inbox(session: Session, channel: str | None = None) -> list[dict]:
-    """Conversations waiting for an agent: queued messages grouped by sender, the longest
-    waiting first, each with its masked sender, the customer's card when known and the texts."""
-    query = select(ChannelMessage).where(ChannelMessage.status == "queued")
+def queued(session: Session, channel: str | None = None) -> list[Conversation]:
+    """The waiting conversations in the order they are served: priority, then time queued."""
+    query = select(Conversation).where(Conversation.status == "queued")
     if channel is not None:
-        query = query.where(ChannelMessage.channel == channel)
-    groups: dict[tuple[str, str], dict] = {}
-    for m in session.scalars(query.order_by(ChannelMessage.id)):
-        group = groups.get((m.channel, m.sender))
-        if group is None:
-            identity = session.get(ChannelIdentity, (m.channel, m.sender))
-            group = groups[(m.channel, m.sender)] = {
-                "channel": m.channel,
-                "sender": m.sender,
-                "sender_masked": mask_sender(m.sender),
-                "customer": _card(session, identity.customer_id if identity else m.customer_id),
-                "waiting_since": m.received_at.isoformat(),
-                "messages": [],
-            }
-        group["messages"].append(
-            {"id": m.id, "type": m.msg_type, "text": m.text, "at": m.received_at.isoformat()}
-        )
-    return list(groups.values())
+        query = query.where(Conversation.channel == channel)
+    return list(
+        session.scalars(query.order_by(Conversation.priority.desc(), Conversation.queued_at))
+    )
 
 
-# -- taking a conversation ----------------------------------------------------------------------
+def inbox(session: Session, channel: str | None = None) -> list[dict]:
+    """The waiting conversations in the order they are served, each with its masked sender,
+    skill, priority, why, the customer's card when known and the texts."""
+    conversations = queued(session, channel)
+    rules = routing_rules.current(session)
+    labels = {s.code: s.label for s in rules.skills}
+    texts: dict[int, list[dict]] = {c.id: [] for c in conversations}
+    if texts:
+        for m in session.scalars(
+            select(ChannelMessage)
+            .where(ChannelMessage.conversation_id.in_(list(texts)))
+            .where(ChannelMessage.status == "queued")
+            .order_by(ChannelMessage.id)
+        ):
+            texts[m.conversation_id or 0].append(
+                {"id": m.id, "type": m.msg_type, "text": m.text, "at": m.received_at.isoformat()}
+            )
+    return [
+        {
+            "conversation_id": c.id,
+            "channel": c.channel,
+            "sender": c.sender,
+            "sender_masked": mask_sender(c.sender),
+            "customer": _card(session, c.customer_id),
+            "skill": c.skill,
+            "skill_label": labels.get(c.skill, c.skill),
+            "priority": PRIORITIES[c.priority],
+            "why": c.why,
+            "waiting_since": c.queued_at.isoformat(),
+            "messages": texts[c.id],
+        }
+        for c in conversations
+    ]
 
 
-def waiting(session: Session, channel: str, sender: str) -> tuple[list[ChannelMessage], str | None]:
-    """The queued messages of a sender in order and the customer id to open the contact for;
-    NotFound for a sender never seen, Conflict when nothing waits (taken already)."""
+# -- handing a conversation to an agent ---------------------------------------------------------
+
+
+def waiting(session: Session, channel: str, sender: str) -> Conversation:
+    """The sender's queued conversation; NotFound for a sender never seen, Conflict when it is
+    not waiting (taken already)."""
+    conversation = current_conversation(session, channel, sender)
+    if conversation is not None and conversation.status == "queued":
+        return conversation
+    seen = session.scalar(
+        select(ChannelMessage.id)
+        .where(ChannelMessage.channel == channel, ChannelMessage.sender == sender)
+        .limit(1)
+    )
+    if seen is None:
+        raise NotFound(f"no {channel} conversation from {mask_sender(sender)}")
+    raise Conflict(f"the conversation of {mask_sender(sender)} has been taken already")
+
+
+def claim(
+    session: Session, conversation: Conversation, *, agent: str, contact_id: int, now: datetime
+) -> list[str]:
+    """Hand a queued conversation to `agent` in contact `contact_id`, only if it is still
+    queued (Conflict otherwise: someone else took it meanwhile); its waiting texts in order."""
+    result = session.execute(
+        update(Conversation)
+        .where(Conversation.id == conversation.id, Conversation.status == "queued")
+        .values(status="routed", agent=agent, contact_id=contact_id, routed_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise Conflict("the conversation has been taken by another agent meanwhile")
+    session.refresh(conversation)
     rows = list(
         session.scalars(
             select(ChannelMessage)
-            .where(ChannelMessage.channel == channel, ChannelMessage.sender == sender)
+            .where(ChannelMessage.conversation_id == conversation.id)
             .where(ChannelMessage.status == "queued")
             .order_by(ChannelMessage.id)
         )
     )
-    if not rows:
-        seen = session.scalar(
-            select(ChannelMessage.id)
-            .where(ChannelMessage.channel == channel, ChannelMessage.sender == sender)
-            .limit(1)
-        )
-        if seen is None:
-            raise NotFound(f"no {channel} conversation from {mask_sender(sender)}")
-        raise Conflict(f"the conversation of {mask_sender(sender)} has been taken already")
-    identity = session.get(ChannelIdentity, (channel, sender))
-    customer_id = identity.customer_id if identity else rows[-1].customer_id
-    return rows, customer_id
-
-
-def claim(session: Session, rows: list[ChannelMessage], contact_id: int) -> list[str]:
-    """Mark the waiting messages fed into `contact_id`, only if none was taken meanwhile
-    (Conflict otherwise: a concurrent take won); returns their texts in order."""
-    ids = [r.id for r in rows]
-    result = session.execute(
+    session.execute(
         update(ChannelMessage)
-        .where(ChannelMessage.id.in_(ids), ChannelMessage.status == "queued")
+        .where(ChannelMessage.id.in_([r.id for r in rows]))
         .values(status="fed", contact_id=contact_id)
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != len(ids):  # type: ignore[attr-defined]
-        raise Conflict("the conversation has been taken by another agent meanwhile")
     return [r.text for r in rows]
 
 
@@ -243,6 +319,13 @@ def link_identity(
         update(ChannelMessage)
         .where(ChannelMessage.channel == channel, ChannelMessage.sender == external_id)
         .where(ChannelMessage.status == "queued")
+        .values(customer_id=customer.id)
+        .execution_options(synchronize_session=False)
+    )
+    session.execute(
+        update(Conversation)
+        .where(Conversation.channel == channel, Conversation.sender == external_id)
+        .where(Conversation.status == "queued")
         .values(customer_id=customer.id)
         .execution_options(synchronize_session=False)
     )

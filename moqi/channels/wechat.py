@@ -33,6 +33,7 @@ from dataclasses import dataclass
 
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
+from moqi.channels.inbound import Inbound
 from moqi.errors import Invalid
 
 # WeChat's own messages are a few KiB at most; anything near this limit is not from WeChat.
@@ -333,4 +334,17 @@ def encrypted_reply(
         f"<TimeStamp>{timestamp}</TimeStamp>\n"
         f"<Nonce>{_cdata(nonce)}</Nonce>\n"
         "</xml>"
+    )
+
+
+def inbound(message: Message) -> Inbound:
+    """The message as the intake takes it (the openid is the sender)."""
+    return Inbound(
+        channel="wechat",
+        sender=message.from_user,
+        key=message.dedupe_key,
+        kind=message.msg_type,
+        text=message.text,
+        event=message.event,
+        event_key=message.event_key,
     )

@@ -88,6 +88,9 @@ def setup_database(*, demo: bool, content_dir=None) -> tuple[sessionmaker[Sessio
         desk_counts["expert_departments"] = departments.load_departments(session, experts_file).get(
             "departments", 0
         )
+        from moqi.channels import rules as routing_rules
+
+        desk_counts["routing_rules_version"] = routing_rules.import_shipped(session, now=now())
         customers, users, queue = 0, {}, None
         if demo:
             for item in load_demo_customers():

@@ -262,6 +262,20 @@ def open_contacts(session: Session) -> list[Contact]:
     )
 
 
+def open_contacts_by_agent(
+    session: Session, channels: Collection[str], agents: Collection[str] | None = None
+) -> dict[str, int]:
+    """How many open contacts on these channels each agent holds (their chat load)."""
+    query = (
+        select(Contact.agent, func.count())
+        .where(Contact.status == "open", Contact.channel.in_(list(channels)))
+        .group_by(Contact.agent)
+    )
+    if agents is not None:
+        query = query.where(Contact.agent.in_(list(agents)))
+    return {agent: n for agent, n in session.execute(query)}
+
+
 def close_contact(
     session: Session, contact: Contact, *, result: str, notes: str, now: datetime
 ) -> Contact:

@@ -7,7 +7,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
 
-from moqi.errors import Conflict, Forbidden, Invalid, MoqiError, NotFound
+from moqi.errors import Conflict, Forbidden, Invalid, MoqiError, NotFound, Unavailable
 
 # The largest request body moqi reads (moqi.web.guard refuses more with 413).
 MAX_BODY = 1024 * 1024
@@ -20,7 +20,13 @@ def problem(status: int, title: str, detail: str, **extra) -> JSONResponse:
 
 
 # The one mapping from the domain's errors (moqi.errors) to HTTP statuses.
-STATUS: dict[type[MoqiError], int] = {NotFound: 404, Conflict: 409, Forbidden: 403, Invalid: 422}
+STATUS: dict[type[MoqiError], int] = {
+    NotFound: 404,
+    Conflict: 409,
+    Forbidden: 403,
+    Invalid: 422,
+    Unavailable: 503,
+}
 
 
 def status_of(exc: MoqiError) -> int:

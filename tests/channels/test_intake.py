@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from moqi.app import create_app
 from moqi.channels import services as intake
 from moqi.channels.models import ChannelMessage
-from moqi.channels.wechat import MAX_BODY_BYTES, Crypto, msg_signature, url_signature
+from moqi.channels.wechat import MAX_BODY_BYTES, Crypto, inbound, msg_signature, url_signature
 from moqi.db import session_scope
 from moqi.settings import get_settings
 from moqi.web.clock import now
@@ -198,11 +198,11 @@ def test_a_known_openid_is_its_customer(app, loaded_db):
 def test_receive_is_idempotent_in_the_service(loaded_db):
     from moqi.channels.wechat import parse_message
 
-    message = parse_message(text_xml("你好", "5555"))
+    message = inbound(parse_message(text_xml("你好", "5555")))
     with session_scope(loaded_db) as s:
-        assert intake.receive(s, "wechat", message, now()) is not None
+        assert intake.receive(s, message, now()) is not None
     with session_scope(loaded_db) as s:
-        assert intake.receive(s, "wechat", message, now()) is None
+        assert intake.receive(s, message, now()) is None
     assert count(loaded_db, ChannelMessage) == 1
 
 
@@ -211,20 +211,20 @@ def test_a_retry_that_wins_the_race_leaves_the_other_storing_nothing(loaded_db, 
     inside its SAVEPOINT and stores nothing, and its transaction goes on."""
     from moqi.channels.wechat import parse_message
 
-    message = parse_message(text_xml("你好", "6666"))
-    looked = intake.live_contact_of
+    message = inbound(parse_message(text_xml("你好", "6666")))
+    looked = intake.display_text
     raced: list[bool] = []
 
-    def meanwhile(session, channel, sender):
+    def meanwhile(m):
         if not raced:
             raced.append(True)
             with session_scope(loaded_db) as other:  # the concurrent retry commits first
-                assert intake.receive(other, channel, message, now()) is not None
-        return looked(session, channel, sender)
+                assert intake.receive(other, message, now()) is not None
+        return looked(m)
 
     with session_scope(loaded_db) as s:
-        monkeypatch.setattr(intake, "live_contact_of", meanwhile)
-        assert intake.receive(s, "wechat", message, now()) is None
-        monkeypatch.setattr(intake, "live_contact_of", looked)
-        assert intake.receive(s, "wechat", parse_message(text_xml("再见", "6667")), now())
+        monkeypatch.setattr(intake, "display_text", meanwhile)
+        assert intake.receive(s, message, now()) is None
+        monkeypatch.setattr(intake, "display_text", looked)
+        assert intake.receive(s, inbound(parse_message(text_xml("再见", "6667"))), now())
     assert count(loaded_db, ChannelMessage) == 2

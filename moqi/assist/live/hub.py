@@ -146,6 +146,9 @@ class LiveHub:
         self._wall: dict[int, tuple[str, dict]] = {}
         self._contact_listeners: dict[int, set[Listener]] = {}
         self._wall_listeners: dict[str, set[Listener]] = {}
+        # One party's own messages (an agent's "a chat is yours", a web chat visitor's "an
+        # agent has joined"), keyed "agent:<username>" or "<channel>:<sender>".
+        self._party_listeners: dict[str, set[Listener]] = {}
         self.bus.attach(self.deliver, self.mark_all_stale)
 
     @property
@@ -212,6 +215,15 @@ class LiveHub:
             [self._envelope("contact", contact.contact_id, {"type": "whisper", **message})]
         )
 
+    def tell(self, party: str, message: dict) -> None:
+        """Send a message to one party's sockets, on whichever worker they are."""
+        self.bus.publish([self._envelope("party", party, message)])
+
+    def typing(self, contact_id: int, who: str) -> None:
+        """Tell a contact's listeners that the customer or the agent is typing."""
+        message = {"type": "typing", "who": who}
+        self.bus.publish([self._envelope("contact", contact_id, message)])
+
     def changed(self, contact: LiveContact) -> None:
         """Tell the other workers that this contact changed outside its utterances (a read-back
         answered): a session they hold of it is behind."""
@@ -228,6 +240,10 @@ class LiveHub:
         the message to the sockets listening here."""
         to, key, message = envelope["to"], envelope["key"], envelope["message"]
         foreign = envelope["origin"] != self.worker
+        if to == "party":
+            for listener in list(self._party_listeners.get(key, ())):
+                listener(message)
+            return
         if to == "wall":
             kind = message["type"]
             with self._lock:
@@ -260,6 +276,11 @@ class LiveHub:
             self._wall_listeners.setdefault(team, set()).add(listener)
         return lambda: self._wall_listeners.get(team, set()).discard(listener)
 
+    def listen_party(self, party: str, listener: Listener) -> Callable[[], None]:
+        with self._lock:
+            self._party_listeners.setdefault(party, set()).add(listener)
+        return lambda: self._party_listeners.get(party, set()).discard(listener)
+
     def start(self) -> None:
         """Join the other workers (the server's start-up calls this)."""
         self.bus.start()
@@ -268,6 +289,7 @@ class LiveHub:
         self.bus.close()
 
     def _envelope(self, to: str, key: int | str, message: dict | None) -> Envelope:
+        # to: "contact" (key: contact id), "wall" (team), "party" (see tell), "hub" (contact id)
         return {"to": to, "key": key, "origin": self.worker, "message": message}
 
 

@@ -4,6 +4,8 @@ Message shapes (also in docs/live-protocol.md):
   client → WS /ws/contacts/{id}: {"speaker": "customer"|"agent", "text": "…", "ts": 1.5}
   server → contact sockets: {"type": "assist", "event": AssistEvent, "server_ms": 0.8} | {"type": "alert", …}
                             | {"type": "whisper", "from", "text"} | {"type": "contact_closed"} | {"type": "error", "detail"}
+                            | {"type": "typing", "who": "customer"|"agent"}
+  client → WS /ws/contacts/{id}: {"typing": true} (exactly: a chat reply is being typed)
   server → WS /ws/wall: {"type": "contact_opened"|"contact_updated", "contact": summary}
                         | {"type": "alert", …} | {"type": "contact_closed", "contact_id"}
 """
@@ -49,6 +51,7 @@ from moqi.web.params import Id
 from moqi.web.sockets import LOGGED_OUT, LOGIN_CHECK_S
 
 router = APIRouter(tags=["live"])
+TYPING = '{"typing": true}'
 
 
 def hub_of(request: Request) -> LiveHub:
@@ -260,7 +263,7 @@ async def _watch_login(websocket: WebSocket, token: str) -> None:
             return
 
 
-async def _serve_socket(websocket: WebSocket, token: str, listen, on_message) -> None:
+async def serve_socket(websocket: WebSocket, token: str, listen, on_message) -> None:
     """Accept, forward the hub's messages, hand each incoming message to `on_message`, and tidy
     up however the socket ends."""
     app = websocket.app
@@ -302,6 +305,9 @@ async def contact_socket(websocket: WebSocket, contact_id: Id) -> None:
             return
 
     async def on_message(raw: str) -> None:
+        if raw == TYPING:  # the agent is typing a chat reply: the customer's widget shows it
+            app.state.hub.typing(contact_id, "agent")
+            return
         try:
             # The model refuses NaN, infinities and NUL in the fields it reads (no middleware
             # sees WebSocket messages); json.loads itself stays the fast C parser.
@@ -325,7 +331,7 @@ async def contact_socket(websocket: WebSocket, contact_id: Id) -> None:
             await websocket.send_json({"type": "error", "detail": NOT_STORED})
 
     token = websocket.cookies.get(COOKIE, "")
-    await _serve_socket(
+    await serve_socket(
         websocket,
         token,
         lambda listener: app.state.hub.listen_contact(contact_id, listener),
@@ -347,7 +353,7 @@ async def wall_socket(websocket: WebSocket) -> None:
         return None
 
     token = websocket.cookies.get(COOKIE, "")
-    await _serve_socket(
+    await serve_socket(
         websocket, token, lambda listener: app.state.hub.listen_wall(user.team, listener), ignore
     )
 

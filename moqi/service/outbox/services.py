@@ -75,6 +75,16 @@ def _text(value: str, what: str, limit: int) -> str:
     return text
 
 
+def seal_address(address: str) -> str:
+    """An address (a phone number) sealed for storing outside the outbox (a channel's
+    conversation keeps where to reply); unseal_address opens it."""
+    return seal(address)
+
+
+def unseal_address(sealed: str) -> str:
+    return unseal(sealed)
+
+
 def _address(channel: str, recipient: str, customer_id: str | None) -> tuple[str, str]:
     """(the masked recipient to store, the sealed full address or "")."""
     if not (recipient or "").strip():

@@ -6,7 +6,7 @@ window.moqi = (function () {
     const res = await fetch(url, { method, headers: { "Content-Type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
     if (res.status === 204) return {};
     const data = await res.json().catch(() => ({}));
-    if (!res.ok) throw new Error(data.detail || res.statusText);
+    if (!res.ok) throw Object.assign(new Error(data.detail || res.statusText), { body: data, status: res.status });
     return data;
   }
 

@@ -10,6 +10,8 @@
   const STAGES = { acquisition: "新入网", growth: "成长期", maturity: "成熟期", decline: "衰退期", churn: "离网期" };
   let contactId = root.dataset.contact ? Number(root.dataset.contact) : null;
   let socket = null;
+  let chat = false; // a WeChat / web chat / SMS conversation: replies go back to the customer
+  const CHATS = ["wechat", "web", "sms"];
   const valences = [];
   let started = Date.now();
 
@@ -209,6 +211,9 @@
     }
     else if (message.type === "whisper") $("whispers").append(el("p", { class: "whisper" }, `班长 ${message.from}：${message.text}`));
     else if (message.type === "contact_closed") { $("say-form").hidden = true; }
+    else if (message.type === "typing" && message.who === "customer") {
+      const t = $("typing"); t.hidden = false; clearTimeout(t.timer); t.timer = setTimeout(() => { t.hidden = true; }, 4000);
+    }
     else if (message.type === "error") { const a = $("alert"); a.hidden = false; a.dataset.kind = "error"; a.textContent = message.detail; }
   }
 
@@ -224,6 +229,10 @@
     $("open-panel").hidden = true;
     $("say-form").hidden = false;
     $("wrapup-panel").hidden = false;
+    chat = CHATS.includes(data.channel);
+    const form = $("say-form");
+    form.elements.speaker.hidden = chat;
+    if (chat) form.elements.text.placeholder = "回复客户（发送到客户的" + ({ wechat: "微信", web: "网页聊天", sms: "短信" })[data.channel] + "）";
     renderCustomer(data.customer, data.history, data.tickets);
     const opening = data.opening || data;
     if (opening.need) renderNeed(opening.need);
@@ -249,9 +258,34 @@
     const form = new FormData(ev.target);
     const text = String(form.get("text") || "").trim();
     if (!text || !socket) return;
-    socket.send(JSON.stringify({ speaker: form.get("speaker"), text, ts: (Date.now() - started) / 1000 }));
     ev.target.elements.text.value = "";
+    if (chat) { reply(text, "channel"); return; }
+    socket.send(JSON.stringify({ speaker: form.get("speaker"), text, ts: (Date.now() - started) / 1000 }));
   });
+  $("say-form").elements.text.addEventListener("input", () => {
+    if (chat && socket && socket.readyState === 1 && Date.now() - (socket.typedAt || 0) > 2000) {
+      socket.typedAt = Date.now();
+      socket.send('{"typing": true}');
+    }
+  });
+
+  // A chat reply goes through the channel (WeChat inside its 48-hour window, the web chat, SMS);
+  // outside WeChat's window the agent is told why and offered SMS.
+  async function reply(text, via) {
+    const a = $("alert");
+    try {
+      await api("POST", `/api/channels/contacts/${contactId}/reply`, { text, via });
+      if (a.dataset.kind === "window") a.hidden = true;
+    } catch (x) {
+      a.hidden = false; a.className = "alert"; a.dataset.kind = "window";
+      a.replaceChildren(el("span", {}, x.message + " "));
+      if (x.body && x.body.code === "outside_window" && x.body.sms) {
+        const b = el("button", { type: "button", class: "small" }, "改发短信");
+        b.addEventListener("click", () => reply(text, "sms"));
+        a.append(b);
+      }
+    }
+  }
 
   const answer = (agreed) => api("POST", `/api/contacts/${contactId}/confirmation`, { agreed }).then(renderConfirmation).catch((err) => alert(err.message));
   $("confirm-yes").addEventListener("click", () => answer(true));

@@ -1,0 +1,32 @@
+"""What the channels API accepts."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+Status = Literal["available", "busy", "acw", "away", "offline"]
+
+
+class PresenceIn(BaseModel):
+    status: Status
+
+
+class AgentRoutingIn(BaseModel):
+    skills: dict[str, int] | None = Field(
+        default=None, max_length=50, description="{skill: level 1–5}"
+    )
+    max_chats: int | None = Field(default=None, ge=1, le=20)
+
+
+class RoutingRulesIn(BaseModel):
+    yaml: str = Field(min_length=1, max_length=64_000, description="the rules as YAML")
+    note: str = Field(default="", max_length=200)
+
+
+class ReplyIn(BaseModel):
+    text: str = Field(min_length=1, max_length=500)
+    via: Literal["channel", "sms"] = Field(
+        default="channel", description="sms: send by SMS instead (outside WeChat's window)"
+    )
