@@ -56,6 +56,16 @@ RULES: dict[str, frozenset[str] | None] = {
     # Channel intake (the WeChat endpoint itself is public and outside the API schema).
     "GET /api/channels/inbox": LIVE,
     "POST /api/channels/inbox/{sender}/take": LIVE,
+    "POST /api/channels/conversations/{conversation_id}/take": LIVE,
+    "GET /api/channels/presence": LIVE,
+    "PUT /api/channels/presence": LIVE,
+    "GET /api/channels/agents": LEADS,
+    "PUT /api/channels/agents/{username}": LEADS,
+    "GET /api/channels/queues": LEADS,
+    "GET /api/channels/routing": LIVE,
+    "PUT /api/channels/routing": LEADS,
+    "POST /api/channels/contacts/{contact_id}/reply": LIVE,
+    "GET /api/channels/contacts/{contact_id}": LIVE,
     # Knowledge: everyone reads and proposes; editors publish.
     "GET /api/knowledge/search": EVERYONE,
     "GET /api/knowledge/items/{kind}": EVERYONE,
