@@ -55,6 +55,9 @@ class Settings(BaseSettings):
     wechat_token: str | None = None
     wechat_aes_key: str | None = None
     wechat_appid: str | None = None
+    # The SMS gateway's webhook (docs/channels-sms.md): the HMAC secret it signs each post to
+    # /channels/sms with (unset: the endpoint answers 404).
+    sms_secret: str | None = None
 
     @field_validator("home")
     @classmethod

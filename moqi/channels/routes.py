@@ -95,7 +95,7 @@ async def wechat_inbound(
         raise HTTPException(400, e.message) from e
     fed = await asyncio.to_thread(_store, request.app, message)
     if fed is not None:
-        background.add_task(_after, request.app, *fed)
+        background.add_task(after_stored, request.app, *fed)
     return PlainTextResponse(ACK_BODY)
 
 
@@ -110,7 +110,7 @@ def _store(app, message: Message) -> tuple[int, str] | None:
         return row.contact_id or 0, row.text
 
 
-def _after(app, contact_id: int, text: str) -> None:
+def after_stored(app, contact_id: int, text: str) -> None:
     """After WeChat has its answer: feed the message into the live contact that holds its
     conversation, or route the conversation that waits."""
     if contact_id == 0:

@@ -30,6 +30,9 @@ from moqi.service import services as desk
 PLACEHOLDERS = {"image": "[图片]", "voice": "[语音]", "video": "[视频]", "shortvideo": "[视频]"}
 PLACEHOLDERS |= {"location": "[位置]", "link": "[链接]", "file": "[文件]"}
 EVENTS = {"subscribe": "[关注]", "unsubscribe": "[取消关注]", "CLICK": "[菜单]", "VIEW": "[菜单]"}
+# Kept for the record (and self-service uptake), never fed to an agent: WeChat events, and SMS
+# commands answered from content.
+KEPT = ("event", "command")
 
 
 # -- the WeChat request -------------------------------------------------------------------------
@@ -85,7 +88,8 @@ def display_text(message: Inbound) -> str:
 
 def receive(session: Session, message: Inbound, now: datetime) -> ChannelMessage | None:
     """Store an inbound message once: None (nothing written) when its key is stored already,
-    by an earlier retry or by a concurrent one. An event is kept and never fed. Anything else
+    by an earlier retry or by a concurrent one. An event or a self-service command is kept and
+    never fed. Anything else
     joins the sender's conversation: fed into its live contact when an agent holds it (status
     "fed": the caller feeds it), else queued (a new conversation is classified for routing)."""
     channel = message.channel
@@ -102,7 +106,7 @@ def receive(session: Session, message: Inbound, now: datetime) -> ChannelMessage
         msg_type=message.kind,
         text=display_text(message),
         received_at=now,
-        status="kept" if message.kind == "event" else "queued",
+        status="kept" if message.kind in KEPT else "queued",
     )
     try:
         with session.begin_nested():
