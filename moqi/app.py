@@ -29,6 +29,7 @@ from moqi.channels import routes as channel_routes
 from moqi.channels.routes import router as channels_router
 from moqi.channels.routes import wechat as wechat_router
 from moqi.channels.sms_route import router as sms_router
+from moqi.channels.webchat import router as webchat_router
 from moqi.db import make_engine, make_sessionmaker, session_scope
 from moqi.knowledge.pages import router as knowledge_pages
 from moqi.knowledge.routes import router as knowledge_router
@@ -185,6 +186,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
         channels_router,
         wechat_router,
         sms_router,
+        webchat_router,
     )
     for router in routers:
         app.include_router(router)

@@ -5,12 +5,14 @@ the best available agent as a live contact with its messages fed in and the agen
 server's routing loop (which also frees the slots of wrapped-up chats and applies overflow).
 Two workers routing at once cannot hand one conversation to two agents: the hand-over is a
 compare-and-set on the queued conversation, and the agent's presence row is locked while
-their load is counted, so nobody gets more chats than their limit.
+their load is counted (PostgreSQL; in one process, rounds take turns), so nobody gets more
+chats than their limit.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -69,9 +71,31 @@ def widen(session: Session, *, now: datetime) -> int:
     return moved
 
 
+# One routing round at a time in a process: a round asked for while one runs makes that one go
+# round again, so a burst of new conversations costs a few rounds, not one each, and SQLite
+# (which ignores FOR UPDATE) never counts an agent's load while another round hands them a chat.
+_routing = threading.Lock()
+_again = threading.Event()
+
+
 def route(db: sessionmaker[Session], hub: LiveHub, writer, *, now: datetime) -> list[Handed]:
     """Overflow, then hand every waiting conversation an agent can take to the best one, in
     queue order (priority, then time waited)."""
+    handed: list[Handed] = []
+    while True:
+        if not _routing.acquire(blocking=False):
+            _again.set()  # the round running now goes round once more
+            return handed
+        try:
+            _again.clear()
+            handed += _round(db, hub, writer, now=now)
+        finally:
+            _routing.release()
+        if not _again.is_set():
+            return handed
+
+
+def _round(db: sessionmaker[Session], hub: LiveHub, writer, *, now: datetime) -> list[Handed]:
     with session_scope(db) as session:
         widen(session, now=now)
         waiting = [(c.id, c.skill) for c in intake.queued(session)]

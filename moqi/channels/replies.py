@@ -58,11 +58,12 @@ def check(conversation: Conversation, text: str, now: datetime) -> str:
 def send(
     session: Session, conversation: Conversation, text: str, *, turn: int, now: datetime
 ) -> int | None:
-    """Queue the reply for the gateway (WeChat, SMS); None for the web chat (its socket hears
-    the agent's utterance). Counts the reply against WeChat's window."""
+    """Queue the reply for the gateway (WeChat, SMS, a web chat message left with a number);
+    None for a live web chat (its socket hears the agent's utterance). Counts the reply
+    against WeChat's window."""
     conversation.replies_since_inbound += 1
-    if conversation.channel == "web":
-        return None
+    if conversation.channel == "web" and not conversation.address:
+        return None  # the visitor's widget hears it on the contact's stream
     key = f"reply:{conversation.contact_id}:{turn}"
     if conversation.channel == "wechat":
         row = outbox.queue(

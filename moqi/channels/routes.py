@@ -26,6 +26,7 @@ from moqi.channels.schemas import AgentRoutingIn, PresenceIn, ReplyIn, RoutingRu
 from moqi.channels.wechat import ACK_BODY, MAX_BODY_BYTES, Crypto, Message, WeChatError, inbound
 from moqi.db import session_scope
 from moqi.errors import Forbidden, NotFound
+from moqi.nlp.mask import mask_pii
 from moqi.settings import get_settings
 from moqi.web.auth import COOKIE, AgentUser, LeadUser, SessionDep, socket_user
 from moqi.web.clock import now
@@ -291,7 +292,12 @@ def reply(
     else:
         sent = replies.send(session, conversation, text, turn=turn, now=at)
     state = replies.window(conversation, at)
+    party = f"{conversation.channel}:{conversation.sender}"
     session.commit()
+    if conversation.channel == "web" and sent is None:
+        # The visitor's widget shows the words as the agent wrote them (masked), not the
+        # normalised form assist reads.
+        app.state.hub.tell(party, {"type": "reply", "text": mask_pii(text)})
     return {"turn": turn, "outbox_id": sent, "window": state}
 
 

@@ -252,6 +252,18 @@ def inbox(session: Session, channel: str | None = None) -> list[dict]:
     ]
 
 
+def waiting_texts(session: Session, conversation_id: int) -> list[str]:
+    """The texts of a conversation that wait for an agent, in order."""
+    return list(
+        session.scalars(
+            select(ChannelMessage.text)
+            .where(ChannelMessage.conversation_id == conversation_id)
+            .where(ChannelMessage.status == "queued")
+            .order_by(ChannelMessage.id)
+        )
+    )
+
+
 # -- handing a conversation to an agent ---------------------------------------------------------
 
 
