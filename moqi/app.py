@@ -26,6 +26,7 @@ from moqi.assist.routes import quality_router
 from moqi.assist.routes import router as assist_router
 from moqi.assist.services import live_engine
 from moqi.channels import routes as channel_routes
+from moqi.channels.pages import router as channel_pages
 from moqi.channels.routes import router as channels_router
 from moqi.channels.routes import wechat as wechat_router
 from moqi.channels.sms_route import router as sms_router
@@ -187,6 +188,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
         wechat_router,
         sms_router,
         webchat_router,
+        channel_pages,
     )
     for router in routers:
         app.include_router(router)

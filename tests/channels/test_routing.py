@@ -169,3 +169,13 @@ def test_routing_rules_are_versioned_content_a_lead_edits(app, loaded_db):
         assert lead.put("/api/channels/agents/nobody", json={"max_chats": 2}).status_code == 404
         r = lead.put("/api/channels/agents/ana", json={"skills": {"mars": 3}})
         assert r.status_code == 422 and "mars" in r.json()["detail"]
+
+
+def test_the_routing_page_shows_the_rules_to_leads_only(app):
+    with TestClient(app), login(app, "lead") as lead, login(app, "ana") as ana:
+        page = lead.get("/channels/routing")
+        assert page.status_code == 200
+        assert "default_skill: general" in page.text and "出厂规则" in page.text
+        assert lead.get("/channels/routing?version=99").status_code == 404
+        assert ana.get("/channels/routing").status_code == 403
+        assert "chat_queues.js" in lead.get("/wall").text
