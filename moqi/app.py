@@ -30,6 +30,7 @@ from moqi.channels.pages import router as channel_pages
 from moqi.channels.routes import router as channels_router
 from moqi.channels.routes import wechat as wechat_router
 from moqi.channels.sms_route import router as sms_router
+from moqi.channels.uptake_routes import router as uptake_router
 from moqi.channels.webchat import router as webchat_router
 from moqi.db import make_engine, make_sessionmaker, session_scope
 from moqi.knowledge.pages import router as knowledge_pages
@@ -189,6 +190,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
         sms_router,
         webchat_router,
         channel_pages,
+        uptake_router,
     )
     for router in routers:
         app.include_router(router)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from moqi.db.base import Base, UtcDateTime
@@ -38,6 +38,9 @@ class ChannelMessage(Base):
     conversation_id: Mapped[int | None] = mapped_column(
         ForeignKey("channel_conversations.id"), index=True, nullable=True
     )
+    # The call reason whose self-service path this message used (an SMS command, a menu click):
+    # counted as uptake of an agent's offer.
+    self_service: Mapped[str | None] = mapped_column(String(64), index=True, nullable=True)
 
 
 class ChannelIdentity(Base):
@@ -116,3 +119,21 @@ class RoutingRulesVersion(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     created_by: Mapped[str] = mapped_column(String(64), default="")
     note: Mapped[str] = mapped_column(String(200), default="")
+
+
+class SelfServiceOffer(Base):
+    """An agent told a customer the self-service path for their reason (以后发送CXHF到10086…);
+    the customer's later use of that path counts as uptake."""
+
+    __tablename__ = "self_service_offers"
+    __table_args__ = (UniqueConstraint("contact_id", "reason"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id"))
+    customer_id: Mapped[str | None] = mapped_column(
+        ForeignKey("customers.id"), index=True, nullable=True
+    )
+    agent: Mapped[str] = mapped_column(String(64), index=True)
+    team: Mapped[str] = mapped_column(String(64), default="")
+    reason: Mapped[str] = mapped_column(String(64))
+    offered_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from moqi.channels import rules as routing_rules
-from moqi.channels import signals
+from moqi.channels import selfservice, signals
 from moqi.channels.inbound import Inbound
 from moqi.channels.models import ChannelIdentity, ChannelMessage, Conversation
 from moqi.channels.routing import PRIORITIES, classify
@@ -115,6 +115,7 @@ def receive(session: Session, message: Inbound, now: datetime) -> ChannelMessage
         # A retry stored the same message between our look and our write: theirs stands.
         return None
     if row.status == "kept":
+        row.self_service = used_path(message)
         return row
     conversation = current_conversation(session, channel, message.sender)
     if conversation is None:
@@ -151,6 +152,17 @@ def _open_conversation(
     session.add(conversation)
     session.flush()
     return conversation
+
+
+def used_path(message: Inbound) -> str | None:
+    """The call reason whose self-service path a kept message used (an SMS command, a menu
+    click with a counted key), for counting the uptake of agents' offers."""
+    paths = selfservice.shipped()
+    if message.kind == "command":
+        return selfservice.uptake_of("text", message.text, paths)
+    if message.kind == "event" and message.event_key:
+        return selfservice.uptake_of("event", message.event_key, paths)
+    return None
 
 
 def current_conversation(session: Session, channel: str, sender: str) -> Conversation | None:

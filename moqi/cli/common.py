@@ -97,6 +97,7 @@ def setup_database(*, demo: bool, content_dir=None) -> tuple[sessionmaker[Sessio
                 desk.upsert_customer(session, item, now=now())
                 customers += 1
             users = _demo_users(session)
+            _demo_chat_skills(session)
             queue = _demo_queue(session)
             _demo_expert(session)
     secret = {
@@ -146,6 +147,22 @@ def _demo_users(session: Session) -> dict[str, str | None]:
         accounts.add_user(session, username, password, role, f"演示{role}")
         created[username] = password
     return created
+
+
+def _demo_chat_skills(session: Session) -> None:
+    """The demo agent and team lead can take every kind of chat (a newcomer's first chat is
+    routed to them at once, whatever it is about); they still choose 可接入 themselves."""
+    from moqi.channels import presence
+    from moqi.channels import rules as routing_rules
+    from moqi.channels.models import AgentPresence
+
+    current = routing_rules.current(session)
+    for username in ("demo_agent", "demo_team_lead"):
+        if session.get(AgentPresence, username) is None:
+            skills = {code: 3 for code in current.codes}
+            presence.set_routing(
+                session, username, skills=skills, max_chats=3, rules=current, now=now()
+            )
 
 
 DEMO_QUEUE = "10086人工"

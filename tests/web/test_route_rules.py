@@ -66,6 +66,9 @@ RULES: dict[str, frozenset[str] | None] = {
     "PUT /api/channels/routing": LEADS,
     "POST /api/channels/contacts/{contact_id}/reply": LIVE,
     "GET /api/channels/contacts/{contact_id}": LIVE,
+    "GET /api/channels/selfservice/paths": LIVE,
+    "POST /api/channels/selfservice/offers": LIVE,
+    "GET /api/channels/selfservice/report": LEADS,
     # Knowledge: everyone reads and proposes; editors publish.
     "GET /api/knowledge/search": EVERYONE,
     "GET /api/knowledge/items/{kind}": EVERYONE,

@@ -1,4 +1,4 @@
-// The wall's chat queues: per skill, who waits and for how long, the agents on duty and their
+// The wall's chat queues and self-service offers: per skill, who waits and for how long, the agents on duty and their
 // free chat slots, the wait a new customer can expect; and the team's agents with their
 // presence and load. Polled every 5 seconds from /api/channels/queues.
 "use strict";
@@ -22,4 +22,16 @@
   }
   poll();
   setInterval(() => { if (!document.hidden) poll(); }, 5000);
+
+  // Self-service offers and uptake per agent (last 30 days), refreshed every minute.
+  const report = document.querySelector("#selfservice-report tbody");
+  async function offers() {
+    let r;
+    try { r = await api("GET", "/api/channels/selfservice/report?days=30"); } catch (x) { return; }
+    const pct = (v) => (v == null ? "—" : `${Math.round(v * 100)}%`);
+    const rows = r.agents.map((a) => el("tr", {}, el("td", {}, a.agent), el("td", {}, a.offers), el("td", {}, a.uptake), el("td", {}, pct(a.rate))));
+    rows.push(el("tr", { class: "total" }, el("td", {}, "合计"), el("td", {}, r.total.offers), el("td", {}, r.total.uptake), el("td", {}, pct(r.total.rate))));
+    report.replaceChildren(...rows);
+  }
+  if (report) { offers(); setInterval(() => { if (!document.hidden) offers(); }, 60000); }
 })();

@@ -92,7 +92,39 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_routing_rules")),
         sa.UniqueConstraint("version", name=op.f("uq_routing_rules_version")),
     )
+    op.create_table(
+        "self_service_offers",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("contact_id", sa.Integer(), nullable=False),
+        sa.Column("customer_id", sa.String(length=32), nullable=True),
+        sa.Column("agent", sa.String(length=64), nullable=False),
+        sa.Column("team", sa.String(length=64), nullable=False),
+        sa.Column("reason", sa.String(length=64), nullable=False),
+        sa.Column("offered_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["contact_id"], ["contacts.id"], name=op.f("fk_self_service_offers_contact_id_contacts")
+        ),
+        sa.ForeignKeyConstraint(
+            ["customer_id"],
+            ["customers.id"],
+            name=op.f("fk_self_service_offers_customer_id_customers"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_self_service_offers")),
+        sa.UniqueConstraint("contact_id", "reason", name=op.f("uq_self_service_offers_contact_id")),
+    )
+    with op.batch_alter_table("self_service_offers", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_self_service_offers_agent"), ["agent"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_self_service_offers_customer_id"), ["customer_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_self_service_offers_offered_at"), ["offered_at"], unique=False
+        )
     with op.batch_alter_table("channel_messages", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("self_service", sa.String(length=64), nullable=True))
+        batch_op.create_index(
+            batch_op.f("ix_channel_messages_self_service"), ["self_service"], unique=False
+        )
         batch_op.add_column(sa.Column("conversation_id", sa.Integer(), nullable=True))
         batch_op.create_index(
             batch_op.f("ix_channel_messages_conversation_id"), ["conversation_id"], unique=False
@@ -114,6 +146,9 @@ def downgrade() -> None:
         )
         batch_op.drop_index(batch_op.f("ix_channel_messages_conversation_id"))
         batch_op.drop_column("conversation_id")
+        batch_op.drop_index(batch_op.f("ix_channel_messages_self_service"))
+        batch_op.drop_column("self_service")
+    op.drop_table("self_service_offers")
     op.drop_table("routing_rules")
     op.drop_table("agent_presence")
     with op.batch_alter_table("channel_conversations", schema=None) as batch_op:
