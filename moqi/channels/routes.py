@@ -22,11 +22,12 @@ from moqi.assist.live import services as lives
 from moqi.assist.live.routes import serve_socket
 from moqi.channels import dispatch, presence, replies, rules
 from moqi.channels import services as intake
-from moqi.channels.schemas import AgentRoutingIn, PresenceIn, ReplyIn, RoutingRulesIn
+from moqi.channels.schemas import AgentRoutingIn, IdentifyIn, PresenceIn, ReplyIn, RoutingRulesIn
 from moqi.channels.wechat import ACK_BODY, MAX_BODY_BYTES, Crypto, Message, WeChatError, inbound
 from moqi.db import session_scope
 from moqi.errors import Forbidden, NotFound
 from moqi.nlp.mask import mask_pii
+from moqi.service import services as desk
 from moqi.settings import get_settings
 from moqi.web.auth import COOKIE, AgentUser, LeadUser, SessionDep, socket_user
 from moqi.web.clock import now
@@ -299,6 +300,31 @@ def reply(
         # normalised form assist reads.
         app.state.hub.tell(party, {"type": "reply", "text": mask_pii(text)})
     return {"turn": turn, "outbox_id": sent, "window": state}
+
+
+@router.post(
+    "/api/channels/contacts/{contact_id}/customer",
+    summary="Link a chat's sender (openid, visitor, number) to a customer: one history",
+)
+def identify(
+    request: Request, contact_id: Id, body: IdentifyIn, session: SessionDep, user: AgentUser
+) -> dict:
+    conversation = intake.conversation_of_contact(session, contact_id)
+    if conversation is None:
+        raise NotFound(f"contact {contact_id} is not a channel conversation")
+    live = lives.live_contact(request.app.state.hub, session, contact_id, now=now())
+    if why := live.refusal(user.role, user.username, user.team):
+        raise Forbidden(why)
+    customer = desk.identify_contact(session, contact_id, body.customer)
+    linked = intake.link_identity(
+        session, conversation.channel, conversation.sender, customer.id, now=now()
+    )
+    conversation.customer_id = customer.id
+    session.commit()
+    # The live session began without a customer: the next request restores it with theirs.
+    live.stale = True
+    request.app.state.hub.drop(contact_id)
+    return {**linked, "contact_id": contact_id}
 
 
 @router.get(

@@ -30,3 +30,7 @@ class ReplyIn(BaseModel):
     via: Literal["channel", "sms"] = Field(
         default="channel", description="sms: send by SMS instead (outside WeChat's window)"
     )
+
+
+class IdentifyIn(BaseModel):
+    customer: str = Field(min_length=1, max_length=32, description="customer id or number")

@@ -9,7 +9,7 @@ wraps the contact up, the conversation ends and the sender's next message opens 
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -180,7 +180,10 @@ def current_conversation(session: Session, channel: str, sender: str) -> Convers
     contact = desk.get_contact(session, conversation.contact_id or 0)
     if contact.status == "open":
         return conversation
-    conversation.status, conversation.closed_at = "closed", contact.ended_at
+    ended = contact.ended_at or conversation.last_inbound_at
+    # contacts.ended_at predates UtcDateTime: SQLite hands it back without its offset (UTC).
+    conversation.status = "closed"
+    conversation.closed_at = ended if ended.tzinfo else ended.replace(tzinfo=UTC)
     return None
 
 

@@ -255,6 +255,20 @@ def create_contact(
     return contact
 
 
+def identify_contact(session: Session, contact_id: int, customer_ref: str) -> Customer:
+    """Say who the customer of an open contact is (a chat from an unknown sender), by customer
+    id or number; NotFound for either, Conflict when the contact is closed or has a customer."""
+    contact = get_contact(session, contact_id)
+    if contact.status != "open":
+        raise errors.Conflict(f"contact {contact_id} is closed")
+    customer = find_customer(session, customer_ref)
+    if contact.customer_id not in (None, customer.id):
+        raise errors.Conflict(f"contact {contact_id} is already for another customer")
+    contact.customer_id = customer.id
+    session.flush()
+    return customer
+
+
 def open_contacts(session: Session) -> list[Contact]:
     """The contacts still live (status open), oldest first."""
     return list(

@@ -179,3 +179,35 @@ def test_the_routing_page_shows_the_rules_to_leads_only(app):
         assert lead.get("/channels/routing?version=99").status_code == 404
         assert ana.get("/channels/routing").status_code == 403
         assert "chat_queues.js" in lead.get("/wall").text
+
+
+def test_an_unknown_sender_is_linked_to_a_customer_from_the_chat(app, loaded_db):
+    with TestClient(app) as client, login(app, "ana") as ana:
+        ana.put("/api/channels/presence", json={"status": "available"})
+        post(client, text_xml("你好 在吗", "7401", openid=FIXER))
+        [mine] = ana.get("/api/contacts").json()
+        cid = mine["contact_id"]
+        assert ana.get(f"/api/contacts/{cid}").json()["customer"]["id"] is None
+        r = ana.post(f"/api/channels/contacts/{cid}/customer", json={"customer": "13800001001"})
+        assert r.status_code == 200, r.text
+        assert r.json()["customer_id"] == "C1001"
+        assert ana.get(f"/api/contacts/{cid}").json()["customer"]["id"] == "C1001"
+        # Linked for good: the same openid's next conversation is the customer's from the start.
+        assert (
+            ana.post(
+                f"/api/contacts/{cid}/wrapup", json={"reason": "plan_info", "result": "resolved"}
+            ).status_code
+            == 200
+        )
+        post(client, text_xml("再问一下", "7402", openid=FIXER))
+        [waiting] = ana.get("/api/channels/inbox").json()
+        assert waiting["customer"]["id"] == "C1001"
+        assert waiting["skill"] == "vip"  # 全球通: the VIP desk, which ana does not staff
+        again = ana.post(f"/api/channels/conversations/{waiting['conversation_id']}/take").json()
+        assert ana.get(f"/api/contacts/{again['contact_id']}").json()["customer"]["id"] == "C1001"
+        r = ana.post(f"/api/channels/contacts/{cid}/customer", json={"customer": "C1002"})
+        assert r.status_code == 409  # closed
+        r = ana.post(
+            f"/api/channels/contacts/{again['contact_id']}/customer", json={"customer": "nobody"}
+        )
+        assert r.status_code == 404

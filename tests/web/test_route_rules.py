@@ -66,6 +66,7 @@ RULES: dict[str, frozenset[str] | None] = {
     "PUT /api/channels/routing": LEADS,
     "POST /api/channels/contacts/{contact_id}/reply": LIVE,
     "GET /api/channels/contacts/{contact_id}": LIVE,
+    "POST /api/channels/contacts/{contact_id}/customer": LIVE,
     "GET /api/channels/selfservice/paths": LIVE,
     "POST /api/channels/selfservice/offers": LIVE,
     "GET /api/channels/selfservice/report": LEADS,

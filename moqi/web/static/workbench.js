@@ -234,6 +234,7 @@
     form.elements.speaker.hidden = chat;
     if (chat) form.elements.text.placeholder = "回复客户（发送到客户的" + ({ wechat: "微信", web: "网页聊天", sms: "短信" })[data.channel] + "）";
     renderCustomer(data.customer, data.history, data.tickets);
+    $("identify-form").hidden = !(chat && !(data.customer && data.customer.id));
     const opening = data.opening || data;
     if (opening.need) renderNeed(opening.need);
     if (opening.scripts) renderScripts(opening.scripts);
@@ -267,6 +268,18 @@
       socket.typedAt = Date.now();
       socket.send('{"typing": true}');
     }
+  });
+
+  // A chat from an unknown sender: the agent says who the customer is (the number they give),
+  // and the sender is linked to them for good — the card, history and need follow.
+  $("identify-form").addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const customer = String(new FormData(ev.target).get("customer") || "").trim();
+    if (!customer) return;
+    try {
+      await api("POST", `/api/channels/contacts/${contactId}/customer`, { customer });
+      location.reload();
+    } catch (x) { $("identify-error").hidden = false; $("identify-error").textContent = x.message; }
   });
 
   // A chat reply goes through the channel (WeChat inside its 48-hour window, the web chat, SMS);
