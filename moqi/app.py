@@ -28,10 +28,8 @@ from moqi.assist.services import live_engine
 from moqi.channels import routes as channel_routes
 from moqi.channels.pages import router as channel_pages
 from moqi.channels.routes import router as channels_router
-from moqi.channels.routes import wechat as wechat_router
-from moqi.channels.sms_route import router as sms_router
-from moqi.channels.uptake_routes import router as uptake_router
-from moqi.channels.webchat import router as webchat_router
+from moqi.channels.routes import webhooks as channel_webhooks
+from moqi.channels.webchat.routes import router as webchat_router
 from moqi.db import make_engine, make_sessionmaker, session_scope
 from moqi.knowledge.pages import router as knowledge_pages
 from moqi.knowledge.routes import router as knowledge_router
@@ -186,11 +184,9 @@ def create_app(database_url: str | None = None) -> FastAPI:
         workforce_router,
         workforce_pages,
         channels_router,
-        wechat_router,
-        sms_router,
+        channel_webhooks,
         webchat_router,
         channel_pages,
-        uptake_router,
     )
     for router in routers:
         app.include_router(router)

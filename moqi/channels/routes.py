@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, BackgroundTasks, HTTPException, Path, Query, Request, WebSocket
@@ -20,9 +21,16 @@ from fastapi.responses import PlainTextResponse
 from moqi.accounts import services as accounts
 from moqi.assist.live import services as lives
 from moqi.assist.live.routes import serve_socket
-from moqi.channels import dispatch, presence, replies, rules
+from moqi.channels import dispatch, presence, replies, rules, sms, sms_intake, uptake
 from moqi.channels import services as intake
-from moqi.channels.schemas import AgentRoutingIn, IdentifyIn, PresenceIn, ReplyIn, RoutingRulesIn
+from moqi.channels.schemas import (
+    AgentRoutingIn,
+    IdentifyIn,
+    OfferIn,
+    PresenceIn,
+    ReplyIn,
+    RoutingRulesIn,
+)
 from moqi.channels.wechat import ACK_BODY, MAX_BODY_BYTES, Crypto, Message, WeChatError, inbound
 from moqi.db import session_scope
 from moqi.errors import Forbidden, NotFound
@@ -36,7 +44,9 @@ from moqi.web.params import Id
 log = logging.getLogger("moqi.channels")
 
 router = APIRouter(tags=["channels"])
-wechat = APIRouter(include_in_schema=False)  # WeChat's endpoint: not part of the JSON API
+# The channels' own endpoints (WeChat, the SMS gateway): signed by the caller, no login; not
+# part of the JSON API.
+webhooks = APIRouter(include_in_schema=False)
 
 WECHAT = "wechat"
 Q = Annotated[str, Query(max_length=200)]
@@ -58,7 +68,7 @@ def _crypto() -> Crypto | None:
     return Crypto(settings.wechat_aes_key or "", settings.wechat_appid or "")
 
 
-@wechat.get("/channels/wechat", response_class=PlainTextResponse)
+@webhooks.get("/channels/wechat", response_class=PlainTextResponse)
 def verify_wechat(
     signature: Q = "", timestamp: Q = "", nonce: Q = "", echostr: Q = ""
 ) -> PlainTextResponse:
@@ -66,7 +76,7 @@ def verify_wechat(
     return PlainTextResponse(intake.verify_url(_token(), timestamp, nonce, signature, echostr))
 
 
-@wechat.post("/channels/wechat", response_class=PlainTextResponse)
+@webhooks.post("/channels/wechat", response_class=PlainTextResponse)
 async def wechat_inbound(
     request: Request,
     background: BackgroundTasks,
@@ -366,3 +376,73 @@ async def agent_socket(websocket: WebSocket) -> None:
         lambda listener: app.state.hub.listen_party(f"agent:{user.username}", listener),
         ignore,
     )
+
+
+# -- the SMS gateway ----------------------------------------------------------------------------
+
+
+@webhooks.post("/channels/sms")
+async def sms_inbound(request: Request, background: BackgroundTasks) -> dict:
+    secret = get_settings().sms_secret
+    if not secret:
+        raise NotFound("SMS intake is not configured on this server (MOQI_SMS_SECRET)")
+    body = await request.body()
+    if len(body) > sms.MAX_BODY_BYTES:
+        raise HTTPException(413, f"the body is over {sms.MAX_BODY_BYTES // 1024} KiB: not an SMS")
+    try:
+        sms.check(secret, body, request.headers.get(sms.SIGNATURE_HEADER, ""))
+    except sms.SmsError as e:
+        raise HTTPException(403, e.message) from e
+    try:
+        message = sms.parse(body)
+    except sms.SmsError as e:
+        raise HTTPException(400, e.message) from e
+    outcome, reason, feed = await asyncio.to_thread(_store_sms, request.app, message)
+    if feed is not None:
+        background.add_task(after_stored, request.app, *feed)
+    return {"status": outcome, "reason": reason}
+
+
+def _store_sms(app, message: sms.SmsMessage) -> tuple[str, str | None, tuple[int, str] | None]:
+    """(outcome, the command's reason, what to feed or route after the answer)."""
+    with session_scope(app.state.db) as session:
+        taken = sms_intake.receive(session, message, now=now())
+        row = taken.row
+        if taken.outcome not in ("queued", "fed") or row is None:
+            return taken.outcome, taken.reason, None
+        # 0: a conversation waits, route it; else the live contact to feed.
+        return taken.outcome, None, (row.contact_id or 0 if row.status == "fed" else 0, row.text)
+
+
+# -- self-service offers and uptake -------------------------------------------------------------
+
+
+@router.get("/api/channels/selfservice/paths", summary="Reasons with a self-service path to offer")
+def offer_paths(user: AgentUser) -> dict:
+    return uptake.paths()
+
+
+@router.post("/api/channels/selfservice/offers", summary="Record that you offered the path")
+def record_offer(body: OfferIn, session: SessionDep, user: AgentUser) -> dict:
+    why = lives.stored_refusal(
+        session, body.contact_id, role=user.role, username=user.username, team=user.team
+    )
+    if why:
+        raise Forbidden(why)
+    answer = uptake.offer(
+        session, body.contact_id, body.reason, agent=user.username, team=user.team, now=now()
+    )
+    session.commit()
+    return answer
+
+
+@router.get(
+    "/api/channels/selfservice/report",
+    summary="Self-service offers and uptake per agent and reason (your team; admin: all)",
+)
+def offer_report(
+    session: SessionDep, user: LeadUser, days: Annotated[int, Query(ge=1, le=366)] = 30
+) -> dict:
+    until = now()
+    team = None if user.role == "admin" else user.team
+    return uptake.report(session, since=until - timedelta(days=days), until=until, team=team)

@@ -34,3 +34,8 @@ class ReplyIn(BaseModel):
 
 class IdentifyIn(BaseModel):
     customer: str = Field(min_length=1, max_length=32, description="customer id or number")
+
+
+class OfferIn(BaseModel):
+    contact_id: int = Field(ge=1, le=2**31 - 1)
+    reason: str = Field(min_length=1, max_length=64)

@@ -80,7 +80,7 @@ def test_a_visitor_chats_with_an_agent_and_rates_the_chat(app, loaded_db):
 
 
 def test_the_visitor_never_hears_the_agents_side_of_the_stream(app):
-    from moqi.channels.webchat import _Chat
+    from moqi.channels.webchat.routes import _Chat
 
     chat = _Chat.__new__(_Chat)
     assert chat._for_customer({"type": "whisper", "from": "lead", "text": "x"}) is None
