@@ -28,8 +28,8 @@ from moqi.assist.services import live_engine
 from moqi.channels import routes as channel_routes
 from moqi.channels.pages import router as channel_pages
 from moqi.channels.routes import router as channels_router
-from moqi.channels.routes import webhooks as channel_webhooks
 from moqi.channels.webchat.routes import router as webchat_router
+from moqi.channels.webhooks.routes import webhooks as channel_webhooks
 from moqi.db import make_engine, make_sessionmaker, session_scope
 from moqi.knowledge.pages import router as knowledge_pages
 from moqi.knowledge.routes import router as knowledge_router

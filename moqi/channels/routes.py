@@ -1,27 +1,20 @@
-"""Channel intake over HTTP: the WeChat endpoint (public: WeChat calls it, signed) and the
-inbox agents take conversations from.
-
-Contract (docs/channels.md): GET /channels/wechat verifies the URL and answers `echostr` as
-text/plain; POST /channels/wechat takes a message and answers `success` at once, after storing
-it once (WeChat's retries store nothing new); a wrong signature answers 403, a body that is not
-a WeChat message 400. A message of a conversation an agent holds is fed into the live contact
-after the answer, so WeChat never waits on the assist path.
+"""Chats over the JSON API: the queue and taking from it, presence and the lead's view, the
+routing rules, replies on the customer's channel, the agent's own socket, self-service offers.
+The channels' own endpoints (WeChat, SMS) are in webhooks/, the visitor's side in webchat/.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from datetime import timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, HTTPException, Path, Query, Request, WebSocket
-from fastapi.responses import PlainTextResponse
+from fastapi import APIRouter, Path, Query, Request, WebSocket
 
 from moqi.accounts import services as accounts
 from moqi.assist.live import services as lives
 from moqi.assist.live.routes import serve_socket
-from moqi.channels import dispatch, presence, replies, rules, sms, sms_intake, uptake
+from moqi.channels import dispatch, presence, replies, rules, uptake
 from moqi.channels import services as intake
 from moqi.channels.schemas import (
     AgentRoutingIn,
@@ -31,12 +24,10 @@ from moqi.channels.schemas import (
     ReplyIn,
     RoutingRulesIn,
 )
-from moqi.channels.wechat import ACK_BODY, MAX_BODY_BYTES, Crypto, Message, WeChatError, inbound
 from moqi.db import session_scope
 from moqi.errors import Forbidden, NotFound
 from moqi.nlp.mask import mask_pii
 from moqi.service import services as desk
-from moqi.settings import get_settings
 from moqi.web.auth import COOKIE, AgentUser, LeadUser, SessionDep, socket_user
 from moqi.web.clock import now
 from moqi.web.params import Id
@@ -44,82 +35,11 @@ from moqi.web.params import Id
 log = logging.getLogger("moqi.channels")
 
 router = APIRouter(tags=["channels"])
-# The channels' own endpoints (WeChat, the SMS gateway): signed by the caller, no login; not
-# part of the JSON API.
-webhooks = APIRouter(include_in_schema=False)
 
 WECHAT = "wechat"
 Q = Annotated[str, Query(max_length=200)]
 Sender = Annotated[str, Path(min_length=1, max_length=128)]
 Username = Annotated[str, Path(min_length=1, max_length=64)]
-
-
-def _token() -> str:
-    token = get_settings().wechat_token
-    if not token:
-        raise NotFound("WeChat is not configured on this server (MOQI_WECHAT_TOKEN)")
-    return token
-
-
-def _crypto() -> Crypto | None:
-    settings = get_settings()
-    if not settings.wechat_safe_mode:
-        return None
-    return Crypto(settings.wechat_aes_key or "", settings.wechat_appid or "")
-
-
-@webhooks.get("/channels/wechat", response_class=PlainTextResponse)
-def verify_wechat(
-    signature: Q = "", timestamp: Q = "", nonce: Q = "", echostr: Q = ""
-) -> PlainTextResponse:
-    """WeChat's URL verification: the echostr back when the signature is WeChat's."""
-    return PlainTextResponse(intake.verify_url(_token(), timestamp, nonce, signature, echostr))
-
-
-@webhooks.post("/channels/wechat", response_class=PlainTextResponse)
-async def wechat_inbound(
-    request: Request,
-    background: BackgroundTasks,
-    signature: Q = "",
-    timestamp: Q = "",
-    nonce: Q = "",
-    msg_signature: Q = "",
-) -> PlainTextResponse:
-    """One message from WeChat: stored once, answered `success` at once."""
-    token, crypto = _token(), _crypto()
-    body = await request.body()
-    if len(body) > MAX_BODY_BYTES:
-        raise HTTPException(
-            400, f"the body is over {MAX_BODY_BYTES // 1024} KiB: not a WeChat message"
-        )
-    try:
-        message = intake.wechat_message(
-            token=token,
-            crypto=crypto,
-            body=body,
-            timestamp=timestamp,
-            nonce=nonce,
-            signature=signature,
-            msg_signature=msg_signature,
-        )
-    except WeChatError as e:
-        # WeChat's protocol, not our JSON API: a body that is no message is a bad request.
-        raise HTTPException(400, e.message) from e
-    fed = await asyncio.to_thread(_store, request.app, message)
-    if fed is not None:
-        background.add_task(after_stored, request.app, *fed)
-    return PlainTextResponse(ACK_BODY)
-
-
-def _store(app, message: Message) -> tuple[int, str] | None:
-    """Store the message once; (contact id, text) when it goes into a live contact."""
-    with session_scope(app.state.db) as session:
-        row = intake.receive(session, inbound(message), now())
-        if row is None or row.status not in ("fed", "queued"):
-            return None
-        if row.status == "queued":
-            return 0, row.text  # a conversation waits: route it after the answer
-        return row.contact_id or 0, row.text
 
 
 def after_stored(app, contact_id: int, text: str) -> None:
@@ -376,42 +296,6 @@ async def agent_socket(websocket: WebSocket) -> None:
         lambda listener: app.state.hub.listen_party(f"agent:{user.username}", listener),
         ignore,
     )
-
-
-# -- the SMS gateway ----------------------------------------------------------------------------
-
-
-@webhooks.post("/channels/sms")
-async def sms_inbound(request: Request, background: BackgroundTasks) -> dict:
-    secret = get_settings().sms_secret
-    if not secret:
-        raise NotFound("SMS intake is not configured on this server (MOQI_SMS_SECRET)")
-    body = await request.body()
-    if len(body) > sms.MAX_BODY_BYTES:
-        raise HTTPException(413, f"the body is over {sms.MAX_BODY_BYTES // 1024} KiB: not an SMS")
-    try:
-        sms.check(secret, body, request.headers.get(sms.SIGNATURE_HEADER, ""))
-    except sms.SmsError as e:
-        raise HTTPException(403, e.message) from e
-    try:
-        message = sms.parse(body)
-    except sms.SmsError as e:
-        raise HTTPException(400, e.message) from e
-    outcome, reason, feed = await asyncio.to_thread(_store_sms, request.app, message)
-    if feed is not None:
-        background.add_task(after_stored, request.app, *feed)
-    return {"status": outcome, "reason": reason}
-
-
-def _store_sms(app, message: sms.SmsMessage) -> tuple[str, str | None, tuple[int, str] | None]:
-    """(outcome, the command's reason, what to feed or route after the answer)."""
-    with session_scope(app.state.db) as session:
-        taken = sms_intake.receive(session, message, now=now())
-        row = taken.row
-        if taken.outcome not in ("queued", "fed") or row is None:
-            return taken.outcome, taken.reason, None
-        # 0: a conversation waits, route it; else the live contact to feed.
-        return taken.outcome, None, (row.contact_id or 0 if row.status == "fed" else 0, row.text)
 
 
 # -- self-service offers and uptake -------------------------------------------------------------

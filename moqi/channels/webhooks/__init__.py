@@ -1,0 +1,1 @@
+"""The WeChat and SMS webhooks (routes.py): what the channels themselves call."""
