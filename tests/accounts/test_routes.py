@@ -10,10 +10,9 @@ from sqlalchemy import func, select
 from moqi.accounts import logins, services
 from moqi.accounts.limits import HashGate
 from moqi.accounts.models import AuditRow, LoginSession
-from moqi.app import create_app
 from moqi.db import session_scope
 from moqi.settings import get_settings
-from tests.conftest import PASSWORD, add_users, count, login
+from tests.conftest import PASSWORD, add_users, count, login, serving
 
 WRONG = "wrong-password-1"
 
@@ -21,7 +20,7 @@ WRONG = "wrong-password-1"
 @pytest.fixture
 def app(db, db_url):
     add_users(db, admin="admin", agent="agent", lead="team_lead")
-    return create_app(db_url)
+    yield from serving(db_url)
 
 
 def settings(monkeypatch, **values):

@@ -8,13 +8,12 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from fastapi.testclient import TestClient
 
-from moqi.app import create_app
 from moqi.assist.quality import agent_phrase_review
 from moqi.db import session_scope
 from moqi.errors import Invalid
 from moqi.nlp.normalize import normalize
 from moqi.service import services as desk
-from tests.conftest import add_users, login
+from tests.conftest import add_users, login, serving
 
 UNTIL = datetime(2024, 6, 30, tzinfo=UTC)
 SINCE = UNTIL - timedelta(days=7)
@@ -161,7 +160,7 @@ def app(loaded_db, db_url):
         _contact(s, "a1", recent, [("agent", NOT_OURS), ("agent", FINE)])
         _contact(s, "b1", recent, [("agent", BLAME)])
         _contact(s, "a1", recent - timedelta(days=8), [("agent", DONT_KNOW)])
-    return create_app(db_url)
+    yield from serving(db_url)
 
 
 def test_the_review_over_the_api(app):

@@ -9,14 +9,13 @@ import time
 import pytest
 from fastapi.testclient import TestClient
 
-from moqi.app import create_app
 from moqi.channels import services as intake
 from moqi.channels.models import ChannelMessage
 from moqi.channels.wechat import MAX_BODY_BYTES, Crypto, inbound, msg_signature, url_signature
 from moqi.db import session_scope
 from moqi.settings import get_settings
 from moqi.web.clock import now
-from tests.conftest import add_users, count, login
+from tests.conftest import add_users, count, login, serving
 
 TOKEN = "test"
 TIMESTAMP = "1410685589"
@@ -51,7 +50,7 @@ def app(loaded_db, db_url, monkeypatch):
     monkeypatch.setenv("MOQI_WECHAT_TOKEN", TOKEN)
     get_settings.cache_clear()
     add_users(loaded_db, agent="agent/north", agent2="agent/north", editor="knowledge_editor")
-    return create_app(db_url)
+    yield from serving(db_url)
 
 
 def test_url_verification_answers_echostr_and_refuses_a_wrong_signature(app):

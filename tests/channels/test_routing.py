@@ -9,7 +9,6 @@ from datetime import timedelta
 import pytest
 from fastapi.testclient import TestClient
 
-from moqi.app import create_app
 from moqi.channels import dispatch
 from moqi.channels.models import ChannelMessage, Conversation
 from moqi.db import session_scope
@@ -17,7 +16,7 @@ from moqi.service.outbox.models import OutboxMessage
 from moqi.settings import get_settings
 from moqi.web.clock import now
 from tests.channels.test_intake import TOKEN, post, text_xml
-from tests.conftest import add_users, count, login
+from tests.conftest import add_users, count, login, serving
 
 ROAMER = "oROAMxxxxxxxxxxxxxxxxxxxxxx1"
 FIXER = "oFIXxxxxxxxxxxxxxxxxxxxxxxx2"
@@ -29,7 +28,7 @@ def app(loaded_db, db_url, monkeypatch):
     monkeypatch.setenv("MOQI_ROUTE_SECONDS", "0")  # the tests route; no loop races them
     get_settings.cache_clear()
     add_users(loaded_db, ana="agent/north", bo="agent/north", lead="team_lead/north")
-    return create_app(db_url)
+    yield from serving(db_url)
 
 
 def _skills(lead: TestClient, username: str, skills: dict, max_chats: int = 3) -> None:

@@ -14,7 +14,7 @@ from moqi.db import session_scope
 from moqi.service.outbox.gateway import sign
 from moqi.service.outbox.models import OutboxMessage
 from moqi.settings import get_settings
-from tests.conftest import add_users, count, login
+from tests.conftest import add_users, count, login, serving
 
 SECRET = "sms-test-secret"
 KNOWN = "13800001001"  # demo customer C1001 (王先生)
@@ -42,7 +42,7 @@ def app(loaded_db, db_url, monkeypatch):
     monkeypatch.setenv("MOQI_ROUTE_SECONDS", "0")
     get_settings.cache_clear()
     add_users(loaded_db, ana="agent/north")
-    return create_app(db_url)
+    yield from serving(db_url)
 
 
 def test_a_command_is_answered_from_content_and_never_queued(app, loaded_db):

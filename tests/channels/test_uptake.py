@@ -7,12 +7,11 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from moqi.app import create_app
 from moqi.channels.models import ChannelMessage, SelfServiceOffer
 from moqi.db import session_scope
 from moqi.settings import get_settings
 from tests.channels.test_sms_route import SECRET, body, send
-from tests.conftest import add_users, count, login
+from tests.conftest import add_users, count, login, serving
 
 
 @pytest.fixture
@@ -21,7 +20,7 @@ def app(loaded_db, db_url, monkeypatch):
     monkeypatch.setenv("MOQI_ROUTE_SECONDS", "0")
     get_settings.cache_clear()
     add_users(loaded_db, ana="agent/north", bo="agent/north", lead="team_lead/north")
-    return create_app(db_url)
+    yield from serving(db_url)
 
 
 def test_an_offer_taken_up_is_counted_for_the_agent(app, loaded_db):

@@ -8,12 +8,11 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from moqi.app import create_app
 from moqi.channels.models import ChannelMessage, Conversation
 from moqi.db import session_scope
 from moqi.service.outbox.models import OutboxMessage
 from moqi.settings import get_settings
-from tests.conftest import add_users, count, login
+from tests.conftest import add_users, count, login, serving
 
 VISITOR = "v0123456789abcdef0123"
 
@@ -23,7 +22,7 @@ def app(loaded_db, db_url, monkeypatch):
     monkeypatch.setenv("MOQI_ROUTE_SECONDS", "0")
     get_settings.cache_clear()
     add_users(loaded_db, ana="agent/north", lead="team_lead/north")
-    return create_app(db_url)
+    yield from serving(db_url)
 
 
 def _until(ws, kind: str, **fields) -> dict:

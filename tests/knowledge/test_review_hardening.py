@@ -97,7 +97,9 @@ def test_review_page_offers_approve_only_on_others_proposals(loaded_db, db_url):
             summary="新说法",
             proposer="agent",
         ).id
-    page = login(create_app(db_url), "editor").get("/knowledge/review").text
+    app = create_app(db_url)
+    with TestClient(app):
+        page = login(app, "editor").get("/knowledge/review").text
     own_card = page.split(f'data-id="{own}"')[1].split("</article>")[0]
     other_card = page.split(f'data-id="{other}"')[1].split("</article>")[0]
     assert 'class="approve"' in other_card and "reject" in other_card

@@ -12,7 +12,6 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from moqi.app import create_app
 from moqi.db import session_scope
 from moqi.errors import Conflict, Forbidden, Invalid
 from moqi.service import clocks
@@ -27,7 +26,7 @@ from moqi.service.experts.routing import (
     route,
 )
 from moqi.service.models import Ticket, TicketEvent
-from tests.conftest import add_users, count, login
+from tests.conftest import add_users, count, login, serving
 
 CST = ZoneInfo("Asia/Shanghai")
 
@@ -300,7 +299,7 @@ def app(loaded_db, db_url):
         roam="expert",
         bill="expert",
     )
-    return create_app(db_url)
+    yield from serving(db_url)
 
 
 def test_consultation_over_http(app, loaded_db):

@@ -9,11 +9,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from fastapi.testclient import TestClient
 
-from moqi.app import create_app
 from moqi.db import session_scope
 from moqi.service import clocks, followup, queues, sweep, tickets
 from moqi.service.outbox.models import OutboxMessage
-from tests.conftest import add_users, login
+from tests.conftest import add_users, login, serving
 
 ORIGIN = {"Origin": "http://testserver"}
 
@@ -21,7 +20,7 @@ ORIGIN = {"Origin": "http://testserver"}
 @pytest.fixture
 def app(loaded_db, db_url):
     add_users(loaded_db, agent="agent", agent2="agent", lead="team_lead")
-    return create_app(db_url)
+    yield from serving(db_url)
 
 
 def _ticket(agent, **extra):

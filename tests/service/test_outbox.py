@@ -24,7 +24,7 @@ from moqi.service.outbox.gateway import (
 )
 from moqi.service.outbox.models import OutboxMessage
 from moqi.settings import Settings
-from tests.conftest import add_users, count, login
+from tests.conftest import add_users, count, login, serving
 
 T0 = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)  # 10:00 in Beijing
 SECRET = "webhook-test-secret"
@@ -302,10 +302,9 @@ def test_the_setting_chooses_the_gateway_and_both_fit_the_protocol():
 
 @pytest.fixture
 def app(db_c, db_url):
-    from moqi.app import create_app
 
     add_users(db_c, agent="agent", lead="team_lead", admin="admin")
-    return create_app(db_url)
+    yield from serving(db_url)
 
 
 def test_agents_queue_reminders_and_only_leads_read_the_outbox(app, db_c):

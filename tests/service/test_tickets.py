@@ -8,12 +8,11 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from moqi.app import create_app
 from moqi.db import session_scope
 from moqi.errors import Forbidden, Invalid
 from moqi.service import queues, ticket_work, tickets
 from moqi.service.models import Ticket
-from tests.conftest import add_users, login
+from tests.conftest import add_users, login, serving
 
 
 @pytest.fixture
@@ -25,7 +24,7 @@ def app(loaded_db, db_url):
         lead="team_lead/north",
         editor="knowledge_editor",
     )
-    return create_app(db_url)
+    yield from serving(db_url)
 
 
 def _call(agent, customer, texts, wrap):

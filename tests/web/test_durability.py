@@ -12,13 +12,13 @@ from moqi.assist.models import AssistEventRow, ConfirmationRow
 from moqi.db import session_scope
 from moqi.service.models import Contact, Utterance
 from moqi.web.clock import now
-from tests.conftest import add_users, count, login
+from tests.conftest import add_users, count, login, serving
 
 
 @pytest.fixture
 def app(loaded_db, db_url):
     add_users(loaded_db, agent="agent", lead="team_lead", agent2="agent")
-    return create_app(db_url)
+    yield from serving(db_url)
 
 
 BAD_BODIES = {

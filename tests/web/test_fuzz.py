@@ -13,8 +13,7 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 
 from moqi.accounts import ROLES
-from moqi.app import create_app
-from tests.conftest import PASSWORD, add_users
+from tests.conftest import PASSWORD, add_users, serving
 
 # Per route and role: about 3,000 requests per database in the suite; a longer campaign sets
 # MOQI_FUZZ_EXAMPLES (e.g. 200).
@@ -24,7 +23,7 @@ EXAMPLES = int(os.environ.get("MOQI_FUZZ_EXAMPLES", "8"))
 @pytest.fixture
 def app(loaded_db, db_url):
     add_users(loaded_db, **{f"fz_{role}": role for role in ROLES})
-    return create_app(db_url)
+    yield from serving(db_url)
 
 
 def _auth(role: str | None) -> dict:

@@ -4,11 +4,10 @@ import pytest
 from fastapi.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
-from moqi.app import create_app
 from moqi.assist.models import AlertRow, ConfirmationRow, WhisperRow
 from moqi.db import session_scope
 from moqi.service.models import Contact, Utterance
-from tests.conftest import add_users, count, login
+from tests.conftest import add_users, count, login, serving
 
 
 @pytest.fixture
@@ -21,7 +20,7 @@ def app(loaded_db, db_url):
         otherlead="team_lead/other",
         expert="expert",
     )
-    return create_app(db_url)
+    yield from serving(db_url)
 
 
 def test_a_whole_live_call(app, db):

@@ -8,9 +8,8 @@ import pytest
 from fastapi.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
-from moqi.app import create_app
 from moqi.settings import get_settings
-from tests.conftest import PASSWORD, add_users, login
+from tests.conftest import PASSWORD, add_users, login, serving
 
 OWN = "http://testserver"
 EVIL = "https://evil.example"
@@ -19,7 +18,7 @@ EVIL = "https://evil.example"
 @pytest.fixture
 def app(loaded_db, db_url):
     add_users(loaded_db, agent="agent", lead="team_lead", editor="knowledge_editor")
-    return create_app(db_url)
+    yield from serving(db_url)
 
 
 def test_a_login_form_posted_from_another_site_is_refused(app):
