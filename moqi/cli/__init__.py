@@ -9,6 +9,7 @@ from moqi.cli import (
     backup,
     evaluate,
     init,
+    insight,
     kb,
     outbox,
     serve,
@@ -40,6 +41,7 @@ app.add_typer(kb.app, name="kb")
 app.add_typer(sla.app, name="sla")
 app.add_typer(outbox.app, name="outbox")
 app.add_typer(tickets.app, name="tickets")
+app.add_typer(insight.app, name="insight")
 
 
 def main() -> None:
