@@ -31,6 +31,8 @@ from moqi.channels.routes import router as channels_router
 from moqi.channels.webchat.routes import router as webchat_router
 from moqi.channels.webhooks.routes import webhooks as channel_webhooks
 from moqi.db import make_engine, make_sessionmaker, session_scope
+from moqi.insight.pages import router as insight_pages
+from moqi.insight.routes import router as insight_router
 from moqi.knowledge.pages import router as knowledge_pages
 from moqi.knowledge.routes import router as knowledge_router
 from moqi.service import sweep
@@ -187,6 +189,8 @@ def create_app(database_url: str | None = None) -> FastAPI:
         channel_webhooks,
         webchat_router,
         channel_pages,
+        insight_router,
+        insight_pages,
     )
     for router in routers:
         app.include_router(router)

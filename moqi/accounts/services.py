@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, cast, overload
 
 from argon2 import PasswordHasher
-from sqlalchemy import CursorResult, delete, func, select
+from sqlalchemy import CursorResult, Subquery, delete, func, select
 from sqlalchemy.orm import Session
 
 from moqi.accounts import ROLES, audit
@@ -330,3 +330,8 @@ def unlock(session: Session, username: str, *, actor: str) -> User:
 
 
 # --- logging in --------------------------------------------------------------------------
+
+
+def user_teams() -> Subquery:
+    """Each user's team, as a subquery other capabilities' reports join on `username`."""
+    return select(User.username, User.team).subquery("user_teams")

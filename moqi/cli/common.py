@@ -209,6 +209,22 @@ def open_database() -> sessionmaker[Session]:
     return make_sessionmaker(engine)
 
 
+def in_transaction(work):
+    """Run `work(session)` on the instance database in one transaction; a domain error
+    becomes one line on stderr and exit 2, and nothing of the work is kept."""
+    from moqi.db import session_scope
+    from moqi.errors import MoqiError
+
+    factory = open_database()
+    try:
+        with session_scope(factory) as session:
+            return work(session)
+    except MoqiError as exc:
+        fail(str(exc))
+    finally:
+        factory.kw["bind"].dispose()
+
+
 def check_schema(engine, *, upgrading: bool) -> None:
     """Refuse a database this moqi cannot read: one a newer moqi wrote, or (unless this
     command is the upgrade) one an older moqi left behind."""

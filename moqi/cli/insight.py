@@ -1,4 +1,6 @@
-"""`moqi insight`: the service competitiveness index from a word-of-mouth survey (`index`)."""
+"""`moqi insight`: the service competitiveness index from a word-of-mouth survey (`index`),
+satisfaction and NPS by agent, team, reason, channel, region, brand or week (`satisfaction`),
+and ratings imported from the IVR's post-call survey (`import-ratings`)."""
 
 from __future__ import annotations
 
@@ -8,13 +10,9 @@ from typing import Annotated
 
 import typer
 
-from moqi.cli.common import fail
+from moqi.cli.common import fail, in_transaction, now
 from moqi.errors import Invalid
-from moqi.insight.competitiveness import by_wave, competitiveness, wave_order
-from moqi.insight.operators import canonical
-from moqi.insight.report import change_json, index_json, index_text
-from moqi.insight.survey_table import read_bases, read_survey
-from moqi.nlp.normalize import normalize
+from moqi.insight.report import index_answer, index_for, index_text
 from moqi.nlp.table import read_table
 
 app = typer.Typer(help="Experience analytics.", no_args_is_help=True)
@@ -42,40 +40,71 @@ def index(
 ) -> None:
     """The service competitiveness index (服务竞争力指数) and its retention and market parts."""
     try:
-        responses = read_survey(_rows(survey))
-        weights = read_bases(_rows(bases))
-        ours = canonical(us)
-        waves = sorted({r.wave for r in responses}, key=wave_order)
-        if wave is not None:
-            wanted = normalize(wave)
-            if wanted not in waves:
-                shown = "、".join(w for w in waves if w) or "（调查没有波次一栏）"
-                fail(f"no wave {wave!r} in the survey; its waves: {shown}")
-            series = by_wave(responses, weights, ours)
-            found = next(item for item in series if item[0] == wanted)
-            result, change = found[1], found[2]
-        else:
-            result, change = competitiveness(responses, weights, ours), None
-            series = by_wave(responses, weights, ours) if len(waves) > 1 else []
+        result, change, series = index_for(_rows(survey), _rows(bases), us, wave)
     except Invalid as exc:
         fail(str(exc))
     if as_json:
-        out = index_json(result, wave=wave, change=change)
-        if series and wave is None:
-            out["waves"] = [
-                {
-                    "wave": name,
-                    **{k: v for k, v in index_json(item).items() if k in _WAVE_KEYS},
-                    "change": None if step is None else change_json(step),
-                }
-                for name, item, step in series
-            ]
-        typer.echo(json.dumps(out, ensure_ascii=False))
+        typer.echo(json.dumps(index_answer(result, change, series, wave), ensure_ascii=False))
         return
     typer.echo(index_text(result, wave=wave, change=change))
-    for name, item, step in series if wave is None else []:
+    for name, item, step in series:
         moved = "" if step is None else f"，较上一波 {step.index.value:+.1f} 点"
         typer.echo(f"  波次 {name}：指数 {item.index.value:.1f}（{item.n} 人）{moved}")
 
 
-_WAVE_KEYS = ("index", "retention", "market", "n", "ci")
+def _moment(text: str | None, name: str):
+    from datetime import datetime
+
+    from moqi.insight.ratings_table import CHINA
+
+    if text is None:
+        return None
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        fail(f"{name}: not a date or time: {text!r} (e.g. 2026-12-01)")
+    return value if value.tzinfo else value.replace(tzinfo=CHINA)
+
+
+@app.command("satisfaction")
+def satisfaction(
+    by: Annotated[
+        str, typer.Option(help="agent, team, reason, channel, region, brand or week.")
+    ] = "agent",
+    since: Annotated[str | None, typer.Option(help="Answers from (ISO date, China time).")] = None,
+    until: Annotated[str | None, typer.Option(help="Answers before (ISO date).")] = None,
+    channel: Annotated[str | None, typer.Option(help="Only this channel.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Satisfaction (1–5), the share satisfied (4–5) and the NPS (0–10), with 95% intervals."""
+    from moqi.insight import services
+    from moqi.insight.report import group_json, group_text
+
+    start, end = _moment(since, "--since"), _moment(until, "--until")
+    everyone, groups = in_transaction(
+        lambda s: services.satisfaction(s, by=by, since=start, until=end, channel=channel)
+    )
+    if as_json:
+        out = {"by": by, "all": group_json(everyone), "groups": [group_json(g) for g in groups]}
+        typer.echo(json.dumps(out, ensure_ascii=False))
+        return
+    typer.echo(group_text(everyone))
+    for group in groups:
+        typer.echo(group_text(group))
+
+
+@app.command("import-ratings")
+def import_ratings(
+    file: Annotated[Path, typer.Argument(help="CSV/XLSX: contact, satisfaction, recommend, …")],
+    source: Annotated[str, typer.Option(help="ivr, sms or import.")] = "ivr",
+) -> None:
+    """Keep the ratings of a post-call survey export: every row, or none when one is bad."""
+    from moqi.insight import services
+    from moqi.insight.ratings_table import read_ratings
+
+    try:
+        rows = read_ratings(_rows(file))
+    except Invalid as exc:
+        fail(str(exc))
+    kept = in_transaction(lambda s: services.import_ratings(s, rows, source=source, now=now()))
+    typer.echo(f"kept {kept} ratings from {file.name}")

@@ -13,24 +13,9 @@ from typing import Annotated
 
 import typer
 
-from moqi.cli.common import fail, now, open_database
+from moqi.cli.common import fail, in_transaction, now
 
 app = typer.Typer(help="Tickets: queues, one ticket, the SLA sweep.", no_args_is_help=True)
-
-
-def _run(work):
-    """Run `work(session)` in one transaction; a domain error becomes one line."""
-    from moqi.db import session_scope
-    from moqi.errors import MoqiError
-
-    factory = open_database()
-    try:
-        with session_scope(factory) as session:
-            return work(session)
-    except MoqiError as exc:
-        fail(str(exc))
-    finally:
-        factory.kw["bind"].dispose()
 
 
 def _clock(t: dict) -> str:
@@ -52,7 +37,7 @@ def list_tickets(
         fail("--queue must be all or breaching")
     if status not in (None, "open", "waiting", "resolved", "closed"):
         fail("--status must be open, waiting, resolved or closed")
-    rows = _run(
+    rows = in_transaction(
         lambda s: queues.listing(s, queue=queue, username="", team="", status=status, now=now())
     )
     if as_json:
@@ -79,7 +64,7 @@ def show(
         ticket = tickets.get(s, ticket_id)
         return {**queues.as_dict(ticket, now()), "history": queues.history(s, ticket)}
 
-    t = _run(work)
+    t = in_transaction(work)
     if as_json:
         typer.echo(json.dumps(t, ensure_ascii=False, indent=1))
         return
@@ -101,5 +86,5 @@ def sweep() -> None:
     from moqi.service import sweep as desk
     from moqi.settings import get_settings
 
-    counts = _run(lambda s: desk.sweep(s, now=now(), link_base=get_settings().public_url))
+    counts = in_transaction(lambda s: desk.sweep(s, now=now(), link_base=get_settings().public_url))
     typer.echo(", ".join(f"{k} {v}" for k, v in counts.items()))

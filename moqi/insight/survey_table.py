@@ -50,15 +50,15 @@ class Response:
 def read_survey(rows: list[list[object]]) -> list[Response]:
     """Respondents from a table with at least `operator` and `choice` columns."""
     what = "调查问卷未读入"
-    columns = _header(rows, SURVEY_COLUMNS, ("operator", "choice"), what)
+    columns = find_columns(rows, SURVEY_COLUMNS, ("operator", "choice"), what)
     problems: list[tuple[int, str]] = []
     out: list[Response] = []
-    for number, row in _body(rows):
-        operator, choice = _cell(row, columns["operator"]), _cell(row, columns["choice"])
+    for number, row in data_rows(rows):
+        operator, choice = cell(row, columns["operator"]), cell(row, columns["choice"])
         if not operator:
             problems.append((number, "缺少当前运营商"))
             continue
-        raw = _cell(row, columns.get("weight"))
+        raw = cell(row, columns.get("weight"))
         weight = _number(raw) if raw else 1.0
         if weight is None or weight < 0:
             problems.append((number, f"权重“{raw}”不是非负数"))
@@ -68,8 +68,8 @@ def read_survey(rows: list[list[object]]) -> list[Response]:
                 operator=canonical(operator),
                 choice=canonical(choice) if choice else "",
                 weight=weight,
-                region=normalize(_cell(row, columns.get("region"))),
-                wave=normalize(_cell(row, columns.get("wave"))),
+                region=normalize(cell(row, columns.get("region"))),
+                wave=normalize(cell(row, columns.get("wave"))),
             )
         )
     if problems:
@@ -82,11 +82,11 @@ def read_survey(rows: list[list[object]]) -> list[Response]:
 def read_bases(rows: list[list[object]]) -> dict[str, float]:
     """Each operator's subscriber base from a table of `operator,subscribers`."""
     what = "用户规模表未读入"
-    columns = _header(rows, BASE_COLUMNS, ("operator", "subscribers"), what)
+    columns = find_columns(rows, BASE_COLUMNS, ("operator", "subscribers"), what)
     problems: list[tuple[int, str]] = []
     bases: dict[str, float] = {}
-    for number, row in _body(rows):
-        name, raw = _cell(row, columns["operator"]), _cell(row, columns["subscribers"])
+    for number, row in data_rows(rows):
+        name, raw = cell(row, columns["operator"]), cell(row, columns["subscribers"])
         value = _number(raw)
         if not name:
             problems.append((number, "缺少运营商名称"))
@@ -103,7 +103,7 @@ def read_bases(rows: list[list[object]]) -> dict[str, float]:
     return bases
 
 
-def _header(
+def find_columns(
     rows: list[list[object]], names: dict[str, tuple[str, ...]], needed: tuple[str, ...], what: str
 ) -> dict[str, int]:
     if not rows:
@@ -121,13 +121,13 @@ def _header(
     return found
 
 
-def _body(rows: list[list[object]]):
+def data_rows(rows: list[list[object]]):
     for number, row in enumerate(rows[1:], start=2):
         if any(str(c or "").strip() for c in row):  # blank lines at the end of an export
             yield number, row
 
 
-def _cell(row: list[object], index: int | None) -> str:
+def cell(row: list[object], index: int | None) -> str:
     if index is None or index >= len(row) or row[index] is None:
         return ""
     return str(row[index]).strip()

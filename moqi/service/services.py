@@ -9,7 +9,7 @@ from collections.abc import Collection
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
-from sqlalchemy import func, select
+from sqlalchemy import Subquery, func, select
 from sqlalchemy.orm import Session
 
 from moqi import errors
@@ -384,3 +384,27 @@ def ticket_of_contact(session: Session, contact_id: int) -> int | None:
     from moqi.service import queues
 
     return queues.for_contact(session, contact_id)
+
+
+def contact_facts() -> Subquery:
+    """Each contact's facts that reports group by, as a subquery another capability's SQL
+    can join on `contact_id`: agent, channel, reason, moment, start, and the customer's region
+    and brand (empty for an unknown caller)."""
+    return (
+        select(
+            Contact.id.label("contact_id"),
+            Contact.agent,
+            Contact.channel,
+            Contact.reason,
+            Contact.moment,
+            Contact.started_at,
+            func.coalesce(Customer.region, "").label("region"),
+            func.coalesce(Customer.brand, "").label("brand"),
+        )
+        .outerjoin(Customer, Customer.id == Contact.customer_id)
+        .subquery("contact_facts")
+    )
+
+
+def contact_exists(session: Session, contact_id: int) -> bool:
+    return session.get(Contact, contact_id) is not None

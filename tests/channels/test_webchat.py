@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 
 from moqi.channels.models import ChannelMessage, Conversation
 from moqi.db import session_scope
+from moqi.insight import services as insight
 from moqi.service.outbox.models import OutboxMessage
 from moqi.settings import get_settings
 from tests.conftest import add_users, count, login, serving
@@ -76,6 +77,9 @@ def test_a_visitor_chats_with_an_agent_and_rates_the_chat(app, loaded_db):
             conversation.rating == 5 and conversation.rating_note == "很耐心,谢谢"
         )  # normalised like every stored text
         assert s.query(OutboxMessage).count() == 0  # a live web chat needs no gateway
+        # ... and the rating counts in the satisfaction reports, under the chat's agent
+        everyone, [group] = insight.satisfaction(s, by="agent")
+        assert group.key == "ana" and group.mean.value == 5 and everyone.n == 1
 
 
 def test_the_visitor_never_hears_the_agents_side_of_the_stream(app):

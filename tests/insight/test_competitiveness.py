@@ -237,7 +237,7 @@ def test_gbk_csv_and_xlsx_are_read_alike(files, tmp_path):
         ({"survey": "operator\n移动\n"}, "表头缺少列 choice"),
         ({"survey": b"\xff\xfe\x00garbage\x81"}, "文件编码无法识别"),
         ({"us": "中国广电"}, "用户规模表里没有我方（中国广电）"),
-        ({"wave": "9"}, "no wave '9' in the survey; its waves: 1、2"),
+        ({"wave": "9"}, "调查里没有波次“9”；调查的波次：1、2"),
         ({"survey_name": "survey.json"}, "不支持的文件类型"),
         ({"survey_name": "missing.csv", "write": False}, "cannot read"),
     ],

@@ -45,6 +45,7 @@ from moqi.channels.routes import after_stored
 from moqi.channels.sms import phone_number
 from moqi.db import session_scope
 from moqi.errors import Invalid, MoqiError
+from moqi.insight import services as insight
 from moqi.nlp.mask import mask_pii
 from moqi.nlp.normalize import normalize
 from moqi.service.outbox import services as outbox
@@ -177,6 +178,15 @@ class _Chat:
                 raise Invalid("there is no chat to rate yet")
             conversation.rating = score
             conversation.rating_note = mask_pii(normalize(note or ""))[:200]
+            if conversation.contact_id is not None:  # what satisfaction reports count
+                insight.record_rating(
+                    session,
+                    conversation.contact_id,
+                    source="chat",
+                    satisfaction=score,
+                    comment=note or "",
+                    now=now(),
+                )
 
     # -- out ----------------------------------------------------------------------------------
 

@@ -1,0 +1,126 @@
+"""The insight page for team leads and admins: satisfaction and NPS by a chosen dimension with
+their intervals, the competitiveness index from uploaded survey files, and the import of a
+post-call survey export."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi.responses import HTMLResponse
+
+from moqi.errors import MoqiError
+from moqi.insight import services
+from moqi.insight.ratings_table import CHINA, read_ratings
+from moqi.insight.report import index_answer, index_for
+from moqi.insight.routes import By, read_upload, satisfaction_json
+from moqi.web.auth import SessionDep, page_access
+from moqi.web.clock import now
+from moqi.web.templates import templates
+
+router = APIRouter(include_in_schema=False)
+VIEWERS = ("team_lead", "admin")
+BY_NAMES = {
+    "agent": "坐席",
+    "team": "班组",
+    "reason": "来电原因",
+    "channel": "渠道",
+    "region": "地区",
+    "brand": "品牌",
+    "week": "周",
+}
+
+
+def _day(value: date) -> datetime:
+    return datetime.combine(value, time(), tzinfo=CHINA)
+
+
+def _render(request, session, user, *, by, since, until, channel, **extra):
+    today = now().astimezone(CHINA).date()
+    start, end = since or today - timedelta(days=30), until or today
+    report = satisfaction_json(session, by, _day(start), _day(end) + timedelta(days=1), channel)
+    return templates.TemplateResponse(
+        request,
+        "insight.html",
+        {
+            "user": user,
+            "by": by,
+            "by_names": BY_NAMES,
+            "since": start.isoformat(),
+            "until": end.isoformat(),
+            "channel": channel or "",
+            "report": report,
+            **extra,
+        },
+        status_code=422 if extra.get("error") else 200,
+    )
+
+
+@router.get("/insight", response_class=HTMLResponse)
+def insight_page(
+    request: Request,
+    session: SessionDep,
+    by: By = "agent",
+    since: date | None = None,
+    until: date | None = None,
+    channel: Annotated[str | None, Query(max_length=16)] = None,
+):
+    user, redirect = page_access(request, session, VIEWERS)
+    if user is None:
+        return redirect
+    return _render(request, session, user, by=by, since=since, until=until, channel=channel)
+
+
+@router.post("/insight/index", response_class=HTMLResponse)
+async def index_page(
+    request: Request,
+    session: SessionDep,
+    survey: Annotated[UploadFile, File()],
+    bases: Annotated[UploadFile, File()],
+    us: Annotated[str, Form(min_length=1, max_length=40)],
+    wave: Annotated[str | None, Form(max_length=40)] = None,
+):
+    user, redirect = page_access(request, session, VIEWERS)
+    if user is None:
+        return redirect
+    try:
+        found = index_for(await read_upload(survey), await read_upload(bases), us, wave or None)
+    except MoqiError as exc:
+        return _render(
+            request, session, user, by="agent", since=None, until=None, channel=None, error=str(exc)
+        )
+    result = index_answer(*found, wave or None)
+    return _render(
+        request, session, user, by="agent", since=None, until=None, channel=None, index=result
+    )
+
+
+@router.post("/insight/ratings", response_class=HTMLResponse)
+async def ratings_page(
+    request: Request,
+    session: SessionDep,
+    file: Annotated[UploadFile, File()],
+    source: Annotated[str, Form(pattern="^(ivr|sms|import)$")] = "ivr",
+):
+    user, redirect = page_access(request, session, VIEWERS)
+    if user is None:
+        return redirect
+    try:
+        rows = read_ratings(await read_upload(file))
+        kept = services.import_ratings(session, rows, source=source, now=now())
+    except MoqiError as exc:
+        session.rollback()
+        return _render(
+            request, session, user, by="agent", since=None, until=None, channel=None, error=str(exc)
+        )
+    return _render(
+        request,
+        session,
+        user,
+        by="agent",
+        since=None,
+        until=None,
+        channel=None,
+        notice=f"已导入 {kept} 条评价（{file.filename}）",
+    )
