@@ -7,11 +7,11 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Query, Request, UploadFile
-from fastapi.responses import HTMLResponse
+from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile
+from fastapi.responses import HTMLResponse, Response
 
 from moqi.errors import MoqiError
-from moqi.insight import services
+from moqi.insight import export, services
 from moqi.insight.ratings_table import CHINA, read_ratings
 from moqi.insight.report import index_answer, index_for
 from moqi.insight.routes import By, read_upload, satisfaction_json
@@ -36,9 +36,14 @@ def _day(value: date) -> datetime:
     return datetime.combine(value, time(), tzinfo=CHINA)
 
 
-def _render(request, session, user, *, by, since, until, channel, **extra):
+def _period(since: date | None, until: date | None) -> tuple[date, date]:
+    """The days asked for; by default the last 30 days, China time."""
     today = now().astimezone(CHINA).date()
-    start, end = since or today - timedelta(days=30), until or today
+    return since or today - timedelta(days=30), until or today
+
+
+def _render(request, session, user, *, by, since, until, channel, **extra):
+    start, end = _period(since, until)
     report = satisfaction_json(session, by, _day(start), _day(end) + timedelta(days=1), channel)
     return templates.TemplateResponse(
         request,
@@ -70,6 +75,34 @@ def insight_page(
     if user is None:
         return redirect
     return _render(request, session, user, by=by, since=since, until=until, channel=channel)
+
+
+@router.get("/insight/satisfaction.{kind}")
+def satisfaction_file(
+    request: Request,
+    session: SessionDep,
+    kind: Annotated[str, Path(pattern="^(csv|xlsx)$")],
+    by: By = "agent",
+    since: date | None = None,
+    until: date | None = None,
+    channel: Annotated[str | None, Query(max_length=16)] = None,
+):
+    """The report on the page as a file (the same filters)."""
+    user, redirect = page_access(request, session, VIEWERS)
+    if user is None:
+        return redirect
+    start, end = _period(since, until)
+    report = satisfaction_json(session, by, _day(start), _day(end) + timedelta(days=1), channel)
+    table = export.rows(report)
+    name = f"satisfaction-{by}-{start}-{end}.{kind}"
+    if kind == "csv":
+        data, media = export.to_csv(table), "text/csv; charset=utf-8"
+    else:
+        data = export.to_xlsx(table, f"满意度-{BY_NAMES[by]}")
+        media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return Response(
+        data, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )
 
 
 @router.post("/insight/index", response_class=HTMLResponse)

@@ -206,6 +206,16 @@ def test_a_lead_imports_an_ivr_export_and_reads_the_report(app, loaded_db):
         assert report["groups"][0]["satisfaction"]["small_sample"] is True
         page = lead.get("/insight?by=agent")
         assert page.status_code == 200 and "ana" in page.text and "样本少" in page.text
+        exported = lead.get("/insight/satisfaction.csv?by=region")
+        assert (
+            exported.status_code == 200 and "attachment" in exported.headers["content-disposition"]
+        )
+        lines = exported.content.decode("utf-8-sig").splitlines()
+        assert lines[0].startswith("分组,评价数,满意度") and lines[1].startswith("全部,3,4.0,")
+        assert lines[2].startswith("广东,3,4.0,") and lines[2].endswith(",是")
+        book = lead.get("/insight/satisfaction.xlsx?by=agent")
+        assert book.status_code == 200 and book.content[:2] == b"PK"
+        assert lead.get("/insight/satisfaction.pdf").status_code == 422
         bad = lead.post(
             "/api/insight/ratings/import", files={"file": ("x.csv", "联系编号,满意度\n1,9\n")}
         )
