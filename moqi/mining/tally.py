@@ -78,7 +78,7 @@ class Tally:
         for name in _COUNTERS:
             getattr(tally, name).update({tuple(row[:-1]): int(row[-1]) for row in data[name]})
         tally.examples = {tuple(row[:-2]): (row[-2], row[-1]) for row in data["examples"]}
-        tally.unexplained = [tuple(u) for u in data["unexplained"]]  # type: ignore[misc]
+        tally.unexplained = [(str(r), str(c), str(t)) for r, c, t in data["unexplained"]]
         return tally
 
     def __eq__(self, other: object) -> bool:

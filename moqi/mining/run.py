@@ -1,0 +1,139 @@
+"""A mining run: calls split into chunks, each chunk mined by a worker into a Tally, the
+tallies summed. Workers are this process (one worker), a local process pool (several), or a
+Dask cluster (`scheduler`, e.g. tcp://host:8786) running the same chunk function.
+
+With a state folder the run is resumable: after each finished chunk (at most once a second,
+and when the run stops for any reason) the done chunks and their summed tally are written
+atomically; a rerun skips the chunks done and adds only the rest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from collections.abc import Callable, Generator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+from moqi.mining.analyse import analyse_calls
+from moqi.mining.calls import Call
+from moqi.mining.rules import Rules
+from moqi.mining.state import load_state, save_state
+from moqi.mining.tally import Tally
+
+CHUNK = 100
+_SAVE_EVERY = 1.0  # seconds between state writes while chunks finish
+
+Progress = Callable[[int, int], None]
+
+
+def mine_chunk(calls: list[Call], rules: Rules) -> Tally:
+    """The tally of one chunk, with the shipped content's engine (built once per worker)."""
+    from moqi.assist import default_engine
+
+    return analyse_calls(calls, default_engine(), rules)
+
+
+def chunks(calls: Sequence[Call], size: int = CHUNK) -> list[tuple[str, list[Call]]]:
+    """(id, calls) of each chunk; the id names its place and its calls, so a resumed run
+    with other input never takes a chunk for done."""
+    out = []
+    for start in range(0, len(calls), size):
+        part = list(calls[start : start + size])
+        digest = hashlib.blake2b(
+            "\x1f".join(c.id for c in part).encode(), digest_size=6
+        ).hexdigest()
+        out.append((f"{start // size:05d}-{digest}", part))
+    return out
+
+
+def fingerprint(parts: list[tuple[str, list[Call]]], rules: Rules) -> str:
+    """What a run counts: its chunks and rules."""
+    raw = "\n".join([rules.fingerprint(), *(cid for cid, _ in parts)]).encode()
+    return hashlib.sha256(raw).hexdigest()[:24]
+
+
+def mine(
+    calls: Sequence[Call],
+    rules: Rules | None = None,
+    *,
+    state: Path | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    chunk_size: int = CHUNK,
+    progress: Progress | None = None,
+) -> Tally:
+    """The tally of every call; see the module's docstring for workers and state."""
+    rules = rules or Rules()
+    parts = chunks(calls, chunk_size)
+    print_ = fingerprint(parts, rules)
+    done, total = (
+        load_state(state, print_, rules.sample) if state else (set(), Tally(sample=rules.sample))
+    )
+    todo = [(cid, part) for cid, part in parts if cid not in done]
+    counted = total.calls
+    if progress:
+        progress(counted, len(calls))
+    saved = time.monotonic()
+    results = _results(todo, rules, workers, scheduler)
+    try:
+        for cid, tally in results:
+            total.add(tally)
+            done.add(cid)
+            counted += tally.calls
+            if state and time.monotonic() - saved >= _SAVE_EVERY:
+                save_state(state, print_, done, total)
+                saved = time.monotonic()
+            if progress:
+                progress(counted, len(calls))
+    finally:
+        results.close()  # stops the workers now, not when the generator is collected
+        if state:
+            save_state(state, print_, done, total)
+    return total
+
+
+def _results(
+    todo: list[tuple[str, list[Call]]], rules: Rules, workers: int | None, scheduler: str | None
+) -> Generator[tuple[str, Tally], None, None]:
+    if not todo:
+        return
+    if scheduler:
+        yield from _on_dask(todo, rules, scheduler)
+        return
+    workers = workers or os.cpu_count() or 1
+    if workers == 1 or len(todo) == 1:
+        for cid, part in todo:
+            yield cid, mine_chunk(part, rules)
+        return
+    # spawn: a fresh interpreter per worker, safe whatever threads this process runs (a
+    # progress bar's); each builds the engine once.
+    pool = ProcessPoolExecutor(max_workers=min(workers, len(todo)), mp_context=get_context("spawn"))
+    try:
+        futures: dict[Future[Tally], str] = {
+            pool.submit(mine_chunk, part, rules): cid for cid, part in todo
+        }
+        for future in as_completed(futures):
+            yield futures[future], future.result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _on_dask(
+    todo: list[tuple[str, list[Call]]], rules: Rules, scheduler: str
+) -> Generator[tuple[str, Tally], None, None]:
+    from distributed import Client
+    from distributed import as_completed as dask_completed
+
+    with Client(scheduler, timeout="30s") as client:
+        futures: dict[Any, str] = {
+            client.submit(mine_chunk, part, rules, pure=False): cid for cid, part in todo
+        }
+        try:
+            for future in dask_completed(list(futures)):
+                yield futures[future], future.result()
+        finally:
+            client.cancel(list(futures))
