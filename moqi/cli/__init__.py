@@ -10,6 +10,7 @@ from moqi.cli import (
     evaluate,
     init,
     kb,
+    mine,
     outbox,
     serve,
     simulate,
@@ -32,6 +33,7 @@ app.command("serve")(serve.serve)
 app.command("backup")(backup.backup)
 app.command("restore")(backup.restore)
 app.command("simulate")(simulate.simulate)
+app.command("mine")(mine.mine)
 app.add_typer(evaluate.app, name="eval")
 app.add_typer(train.app, name="train")
 app.add_typer(user.app, name="user")

@@ -89,9 +89,10 @@ def analyse_call(call: Call, engine: AssistEngine, rules: Rules, tally: Tally) -
 
 def words(text: str, engine: AssistEngine, rules: Rules) -> set[str]:
     """The words of an utterance that mining counts: jieba's words, less stop words, numbers,
-    masked parts and words shorter than `rules.min_word_length`."""
+    masked parts and words shorter than `rules.min_word_length`; Latin letters in
+    lower case (QQ and qq are one word)."""
     return {
-        w
+        w.lower()
         for w in engine.tokenizer.cut(text)
         if len(w) >= rules.min_word_length
         and w not in rules.stop_words
