@@ -120,32 +120,45 @@ def _count_turns(
         if before is not None:
             change = level(*feeling) - level(*before)
             outcome = "up" if change >= rules.turn else "down" if -change >= rules.turn else None
-            where = rank(call.id, str(i))
             items = {"cword": words(texts[i], engine, rules)}
             if agent_line is not None:
                 items["aword"] = words(agent_line, engine, rules)
                 items["aline"] = {line_key(agent_line)}
+            bases, events = [], []
             for table, found in items.items():
                 for group in groups:
-                    tally.bases[(table, group, "n")] += 1
+                    bases.append((table, group, "n"))
+                    events.extend((table, group, item, "n") for item in found)
                     if outcome:
-                        tally.bases[(table, group, outcome)] += 1
-                    for item in found:
-                        tally.events[(table, group, item, "n")] += 1
-                        if outcome:
-                            tally.events[(table, group, item, outcome)] += 1
-                if outcome:
-                    # The customer's feeling at the turn for words; before the agent's line
-                    # for that line (what the line was said to).
-                    category, intensity = before if table == "aline" else feeling
-                    shown = texts[i] if table == "cword" else agent_line or ""
-                    for item in found:
-                        tally.emotions[(table, item, outcome, category)] += 1
-                        tally.emotions[(table, item, outcome, "intensity")] += round(
-                            intensity * 100
-                        )
-                        tally.example((table, item, outcome), where, shown[:_EXCERPT])
+                        bases.append((table, group, outcome))
+                        events.extend((table, group, item, outcome) for item in found)
+            tally.bases.update(bases)  # lists: Counter counts them in C
+            tally.events.update(events)
+            if outcome:
+                said = {"cword": texts[i], "aword": agent_line or "", "aline": agent_line or ""}
+                _count_feelings(tally, items, outcome, before, feeling, said, rank(call.id, str(i)))
         before, agent_line = feeling, None
+
+
+def _count_feelings(
+    tally: Tally,
+    items: dict[str, set[str]],
+    outcome: str,
+    before: tuple[str, float],
+    after: tuple[str, float],
+    said: dict[str, str],
+    where: str,
+) -> None:
+    """What the customer felt at a turn, for each item there, with an example."""
+    for table, found in items.items():
+        # The customer's feeling at the turn for words; before the agent's line for that line
+        # (what the line was said to).
+        category, intensity = before if table == "aline" else after
+        hundredths = round(intensity * 100)
+        for item in found:
+            tally.emotions[(table, item, outcome, category)] += 1
+            tally.emotions[(table, item, outcome, "intensity")] += hundredths
+            tally.example((table, item, outcome), where, said[table][:_EXCERPT])
 
 
 def _count_stages(
