@@ -38,7 +38,10 @@ def mine(
         typer.Option(help="Folder for report.html and the CSV files; makes the run resumable."),
     ] = None,
     workers: Annotated[
-        int | None, typer.Option(min=1, help="Local worker processes (default: every core).")
+        int | None,
+        typer.Option(
+            min=1, help="Local worker processes (default: every core, one per 1,000 calls at most)."
+        ),
     ] = None,
     scheduler: Annotated[
         str | None, typer.Option(help="A Dask scheduler to run on, e.g. tcp://host:8786.")

@@ -1,9 +1,10 @@
 """A mining run: calls split into chunks, each chunk mined by a worker into a Tally, the
 tallies summed. Workers are this process (one worker), a local process pool (several), or a
-Dask cluster (`scheduler`, e.g. tcp://host:8786) running the same chunk function.
+Dask cluster (`scheduler`, e.g. tcp://host:8786) running the same chunk function. Without
+`workers`, every core, but no more workers than CALLS_PER_WORKER calls each keep busy.
 
-With a state folder the run is resumable: after each finished chunk (at most once a second,
-and when the run stops for any reason) the done chunks and their summed tally are written
+With a state folder the run is resumable: after finished chunks (at most once a second, and
+when the run stops for any reason) the done chunks and their summed tally are written
 atomically; a rerun skips the chunks done and adds only the rest.
 """
 
@@ -25,7 +26,12 @@ from moqi.mining.state import load_state, save_state
 from moqi.mining.tally import Tally
 
 CHUNK = 100
-_SAVE_EVERY = 1.0  # seconds between state writes while chunks finish
+# A worker process starts in seconds (an interpreter, the engine): by default each is given
+# at least this many calls (a few seconds of work), so a small file is mined in this process.
+CALLS_PER_WORKER = 1000
+# Seconds between state writes while chunks finish: at least this, and ten times what the
+# last write took (a large tally's state takes a while to write; mining comes first).
+_SAVE_EVERY = 1.0
 
 Progress = Callable[[int, int], None]
 
@@ -77,16 +83,18 @@ def mine(
     counted = total.calls
     if progress:
         progress(counted, len(calls))
-    saved = time.monotonic()
+    saved, wait = time.monotonic(), _SAVE_EVERY
     results = _results(todo, rules, workers, scheduler)
     try:
         for cid, tally in results:
             total.add(tally)
             done.add(cid)
             counted += tally.calls
-            if state and time.monotonic() - saved >= _SAVE_EVERY:
+            if state and time.monotonic() - saved >= wait:
+                start = time.monotonic()
                 save_state(state, print_, done, total)
                 saved = time.monotonic()
+                wait = max(_SAVE_EVERY, 10 * (saved - start))
             if progress:
                 progress(counted, len(calls))
     finally:
@@ -104,7 +112,9 @@ def _results(
     if scheduler:
         yield from _on_dask(todo, rules, scheduler)
         return
-    workers = workers or os.cpu_count() or 1
+    if workers is None:
+        calls = sum(len(part) for _, part in todo)
+        workers = max(1, min(os.cpu_count() or 1, calls // CALLS_PER_WORKER))
     if workers == 1 or len(todo) == 1:
         for cid, part in todo:
             yield cid, mine_chunk(part, rules)
