@@ -13,7 +13,7 @@ from moqi.mining.analyse import UNEXPLAINED
 from moqi.mining.clusters import cluster_unexplained
 from moqi.mining.rules import Rules
 from moqi.mining.stages import STAGES
-from moqi.mining.stats import Lift, dominant, groups_of, lifts
+from moqi.mining.stats import Lift, TallyIndex, dominant, groups_of, lifts
 from moqi.mining.tally import Tally
 
 TABLES = ("cword", "aword", "aline")
@@ -21,10 +21,10 @@ OUTCOMES = ("up", "down")
 UNEXPLAINED_LABEL = "未归因"
 
 
-def lift_row(tally: Tally, x: Lift) -> dict[str, Any]:
+def lift_row(index: TallyIndex, x: Lift) -> dict[str, Any]:
     """One ranked item as the report and the proposals show it."""
-    category, intensity = dominant(tally, x.table, x.item, x.outcome)
-    example = tally.examples.get((x.table, x.item, x.outcome))
+    category, intensity = dominant(index, x.table, x.item, x.outcome)
+    example = index.tally.examples.get((x.table, x.item, x.outcome))
     return {
         "item": x.item,
         "n": x.n,
@@ -51,13 +51,14 @@ def summarise(
     group_top: int = 5,
 ) -> dict[str, Any]:
     """The summary of a run (see the module's docstring)."""
+    index = TallyIndex(tally)
     labels = {r.code: r.label for r in engine.need_model.reasons}
     labels[UNEXPLAINED] = UNEXPLAINED_LABEL
     ranked: dict[str, dict[str, list]] = {
         table: {
             outcome: [
-                lift_row(tally, x)
-                for x in lifts(tally, table, outcome, min_support=min_support)[:top]
+                lift_row(index, x)
+                for x in lifts(index, table, outcome, min_support=min_support)[:top]
             ]
             for outcome in OUTCOMES
         }
@@ -66,8 +67,8 @@ def summarise(
     by_group = {
         group: {
             outcome: [
-                lift_row(tally, x)
-                for x in lifts(tally, "cword", outcome, group=group, min_support=min_support)[
+                lift_row(index, x)
+                for x in lifts(index, "cword", outcome, group=group, min_support=min_support)[
                     :group_top
                 ]
             ]

@@ -16,7 +16,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from moqi.mining import charts
 from moqi.mining.findings import OUTCOMES, TABLES, lift_row
-from moqi.mining.stats import groups_of, lifts
+from moqi.mining.stats import TallyIndex, groups_of, lifts
 from moqi.mining.tally import Tally
 
 _TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -106,11 +106,12 @@ def render_html(summary: dict[str, Any]) -> str:
 
 
 def _lift_rows(tally: Tally, min_support: int):
+    index = TallyIndex(tally)
     for table in TABLES:
         for group in groups_of(tally, table):
             for outcome in OUTCOMES:
-                for x in lifts(tally, table, outcome, group=group, min_support=min_support):
-                    row = lift_row(tally, x)
+                for x in lifts(index, table, outcome, group=group, min_support=min_support):
+                    row = lift_row(index, x)
                     yield (
                         table,
                         group,

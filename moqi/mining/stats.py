@@ -9,6 +9,7 @@ measured on every position, far more than any one item's).
 from __future__ import annotations
 
 import math
+from collections import defaultdict
 from dataclasses import dataclass
 
 from moqi.mining.tally import Tally
@@ -47,8 +48,22 @@ class Lift:
         return self.k / self.n if self.n else 0.0
 
 
+class TallyIndex:
+    """A tally's events and feelings by table and group, read once: ranking every group of a
+    large run asks for them thousands of times."""
+
+    def __init__(self, tally: Tally) -> None:
+        self.tally = tally
+        self.items: dict[tuple[str, str], dict[str, dict[str, int]]] = defaultdict(dict)
+        for (table, group, item, outcome), n in tally.events.items():
+            self.items[(table, group)].setdefault(item, {})[outcome] = n
+        self.feelings: dict[tuple[str, str, str], dict[str, int]] = defaultdict(dict)
+        for (table, item, outcome, category), n in tally.emotions.items():
+            self.feelings[(table, item, outcome)][category] = n
+
+
 def lifts(
-    tally: Tally,
+    index: TallyIndex,
     table: str,
     outcome: str,
     *,
@@ -57,18 +72,17 @@ def lifts(
     min_count: int = 2,
 ) -> list[Lift]:
     """Items seen at `min_support` positions or more, `min_count` of them with the outcome,
-    most lift first (then the larger sample)."""
-    total = tally.bases.get((table, group, "n"), 0)
-    hits = tally.bases.get((table, group, outcome), 0)
+    that make it likelier (lift above 1), most lift first (then the larger sample)."""
+    bases = index.tally.bases
+    total = bases.get((table, group, "n"), 0)
+    hits = bases.get((table, group, outcome), 0)
     if not total or not hits:
         return []
     base = hits / total
     out = []
-    for (t, g, item, o), n in tally.events.items():
-        if t != table or g != group or o != "n" or n < min_support:
-            continue
-        k = tally.events.get((table, group, item, outcome), 0)
-        if k < min_count:
+    for item, counts in index.items.get((table, group), {}).items():
+        n, k = counts.get("n", 0), counts.get(outcome, 0)
+        if n < min_support or k < min_count or k / n <= base:
             continue
         low, high = wilson(k, n)
         out.append(
@@ -84,15 +98,11 @@ def groups_of(tally: Tally, table: str) -> list[str]:
     return sorted(sizes, key=lambda g: (g != "*", -sizes[g], g))
 
 
-def dominant(tally: Tally, table: str, item: str, outcome: str) -> tuple[str | None, float]:
+def dominant(index: TallyIndex, table: str, item: str, outcome: str) -> tuple[str | None, float]:
     """The commonest feeling at an item's turns and its mean intensity (0–1)."""
-    counts = {
-        c: n
-        for (t, i, o, c), n in tally.emotions.items()
-        if t == table and i == item and o == outcome and c != "intensity"
-    }
+    found = index.feelings.get((table, item, outcome), {})
+    counts = {c: n for c, n in found.items() if c != "intensity"}
     if not counts:
         return None, 0.0
     total = sum(counts.values())
-    summed = tally.emotions.get((table, item, outcome, "intensity"), 0)
-    return max(counts, key=lambda c: (counts[c], c)), summed / 100 / total
+    return max(counts, key=lambda c: (counts[c], c)), found.get("intensity", 0) / 100 / total
