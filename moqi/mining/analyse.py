@@ -124,7 +124,8 @@ def _count_turns(
             if agent_line is not None:
                 items["aword"] = words(agent_line, engine, rules)
                 items["aline"] = {line_key(agent_line)}
-            bases, events = [], []
+            bases: list[tuple[str, ...]] = []
+            events: list[tuple[str, ...]] = []
             for table, found in items.items():
                 for group in groups:
                     bases.append((table, group, "n"))
