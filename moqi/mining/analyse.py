@@ -22,6 +22,7 @@ from moqi.mining.calls import Call
 from moqi.mining.rules import Rules
 from moqi.mining.stages import call_stages
 from moqi.mining.tally import Tally
+from moqi.nlp.mask import mask_pii
 
 _EXCERPT = 80
 _CALL_EXCERPT = 240
@@ -84,7 +85,8 @@ def analyse_call(call: Call, engine: AssistEngine, rules: Rules, tally: Tally) -
     _count_stages(speakers, texts, engine, rules, tally)
     if reason == UNEXPLAINED:
         said = "；".join(t for s, t in zip(speakers, texts, strict=True) if s == "customer" and t)
-        tally.unexplained.append((rank(call.id), call.id, said[:_CALL_EXCERPT]))
+        # A call's id is the file's to choose (a caller's number, even): masked like its text.
+        tally.unexplained.append((rank(call.id), mask_pii(call.id), said[:_CALL_EXCERPT]))
 
 
 def words(text: str, engine: AssistEngine, rules: Rules) -> set[str]:

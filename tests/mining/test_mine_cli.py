@@ -141,3 +141,25 @@ def test_contacts_moqi_stored_are_mined(loaded_db):
     assert (out["calls"], out["escalations"], out["calm_downs"]) == (9, 3, 3)
     later = mine("--contacts", "--since", "2026-04", "--json")
     assert later.exit_code == 2 and "no calls match" in later.output
+
+
+def test_an_interrupted_run_says_how_to_resume(tmp_path, monkeypatch):
+    path = write_jsonl(made_calls(6), tmp_path / "calls.jsonl")
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("moqi.mining.run.mine", interrupted)
+    result = mine(str(path), "--report", str(tmp_path / "report"))
+    assert result.exit_code == 130
+    assert "interrupted" in result.output and "run the same command to resume" in result.output
+
+
+def test_unexplained_calls_keep_no_personal_data_from_their_ids(engine):
+    from moqi.mining.analyse import analyse_calls
+    from moqi.mining.calls import Call
+    from moqi.mining.rules import Rules
+
+    call = Call(id="13812345678", turns=[("customer", "嗯嗯"), ("agent", "您好")])
+    tally = analyse_calls([call], engine, Rules())
+    assert [u[1] for u in tally.unexplained] == ["138****5678"]
