@@ -44,15 +44,16 @@ def mine_chunk(calls: list[Call], rules: Rules) -> Tally:
 
 
 def chunks(calls: Sequence[Call], size: int = CHUNK) -> list[tuple[str, list[Call]]]:
-    """(id, calls) of each chunk; the id names its place and its calls, so a resumed run
-    with other input never takes a chunk for done."""
+    """(id, calls) of each chunk; the id names its place and what its calls hold, so a
+    resumed run with other input (or the same calls since edited) never takes a chunk for done."""
     out = []
     for start in range(0, len(calls), size):
         part = list(calls[start : start + size])
-        digest = hashlib.blake2b(
-            "\x1f".join(c.id for c in part).encode(), digest_size=6
-        ).hexdigest()
-        out.append((f"{start // size:05d}-{digest}", part))
+        held = hashlib.blake2b(digest_size=6)
+        for c in part:
+            fields = (c.id, c.region, c.brand, c.reason, c.month, *(f"{s}:{t}" for s, t in c.turns))
+            held.update("\x1f".join(fields).encode() + b"\x1e")
+        out.append((f"{start // size:05d}-{held.hexdigest()}", part))
     return out
 
 
@@ -75,9 +76,9 @@ def mine(
     """The tally of every call; see the module's docstring for workers and state."""
     rules = rules or Rules()
     parts = chunks(calls, chunk_size)
-    print_ = fingerprint(parts, rules)
+    run_id = fingerprint(parts, rules)
     done, total = (
-        load_state(state, print_, rules.sample) if state else (set(), Tally(sample=rules.sample))
+        load_state(state, run_id, rules.sample) if state else (set(), Tally(sample=rules.sample))
     )
     todo = [(cid, part) for cid, part in parts if cid not in done]
     counted = total.calls
@@ -92,7 +93,7 @@ def mine(
             counted += tally.calls
             if state and time.monotonic() - saved >= wait:
                 start = time.monotonic()
-                save_state(state, print_, done, total)
+                save_state(state, run_id, done, total)
                 saved = time.monotonic()
                 wait = max(_SAVE_EVERY, 10 * (saved - start))
             if progress:
@@ -100,7 +101,7 @@ def mine(
     finally:
         results.close()  # stops the workers now, not when the generator is collected
         if state:
-            save_state(state, print_, done, total)
+            save_state(state, run_id, done, total)
     return total
 
 

@@ -4,6 +4,7 @@ a local process pool and a real Dask cluster."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 
@@ -69,6 +70,9 @@ def test_state_of_another_input_is_refused(calls, tmp_path):
         mine(calls, RULES, state=tmp_path, workers=1, chunk_size=6)
     with pytest.raises(Conflict):
         mine(calls[:12], Rules(sample=10, turn=0.5), state=tmp_path, workers=1, chunk_size=6)
+    edited = [replace(c, turns=[*c.turns, ("customer", "还有一件事")]) for c in calls[:12]]
+    with pytest.raises(Conflict):
+        mine(edited, RULES, state=tmp_path, workers=1, chunk_size=6)
     assert (tmp_path / STATE_FILE).read_bytes() == before
 
 
