@@ -227,6 +227,29 @@ class AssistSession:
             else [],
         )
 
+    def listen(self, speaker: str, text: str) -> tuple[str, UtteranceEmotion]:
+        """Fold one utterance into the call's mood and need, as `feed` does, without choosing
+        scripts, reading confirmations or weighing risk: what batch analysis of many calls
+        (moqi.mining) needs of each, at a third of the cost. Answers the normalised, masked
+        text and the customer's emotion (on an agent's turn, the customer's last)."""
+        who = canonical_speaker(speaker)
+        clean = _checked(text)
+        self.turn += 1
+        engine = self.engine
+        named = engine.named_businesses(clean)
+        if who == "agent":
+            named = engine.verified_with(clean, named)
+        businesses = [code for *_, code in named]
+        emotion = self._hear(who, clean)
+        asking = who == "customer" and bool(ASKING.search(clean))
+        turning = who == "customer" and engine.opens_new_matter(clean)
+        moments = self._observe_need(clean, who, businesses, emotion, asking, turning)
+        if who == "customer":
+            self._settle(clean, emotion, asking, moments)
+            self._customer_turn = self.turn
+        self._mention(businesses)
+        return clean, emotion
+
     # -- the steps of one utterance ---------------------------------------------------------
 
     def _hear(self, who: str, text: str) -> UtteranceEmotion:

@@ -11,6 +11,7 @@ from moqi.cli import (
     init,
     insight,
     kb,
+    mine,
     outbox,
     serve,
     simulate,
@@ -33,6 +34,7 @@ app.command("serve")(serve.serve)
 app.command("backup")(backup.backup)
 app.command("restore")(backup.restore)
 app.command("simulate")(simulate.simulate)
+app.command("mine")(mine.mine)
 app.add_typer(evaluate.app, name="eval")
 app.add_typer(train.app, name="train")
 app.add_typer(user.app, name="user")

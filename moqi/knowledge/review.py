@@ -26,7 +26,7 @@ from moqi.nlp.mask import find_pii, mask_pii
 from moqi.settings import get_settings
 
 ACTIONS = ("create", "update", "delete")
-SOURCES = ("workbench", "case", "expert", "story", "editor")
+SOURCES = ("workbench", "case", "expert", "story", "editor", "mining")
 STATUSES = ("open", "approved", "rejected", "withdrawn")
 STATUS_LABELS = {
     "open": "待审核",

@@ -408,3 +408,51 @@ def contact_facts() -> Subquery:
 
 def contact_exists(session: Session, contact_id: int) -> bool:
     return session.get(Contact, contact_id) is not None
+
+
+def closed_transcripts(
+    session: Session,
+    *,
+    since: datetime | None = None,
+    region: str | None = None,
+    brand: str | None = None,
+) -> list[dict]:
+    """Every closed contact begun at `since` or later (of the customers of a region and brand,
+    when given), oldest first, as {id, region, brand, reason, started_at, utterances:
+    [(speaker, text)]} with the utterances in turn order and their text as stored (normalised
+    and masked). For batch analysis (moqi mine --contacts)."""
+    conditions = [Contact.status == "closed"]
+    if since is not None:
+        conditions.append(Contact.started_at >= _utc(since))
+    if region is not None:
+        conditions.append(Customer.region == region)
+    if brand is not None:
+        conditions.append(Customer.brand == brand)
+    contacts = (
+        select(Contact.id, Contact.reason, Contact.started_at, Customer.region, Customer.brand)
+        .outerjoin(Customer, Customer.id == Contact.customer_id)
+        .where(*conditions)
+        .order_by(Contact.started_at, Contact.id)
+    )
+    found: dict[int, dict] = {
+        cid: {
+            "id": cid,
+            "region": cust_region or "",
+            "brand": cust_brand or "",
+            "reason": reason or "",
+            "started_at": _aware(started),
+            "utterances": [],
+        }
+        for cid, reason, started, cust_region, cust_brand in session.execute(contacts)
+    }
+    said = (
+        select(Utterance.contact_id, Utterance.speaker, Utterance.text)
+        .join(Contact, Contact.id == Utterance.contact_id)
+        .outerjoin(Customer, Customer.id == Contact.customer_id)
+        .where(*conditions)
+        .order_by(Utterance.contact_id, Utterance.turn)
+    )
+    for cid, speaker, text in session.execute(said):
+        if cid in found:
+            found[cid]["utterances"].append((speaker, text))
+    return list(found.values())
