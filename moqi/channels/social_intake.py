@@ -16,7 +16,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import case, select
+from sqlalchemy import ColumnElement, case, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -217,9 +217,11 @@ def listing(
     priority: str | None = None,
     platform: str | None = None,
     by_priority: bool = False,
+    drafts: bool = False,
     limit: int = 200,
 ) -> list[dict[str, Any]]:
-    """Stored posts, newest first (or the most urgent first, then newest), filtered."""
+    """Stored posts, newest first (or the most urgent first, then newest), filtered; with
+    their drafted replies when `drafts`."""
     query = select(SocialPostRow)
     if status:
         query = query.where(SocialPostRow.status == status)
@@ -227,10 +229,11 @@ def listing(
         query = query.where(SocialPostRow.priority == priority)
     if platform:
         query = query.where(SocialPostRow.platform == platform)
-    order = [SocialPostRow.posted_at.desc(), SocialPostRow.id.desc()]
+    order: list[ColumnElement[Any]] = [SocialPostRow.posted_at.desc(), SocialPostRow.id.desc()]
     if by_priority:
         order.insert(0, case(_RANK, value=SocialPostRow.priority, else_=len(_RANK)))
-    return [as_dict(r) for r in session.scalars(query.order_by(*order).limit(limit))]
+    rows = session.scalars(query.order_by(*order).limit(limit))
+    return [as_dict(r, drafts=drafts) for r in rows]
 
 
 def as_dict(row: SocialPostRow, *, drafts: bool = False) -> dict[str, Any]:
