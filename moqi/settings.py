@@ -58,6 +58,11 @@ class Settings(BaseSettings):
     # The SMS gateway's webhook (docs/channels-sms.md): the HMAC secret it signs each post to
     # /channels/sms with (unset: the endpoint answers 404).
     sms_secret: str | None = None
+    # Social posts (docs/channels.md, "Social posts"): the HMAC secret a listening tool signs
+    # its posts to /channels/social with (unset: the endpoint answers 404), and the team
+    # (users' team) that answers them: their tickets go to it, its agents may use the page.
+    social_secret: str | None = None
+    social_team: str = "social"
 
     @field_validator("home")
     @classmethod

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from moqi.db.base import Base, UtcDateTime
@@ -137,3 +148,52 @@ class SelfServiceOffer(Base):
     team: Mapped[str] = mapped_column(String(64), default="")
     reason: Mapped[str] = mapped_column(String(64))
     offered_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+
+
+# A social post waits for the social team (new), is answered (replied) or set aside (dismissed).
+SOCIAL_STATUSES = ("new", "replied", "dismissed")
+
+
+class SocialPostRow(Base):
+    """A public post that mentions the operator (微博, 抖音 …), stored once per platform and id
+    however often a listening tool resends it, with its latest counts, the assessment of it,
+    the drafted replies and what the social team did. Author and text are masked as parsed."""
+
+    __tablename__ = "social_posts"
+    __table_args__ = (
+        UniqueConstraint("platform", "post_id", name="uq_social_posts_platform_post"),
+        Index("ix_social_posts_status_priority", "status", "priority", "posted_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    post_id: Mapped[str] = mapped_column(String(64))
+    author: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text)
+    url: Mapped[str] = mapped_column(String(500))
+    posted_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime)  # first seen
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)  # last resent
+    reposts: Mapped[int] = mapped_column(BigInteger, default=0)
+    comments: Mapped[int] = mapped_column(BigInteger, default=0)
+    likes: Mapped[int] = mapped_column(BigInteger, default=0)
+    followers: Mapped[int] = mapped_column(BigInteger, default=0)
+    in_reply_to: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # The assessment (moqi.channels.social.assess) at the latest reading.
+    negative: Mapped[bool] = mapped_column(Boolean, default=False)
+    escalating: Mapped[bool] = mapped_column(Boolean, default=False)
+    reach: Mapped[float] = mapped_column(Float, default=0.0)
+    priority: Mapped[str] = mapped_column(String(8), default="low")
+    why: Mapped[str] = mapped_column(Text, default="")
+    channels: Mapped[list] = mapped_column(JSON, default=list)  # escalation channel codes
+    reason: Mapped[str | None] = mapped_column(String(64), nullable=True)  # call reason found
+    draft_group: Mapped[str] = mapped_column(String(32), default="")
+    draft_public: Mapped[str] = mapped_column(Text, default="")
+    draft_private: Mapped[str] = mapped_column(Text, default="")
+    ticket_id: Mapped[int | None] = mapped_column(
+        ForeignKey("tickets.id"), index=True, nullable=True
+    )
+    status: Mapped[str] = mapped_column(String(10), default="new")
+    replied_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    replied_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    reply: Mapped[str] = mapped_column(Text, default="")  # as sent, masked

@@ -39,3 +39,10 @@ class IdentifyIn(BaseModel):
 class OfferIn(BaseModel):
     contact_id: int = Field(ge=1, le=2**31 - 1)
     reason: str = Field(min_length=1, max_length=64)
+
+
+class SocialActionIn(BaseModel):
+    """What the social team did with a post: replied (with the reply as sent) or dismissed."""
+
+    action: Literal["replied", "dismissed"]
+    reply: str = Field("", max_length=2000)

@@ -379,6 +379,43 @@ def open_ticket_for_contact(session: Session, contact: Contact, **kwargs) -> int
     return tickets.open_for_contact(session, contact, **kwargs).id
 
 
+def open_ticket(session: Session, *, now: datetime, **fields) -> int:
+    """A new ticket from another capability (tickets.create's fields); its id."""
+    from moqi.service import tickets
+
+    return tickets.create(session, now=now, **fields).id
+
+
+def raise_ticket_priority(
+    session: Session, ticket_id: int, priority: str, *, actor: str, now: datetime, note: str = ""
+) -> bool:
+    """Raise an open ticket's priority to `priority` (recorded, clocks restarted); never lowers
+    it, and leaves a resolved or closed ticket alone. Whether it changed."""
+    from moqi.service import clocks, tickets
+
+    if priority not in clocks.PRIORITIES:
+        raise errors.Invalid(f"priority must be one of {', '.join(clocks.PRIORITIES)}")
+    ticket = tickets.get(session, ticket_id)
+    order = list(clocks.PRIORITIES)
+    if ticket.status not in tickets.OPEN or order.index(priority) >= order.index(ticket.priority):
+        return False
+    old, ticket.priority = ticket.priority, priority
+    tickets.record(
+        session,
+        ticket,
+        actor=actor,
+        kind="change",
+        now=now,
+        field="priority",
+        old=old,
+        new=priority,
+        body=tickets.clean(note, 4000),
+    )
+    tickets.restart_clocks(session, ticket, now=now)
+    session.flush()
+    return True
+
+
 def ticket_of_contact(session: Session, contact_id: int) -> int | None:
     """The id of the ticket a contact opened, if it opened one."""
     from moqi.service import queues

@@ -7,6 +7,8 @@ from pathlib import Path
 from fastapi.templating import Jinja2Templates
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
 
+from moqi.settings import get_settings
+
 ROOT = Path(__file__).resolve().parent.parent
 STATIC = ROOT / "web" / "static"
 
@@ -23,6 +25,8 @@ def make_templates() -> Jinja2Templates:
         loader=ChoiceLoader([FileSystemLoader(str(f)) for f in folders]),
         autoescape=select_autoescape(["html"]),
     )
+    # The nav shows the social posts page to the social team's agents (MOQI_SOCIAL_TEAM).
+    env.globals["social_team"] = lambda: get_settings().social_team
     return Jinja2Templates(env=env)
 
 

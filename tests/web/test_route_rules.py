@@ -70,6 +70,12 @@ RULES: dict[str, frozenset[str] | None] = {
     "GET /api/channels/selfservice/paths": LIVE,
     "POST /api/channels/selfservice/offers": LIVE,
     "GET /api/channels/selfservice/report": LEADS,
+    # Social posts: leads, admins and the social team's agents (MOQI_SOCIAL_TEAM; the matrix's
+    # agent is in no such team, tests/channels/test_social_routes.py lets one in).
+    "GET /api/channels/social": LEADS,
+    "GET /api/channels/social/{post_id}": LEADS,
+    "POST /api/channels/social/{post_id}/action": LEADS,
+    "POST /api/channels/social/import": LEADS,
     # Knowledge: everyone reads and proposes; editors publish.
     "GET /api/knowledge/search": EVERYONE,
     "GET /api/knowledge/items/{kind}": EVERYONE,

@@ -1,6 +1,6 @@
 """The channels' own endpoints: WeChat's (GET verifies the URL and answers `echostr` as
 text/plain; POST takes a message and answers `success` at once, after storing it once) and the
-SMS gateway's. Signed by the caller, no login; not part of the JSON API (docs/channels.md,
+SMS gateway's, and a social listening tool's (one post per call, see social.parse_webhook). Signed by the caller, no login; not part of the JSON API (docs/channels.md,
 docs/channels-sms.md). A wrong signature answers 403, a body that is no message 400. What an
 agent must see is fed or routed after the answer, so the channel never waits on assist.
 """
@@ -14,11 +14,12 @@ from fastapi import APIRouter, BackgroundTasks, HTTPException, Query, Request
 from fastapi.responses import PlainTextResponse
 
 from moqi.channels import services as intake
-from moqi.channels import sms, sms_intake
+from moqi.channels import sms, sms_intake, social, social_intake
 from moqi.channels.routes import after_stored
 from moqi.channels.wechat import ACK_BODY, MAX_BODY_BYTES, Crypto, Message, WeChatError, inbound
 from moqi.db import session_scope
 from moqi.errors import NotFound
+from moqi.service.outbox.gateway import verify
 from moqi.settings import get_settings
 from moqi.web.clock import now
 
@@ -130,3 +131,41 @@ def _store_sms(app, message: sms.SmsMessage) -> tuple[str, str | None, tuple[int
             return taken.outcome, taken.reason, None
         # 0: a conversation waits, route it; else the live contact to feed.
         return taken.outcome, None, (row.contact_id or 0 if row.status == "fed" else 0, row.text)
+
+
+# -- a social listening tool --------------------------------------------------------------------
+
+
+@webhooks.post("/channels/social")
+async def social_inbound(request: Request) -> dict:
+    """One public post from a listening tool, signed like the SMS gateway's posts (an HMAC
+    under MOQI_SOCIAL_SECRET): stored once per platform and id, assessed, ticketed if need be.
+    A resend answers the same post and ticket. Unsigned 401, a wrong signature 403, a body
+    over 64 KiB 413, a body that is no post 422 (problem+json naming the field)."""
+    secret = get_settings().social_secret
+    if not secret:
+        raise NotFound("social intake is not configured on this server (MOQI_SOCIAL_SECRET)")
+    body = await request.body()
+    if len(body) > social.MAX_BODY_BYTES:
+        raise HTTPException(
+            413, f"the body is over {social.MAX_BODY_BYTES // 1024} KiB: not a post"
+        )
+    signature = request.headers.get(sms.SIGNATURE_HEADER, "").strip()
+    if not signature:
+        raise HTTPException(401, f"the {sms.SIGNATURE_HEADER} header is missing")
+    # compare_digest refuses a non-ASCII str with TypeError; a header may carry anything.
+    if not signature.isascii() or not verify(secret, body, signature):
+        raise HTTPException(403, f"{sms.SIGNATURE_HEADER} does not sign this body")
+    post = social.parse_webhook(body)  # SocialError is Invalid: 422
+    return await asyncio.to_thread(_store_social, request.app, post)
+
+
+def _store_social(app, post: social.SocialPost) -> dict:
+    with session_scope(app.state.db) as session:
+        got = social_intake.receive(session, post, now=now(), team=get_settings().social_team)
+        return {
+            "id": got.row.id,
+            "status": "new" if got.created else "updated",
+            "priority": got.row.priority,
+            "ticket_id": got.row.ticket_id,
+        }
