@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from moqi.db.base import Base, utcnow
+from moqi.db.base import Base, UtcDateTime, utcnow
 
 
 class User(Base):
@@ -20,13 +20,13 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(32))
     team: Mapped[str] = mapped_column(String(64), default="default")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     # Failed logins in a row (reset by a successful one, or when they lock the account), the
     # last of them, and until when the account refuses password checks. Stored rather than
     # kept in memory so a lockout survives a restart and holds on every worker.
     failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    last_failed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
-    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    last_failed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
 
 
 class LoginSession(Base):
@@ -36,7 +36,7 @@ class LoginSession(Base):
 
     token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class AuditRow(Base):
@@ -48,7 +48,7 @@ class AuditRow(Base):
     __tablename__ = "audit_log"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
     actor: Mapped[str] = mapped_column(String(64), index=True)
     action: Mapped[str] = mapped_column(String(64), index=True)
     target_kind: Mapped[str] = mapped_column(String(32), default="")

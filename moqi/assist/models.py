@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from moqi.db.base import Base, utcnow
+from moqi.db.base import Base, UtcDateTime, utcnow
 
 
 class AssistEventRow(Base):
@@ -57,7 +57,7 @@ class AlertRow(Base):
     turn: Mapped[int] = mapped_column(Integer)
     risk: Mapped[float] = mapped_column(Float)
     reasons: Mapped[list] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class WhisperRow(Base):
@@ -71,7 +71,7 @@ class WhisperRow(Base):
     )
     sender: Mapped[str] = mapped_column(String(64))
     text: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class DeadLetterRow(Base):
@@ -85,4 +85,4 @@ class DeadLetterRow(Base):
     contact_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
     payload: Mapped[str] = mapped_column(Text)
     error: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

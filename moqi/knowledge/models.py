@@ -9,7 +9,6 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Date,
-    DateTime,
     Float,
     ForeignKey,
     Integer,
@@ -19,7 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from moqi.db.base import Base, utcnow
+from moqi.db.base import Base, UtcDateTime, utcnow
 
 
 class BusinessRow(Base):
@@ -112,7 +111,7 @@ class ContentRevisionRow(Base):
     __tablename__ = "content_revisions"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     note: Mapped[str] = mapped_column(Text, default="")
 
 
@@ -154,7 +153,7 @@ class ItemVersionRow(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     proposal_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     revision: Mapped[int] = mapped_column(Integer)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class ProposalRow(Base):
@@ -175,8 +174,8 @@ class ProposalRow(Base):
     status: Mapped[str] = mapped_column(String(16), default="open", index=True)
     reviewer: Mapped[str | None] = mapped_column(String(64), nullable=True)
     decision_note: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
 
 
 class ProposalCommentRow(Base):
@@ -190,7 +189,7 @@ class ProposalCommentRow(Base):
     )
     author: Mapped[str] = mapped_column(String(64))
     body: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class SearchLogRow(Base):
@@ -199,7 +198,7 @@ class SearchLogRow(Base):
     __tablename__ = "knowledge_searches"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
     username: Mapped[str] = mapped_column(String(64))
     query: Mapped[str] = mapped_column(String(200))
     hits: Mapped[int] = mapped_column(Integer)
@@ -212,7 +211,7 @@ class ItemUseRow(Base):
     __tablename__ = "knowledge_uses"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
     username: Mapped[str] = mapped_column(String(64))
     item: Mapped[str] = mapped_column(String(100), index=True)
     action: Mapped[str] = mapped_column(String(16))
@@ -232,7 +231,7 @@ class StoryRow(Base):
     author: Mapped[str] = mapped_column(String(64))
     contact_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     proposal_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class StoryRatingRow(Base):

@@ -7,7 +7,6 @@ from datetime import datetime
 from sqlalchemy import (
     JSON,
     Boolean,
-    DateTime,
     Float,
     ForeignKey,
     Integer,
@@ -53,7 +52,7 @@ class CustomerEventRow(Base):
         ForeignKey("customers.id", ondelete="CASCADE"), index=True
     )
     type: Mapped[str] = mapped_column(String(32))
-    occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    occurred_at: Mapped[datetime] = mapped_column(UtcDateTime)
     detail: Mapped[str] = mapped_column(Text, default="")
 
     customer: Mapped[Customer] = relationship(back_populates="events")
@@ -71,8 +70,8 @@ class Contact(Base):
     channel: Mapped[str] = mapped_column(String(16), default="voice")
     agent: Mapped[str] = mapped_column(String(64), default="")
     title: Mapped[str] = mapped_column(String(200), default="")
-    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     result: Mapped[str] = mapped_column(String(32), default="")
     reason: Mapped[str] = mapped_column(String(64), default="")
     moment: Mapped[str] = mapped_column(String(16), default="")

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import DateTime, Float, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from moqi.db.base import Base, utcnow
+from moqi.db.base import Base, UtcDateTime, utcnow
 
 
 class QueueRow(Base):
@@ -19,7 +19,7 @@ class QueueRow(Base):
     name: Mapped[str] = mapped_column(String(100), unique=True)
     interval_min: Mapped[int] = mapped_column(Integer)
     threshold_s: Mapped[int] = mapped_column(Integer)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class ImportRow(Base):
@@ -36,7 +36,7 @@ class ImportRow(Base):
     first_start: Mapped[datetime] = mapped_column(DateTime)
     last_start: Mapped[datetime] = mapped_column(DateTime)
     imported_by: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class IntervalRow(Base):

@@ -224,3 +224,21 @@ def test_live_engine_follows_content_changes_without_restart(loaded):
     with session_scope(loaded) as s:
         after = live_engine(s)
     assert after is not before and len(after.content.scripts) == 50
+
+
+def test_every_zoned_timestamp_reads_back_in_utc_on_every_database():
+    """A column of DateTime(timezone=True) comes back naive from SQLite: comparing it with an
+    aware time then fails at run time (a wrap-up once did). Every zoned column is UtcDateTime."""
+    from sqlalchemy import DateTime
+
+    from moqi.db.base import UtcDateTime
+    from moqi.models import metadata
+
+    plain = [
+        f"{table.name}.{column.name}"
+        for table in metadata.tables.values()
+        for column in table.columns
+        if isinstance(column.type, DateTime) and column.type.timezone
+    ]
+    assert plain == [], "use moqi.db.base.UtcDateTime for these columns"
+    assert any(isinstance(c.type, UtcDateTime) for t in metadata.tables.values() for c in t.columns)
