@@ -58,6 +58,11 @@ class Settings(BaseSettings):
     # The SMS gateway's webhook (docs/channels-sms.md): the HMAC secret it signs each post to
     # /channels/sms with (unset: the endpoint answers 404).
     sms_secret: str | None = None
+    # Speech recognition (docs/voice.md): the engine ("faster-whisper", or "module:callable"
+    # for a factory of another engine) and the CTranslate2 Whisper model folder; unset means
+    # Whisper base from the `asr` extra, assembled once into home/models/whisper-base.
+    asr_engine: str = "faster-whisper"
+    asr_model_dir: Path | None = None
 
     @field_validator("home")
     @classmethod

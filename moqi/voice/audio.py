@@ -45,21 +45,23 @@ def load_audio(path: Path) -> Recording:
         raise AudioError("reading audio needs PyAV: pip install 'moqi[asr]'") from exc
     try:
         with av.open(str(path)) as container:
-            stream = next((s for s in container.streams if s.type == "audio"), None)
-            if stream is None:
+            if not container.streams.audio:
                 raise AudioError(f"{path}: no audio stream")
-            layout = "mono" if (stream.codec_context.channels or 1) == 1 else "stereo"
+            stream = container.streams.audio[0]
+            layout = "mono" if (stream.channels or 1) == 1 else "stereo"
             resampler = av.AudioResampler(format="fltp", layout=layout, rate=RATE)
             parts: list[np.ndarray] = []
             total = 0
             for frame in container.decode(stream):
+                if not isinstance(frame, av.AudioFrame):
+                    continue
                 for out in resampler.resample(frame):
                     parts.append(out.to_ndarray())
                     total += out.samples
                 if total > MAX_SECONDS * RATE:
                     raise AudioError(f"{path}: longer than {MAX_SECONDS // 3600} hours")
             parts.extend(out.to_ndarray() for out in resampler.resample(None))
-            source_rate = stream.codec_context.sample_rate or RATE
+            source_rate = stream.sample_rate or RATE
     except FileNotFoundError:
         raise AudioError(f"{path}: no such file") from None
     except IsADirectoryError:
