@@ -34,6 +34,7 @@ def asr(
 
     from moqi.errors import Invalid, MoqiError
     from moqi.settings import get_settings
+    from moqi.voice.cer import cer
     from moqi.voice.engines import build, resolve
     from moqi.voice.evaluate import evaluate, read_clips
 
@@ -49,10 +50,17 @@ def asr(
         print(json.dumps(scores.as_dict(), ensure_ascii=False))
         return
     table = Table(title=f"ASR — {data}")
-    for col in ("file", "reference", "recognised", "telephone"):
+    for col in ("file", "reference", "recognised", "CER", "telephone", "CER"):
         table.add_column(col, overflow="fold")
     for c in scores.clips:
-        table.add_row(c.file, c.reference, c.hypothesis, c.hypothesis_telephone)
+        table.add_row(
+            c.file,
+            c.reference,
+            c.hypothesis,
+            f"{cer([(c.reference, c.hypothesis)]):.0%}",
+            c.hypothesis_telephone,
+            f"{cer([(c.reference, c.hypothesis_telephone)]):.0%}",
+        )
     console = Console()
     console.print(table)
     s = scores

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Iterable
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, cast
@@ -72,11 +73,19 @@ def transcribe(
         fail(str(exc))
     todo = [j for j in jobs if not is_done(j)]
     skipped = [j for j in jobs if is_done(j)]
-    settings = get_settings()
-    try:
-        spec = resolve(settings.asr_engine, settings.asr_model_dir, settings.models_dir)
-    except (AsrNotInstalled, Invalid) as exc:
-        fail(str(exc))
+    outcomes: Iterable[Outcome] = ()
+    if todo:
+        settings = get_settings()
+        try:  # the model is found (or assembled) once here, before any worker starts
+            spec = resolve(settings.asr_engine, settings.asr_model_dir, settings.models_dir)
+        except (AsrNotInstalled, Invalid) as exc:
+            fail(str(exc))
+        outcomes = run(
+            todo,
+            spec,
+            workers=workers or os.cpu_count() or 1,
+            agent_channel=cast("AgentChannel", agent_channel),
+        )
     factory = None
     if store and todo:
         from moqi.cli.common import open_database
@@ -86,12 +95,7 @@ def transcribe(
     failed: list[dict] = []
     audio_seconds = 0.0
     with _progress(len(todo)) as advance:
-        for outcome in run(
-            todo,
-            spec,
-            workers=workers or os.cpu_count() or 1,
-            agent_channel=cast("AgentChannel", agent_channel),
-        ):
+        for outcome in outcomes:
             advance()
             error = outcome.error or _save(outcome, factory)
             name = str(outcome.job.audio)
