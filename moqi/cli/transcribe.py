@@ -97,16 +97,20 @@ def transcribe(
     with _progress(len(todo)) as advance:
         for outcome in outcomes:
             advance()
-            error = outcome.error or _save(outcome, factory)
+            error, contact = outcome.error, None
+            if error is None:
+                error, contact = _save(outcome, factory)
             name = str(outcome.job.audio)
             if error:
                 failed.append({"file": name, "error": error})
                 print(f"moqi: failed: {name}: {error}", file=sys.stderr)
                 continue
             audio_seconds += outcome.seconds
-            done.append({"file": name, "out": str(outcome.job.out), "turns": len(outcome.turns)})
+            item = {"file": name, "out": str(outcome.job.out), "turns": len(outcome.turns)}
+            done.append(item | ({"contact": contact} if contact else {}))
             if not as_json:
-                print(f"{name} → {outcome.job.out} ({len(outcome.turns)} 句)")
+                where = f"，已记录为接触 #{contact}" if contact else ""
+                print(f"{name} → {outcome.job.out}（{len(outcome.turns)} 句{where}）")
     summary = {
         "done": done,
         "skipped": [str(j.audio) for j in skipped],
@@ -121,11 +125,14 @@ def transcribe(
         raise typer.Exit(1)
 
 
-def _save(outcome: Outcome, factory) -> str | None:
-    """Write the transcript (and store it when asked); the error, or None."""
+def _save(outcome: Outcome, factory) -> tuple[str | None, int | None]:
+    """Write the transcript (and store it when asked): (error, contact id)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
     from moqi.errors import MoqiError
     from moqi.voice.batch import jsonl, write_atomic
 
+    stored: list[int] = []
     store = None
     if factory is not None:
 
@@ -134,10 +141,12 @@ def _save(outcome: Outcome, factory) -> str | None:
             from moqi.voice.services import store_recording
 
             with session_scope(factory) as session:
-                store_recording(session, outcome.job.audio.name, outcome.turns, now=now())
+                stored.append(
+                    store_recording(session, outcome.job.audio.name, outcome.turns, now=now())
+                )
 
     try:
         write_atomic(outcome.job.out, jsonl(outcome.turns), before_rename=store)
-    except (OSError, MoqiError) as exc:
-        return f"not saved: {exc}"
-    return None
+    except (OSError, MoqiError, SQLAlchemyError) as exc:  # this file's loss, not the others'
+        return f"not saved: {exc}", None
+    return None, stored[0] if stored else None

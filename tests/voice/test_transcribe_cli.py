@@ -138,6 +138,7 @@ def test_store_records_each_as_a_finished_hotline_contact(recordings, tmp_path, 
     assert result.exit_code == 0, result.output
     with session_scope(loaded_db) as session:
         contacts = session.scalars(select(Contact).order_by(Contact.id)).all()
+        assert f"已记录为接触 #{contacts[0].id}" in result.stdout
         assert [(c.channel, c.title, c.status) for c in contacts] == [
             ("voice", "录音：mono8k.wav", "closed"),
             ("voice", "录音：short.mp3", "closed"),
