@@ -1,7 +1,7 @@
 """Voice: recorded calls to transcripts (speech recognition behind a Protocol), and ASR evaluation.
 
-`from moqi.voice import load_audio, transcribe_recording` works without the `asr` extra; only
-the faster-whisper recogniser (moqi.voice.whisper) needs it.
+Everything here but the faster-whisper recogniser (moqi.voice.whisper) works without the `asr`
+extra; reading audio (moqi.voice.audio) needs PyAV, which comes with it.
 """
 
 from moqi.voice.audio import AudioError, Recording, load_audio
