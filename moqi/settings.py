@@ -63,6 +63,11 @@ class Settings(BaseSettings):
     # (users' team) that answers them: their tickets go to it, its agents may use the page.
     social_secret: str | None = None
     social_team: str = "social"
+    # Speech recognition (docs/voice.md): the engine ("faster-whisper", or "module:callable"
+    # for a factory of another engine) and the CTranslate2 Whisper model folder; unset means
+    # Whisper base from the `asr` extra, assembled once into home/models/whisper-base.
+    asr_engine: str = "faster-whisper"
+    asr_model_dir: Path | None = None
 
     @field_validator("home")
     @classmethod

@@ -19,6 +19,7 @@ from moqi.cli import (
     staff,
     tickets,
     train,
+    transcribe,
     user,
 )
 
@@ -35,6 +36,7 @@ app.command("backup")(backup.backup)
 app.command("restore")(backup.restore)
 app.command("simulate")(simulate.simulate)
 app.command("mine")(mine.mine)
+app.command("transcribe")(transcribe.transcribe)
 app.add_typer(evaluate.app, name="eval")
 app.add_typer(train.app, name="train")
 app.add_typer(user.app, name="user")

@@ -15,6 +15,7 @@ from rich.progress import Progress
 from rich.table import Table
 
 from moqi.cli.common import fail
+from moqi.cli.eval_asr import asr
 from moqi.cli.eval_calls import calls
 
 if TYPE_CHECKING:
@@ -31,6 +32,7 @@ DataOpt = Annotated[
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object with the figures.")]
 CorpusOpt = Annotated[Path, typer.Option("--corpus", help="JSONL corpus, one {id, text} a line.")]
 app.command("calls")(calls)
+app.command("asr")(asr)
 QueriesOpt = Annotated[
     Path,
     typer.Option("--queries", help="JSONL queries, one {query, relevant: [corpus ids]} a line."),

@@ -25,6 +25,15 @@ def _t2s() -> opencc.OpenCC:
     return opencc.OpenCC("t2s")
 
 
+def to_simplified(text: str) -> str:
+    """Traditional characters → simplified, nothing else changed (an ASR's raw output).
+
+    >>> to_simplified("這個號碼")
+    '这个号码'
+    """
+    return _t2s().convert(text)
+
+
 @lru_cache(maxsize=256)
 def normalize(text: str) -> str:
     """Full-width → half-width, traditional → simplified, fillers and stray spaces removed.
