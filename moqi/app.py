@@ -8,7 +8,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import inspect
 
@@ -92,6 +92,17 @@ async def _route_loop(app: FastAPI) -> None:
         await asyncio.to_thread(channel_routes.route_now, app)
 
 
+def health(request: Request) -> dict:
+    """Up, and whether the live writer has had to keep anything aside since start (monitors
+    poll this: "degraded" means an admin should read GET /api/admin/dead-letters).
+
+    A module function reading the app from the request, not a closure over it: FastAPI keeps
+    every endpoint it has seen in a process-wide cache, and a closure would keep each app made
+    in the process (tests make hundreds) alive with its engine and content."""
+    kept = request.app.state.writer.dead_letters
+    return {"status": "degraded" if kept else "ok", "version": __version__, "dead_letters": kept}
+
+
 def create_app(database_url: str | None = None) -> FastAPI:
     """A moqi application bound to `database_url` (default: the settings' database)."""
     engine = make_engine(database_url or get_settings().db_url)
@@ -155,17 +166,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
     app.add_middleware(SameOrigin)
     app.add_middleware(SecurityHeaders)
 
-    @app.get("/api/health", tags=["meta"])
-    def health() -> dict:
-        """Up, and whether the live writer has had to keep anything aside since start (monitors
-        poll this: "degraded" means an admin should read GET /api/admin/dead-letters)."""
-        kept = app.state.writer.dead_letters
-        return {
-            "status": "degraded" if kept else "ok",
-            "version": __version__,
-            "dead_letters": kept,
-        }
-
+    app.add_api_route("/api/health", health, methods=["GET"], tags=["meta"])
     routers = (
         docs.router,
         accounts_router,

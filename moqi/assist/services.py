@@ -26,6 +26,7 @@ _engines: dict[tuple[str, int, float], AssistEngine] = {}
 # compiling its own (seconds and ~160 MB apiece). The newest few are kept.
 _by_content: dict[tuple[str, str, float], AssistEngine] = {}
 _KEEP_BUILT = 2
+_KEEP_DATABASES = 4
 _lock = threading.Lock()
 
 
@@ -61,6 +62,8 @@ def live_engine(session: Session) -> AssistEngine:
             for stale in [k for k in _engines if k[0] == key[0]]:
                 del _engines[stale]
             _engines[key] = engine
+            while len(_engines) > _KEEP_DATABASES:  # a process that opened many databases
+                del _engines[next(iter(_engines))]
     return engine
 
 

@@ -261,6 +261,7 @@ def _generic_terms(
 
 
 _indexes: dict[tuple[str, int], object] = {}
+_KEEP_DATABASES = 4
 _index_lock = threading.Lock()
 
 
@@ -276,6 +277,8 @@ def search_index(session: Session):
             for old in [k for k in _indexes if k[0] == key[0]]:
                 del _indexes[old]
             _indexes[key] = index
+            while len(_indexes) > _KEEP_DATABASES:  # a process that has opened many databases
+                del _indexes[next(iter(_indexes))]  # (tests, tools) keeps the newest few
     return index
 
 
