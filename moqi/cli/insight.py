@@ -12,13 +12,16 @@ import typer
 
 from moqi.cli.common import fail, in_transaction, now
 from moqi.errors import Invalid
-from moqi.insight.report import index_answer, index_for, index_text
-from moqi.nlp.table import read_table
+
+# The insight modules load scipy: imported by the commands that use them, so that `moqi --help`
+# stays quick (tests/cli/test_startup.py).
 
 app = typer.Typer(help="Experience analytics.", no_args_is_help=True)
 
 
 def _rows(path: Path) -> list[list[object]]:
+    from moqi.nlp.table import read_table
+
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -39,6 +42,8 @@ def index(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """The service competitiveness index (服务竞争力指数) and its retention and market parts."""
+    from moqi.insight.report import index_answer, index_for, index_text
+
     try:
         result, change, series = index_for(_rows(survey), _rows(bases), us, wave)
     except Invalid as exc:
