@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from moqi.cli.common import fail, now, open_database
+from moqi.cli.common import database_session, fail, now
 
 if TYPE_CHECKING:
     from moqi.assist.session import AssistEvent
@@ -52,7 +52,6 @@ def assist(
     """Feed a call transcript through one assist session and print emotion, need, businesses and scripts per turn."""
     from moqi.assist.services import record_call
     from moqi.assist.transcript import TranscriptError, parse_transcript
-    from moqi.db import session_scope
     from moqi.service.services import NotFound
 
     try:
@@ -68,9 +67,8 @@ def assist(
     ref = customer or transcript.header.get("customer")
     if ref is not None and not isinstance(ref, str):
         fail(f"{call}: header 'customer' must be a customer id string")
-    factory = open_database()
     try:
-        with session_scope(factory) as session:
+        with database_session() as session:
             contact_id, events = record_call(session, transcript, customer_ref=ref, now=now())
             if not store:
                 session.rollback()

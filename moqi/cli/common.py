@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, NoReturn
 
@@ -207,6 +209,20 @@ def open_database() -> sessionmaker[Session]:
         engine.dispose()
         fail(str(exc))
     return make_sessionmaker(engine)
+
+
+@contextmanager
+def database_session() -> Iterator[Session]:
+    """A session on the instance database in one transaction; the engine's pooled connections
+    are closed when it ends (a command run in-process, as tests do, leaves none open)."""
+    from moqi.db import session_scope
+
+    factory = open_database()
+    try:
+        with session_scope(factory) as session:
+            yield session
+    finally:
+        factory.kw["bind"].dispose()
 
 
 def in_transaction(work):

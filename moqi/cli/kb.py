@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from moqi.cli.common import fail, now, open_database
+from moqi.cli.common import database_session, fail, now
 from moqi.knowledge import items, transfer
 
 app = typer.Typer(
@@ -45,11 +45,10 @@ def export(
     ] = None,
 ) -> None:
     """Write every published item of a kind to a file."""
-    from moqi.db import session_scope
     from moqi.knowledge import services
 
     kind, fmt = _kind(kind), _format(out, fmt)
-    with session_scope(open_database()) as session:
+    with database_session() as session:
         rows = services.export_rows(session, kind)
     try:
         data = transfer.export(kind, fmt, rows)
@@ -77,7 +76,6 @@ def import_(
     ] = None,
 ) -> None:
     """Publish the new and changed items of a file as one revision; a bad row imports nothing."""
-    from moqi.db import session_scope
     from moqi.knowledge import services
 
     kind = _kind(kind)
@@ -99,7 +97,7 @@ def import_(
         except transfer.TransferError as exc:
             fail(f"nothing imported: {exc}")
     try:
-        with session_scope(open_database()) as session:
+        with database_session() as session:
             counts = services.import_items(
                 session, kind, rows, author=author, note=f"导入 {path.name}"
             )
@@ -115,10 +113,9 @@ def history(
     kind: Kind, key: Annotated[str, typer.Argument(help="The item's id, code or word.")]
 ) -> None:
     """Every published version of an item, newest first."""
-    from moqi.db import session_scope
     from moqi.knowledge import versions
 
-    with session_scope(open_database()) as session:
+    with database_session() as session:
         try:
             rows = versions.history(session, _kind(kind), key)
         except versions.NotFound as exc:
@@ -133,10 +130,9 @@ def history(
 @app.command("diff")
 def diff(kind: Kind, key: str, old: int, new: int) -> None:
     """The changes between two versions of an item."""
-    from moqi.db import session_scope
     from moqi.knowledge import versions
 
-    with session_scope(open_database()) as session:
+    with database_session() as session:
         try:
             lines = versions.diff(session, _kind(kind), key, old, new)
         except versions.NotFound as exc:
@@ -152,11 +148,10 @@ def rollback(
     author: Annotated[str, typer.Option(help="Who rolls back.")] = "admin",
 ) -> None:
     """Publish an earlier version again, as a new version."""
-    from moqi.db import session_scope
     from moqi.knowledge import versions
 
     try:
-        with session_scope(open_database()) as session:
+        with database_session() as session:
             row = versions.rollback(session, _kind(kind), key, version, author=author)
             typer.echo(f"{kind} {key}: v{version} is live again as v{row.version}")
     except (versions.NotFound, versions.Conflict, items.ItemError) as exc:
@@ -169,10 +164,9 @@ def hot(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Most searched and used, searches nobody clicked (gaps), expired and expiring articles."""
-    from moqi.db import session_scope
     from moqi.knowledge import usage
 
-    with session_scope(open_database()) as session:
+    with database_session() as session:
         report = usage.hot_topics(session, now=now(), days=days)
     if as_json:
         typer.echo(json.dumps(report, ensure_ascii=False, indent=2))

@@ -125,8 +125,7 @@ def _calls(
 
 
 def _contact_calls(*, region: str | None, brand: str | None, since: str | None) -> list[Call]:
-    from moqi.cli.common import open_database
-    from moqi.db import session_scope
+    from moqi.cli.common import in_transaction
     from moqi.mining.calls import select_calls
     from moqi.mining.services import contact_calls
 
@@ -135,8 +134,9 @@ def _contact_calls(*, region: str | None, brand: str | None, since: str | None) 
         select_calls([], since=since)  # checks the value
         start = datetime.fromisoformat(since[:10] if len(since) > 7 else since + "-01")
         start = start.replace(tzinfo=UTC)
-    with session_scope(open_database()) as session:
-        return contact_calls(session, region=region, brand=brand, since=start)
+    return in_transaction(
+        lambda session: contact_calls(session, region=region, brand=brand, since=start)
+    )
 
 
 def _with_progress(work, *, quiet: bool):
@@ -162,12 +162,10 @@ def _with_progress(work, *, quiet: bool):
 
 
 def _propose(summary: dict, run_id: str) -> dict:
-    from moqi.cli.common import open_database
-    from moqi.db import session_scope
+    from moqi.cli.common import in_transaction
     from moqi.mining.services import propose_findings
 
-    with session_scope(open_database()) as session:
-        filed = propose_findings(session, summary, run=run_id)
+    filed = in_transaction(lambda session: propose_findings(session, summary, run=run_id))
     return {"filed": filed.proposals, "skipped": filed.skipped}
 
 

@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from moqi.cli.common import fail, now, open_database
+from moqi.cli.common import database_session, fail, now
 
 
 def _call(url: str, token: str, body: dict) -> dict:
@@ -52,7 +52,6 @@ def simulate(
     from moqi.accounts.logins import start_login
     from moqi.accounts.models import User
     from moqi.assist.transcript import TranscriptError, parse_transcript
-    from moqi.db import session_scope
 
     if speed <= 0:
         fail("--speed must be positive")
@@ -64,7 +63,7 @@ def simulate(
         fail(f"{call}: {exc}")
     # The simulator runs beside the server on the operator's machine: it logs the agent in
     # directly in the database instead of asking for a password.
-    with session_scope(open_database()) as session:
+    with database_session() as session:
         user = session.scalar(select(User).where(User.username == agent))
         if user is None:
             fail(f"no user {agent!r} (moqi init --demo creates demo_agent)")

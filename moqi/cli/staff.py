@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from moqi.cli.common import fail, now, open_database
+from moqi.cli.common import database_session, fail, now
 from moqi.workforce import service_level
 
 if TYPE_CHECKING:
@@ -134,15 +134,13 @@ def import_file(
     ] = None,
 ) -> None:
     """Store an ACD interval file in the database: every row is checked first, nothing is stored on any error."""
-    from moqi.db import session_scope
     from moqi.workforce import limits, services
     from moqi.workforce.acd import AcdError
 
     _check((threshold_s, limits.ACD_THRESHOLD_S, "--threshold-s"))
     data = _read(file)
-    factory = open_database()
     try:
-        with session_scope(factory) as session:
+        with database_session() as session:
             summary = services.import_acd(
                 session,
                 data,
@@ -224,7 +222,6 @@ def plan(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object.")] = False,
 ) -> None:
     """KPIs and balance of the history, forecast error, next week's requirement, roster with under/over per slot, simulation check."""
-    from moqi.db import session_scope
     from moqi.workforce import acd_parse, calendar, limits, plan_text, roster_rules, services
     from moqi.workforce.plan import PlanOptions, make_plan, plan_as_dict
 
@@ -271,7 +268,7 @@ def plan(
                 options,
             )
         elif queue is not None:  # always, here: exactly one of FILE and --queue is given
-            with session_scope(open_database()) as session:
+            with database_session() as session:
                 result = services.plan_queue(session, queue, days_off, rule_set, options)
     except (ValueError, LookupError, RuntimeError) as exc:
         fail(str(exc).strip("'\""))

@@ -111,6 +111,8 @@ def transcribe(
             if not as_json:
                 where = f"，已记录为接触 #{contact}" if contact else ""
                 print(f"{name} → {outcome.job.out}（{len(outcome.turns)} 句{where}）")
+    if factory is not None:
+        factory.kw["bind"].dispose()  # its pooled connections closed now, not by the collector
     summary = {
         "done": done,
         "skipped": [str(j.audio) for j in skipped],

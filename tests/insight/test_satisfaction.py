@@ -118,6 +118,7 @@ def test_a_second_answer_from_the_same_source_replaces_the_first(loaded_db):
     ],
 )
 def test_bad_ratings_are_refused(loaded_db, kwargs, error):
+    kwargs = dict(kwargs)  # the parameters are shared by both databases' runs
     with session_scope(loaded_db) as s:
         cid = kwargs.pop("contact", None) or _contact(s, "ana", None)
         source = kwargs.pop("source", "ivr")
