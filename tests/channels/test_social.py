@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from moqi.assist.emotion import UtteranceEmotion
-from moqi.channels import social
+from moqi.channels import social, social_parse
 from moqi.channels.selfservice import reason_moments
 from moqi.channels.social import (
     ADMISSIONS,
@@ -374,7 +374,7 @@ def test_the_row_limit():
 
 
 def test_exactly_the_row_limit_passes(monkeypatch):
-    monkeypatch.setattr(social, "MAX_ROWS", 3)
+    monkeypatch.setattr(social_parse, "MAX_ROWS", 3)  # where parse_csv reads it
     header = "平台,帖子ID,作者,内容,链接,发布时间\n"
     row = "微博,{i},甲,乱扣费,https://weibo.com/1/a,2026-03-01 09:00\n"
     posts, errors = parse_csv((header + "".join(row.format(i=i) for i in range(3))).encode())
