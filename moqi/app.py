@@ -28,6 +28,7 @@ from moqi.assist.services import live_engine
 from moqi.channels import routes as channel_routes
 from moqi.channels.pages import router as channel_pages
 from moqi.channels.routes import router as channels_router
+from moqi.channels.socialteam.routes import router as social_router
 from moqi.channels.webchat.routes import router as webchat_router
 from moqi.channels.webhooks.routes import webhooks as channel_webhooks
 from moqi.db import make_engine, make_sessionmaker, session_scope
@@ -189,6 +190,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
         channels_router,
         channel_webhooks,
         webchat_router,
+        social_router,
         channel_pages,
         insight_router,
         insight_pages,

@@ -11,7 +11,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 
 from moqi.channels import rules, social_intake
-from moqi.channels.routes import may_answer
+from moqi.channels.socialteam.routes import may_answer
 from moqi.errors import Forbidden
 from moqi.web.auth import SessionDep, page_access
 from moqi.web.templates import templates

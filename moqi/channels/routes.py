@@ -6,28 +6,22 @@ The channels' own endpoints (WeChat, SMS) are in webhooks/, the visitor's side i
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from datetime import timedelta
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import (
     APIRouter,
-    Depends,
-    File,
-    HTTPException,
     Path,
     Query,
     Request,
-    UploadFile,
     WebSocket,
 )
 
 from moqi.accounts import services as accounts
-from moqi.accounts.models import User
 from moqi.assist.live import services as lives
 from moqi.assist.live.routes import serve_socket
-from moqi.channels import dispatch, presence, replies, rules, social_intake, uptake
+from moqi.channels import dispatch, presence, replies, rules, uptake
 from moqi.channels import services as intake
 from moqi.channels.schemas import (
     AgentRoutingIn,
@@ -36,17 +30,13 @@ from moqi.channels.schemas import (
     PresenceIn,
     ReplyIn,
     RoutingRulesIn,
-    SocialActionIn,
 )
-from moqi.channels.social import PLATFORMS, PRIORITIES
 from moqi.db import session_scope
 from moqi.errors import Forbidden, NotFound
 from moqi.nlp.mask import mask_pii
 from moqi.service import services as desk
-from moqi.settings import get_settings
 from moqi.web.auth import COOKIE, AgentUser, LeadUser, SessionDep, socket_user
 from moqi.web.clock import now
-from moqi.web.errors import MAX_BODY
 from moqi.web.params import Id
 
 log = logging.getLogger("moqi.channels")
@@ -347,79 +337,3 @@ def offer_report(
     until = now()
     team = None if user.role == "admin" else user.team
     return uptake.report(session, since=until - timedelta(days=days), until=until, team=team)
-
-
-# -- social posts (the listening tool's webhook is in webhooks/) ---------------------------------
-# Leads, admins and the agents of the social team (MOQI_SOCIAL_TEAM) answer them; importing a
-# listening tool's CSV export is the lead's.
-
-SocialStatus = Literal["new", "replied", "dismissed"]
-Priority = Annotated[str | None, Query(pattern=f"^({'|'.join(PRIORITIES)})$")]
-Platform = Annotated[str | None, Query(pattern=f"^({'|'.join(PLATFORMS)})$")]
-
-
-def may_answer(user: User) -> None:
-    """Leads and admins answer social posts; an agent only when in the social team."""
-    team = get_settings().social_team
-    if user.role == "agent" and user.team != team:
-        raise Forbidden(f"social posts are answered by the team {team!r} (MOQI_SOCIAL_TEAM)")
-
-
-def _social_user(user: AgentUser) -> User:
-    may_answer(user)
-    return user
-
-
-# A dependency, so that the role is checked before the body is.
-SocialUser = Annotated[User, Depends(_social_user)]
-
-
-@router.get("/api/channels/social", summary="Social posts, newest first (filters optional)")
-def list_posts(
-    session: SessionDep,
-    user: SocialUser,
-    status: SocialStatus | None = None,
-    priority: Priority = None,
-    platform: Platform = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 200,
-) -> list[dict]:
-    return social_intake.listing(
-        session, status=status, priority=priority, platform=platform, limit=limit
-    )
-
-
-@router.get("/api/channels/social/{post_id}", summary="One social post with its drafted replies")
-def get_post(post_id: Id, session: SessionDep, user: SocialUser) -> dict:
-    return social_intake.as_dict(social_intake.get(session, post_id), drafts=True)
-
-
-@router.post(
-    "/api/channels/social/{post_id}/action",
-    summary="Mark a social post replied (with the reply as sent) or dismissed",
-)
-def act_on_post(post_id: Id, body: SocialActionIn, session: SessionDep, user: SocialUser) -> dict:
-    row = social_intake.act(
-        session, post_id, body.action, by=user.username, now=now(), reply=body.reply
-    )
-    session.commit()
-    return social_intake.as_dict(row, drafts=True)
-
-
-@router.post(
-    "/api/channels/social/import",
-    summary="Import a listening tool's CSV export: good rows kept, bad rows listed by number",
-)
-async def import_posts(
-    session: SessionDep, user: LeadUser, file: Annotated[UploadFile, File()]
-) -> dict:
-    data = await file.read(MAX_BODY + 1)
-    if len(data) > MAX_BODY:
-        raise HTTPException(413, f"文件超过 {MAX_BODY // 1024} KB，请分批导出后导入")
-    # Reading thousands of posts takes seconds: off the event loop, in one transaction.
-    return await asyncio.to_thread(_import, session, data)
-
-
-def _import(session, data: bytes) -> dict:
-    summary = social_intake.import_csv(session, data, now=now(), team=get_settings().social_team)
-    session.commit()
-    return summary

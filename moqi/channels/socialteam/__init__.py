@@ -1,0 +1,1 @@
+"""The social team's web side: its JSON API (routes.py)."""
