@@ -17,7 +17,7 @@ from moqi.channels.social import SocialError, parse_webhook
 from moqi.db import session_scope
 from moqi.errors import Conflict, Invalid
 from moqi.service.models import Ticket, TicketEvent
-from tests.channels.test_social import (
+from tests.channels.social_posts import (
     BROADBAND,
     ID_CARD,
     PERSONAL,

@@ -14,7 +14,7 @@ from moqi.channels.social import MAX_BODY_BYTES
 from moqi.service.models import Ticket
 from moqi.service.outbox.gateway import sign
 from moqi.settings import get_settings
-from tests.channels.test_social import BROADBAND, PHONE, PRAISE, THREAT, body
+from tests.channels.social_posts import BROADBAND, PHONE, PRAISE, THREAT, body
 from tests.conftest import add_users, count, login, serving
 
 SECRET = "social-test-secret"
