@@ -14,7 +14,6 @@ from moqi.channels.selfservice import (
     SelfServiceError,
     load_commands,
     load_paths,
-    match_command,
     reason_moments,
     uptake_of,
 )
@@ -23,14 +22,6 @@ from moqi.errors import Invalid
 
 REASONS = reason_moments()
 COMMANDS = load_commands()
-PATHS = load_paths(commands=COMMANDS)
-CUSTOMERS = yaml.safe_load((DATA_DIR / "demo" / "customers.yaml").read_text("utf-8"))
-WANG = next(c for c in CUSTOMERS if c["title"] == "王先生")
-
-
-def matched(text: str) -> str | None:
-    command = match_command(text, COMMANDS)
-    return command.code if command else None
 
 
 # -- loader errors ------------------------------------------------------------------------------
