@@ -18,7 +18,7 @@ $(VENV)/.dev: $(BIN)/moqi
 	$(BIN)/pip install -q -c constraints.txt -e '.[dev,bench,asr]'
 	touch $@
 
-.PHONY: install install-dev demo test lint bench lock audit
+.PHONY: install install-dev demo test lint hooks bench lock audit
 install: $(BIN)/moqi
 install-dev: $(VENV)/.dev
 
@@ -37,6 +37,10 @@ lint: install-dev
 	$(BIN)/ruff check moqi tests bench
 	$(BIN)/ruff format --check moqi tests bench
 	$(BIN)/mypy
+
+## Check every commit with ruff and mypy before it is made (git's pre-commit hook, .githooks/)
+hooks: install-dev
+	git config core.hooksPath .githooks
 
 bench: install-dev
 	$(BIN)/python bench/assist.py

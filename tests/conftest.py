@@ -33,9 +33,15 @@ PASSWORD = "correct-horse-1"  # every test user's password
 
 
 def shared_file(*parts: str) -> Path:
-    """A file of ../shared/data or ../shared/heldout; the test is skipped when it is absent."""
+    """A file of ../shared/data or ../shared/heldout; the test is skipped when it is absent.
+
+    With MOQI_REQUIRE_SHARED=1 (set by .ci/run where ../shared is present) a missing file fails
+    the test instead: a renamed data file must not turn a real-data test into a silent skip.
+    """
     path = SHARED.joinpath(*parts)
     if not path.exists():
+        if os.environ.get("MOQI_REQUIRE_SHARED") == "1":
+            pytest.fail(f"real data {path} is missing and MOQI_REQUIRE_SHARED=1")
         pytest.skip(f"real data {path} is not on this machine")
     return path
 
