@@ -93,6 +93,7 @@ def choose(
         used=frozenset(session.used),
         passed_over=session.passed_over,
         heard=session._heard,
+        said=session._said,
     )
     fill = {
         "customer": c.title or "",

@@ -11,12 +11,14 @@ from functools import lru_cache, partial
 
 from moqi.content.model import (
     EMOTION_LABELS,
-    SCRIPT_CONDITIONS,
     SCRIPT_KIND_LABELS,
     STAGE_LABELS,
     QuestionType,
     Script,
+    condition_label,
+    said_cues,
 )
+from moqi.nlp.normalize import normalize
 
 _PLACEHOLDER = re.compile(r"\{(customer|business|number|days)\}")
 # Where an unknown title was left out mid-line ("注意安全，{customer}！"), the comma before it goes too.
@@ -85,6 +87,7 @@ class Situation:
     heard: str = (
         ""  # the customer's latest words (answering lines are ranked by their likeness to them)
     )
+    said: str = ""  # everything the customer has said in this call (for said: conditions)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +108,7 @@ class _Line:
     script: Script
     names_business: bool  # "{business}" in the text: needs a business of the call that fits
     conditions: frozenset[str]  # of SCRIPT_CONDITIONS: what the call must show first
+    cues: tuple[tuple[str, ...], ...]  # said: conditions, each the words one of which must be said
     emotion: str  # the emotion it is keyed to, "*" for any
     keys: tuple[
         tuple[int, str], ...
@@ -122,8 +126,12 @@ class ScriptRanker:
                 (i, want) for i, want in enumerate((s.brand, s.region, s.stage)) if want != "*"
             )
             bonus = (1.5 if s.emotion != "*" else 0.0) + len(keys) + len(s.conditions)
+            named = frozenset(c for c in s.conditions if not said_cues(c))
+            cues = tuple(
+                tuple(map(normalize, words)) for words in map(said_cues, s.conditions) if words
+            )
             self._lines.append(
-                _Line(s, "{business}" in s.text, frozenset(s.conditions), s.emotion, keys, bonus)
+                _Line(s, "{business}" in s.text, named, cues, s.emotion, keys, bonus)
             )
         self._view = lru_cache(maxsize=1024)(self._fitting)
         # Worked out when a line first needs it, once per customer utterance (agent turns reuse it).
@@ -246,6 +254,10 @@ class ScriptRanker:
                         continue
                     if not line.conditions <= shown:
                         continue  # "打了好几次电话" to a first-time caller, a read-back of the other outcome
+                    if line.cues and not all(
+                        any(w in situation.said for w in words) for words in line.cues
+                    ):
+                        continue  # "白高兴一场" before anyone said the pack did not work
                     bonus = line.bonus
                     answers = 0.0
                     if kind in _ANSWERING and situation.heard:
@@ -336,7 +348,7 @@ def _why(s: Script, situation: Situation, relevance: dict[str, float]) -> str:
         want = getattr(s, attr)
         if want != "*":
             why.append(f"{label}：{STAGE_LABELS.get(want, want)}")
-    why += (f"条件：{SCRIPT_CONDITIONS[c]}" for c in s.conditions)
+    why += (f"条件：{condition_label(c)}" for c in s.conditions)
     if relevance.get(s.id, 0.0) >= _RELEVANT:
         why.append("切合客户刚说的话")
     return "；".join(why)

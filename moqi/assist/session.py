@@ -33,6 +33,9 @@ MAX_CHARS = 5000
 _SHORT_ANSWER = 10
 # An agent reads out a line shown a moment ago: those of the last three events are compared.
 _STILL_SHOWN = 3
+# What a said: condition of a line looks through: a call's customer words, to a bound (a long
+# chat keeps its newest ones; a fact said that long ago no longer opens a line about it).
+_SAID_CHARS = 4000
 # How much a negative feeling says the call is a complaint: anger and distrust say it; an
 # anxious or puzzled customer ("到了那边没网怎么办，急死了") is mostly still asking.
 _COMPLAINING = {
@@ -104,6 +107,7 @@ class AssistSession:
     # passing over gives way to others (it is not offered again until the situation asks for it more).
     passed_over: dict[str, int] = field(default_factory=dict)
     _heard: str = ""  # the customer's latest words
+    _said: str = ""  # the customer's words in this call, newest last (the last _SAID_CHARS)
     _customer_turn: int = 0  # the turn of the customer's latest utterance
     _asked_again: int = 0  # the turn the customer last asked to hear the read-back again ("没听清")
     _problems_asked: bool = (
@@ -259,6 +263,7 @@ class AssistSession:
             emotion = self.engine.read_customer(text)
             self.repeat = self.repeat or bool(REPEAT_CONTACT.search(text))
             self._heard = text
+            self._said = (self._said + "\n" + text)[-_SAID_CHARS:]
             self.mood.update(emotion)
             self._last_emotion = emotion
             return emotion

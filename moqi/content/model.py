@@ -179,6 +179,39 @@ SCRIPT_CONDITIONS = {
     "failed": "操作未成功",  # reads back an operation the agent reported failed
     "disputed": "客户对复述有异议",  # the customer said the read-back is wrong ("不对，我要的是…")
 }
+# A line that names a fact of the customer's ("刚办的流量包没生效", "孩子等着上网课") waits until
+# the customer has said it: "said:没生效|没到账" holds once any of these words is in the
+# customer's words of this call. Several said: conditions must all hold.
+SAID = "said:"
+MAX_CUES, MAX_CUE_CHARS = 20, 12
+
+
+def said_cues(condition: str) -> tuple[str, ...]:
+    """The words of a said: condition, as written (empty for a named condition)."""
+    if not condition.startswith(SAID):
+        return ()
+    return tuple(w.strip() for w in condition[len(SAID) :].split("|") if w.strip())
+
+
+def condition_problem(condition: str) -> str | None:
+    """Why a script's condition cannot be used, or None when it can."""
+    if condition in SCRIPT_CONDITIONS:
+        return None
+    if not condition.startswith(SAID):
+        return f"unknown condition {condition!r}; use {', '.join(SCRIPT_CONDITIONS)} or said:词|词"
+    cues = said_cues(condition)
+    if not cues or len(cues) > MAX_CUES or any(len(w) > MAX_CUE_CHARS for w in cues):
+        return (
+            f"{condition!r}: said: needs 1–{MAX_CUES} words of at most {MAX_CUE_CHARS} "
+            "characters, joined by |"
+        )
+    return None
+
+
+def condition_label(condition: str) -> str:
+    """What a condition waits for, in the workbench's words."""
+    cues = said_cues(condition)
+    return f"客户提到{'/'.join(cues)}" if cues else SCRIPT_CONDITIONS.get(condition, condition)
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,11 +10,11 @@ from pathlib import Path
 from moqi.content.model import (
     BRANDS,
     EMOTIONS,
-    SCRIPT_CONDITIONS,
     SCRIPT_KINDS,
     STAGES,
     QuestionType,
     Script,
+    condition_problem,
 )
 from moqi.content.reading import ContentError, need, read_csv
 from moqi.nlp.normalize import normalize
@@ -105,12 +105,8 @@ def load_scripts(path: Path, reason_codes: set[str]) -> tuple[Script, ...]:
                 if c not in ("", "*")
             )
         )
-        unknown = [c for c in conditions if c not in SCRIPT_CONDITIONS]
-        need(
-            not unknown,
-            where,
-            f"unknown condition(s) {unknown}; use {', '.join(SCRIPT_CONDITIONS)} (several joined by ;)",
-        )
+        problems = [p for p in map(condition_problem, conditions) if p]
+        need(not problems, where, "; ".join(problems) + " (several conditions joined by ;)")
         need(bool(row["text"]), where, "empty text")
         seen.add(row["id"])
         out.append(

@@ -14,7 +14,7 @@ from typing import Any
 
 from moqi.content import Article, Business, LexiconEntry, Script
 from moqi.content.articles import parse_article
-from moqi.content.model import BRANDS, EMOTIONS, SCRIPT_CONDITIONS, SCRIPT_KINDS, STAGES
+from moqi.content.model import BRANDS, EMOTIONS, SCRIPT_KINDS, STAGES, condition_problem
 from moqi.content.reading import ContentError
 from moqi.errors import Invalid
 
@@ -165,8 +165,8 @@ def _check_rules(kind: str, key: str, b: dict, businesses: set[str], reasons: se
             b[name] = b[name] or "*"
             need(b[name] == "*" or b[name] in allowed, f"unknown {name} {b[name]!r}")
         b["region"] = b["region"] or "*"
-        unknown = [c for c in b["conditions"] if c not in SCRIPT_CONDITIONS]
-        need(not unknown, f"unknown condition(s) {unknown}; use {', '.join(SCRIPT_CONDITIONS)}")
+        problems = [p for p in map(condition_problem, b["conditions"]) if p]
+        need(not problems, "; ".join(problems))
         b["conditions"] = list(dict.fromkeys(b["conditions"]))
         need(bool(b["text"]), "needs the script's text")
     elif kind == "business":

@@ -119,3 +119,50 @@ def test_an_answer_is_chosen_by_the_customers_latest_words():
     assert "切合" not in asked[1].why
     assert top("师傅什么时候上门")[0].id == "E3"
     assert top("？？！！")[0].id == "E1", "punctuation alone is no question"
+
+
+SAID_RANKER = ScriptRanker(
+    (
+        line("plain"),
+        line("pack", "said:没生效|没到账"),  # "刚办的流量包没生效，白高兴一场"
+        line("bereaved_keeps", "said:去世|过世", "said:留着|念想"),  # every said: must hold
+        line("pack_again", "said:没生效", "repeat_contact"),
+    )
+)
+
+
+def offered_after(said: str, *, repeat: bool = False) -> set[str]:
+    situation = Situation(
+        kinds={"empathy": 1.0},
+        reasons=(("data_pack_order", "流量包办理", 0.6),),
+        emotion="disappointment",
+        brand=None,
+        region=None,
+        stage=None,
+        repeat=repeat,
+        said=said,
+    )
+    return {r.id for r in SAID_RANKER.rank(situation, {}, {}, k=10, per_kind=10)}
+
+
+@pytest.mark.parametrize(
+    ("said", "repeat", "expected"),
+    [
+        ("我想把套餐升级一下 流量老是不够用", False, {"plain"}),
+        ("上午办的流量包到现在还没生效", False, {"plain", "pack"}),
+        ("钱扣了\n包也没到账", False, {"plain", "pack"}),  # said in an earlier turn of the call
+        ("我父亲去世了", False, {"plain"}),  # one of two facts is not enough
+        ("我父亲去世了\n这个号我想留着", False, {"plain", "bereaved_keeps"}),
+        ("没生效", True, {"plain", "pack", "pack_again"}),  # with a named condition, both hold
+        ("没生效", False, {"plain", "pack"}),
+    ],
+)
+def test_a_line_naming_the_customers_fact_waits_until_they_have_said_it(said, repeat, expected):
+    assert offered_after(said, repeat=repeat) == expected
+
+
+def test_said_conditions_are_read_in_simplified_characters_and_named_in_why():
+    ranker = ScriptRanker((line("pack", "said:沒生效"),))  # an editor typing traditional
+    situation = Situation({"empathy": 1.0}, (), "neutral", None, None, None, said="流量包还没生效")
+    (shown,) = ranker.rank(situation, {}, {}, k=3, per_kind=3)
+    assert shown.id == "pack" and "条件：客户提到沒生效" in shown.why

@@ -158,10 +158,18 @@ def test_an_unknown_condition_is_refused_with_its_line(root):
     fields[7] = "repeat_contact;called_twice"
     lines[2] = ",".join(fields)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    with pytest.raises(
-        ContentError, match=r"scripts.csv:3: unknown condition\(s\) \['called_twice'\]"
-    ):
+    with pytest.raises(ContentError, match=r"scripts.csv:3: unknown condition 'called_twice'"):
         load_files(root)
+    fields[7] = "said:没生效|没到账;said:孩子"  # what the customer must have said, any word of each
+    lines[2] = ",".join(fields)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert load_files(root).scripts[1].conditions == ("said:没生效|没到账", "said:孩子")
+    for bad in ("said:", "said:|", "said:" + "长" * 13, "said:" + "|".join("词" * 21)):
+        fields[7] = bad
+        lines[2] = ",".join(fields)
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        with pytest.raises(ContentError, match=r"scripts.csv:3: .*said: needs 1–20 words"):
+            load_files(root)
 
 
 def test_offers_name_their_own_product(content):
@@ -216,7 +224,20 @@ def test_broken_question_types_are_refused(root, text, message):
 
 # Words that admit a fault the call has not established, or report an action or a result the
 # agent has not reported: only a line that waits for the operation's success may report one.
-_ADMITS = ("这是我们的错", "错误扣费", "是我们的失误", "我们搞错了")
+_ADMITS = (
+    "这是我们的错",
+    "错误扣费",
+    "是我们的失误",
+    "我们搞错了",
+    "我们的责任",
+    "我们做得不好",
+    "是我们之前没",
+    "是我们当时没",
+    "没把好关",
+    "我们失信",
+    "不是我们该有的",
+    "之前的失误",
+)
 _REPORTS = (
     "已经短信发给您",
     "已经发短信给您",
@@ -224,6 +245,29 @@ _REPORTS = (
     "已经为您办理",
     "已经给您退",
     "已经退回",
+    "已经为您开通",
+    "已经加急",
+    "已经提交",
+    "已经帮您催办",
+    "已经给您催办",
+    "已经如实记录",
+    "已经登记",
+    "已经派给",
+    "已经报给",
+    "处理好了",
+    "已经恢复",
+    "已经重置",
+    "已经生效",
+    "已经退订",
+    "已经到账",
+    "已经成功",
+    "已经复机",
+    "已经办好",
+    "已经开好",
+    "已经加好",
+    "已经补上",
+    "已经发送",
+    "已经帮您举报",
 )
 
 

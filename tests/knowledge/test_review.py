@@ -229,7 +229,7 @@ def test_stale_proposal_must_be_rebased(loaded_db):
             "create",
             {"kind": "greeting", "text": "x", "conditions": "repeat_contact、called_twice"},
             items.ItemError,
-            r"unknown condition\(s\) \['called_twice'\]",
+            r"unknown condition 'called_twice'",
         ),
         (
             "script",
