@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from functools import cached_property, lru_cache
 
 from moqi.assist.bizmap import BusinessMap
@@ -60,9 +61,18 @@ class AssistEngine:
     Build one per content version and share it between sessions; it is read-only.
     """
 
-    def __init__(self, content: Content, version: str = "files", polarity_model=None):
+    def __init__(
+        self,
+        content: Content,
+        version: str = "files",
+        polarity_model=None,
+        promises: Mapping[str, str] | None = None,
+    ):
         self.content = content
         self.version = version
+        # The service desk's time limits a line may promise ({sla_workdays:complaint.resolution});
+        # without them (an engine built from files alone) such a line shows 〔N〕 to fill.
+        self.promises = dict(promises or {})
         # A model the operator trained (`moqi train polarity`); None means lexicon only.
         self.polarity_model = polarity_model
         emotion: dict[str, tuple] = {w: ("n",) for w in content.negations}

@@ -96,6 +96,7 @@ def choose(
         said=session._said,
     )
     fill = {
+        **session.engine.promises,  # the service desk's time limits: {sla_hours:fault.first_response}
         "customer": c.title or "",
         "number": phone_tail(c.phone_masked) or session.number_said or NUMBER_SLOT,
         "days": "〔N〕",  # a fact only the agent knows; left as a slot to fill

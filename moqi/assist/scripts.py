@@ -18,9 +18,10 @@ from moqi.content.model import (
     condition_label,
     said_cues,
 )
+from moqi.content.scripts import slot
 from moqi.nlp.normalize import normalize
 
-_PLACEHOLDER = re.compile(r"\{(customer|business|number|days)\}")
+_PLACEHOLDER = re.compile(r"\{(customer|business|number|days|sla_\w+:\w+\.\w+)\}")
 # Where an unknown title was left out mid-line ("注意安全，{customer}！"), the comma before it goes too.
 _DANGLING = re.compile(r"[，,、]\s*(?=[！!。？?；;]|$)")
 # A reason's own lines are offered only while it is a close call with the best one: in a
@@ -313,8 +314,9 @@ class ScriptRanker:
 
 
 def _placeholder(values: Mapping[str, str], m: re.Match[str]) -> str:
-    """A placeholder's value, or the placeholder itself where it has none."""
-    return values.get(m.group(1), m.group(0))
+    """A placeholder's value, or the field the agent fills where it has none (〔N〕)."""
+    value = values.get(m.group(1))
+    return slot(m.group(1)) if value is None else value
 
 
 def spoken_pairs(text: str) -> frozenset[str]:

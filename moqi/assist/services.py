@@ -40,8 +40,9 @@ def live_engine(session: Session) -> AssistEngine:
         engine = _engines.get(key)
         if engine is None:
             content = knowledge.load_content(session)
+            promises = desk.sla_promises(session)
             built_from = (
-                hashlib.sha256(pickle.dumps(content, protocol=5)).hexdigest(),
+                hashlib.sha256(pickle.dumps((content, promises), protocol=5)).hexdigest(),
                 str(model_path),
                 model_version,
             )
@@ -53,7 +54,9 @@ def live_engine(session: Session) -> AssistEngine:
                     if model_version
                     else shipped.polarity_model()
                 )
-                engine = AssistEngine(content, version=str(revision), polarity_model=model)
+                engine = AssistEngine(
+                    content, version=str(revision), polarity_model=model, promises=promises
+                )
                 _ = engine.tokenizer  # build jieba now, not in the middle of someone's call
                 _by_content[built_from] = engine
                 for old in list(_by_content)[:-_KEEP_BUILT]:

@@ -22,12 +22,37 @@ from moqi.nlp.normalize import normalize
 # A line's placeholders as the fields an agent fills (the workbench shows 〔…〕 as inputs):
 # wherever a line is shown outside a call (search, the knowledge pages) nothing fills them.
 SLOTS = {"customer": "〔称呼〕", "number": "〔后四位〕", "days": "〔N〕", "business": "〔业务〕"}
-_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+# A time limit of the service desk's, filled from its policies (moqi.service.promises):
+# {sla_hours:fault.first_response}小时内联系您, {sla_workdays:complaint.resolution}个工作日内答复.
+SLA = re.compile(
+    r"sla_(?:hours|workdays):(?:complaint|fault|handling|consultation)"
+    r"\.(?:first_response|next_update|resolution)"
+)
+_PLACEHOLDER = re.compile(r"\{([\w:.]+)\}")
+
+
+def slot(name: str) -> str:
+    """The field a placeholder shows as where nothing fills it."""
+    return "〔N〕" if SLA.fullmatch(name) else SLOTS.get(name, f"〔{name}〕")
 
 
 def with_slots(text: str) -> str:
     """A script's text with its placeholders shown as fields to fill ({days} → 〔N〕)."""
-    return _PLACEHOLDER.sub(lambda m: SLOTS.get(m.group(1), f"〔{m.group(1)}〕"), text)
+    return _PLACEHOLDER.sub(lambda m: slot(m.group(1)), text)
+
+
+def placeholder_problem(text: str) -> str | None:
+    """Why a script's placeholders cannot be filled, or None when each is known."""
+    unknown = [
+        name for name in _PLACEHOLDER.findall(text) if name not in SLOTS and not SLA.fullmatch(name)
+    ]
+    if not unknown:
+        return None
+    return (
+        f"unknown placeholder(s) {unknown}; use {{{'}, {'.join(SLOTS)}}} or "
+        "{sla_hours|sla_workdays:KIND.CLOCK} (KIND complaint/fault/handling/consultation, "
+        "CLOCK first_response/next_update/resolution)"
+    )
 
 
 def question_types(items, where: str) -> tuple[QuestionType, ...]:
@@ -108,6 +133,8 @@ def load_scripts(path: Path, reason_codes: set[str]) -> tuple[Script, ...]:
         problems = [p for p in map(condition_problem, conditions) if p]
         need(not problems, where, "; ".join(problems) + " (several conditions joined by ;)")
         need(bool(row["text"]), where, "empty text")
+        problem = placeholder_problem(row["text"])
+        need(problem is None, where, problem or "")
         seen.add(row["id"])
         out.append(
             Script(

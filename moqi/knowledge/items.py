@@ -16,6 +16,7 @@ from moqi.content import Article, Business, LexiconEntry, Script
 from moqi.content.articles import parse_article
 from moqi.content.model import BRANDS, EMOTIONS, SCRIPT_KINDS, STAGES, condition_problem
 from moqi.content.reading import ContentError
+from moqi.content.scripts import placeholder_problem
 from moqi.errors import Invalid
 
 VERSIONED = ("article", "script", "business", "lexicon")
@@ -169,6 +170,8 @@ def _check_rules(kind: str, key: str, b: dict, businesses: set[str], reasons: se
         need(not problems, "; ".join(problems))
         b["conditions"] = list(dict.fromkeys(b["conditions"]))
         need(bool(b["text"]), "needs the script's text")
+        problem = placeholder_problem(b["text"])
+        need(problem is None, problem or "")
     elif kind == "business":
         need(bool(b["name"]), "needs a name")
         need(bool(b["category"]), "needs a category")

@@ -18,6 +18,7 @@ from moqi.service.phone_keys import (  # noqa: F401 - the capability's interface
     recover_phone,
     rekey_customers,
 )
+from moqi.service.promises import sla_promises  # noqa: F401 - the capability's interface
 
 
 class NotFound(errors.NotFound):

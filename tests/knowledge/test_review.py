@@ -36,7 +36,7 @@ def test_approved_update_is_live_versioned_and_reversible(loaded_db):
     with session_scope(loaded_db) as s:
         before = _script(s, "S0001")
         engine_before = live_engine(s)
-        body = {**before, "text": "您好，欢迎致电10086，我是工号为{agent}的客服，很高兴为您服务。"}
+        body = {**before, "text": "您好，欢迎致电10086，我是工号5531的客服，很高兴为您服务。"}
         p = review.propose(
             s,
             kind="script",
