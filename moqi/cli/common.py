@@ -107,7 +107,7 @@ def setup_database(*, demo: bool, content_dir=None) -> tuple[sessionmaker[Sessio
         "created": secret_created,
         "rekeyed": rekeyed,
         "unrecoverable": unrecoverable,
-        "made_private": make_private(settings.db_url),
+        "made_private": make_private(settings.db_url, settings.home),
     }
     return factory, {
         **content.counts(),

@@ -74,23 +74,24 @@ def _queue_writers(engine: Engine) -> None:
         _give(connection_record.info)
 
 
-def make_private(url: str) -> list[str]:
+def make_private(url: str, home: Path) -> list[str]:
     """Make an existing SQLite database private, as moqi now creates it: its file, -wal and
-    -shm 0600 and its folder 0700 (an instance made by an older moqi was world-readable).
-    Returns the paths changed; other databases have no file here."""
+    -shm 0600, and the instance folder `home` 0700 when the file is in it (an instance made by
+    an older moqi was world-readable). A folder that is not moqi's own — /tmp, a home
+    directory, a shared data disk — is never touched: closing it would break whatever else
+    lives there. Returns the paths changed; other databases have no file here."""
     if not url.startswith("sqlite"):
         return []
     parsed = make_url(url)
     if not parsed.database or parsed.database == ":memory:" or parsed.query.get("uri"):
         return []
     path = Path(parsed.database)
+    targets = [(path, 0o600), (Path(f"{path}-wal"), 0o600), (Path(f"{path}-shm"), 0o600)]
+    with suppress(OSError):
+        if path.parent.resolve() == home.resolve():
+            targets.insert(0, (path.parent, 0o700))
     changed = []
-    for target, mode in (
-        (path.parent, 0o700),
-        (path, 0o600),
-        (Path(f"{path}-wal"), 0o600),
-        (Path(f"{path}-shm"), 0o600),
-    ):
+    for target, mode in targets:
         with suppress(FileNotFoundError, PermissionError):
             if target.stat().st_mode & 0o777 & ~mode:
                 target.chmod(mode)

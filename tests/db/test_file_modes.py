@@ -65,3 +65,29 @@ def test_moqi_init_makes_an_older_world_readable_instance_private(tmp_path, monk
     factory, counts = setup_database(demo=False)
     factory.kw["bind"].dispose()
     assert counts["secret"]["made_private"] == []
+
+
+def test_moqi_init_never_closes_a_folder_that_is_not_its_own(tmp_path, monkeypatch):
+    """A database file put in a shared folder (/tmp, a home directory) by MOQI_DATABASE_URL:
+    the file is made private, the folder keeps its mode — closing /tmp to 0700 once stopped a
+    PostgreSQL server that kept its socket there."""
+    from moqi.cli.common import setup_database
+    from moqi.settings import get_settings
+
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    os.chmod(shared, 0o1777)  # as /tmp is
+    db = shared / "moqi.sqlite3"
+    db.touch()
+    os.chmod(db, 0o644)
+    monkeypatch.setenv("MOQI_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("MOQI_DATABASE_URL", f"sqlite:///{db}")
+    get_settings.cache_clear()
+    factory, counts = setup_database(demo=False)
+    factory.kw["bind"].dispose()
+    assert mode(shared) == 0o1777
+    assert (
+        str(db) in counts["secret"]["made_private"]
+        and str(shared) not in counts["secret"]["made_private"]
+    )
+    assert all(mode(p) == 0o600 for p in shared.glob("moqi.sqlite3*"))
