@@ -59,14 +59,15 @@ def _number(item: dict, field: str, where: str) -> float:
         where,
         f"{field} must be a number, not {value!r}",
     )
-    return float(value)
+    return float(value)  # type: ignore[arg-type]
 
 
 def parse(doc: object, where: str = "kpis.yaml") -> dict[str, KpiDef]:
     """The definitions by key, in board order; ContentError naming the item at fault."""
     need(isinstance(doc, list), where, "must be a list of KPI definitions")
     found: dict[str, KpiDef] = {}
-    for i, item in enumerate(doc):  # type: ignore[arg-type]
+    items: list = doc  # type: ignore[assignment]
+    for i, item in enumerate(items):
         at = f"{where} item {i + 1}"
         need(isinstance(item, dict), at, "must be a mapping")
         key = item.get("key")

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, case, exists, func, literal, select
+from sqlalchemy import ColumnElement, FromClause, and_, case, exists, func, literal, select
 from sqlalchemy.orm import Session
 
 from moqi.accounts import services as accounts
@@ -139,12 +139,12 @@ def e_channel_share(session: Session, since: datetime, until: datetime, by) -> C
         )
     )
     uses = channels.self_service_uses()
+    use_source: FromClause = uses
+    use_group: ColumnElement = literal("")
     if by in ("region", "brand"):
         customers = desk.customer_facts()
         use_source = uses.outerjoin(customers, customers.c.customer_id == uses.c.customer_id)
         use_group = func.coalesce(customers.c[by], "")
-    else:
-        use_source, use_group = uses, literal("")
     query = (
         select(use_group.label("g"), func.count())
         .select_from(use_source)
@@ -171,7 +171,13 @@ def reminder_sms_timeliness(
         seconds_between(session, m.c.created_at, m.c.sent_at) <= within_minutes * 60,
     )
     return _count(
-        session, m, group, on_time, m.c.channel == "sms", m.c.created_at >= since, m.c.created_at < until
+        session,
+        m,
+        group,
+        on_time,
+        m.c.channel == "sms",
+        m.c.created_at >= since,
+        m.c.created_at < until,
     )
 
 

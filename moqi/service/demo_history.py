@@ -19,6 +19,7 @@ import itertools
 import random
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from sqlalchemy import func, select
@@ -175,7 +176,9 @@ class _History:
     def work(self, ticket_id: int, reason: dict, at: datetime) -> None:
         """Reply (first response), then resolve, on or after their deadlines."""
         t = tickets.get(self.s, ticket_id)
-        reply_at = self._between(at, t.first_response_due, self.rng.random() < self.plan["first_reply_on_time"])
+        reply_at = self._between(
+            at, t.first_response_due, self.rng.random() < self.plan["first_reply_on_time"]
+        )
         resolve_at = max(
             reply_at + timedelta(minutes=10),
             self._between(at, t.due_at, self.rng.random() < self.plan["on_time"]),
@@ -187,7 +190,12 @@ class _History:
         t = tickets.get(self.s, ticket_id)
         if t.status in ("open", "waiting"):
             ticket_work.reply(
-                self.s, ticket_id, username=t.owner, role="agent", body=reason["reply"], now=self._when
+                self.s,
+                ticket_id,
+                username=t.owner,
+                role="agent",
+                body=reason["reply"],
+                now=self._when,
             )
             self.counts["replies"] += 1
 
@@ -219,7 +227,12 @@ class _History:
         comments = self.plan["survey_comments"]["solved" if solved else "not_solved"]
         score = self.rng.choice((4, 5, 5)) if solved else self.rng.choice((1, 2, 3))
         followup.answer(
-            self.s, survey.id, solved=solved, score=score, comment=self.rng.choice(comments), now=when
+            self.s,
+            survey.id,
+            solved=solved,
+            score=score,
+            comment=self.rng.choice(comments),
+            now=when,
         )
         self.counts["surveys"] += 1
         if not solved:
@@ -269,7 +282,9 @@ class _History:
 
         command = self.rng.choice(self.plan["commands"])
         sender = f"demo-sms-{self.rng.randint(1, 400):04d}"
-        message = Inbound(channel="sms", sender=sender, key=f"demo-{i}", kind="command", text=command)
+        message = Inbound(
+            channel="sms", sender=sender, key=f"demo-{i}", kind="command", text=command
+        )
         if channels.receive(self.s, message, when) is not None:
             self.counts["self_service"] += 1
 
@@ -288,7 +303,9 @@ def generate(session: Session, *, now: datetime, link_base: str) -> dict[str, in
     agents = h.agents()
     customers = h.customers()
     rng = h.rng
-    start_day = (now - timedelta(weeks=plan["weeks"])).replace(hour=0, minute=0, second=0, microsecond=0)
+    start_day = (now - timedelta(weeks=plan["weeks"])).replace(
+        hour=0, minute=0, second=0, microsecond=0
+    )
     day, n = start_day, 0
     while day < now:
         weekend = day.weekday() >= 5
@@ -298,16 +315,16 @@ def generate(session: Session, *, now: datetime, link_base: str) -> dict[str, in
             start = day + timedelta(minutes=rng.randint(0, 14 * 60 - 1))
             customer = rng.choice(customers) if rng.random() > 0.08 else None
             agent = rng.choice(agents)
-            h.at(start, lambda s=start, c=customer, a=agent: h.contact(s, c, a))
+            h.at(start, partial(h.contact, start, customer, agent))
         for _ in range(plan["self_service_per_day"]):
             n += 1
             when = day + timedelta(minutes=rng.randint(0, 23 * 60))
-            h.at(when, lambda w=when, i=n: h.self_service(w, i))
+            h.at(when, partial(h.self_service, when, n))
         day += timedelta(days=1)
     spec = plan["payment_reminders"]
     for i in range(spec["count"]):
         when = start_day + timedelta(hours=rng.uniform(0, plan["weeks"] * 7 * 24))
-        h.at(when, lambda w=when, c=customers[i], k=i: h.reminder(c, w, k))
+        h.at(when, partial(h.reminder, customers[i], when, i))
     _run(h)
     session.flush()
     return h.counts

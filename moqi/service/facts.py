@@ -58,9 +58,9 @@ def outbox_facts() -> Subquery:
 
 def customer_facts() -> Subquery:
     """Each customer's region and brand, joinable on `customer_id`."""
-    return select(
-        Customer.id.label("customer_id"), Customer.region, Customer.brand
-    ).subquery("customer_facts")
+    return select(Customer.id.label("customer_id"), Customer.region, Customer.brand).subquery(
+        "customer_facts"
+    )
 
 
 def customer_counts(session: Session, by: str | None = None) -> dict[str, int]:

@@ -10,13 +10,13 @@ from sqlalchemy.orm import Session
 
 from moqi import errors
 from moqi.nlp.mask import mask_pii
-from moqi.service.models import Contact, Customer, CustomerEventRow, Utterance
 from moqi.service.facts import (  # noqa: F401 - the capability's interface
     customer_counts,
     customer_facts,
     outbox_facts,
     ticket_facts,
 )
+from moqi.service.models import Contact, Customer, CustomerEventRow, Utterance
 from moqi.service.phone_keys import (  # noqa: F401 - the capability's interface
     KEY_PREFIX,
     keyed_customers,

@@ -282,9 +282,7 @@ def answer_balance(session: Session, *, since: datetime, until: datetime) -> dic
     from moqi.workforce.kpi import Kpi, balance, slot_label
 
     rows = session.execute(
-        select(
-            IntervalRow.start, QueueRow.interval_min, IntervalRow.offered, IntervalRow.answered
-        )
+        select(IntervalRow.start, QueueRow.interval_min, IntervalRow.offered, IntervalRow.answered)
         .join(QueueRow, QueueRow.id == IntervalRow.queue_id)
         .where(IntervalRow.start >= since, IntervalRow.start < until)
     )
