@@ -183,10 +183,10 @@ class _History:
             reply_at + timedelta(minutes=10),
             self._between(at, t.due_at, self.rng.random() < self.plan["on_time"]),
         )
-        self.at(reply_at, lambda: self.reply(ticket_id, reason))
+        self.at(reply_at, lambda: self.reply(ticket_id, reason, reply_at))
         self.at(resolve_at, lambda: self.resolve(ticket_id, reason, resolve_at))
 
-    def reply(self, ticket_id: int, reason: dict) -> None:
+    def reply(self, ticket_id: int, reason: dict, when: datetime) -> None:
         t = tickets.get(self.s, ticket_id)
         if t.status in ("open", "waiting"):
             ticket_work.reply(
@@ -195,7 +195,7 @@ class _History:
                 username=t.owner,
                 role="agent",
                 body=reason["reply"],
-                now=self._when,
+                now=when,
             )
             self.counts["replies"] += 1
 
@@ -288,8 +288,6 @@ class _History:
         if channels.receive(self.s, message, when) is not None:
             self.counts["self_service"] += 1
 
-    _when: datetime  # the time of the event being run (set by the scheduler's wrapper)
-
 
 def generate(session: Session, *, now: datetime, link_base: str) -> dict[str, int]:
     """Write the demo history ending at `now`; counts of what was written. Conflict when the
@@ -325,13 +323,8 @@ def generate(session: Session, *, now: datetime, link_base: str) -> dict[str, in
     for i in range(spec["count"]):
         when = start_day + timedelta(hours=rng.uniform(0, plan["weeks"] * 7 * 24))
         h.at(when, partial(h.reminder, customers[i], when, i))
-    _run(h)
+    while h.heap:
+        _, _, action = heapq.heappop(h.heap)
+        action()
     session.flush()
     return h.counts
-
-
-def _run(h: _History) -> None:
-    while h.heap:
-        when, _, action = heapq.heappop(h.heap)
-        h._when = when
-        action()
