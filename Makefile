@@ -24,7 +24,7 @@ install-dev: $(VENV)/.dev
 
 ## Set up moqi on SQLite with the demo content and serve it on http://127.0.0.1:$(PORT)/ (make demo PORT=8080)
 demo: install
-	$(BIN)/moqi init --demo
+	$(BIN)/moqi init --demo-history
 	@echo "Try: $(BIN)/moqi assist examples/bill_overage.jsonl"
 	$(BIN)/moqi serve --port $(PORT)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import Subquery, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -362,3 +362,20 @@ def link_identity(
     )
     session.flush()
     return {"channel": channel, "sender": mask_sender(external_id), "customer_id": customer.id}
+
+
+def self_service_uses() -> Subquery:
+    """Each inbound message that used a self-service path (an SMS command, a menu click), as a
+    subquery reports join on `customer_id`: use_id, channel, path, customer_id (None for an
+    unknown sender) and received_at."""
+    return (
+        select(
+            ChannelMessage.id.label("use_id"),
+            ChannelMessage.channel,
+            ChannelMessage.self_service.label("path"),
+            ChannelMessage.customer_id,
+            ChannelMessage.received_at,
+        )
+        .where(ChannelMessage.self_service.is_not(None))
+        .subquery("self_service_uses")
+    )

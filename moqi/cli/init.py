@@ -14,6 +14,13 @@ def init(
     demo: Annotated[
         bool, typer.Option("--demo", help="Also load the demo customers used by examples/.")
     ] = False,
+    demo_history: Annotated[
+        bool,
+        typer.Option(
+            "--demo-history",
+            help="Also write eight weeks of demo contacts, tickets, surveys, ratings and SMS (implies --demo; a few seconds).",
+        ),
+    ] = False,
     content: Annotated[
         Path | None,
         typer.Option(help="Load content from this folder instead of the shipped moqi/data."),
@@ -25,11 +32,12 @@ def init(
     from moqi.settings import get_settings
 
     try:
-        factory, counts = setup_database(demo=demo, content_dir=content)
+        factory, counts = setup_database(demo=demo or demo_history, content_dir=content)
     except ContentError as exc:
         fail(f"content not loaded, database unchanged: {exc}")
     except SecretMissing as exc:
         fail(str(exc))
+    history = _demo_history(factory) if demo_history else None
     # The command is done with the database; close its connections now rather than at exit.
     factory.kw["bind"].dispose()
     settings = get_settings()
@@ -50,6 +58,8 @@ def init(
     typer.echo("loaded: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
     if queue:
         typer.echo(f"demo ACD history: queue {queue} (plan it at /workforce)")
+    if history is not None:
+        typer.echo(history)
     for username, password in users.items():
         if password is None:
             typer.echo(
@@ -57,3 +67,22 @@ def init(
             )
         else:
             typer.echo(f"demo user {username}  password {password}")
+
+
+def _demo_history(factory) -> str:
+    """Eight weeks of service history for the KPI board; a line saying what was written, or
+    why nothing was (the database has contacts already: a second run adds nothing)."""
+    from moqi.cli.common import now
+    from moqi.db import session_scope
+    from moqi.errors import Conflict
+    from moqi.service import demo_history
+    from moqi.settings import get_settings
+
+    try:
+        with session_scope(factory) as session:
+            counts = demo_history.generate(session, now=now(), link_base=get_settings().public_url)
+    except Conflict as exc:
+        return f"demo history: not added ({exc})"
+    return "demo history (8 weeks; see /insight/kpis): " + ", ".join(
+        f"{k} {v}" for k, v in counts.items()
+    )

@@ -1,6 +1,7 @@
 """`moqi insight`: the service competitiveness index from a word-of-mouth survey (`index`),
 satisfaction and NPS by agent, team, reason, channel, region, brand or week (`satisfaction`),
-and ratings imported from the IVR's post-call survey (`import-ratings`)."""
+and ratings imported from the IVR's post-call survey (`import-ratings`), and the KPI board
+(`kpis`)."""
 
 from __future__ import annotations
 
@@ -113,3 +114,40 @@ def import_ratings(
         fail(str(exc))
     kept = in_transaction(lambda s: services.import_ratings(s, rows, source=source, now=now()))
     typer.echo(f"kept {kept} ratings from {file.name}")
+
+
+@app.command("kpis")
+def kpis_board(
+    since: Annotated[
+        str | None, typer.Option(help="From (ISO date or time, China time); default 8 weeks ago.")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option(help="Before (ISO date or time); default now.")
+    ] = None,
+    by: Annotated[
+        str | None, typer.Option(help="Also split by team, region, brand or week.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """The KPI board: each KPI's value, target, status and numerator ÷ denominator."""
+    from datetime import timedelta
+
+    from moqi.insight import kpi_view, kpis
+    from moqi.insight.kpi_defs import shipped
+
+    end = _moment(until, "--until") or now()
+    start = _moment(since, "--since") or end - timedelta(weeks=8)
+    board = in_transaction(lambda s: kpis.board(s, since=start, until=end, by=by))
+    if as_json:
+        out = {"since": start.isoformat(), "until": end.isoformat(), "by": by, "kpis": board}
+        typer.echo(json.dumps(out, ensure_ascii=False))
+        return
+    sign = {d.name: "≥" if d.direction == "higher" else "≤" for d in shipped().values()}
+    for line in kpi_view.rows(board)[1:]:
+        name, group, value, unit, status, target, _, num, den, n, note, _ = line
+        shown = f"{value}{unit}" if value != "" else "—"
+        parts = f"{num} ÷ {den}" if num != "" and den != "" else note
+        label = name if group == "全部" else f"  {group or '（未填）'}"
+        typer.echo(
+            f"{label}：{shown} {status}（目标 {sign[str(name)]}{target}{unit}）{parts}  样本 {n}".rstrip()
+        )

@@ -11,10 +11,11 @@ from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
 from moqi.errors import MoqiError
-from moqi.insight import export, services
+from moqi.insight import export, kpi_view, kpis, services
+from moqi.insight.kpi_defs import shipped as kpi_defs
 from moqi.insight.ratings_table import CHINA, read_ratings
 from moqi.insight.report import index_answer, index_for
-from moqi.insight.routes import By, read_upload, satisfaction_json
+from moqi.insight.routes import By, KpiBy, read_upload, satisfaction_json
 from moqi.web.auth import SessionDep, page_access
 from moqi.web.clock import now
 from moqi.web.templates import templates
@@ -156,4 +157,92 @@ async def ratings_page(
         until=None,
         channel=None,
         notice=f"已导入 {kept} 条评价（{file.filename}）",
+    )
+
+
+def _kpi_days(since: date | None, until: date | None) -> tuple[date, date, datetime, datetime]:
+    """The days asked for (by default the last eight weeks, China time) and their bounds."""
+    today = now().astimezone(CHINA).date()
+    end = until or today
+    start = since or end - timedelta(days=55)
+    return start, end, _day(start), _day(end) + timedelta(days=1)
+
+
+def _kpi_page(request, user, template: str, status: int = 200, **context):
+    return templates.TemplateResponse(
+        request,
+        template,
+        {
+            "user": user,
+            "by_names": kpi_view.BY_NAMES,
+            "status_names": kpi_view.STATUS,
+            "spark": kpi_view.sparkline,
+            **context,
+        },
+        status_code=status,
+    )
+
+
+@router.get("/insight/kpis", response_class=HTMLResponse)
+def kpi_board_page(
+    request: Request, session: SessionDep, since: date | None = None, until: date | None = None
+):
+    user, redirect = page_access(request, session, VIEWERS)
+    if user is None:
+        return redirect
+    start, end, lo, hi = _kpi_days(since, until)
+    try:
+        board = kpis.board(session, since=lo, until=hi)
+    except MoqiError as exc:
+        return _kpi_page(
+            request, user, "kpis.html", 422, board=[], since=start, until=end, error=str(exc)
+        )
+    return _kpi_page(request, user, "kpis.html", board=board, since=start, until=end)
+
+
+@router.get("/insight/kpis/{key}", response_class=HTMLResponse)
+def kpi_drill_page(
+    request: Request,
+    session: SessionDep,
+    key: Annotated[str, Path(pattern="^[a-z_0-9]{1,40}$")],
+    by: KpiBy = None,
+    since: date | None = None,
+    until: date | None = None,
+):
+    user, redirect = page_access(request, session, VIEWERS)
+    if user is None:
+        return redirect
+    if key not in kpi_defs():
+        return _kpi_page(request, user, "kpi_drill.html", 404, item=None, error=f"没有指标 {key}")
+    start, end, lo, hi = _kpi_days(since, until)
+    try:
+        item = kpis.one(session, key, since=lo, until=hi, by=by or "team")
+    except MoqiError as exc:
+        return _kpi_page(request, user, "kpi_drill.html", 422, item=None, error=str(exc))
+    return _kpi_page(request, user, "kpi_drill.html", item=item, since=start, until=end)
+
+
+@router.get("/insight/kpis.{kind}")
+def kpi_file(
+    request: Request,
+    session: SessionDep,
+    kind: Annotated[str, Path(pattern="^(csv|xlsx)$")],
+    by: KpiBy = None,
+    since: date | None = None,
+    until: date | None = None,
+):
+    """The board as a file: each KPI for everyone and, with `by`, per group."""
+    user, redirect = page_access(request, session, VIEWERS)
+    if user is None:
+        return redirect
+    start, end, lo, hi = _kpi_days(since, until)
+    table = kpi_view.rows(kpis.board(session, since=lo, until=hi, by=by))
+    name = f"kpis-{by or 'all'}-{start}-{end}.{kind}"
+    if kind == "csv":
+        data, media = export.to_csv(table), "text/csv; charset=utf-8"
+    else:
+        data = export.to_xlsx(table, "运营指标")
+        media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return Response(
+        data, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'}
     )

@@ -3,12 +3,12 @@ imported from a post-call survey, and the competitiveness index from uploaded su
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, HTTPException, Query, UploadFile
 
-from moqi.insight import services
+from moqi.insight import kpis, services
 from moqi.insight.ratings_table import CHINA, read_ratings
 from moqi.insight.report import group_json, index_answer, index_for
 from moqi.nlp.table import read_table
@@ -18,6 +18,7 @@ from moqi.web.errors import MAX_BODY
 
 router = APIRouter(prefix="/api/insight", tags=["insight"])
 By = Annotated[str, Query(pattern="^(agent|team|reason|channel|region|brand|week)$")]
+KpiBy = Annotated[str | None, Query(pattern="^(team|region|brand|week)$")]
 
 
 def _aware(moment: datetime | None) -> datetime | None:
@@ -75,3 +76,25 @@ async def index(
 ) -> dict:
     found = index_for(await read_upload(survey), await read_upload(bases), us, wave or None)
     return index_answer(*found, wave or None)
+
+
+def kpi_period(since: datetime | None, until: datetime | None) -> tuple[datetime, datetime]:
+    """The period asked for (a time without an offset is China time); by default the eight
+    weeks up to now."""
+    end = _aware(until) or now()
+    return _aware(since) or end - timedelta(weeks=8), end
+
+
+@router.get(
+    "/kpis", summary="The KPI board: each KPI with its definition, value, target and status"
+)
+def kpi_board(
+    session: SessionDep,
+    user: LeadUser,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    by: KpiBy = None,
+) -> dict:
+    start, end = kpi_period(since, until)
+    board = kpis.board(session, since=start, until=end, by=by)
+    return {"since": start.isoformat(), "until": end.isoformat(), "by": by, "kpis": board}

@@ -10,6 +10,12 @@ from sqlalchemy.orm import Session
 
 from moqi import errors
 from moqi.nlp.mask import mask_pii
+from moqi.service.facts import (  # noqa: F401 - the capability's interface
+    customer_counts,
+    customer_facts,
+    outbox_facts,
+    ticket_facts,
+)
 from moqi.service.models import Contact, Customer, CustomerEventRow, Utterance
 from moqi.service.phone_keys import (  # noqa: F401 - the capability's interface
     KEY_PREFIX,
@@ -322,13 +328,15 @@ def ticket_of_contact(session: Session, contact_id: int) -> int | None:
     return queues.for_contact(session, contact_id)
 
 
-def contact_facts() -> Subquery:
+def contact_facts(name: str = "contact_facts") -> Subquery:
     """Each contact's facts that reports group by, as a subquery another capability's SQL
-    can join on `contact_id`: agent, channel, reason, moment, start, and the customer's region
-    and brand (empty for an unknown caller)."""
+    can join on `contact_id`: agent, channel, reason, moment, start, status, the customer (None
+    for an unknown caller) and their region and brand (empty for an unknown caller)."""
     return (
         select(
             Contact.id.label("contact_id"),
+            Contact.customer_id,
+            Contact.status,
             Contact.agent,
             Contact.channel,
             Contact.reason,
@@ -338,7 +346,7 @@ def contact_facts() -> Subquery:
             func.coalesce(Customer.brand, "").label("brand"),
         )
         .outerjoin(Customer, Customer.id == Contact.customer_id)
-        .subquery("contact_facts")
+        .subquery(name)
     )
 
 

@@ -272,3 +272,34 @@ def plan_queue(
 _PLANS: OrderedDict[tuple, Plan] = OrderedDict()
 _PLANS_KEPT = 16
 _PLANS_LOCK = Lock()
+
+
+def answer_balance(session: Session, *, since: datetime, until: datetime) -> dict:
+    """The answer-rate balance (kpi.balance) of the intervals of every queue that open in
+    [since, until) (naive local wall-clock times, as the ACD writes them), their calls summed
+    by time of day: {"spread", "best", "worst", "best_slot", "worst_slot", "slots", "offered"};
+    spread and rates None when no slot carries calls."""
+    from moqi.workforce.kpi import Kpi, balance, slot_label
+
+    rows = session.execute(
+        select(IntervalRow.start, QueueRow.interval_min, IntervalRow.offered, IntervalRow.answered)
+        .join(QueueRow, QueueRow.id == IntervalRow.queue_id)
+        .where(IntervalRow.start >= since, IntervalRow.start < until)
+    )
+    by_slot: dict[int, Kpi] = {}
+    step = 60
+    for start, interval_min, offered, answered in rows:
+        step = min(step, interval_min)
+        slot = by_slot.setdefault(start.hour * 60 + start.minute, Kpi())
+        slot.offered += offered
+        slot.answered += answered
+    found = balance(by_slot)
+    return {
+        "spread": found.spread,
+        "best": found.best_rate,
+        "worst": found.worst_rate,
+        "best_slot": None if found.best_slot is None else slot_label(found.best_slot, step),
+        "worst_slot": None if found.worst_slot is None else slot_label(found.worst_slot, step),
+        "slots": found.slots_considered,
+        "offered": sum(k.offered for k in by_slot.values()),
+    }

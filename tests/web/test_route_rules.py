@@ -144,6 +144,7 @@ RULES: dict[str, frozenset[str] | None] = {
     "GET /api/insight/satisfaction": LEADS,
     "POST /api/insight/ratings/import": LEADS,
     "POST /api/insight/index": LEADS,
+    "GET /api/insight/kpis": LEADS,
 }
 
 
