@@ -131,7 +131,8 @@ def _closing(agent: list[dict], outcome: str | None) -> dict:
     """A closing line that ends a resolved call (70) and the wrap-up question before it (30);
     a closing said while the matter was still open earns nothing."""
     evidence, score = [], 0
-    asked = next((t for t in agent if t["reading"]["wrap_up"]), None)
+    # The engine reads "再见" as wrapping up too: the question is a line of its own, before.
+    asked = next((t for t in agent if t["reading"]["wrap_up"] and not t["reading"]["closing"]), None)
     closing = [t for t in agent if t["reading"]["closing"]]
     if asked is not None:
         score += 30
