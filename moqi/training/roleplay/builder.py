@@ -9,7 +9,7 @@ through an AssistSession, and the engine's readings make the scenario:
   words (jieba with the telecom dictionary) that the customer had not said;
 - the operation the agent read back (assist's three-way confirmation) is the scenario's
   operation, needed where the real agent reported it;
-- the customer starts as upset as the engine read the first words (escalation risk);
+- the customer starts as upset as the engine read them at their worst (escalation risk);
 - the last state needs a closing line.
 
 The result is plain scenario data (as the YAML files hold), for a trainer to save under
@@ -96,13 +96,14 @@ def build_scenario(
             continue
         carried = ""
         states.append({"id": f"step_{len(states) + 1}", "say": line, "needs": needs})
-    first_risk = next(e.emotion["risk"] for e in events if e.speaker == "customer")
+    # The customer starts as upset as they got in the real call (the engine's escalation risk).
+    peak_risk = max(e.emotion["risk"] for e in events if e.speaker == "customer")
     data = {
         "key": key,
         "title": title,
         "summary": f"由真实通话生成：{source}",
         "reason": events[-1].need["reasons"][0]["code"],
-        "start_anger": max(2, min(8, round(first_risk * 10))),
+        "start_anger": max(2, min(8, round(peak_risk * 10))),
         "customer": customer,
         "facts": facts,
         "operation": operation,

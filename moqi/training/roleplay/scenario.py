@@ -203,7 +203,7 @@ def _moods(value: object, where: str, *, required: bool = True) -> dict[str, tup
 
 
 def _patterns(value: object, where: str) -> tuple[str, ...]:
-    if value is None:
+    if value is None or value == []:
         return ()
     words = _lines(value, where)
     for i, w in enumerate(words):

@@ -189,6 +189,12 @@ def test_a_scenario_built_from_the_agents_own_stored_call(app, loaded_db):
         s = r.json()
         assert s["scenario"] == f"contact_{contact_id}"
         assert s["turns"][0]["text"].startswith("喂?喂,姑娘啊")  # as stored: normalised
+        # The built scenario is kept on the session: it replays from the database too.
+        roleplay._live.clear()
+        said = ana.post(
+            f"{API}/sessions/{s['id']}/messages", json={"text": "阿姨您别着急，我慢慢帮您查。"}
+        )
+        assert said.status_code == 200 and len(said.json()["turns"]) == 3
         assert bo.post(f"{API}/sessions", json={"contact_id": contact_id}).status_code == 403
         assert lead1.post(f"{API}/sessions", json={"contact_id": contact_id}).status_code == 201
         missing = ana.post(f"{API}/sessions", json={"contact_id": 99999})
