@@ -27,8 +27,8 @@ from moqi.training.roleplay.scenario import (
     OPERATION,
     Scenario,
     ScenarioError,
-    parse_scenario,
 )
+from moqi.training.roleplay.scenario_files import parse_scenario
 
 _WORD = re.compile(r"^[\u4e00-\u9fff]{2,}$")
 # Words any answer holds: they say nothing of what this answer had to say.

@@ -132,7 +132,9 @@ def _closing(agent: list[dict], outcome: str | None) -> dict:
     a closing said while the matter was still open earns nothing."""
     evidence, score = [], 0
     # The engine reads "再见" as wrapping up too: the question is a line of its own, before.
-    asked = next((t for t in agent if t["reading"]["wrap_up"] and not t["reading"]["closing"]), None)
+    asked = next(
+        (t for t in agent if t["reading"]["wrap_up"] and not t["reading"]["closing"]), None
+    )
     closing = [t for t in agent if t["reading"]["closing"]]
     if asked is not None:
         score += 30

@@ -24,7 +24,7 @@ from moqi.assist import services as assist
 from moqi.assist.transcript import parse_transcript
 from moqi.errors import Conflict, Forbidden, Invalid, NotFound
 from moqi.service import services as desk
-from moqi.training.roleplay import scenario as scenarios
+from moqi.training.roleplay import scenario_files as scenarios
 from moqi.training.roleplay.builder import build_scenario, fictitious_phone
 from moqi.training.roleplay.customer import MAX_TURNS, SimulatedCustomer, replay
 from moqi.training.roleplay.models import RoleplaySession

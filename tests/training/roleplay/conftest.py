@@ -6,7 +6,7 @@ import pytest
 
 from moqi.assist import AssistSession, CustomerProfile
 from moqi.training.roleplay.customer import SimulatedCustomer
-from moqi.training.roleplay.scenario import load_scenarios
+from moqi.training.roleplay.scenario_files import load_scenarios
 
 # A good call through the data-overage scenario, line by line (the answers the states want).
 GOOD_OVERAGE = [

@@ -13,7 +13,8 @@ from moqi.assist.transcript import parse_transcript
 from moqi.content.files import load_demo_customers
 from moqi.training.roleplay.builder import build_scenario, fictitious_phone
 from moqi.training.roleplay.customer import SimulatedCustomer
-from moqi.training.roleplay.scenario import ScenarioError, from_dict, read_common
+from moqi.training.roleplay.scenario import ScenarioError
+from moqi.training.roleplay.scenario_files import from_dict, read_common
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
 CUSTOMERS = {c["id"]: c for c in load_demo_customers()}

@@ -8,7 +8,8 @@ import shutil
 import pytest
 import yaml
 
-from moqi.training.roleplay.scenario import FOLDER, ScenarioError, from_dict, load_scenarios
+from moqi.training.roleplay.scenario import FOLDER, ScenarioError
+from moqi.training.roleplay.scenario_files import from_dict, load_scenarios
 
 
 def test_the_shipped_scenarios_load_with_every_mood_written(scenarios):
