@@ -106,10 +106,8 @@ class Turn:
 
 
 class SimulatedCustomer:
-    """The customer of one role-play. Not thread-safe: one per session.
-
-    >>> from moqi.training.roleplay.services import shipped_scenarios  # doctest: +SKIP
-    """
+    """The customer of one role-play: `open()` once, then `hear(line)` for each agent line
+    until `finished`. Not thread-safe: one per session."""
 
     def __init__(self, scenario: Scenario, assist: AssistSession, seed: int) -> None:
         self.scenario = scenario

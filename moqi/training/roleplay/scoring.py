@@ -21,7 +21,8 @@ def _line(turn: dict, note: str, good: bool) -> dict:
 
 
 def score(scenario: Scenario, turns: list[dict], outcome: str | None) -> dict:
-    """The score card of these stored turns (Turn.as_dict, in order)."""
+    """The score card of these stored turns (Turn.as_dict, in order); `outcome`: resolved,
+    hung_up, ended (by the agent, or at the turn limit) or None (still going)."""
     agent = [t for t in turns if t["speaker"] == "agent" and t.get("reading")]
     parts = {
         "empathy": _empathy(turns),
@@ -147,5 +148,6 @@ def _closing(agent: list[dict], outcome: str | None) -> dict:
     note = {
         "resolved": "问题解决，客户满意结束",
         "hung_up": "客户挂机，通话没有正常结束",
+        "ended": "坐席在问题解决前结束了陪练",
     }.get(outcome or "", "通话尚未结束")
     return {"score": score, "note": note, "evidence": evidence}

@@ -36,6 +36,7 @@ LIST_LIMIT = 200
 _KEEP = 64
 _live: OrderedDict[tuple[str, int], SimulatedCustomer] = OrderedDict()
 _lock = threading.Lock()
+_hearing = threading.Lock()
 
 
 @lru_cache(maxsize=1)
@@ -134,8 +135,9 @@ def _customer(session: Session, row: RoleplaySession) -> SimulatedCustomer:
     return customer
 
 
-def get(session: Session, row_id: int) -> RoleplaySession:
-    row = session.get(RoleplaySession, row_id)
+def get(session: Session, row_id: int, *, for_update: bool = False) -> RoleplaySession:
+    """A stored session (locked for the rest of the transaction with `for_update`); NotFound."""
+    row = session.get(RoleplaySession, row_id, with_for_update=for_update)
     if row is None:
         raise NotFound(f"no role-play session {row_id}")
     return row
@@ -158,7 +160,7 @@ def _team_of(session: Session, username: str) -> str | None:
 
 def say(session: Session, row_id: int, text: object, *, user: User, now: datetime) -> dict:
     """The agent's line and the customer's answer; the score card when the call ends."""
-    row = get(session, row_id)
+    row = get(session, row_id, for_update=True)
     if row.agent != user.username:
         raise Forbidden("only the agent practising may speak in a role-play")
     if not isinstance(text, str) or not text.strip():
@@ -167,13 +169,16 @@ def say(session: Session, row_id: int, text: object, *, user: User, now: datetim
         raise Invalid(f"a line of {len(text)} characters is over the {MAX_MESSAGE}-character limit")
     if row.status != "active":
         raise Conflict(f"role-play session {row_id} is over ({row.status})")
-    customer = _customer(session, row)
-    try:
-        customer.hear(text.strip())
-    except Exception:
-        _forget(session, row.id)  # the simulation may be half-stepped: rebuild it next time
-        raise
-    row.turns = [t.as_dict() for t in customer.turns]
+    # One line at a time per process (a double-clicked send must not step the customer twice);
+    # across workers the row lock above orders them.
+    with _hearing:
+        customer = _customer(session, row)
+        try:
+            customer.hear(text.strip())
+        except Exception:
+            _forget(session, row.id)  # the simulation may be half-stepped: rebuild it next time
+            raise
+        row.turns = [t.as_dict() for t in customer.turns]
     row.anger = customer.anger
     agent_turns = sum(1 for t in customer.turns if t.speaker == "agent")
     if customer.finished or agent_turns >= MAX_TURNS:
@@ -190,14 +195,14 @@ def _finish(row: RoleplaySession, status: str, now: datetime) -> None:
     row.status = status
     row.finished_at = now
     played = scenarios.from_dict(row.scenario)
-    card = score(played, row.turns, None if status == "ended" else status)
+    card = score(played, row.turns, status)
     row.scores = card
     row.total = card["total"]
 
 
 def end(session: Session, row_id: int, *, user: User, now: datetime) -> dict:
     """The agent ends the call (a call ended before the customer was served scores as such)."""
-    row = get(session, row_id)
+    row = get(session, row_id, for_update=True)
     if row.agent != user.username:
         raise Forbidden("only the agent practising may end a role-play")
     if row.status != "active":

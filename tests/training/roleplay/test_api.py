@@ -101,8 +101,12 @@ def test_agents_see_their_own_leads_their_team_admins_all(app):
         team = lead1.get("/training/roleplay/team")
         assert team.status_code == 200 and "ana" in team.text and ">cy<" not in team.text
         assert ana.get("/training/roleplay/team").status_code == 403
+        assert bo.get(f"/training/roleplay/{mine['id']}").status_code == 403
+        assert lead1.get(f"/training/roleplay/{mine['id']}").status_code == 200
         ended = ana.post(f"{url}/end").json()
         assert ended["status"] == "ended" and ended["scores"]["parts"]["closing"]["score"] == 0
+        assert ended["scores"]["parts"]["closing"]["note"] == "坐席在问题解决前结束了陪练"
+        assert ana.post(f"{url}/end").status_code == 409
 
 
 @pytest.mark.parametrize(
