@@ -89,6 +89,13 @@ def _search(pattern: str, text: str) -> bool:
     return re.search(pattern, text) is not None
 
 
+def mood_of(anger: int, rules: dict[str, int]) -> str:
+    """calm, neutral or angry for an anger of 0–10, by the scenario's rules."""
+    if anger < rules["calm_below"]:
+        return "calm"
+    return "angry" if anger >= rules["angry_from"] else "neutral"
+
+
 @dataclass
 class Turn:
     """One line of the role-play as stored: who, what, and the customer's mood after it."""
@@ -128,9 +135,7 @@ class SimulatedCustomer:
 
     @property
     def mood(self) -> str:
-        if self.anger < self.rules["calm_below"]:
-            return "calm"
-        return "angry" if self.anger >= self.rules["angry_from"] else "neutral"
+        return mood_of(self.anger, self.rules)
 
     @property
     def finished(self) -> bool:

@@ -26,7 +26,7 @@ from moqi.errors import Conflict, Forbidden, Invalid, NotFound
 from moqi.service import services as desk
 from moqi.training.roleplay import scenario_files as scenarios
 from moqi.training.roleplay.builder import build_scenario, fictitious_phone
-from moqi.training.roleplay.customer import MAX_TURNS, SimulatedCustomer, replay
+from moqi.training.roleplay.customer import MAX_TURNS, SimulatedCustomer, mood_of, replay
 from moqi.training.roleplay.models import RoleplaySession
 from moqi.training.roleplay.scenario import Scenario
 from moqi.training.roleplay.scoring import score
@@ -54,6 +54,7 @@ def scenario_list() -> list[dict]:
             "summary": s.summary,
             "customer": {k: s.customer.get(k) for k in ("title", "brand", "region", "plan")},
             "start_anger": s.start_anger,
+            "start_mood": mood_of(s.start_anger, s.rules),
             "states": len(s.states),
         }
         for s in shipped_scenarios().values()

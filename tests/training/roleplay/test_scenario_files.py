@@ -10,6 +10,8 @@ import yaml
 
 from moqi.training.roleplay.scenario import FOLDER, ScenarioError
 from moqi.training.roleplay.scenario_files import from_dict, load_scenarios
+from moqi.training.roleplay.scoring import score
+from tests.training.roleplay.good_calls import GOOD_CALLS
 
 
 def test_the_shipped_scenarios_load_with_every_mood_written(scenarios):
@@ -111,3 +113,24 @@ def test_a_file_that_is_not_yaml_names_the_file(tmp_path):
     (tmp_path / "bad.yaml").write_text("key: [unclosed", encoding="utf-8")
     with pytest.raises(ValueError, match=r"bad\.yaml: not valid YAML"):
         load_scenarios(tmp_path)
+
+
+@pytest.mark.parametrize("key", sorted(GOOD_CALLS))
+def test_every_shipped_scenario_is_won_by_a_model_answer(customer, key):
+    """Each scenario's facts, read-back businesses and closing are what the engine reads in a
+    model answer: written wrongly, no agent could ever finish it."""
+    sim = customer(key)
+    for line in GOOD_CALLS[key]:
+        assert not sim.finished
+        sim.hear(line)
+    assert sim.outcome == "resolved"
+    assert all(
+        r.checked in ({}, {"business": True, "number": True, "result": True}) for r in sim.readings
+    )
+    card = score(sim.scenario, [t.as_dict() for t in sim.turns], sim.outcome)
+    assert card["parts"]["correctness"]["score"] == 100
+    assert card["parts"]["confirmation"]["score"] == 100
+
+
+def test_every_shipped_scenario_has_a_model_answer(scenarios):
+    assert set(GOOD_CALLS) == set(scenarios)
