@@ -145,6 +145,15 @@ RULES: dict[str, frozenset[str] | None] = {
     "POST /api/insight/ratings/import": LEADS,
     "POST /api/insight/index": LEADS,
     "GET /api/insight/kpis": LEADS,
+    # Role-play training: agents practise (only in their own sessions, checked by the service);
+    # leads also read their team's and build scenarios from transcripts.
+    "GET /api/training/roleplay/scenarios": LIVE,
+    "POST /api/training/roleplay/scenarios/build": LEADS,
+    "POST /api/training/roleplay/sessions": LIVE,
+    "GET /api/training/roleplay/sessions": LIVE,
+    "GET /api/training/roleplay/sessions/{session_id}": LIVE,
+    "POST /api/training/roleplay/sessions/{session_id}/messages": LIVE,
+    "POST /api/training/roleplay/sessions/{session_id}/end": LIVE,
 }
 
 

@@ -1,0 +1,1 @@
+"""Training: courseware, quizzes and role-play for agents."""
