@@ -46,6 +46,8 @@ from moqi.service.outbox.routes import router as outbox_router
 from moqi.service.pages import router as desk_pages
 from moqi.service.routes import router as tickets_router
 from moqi.settings import get_settings
+from moqi.training.pages import router as training_pages
+from moqi.training.routes import router as training_router
 from moqi.web import docs
 from moqi.web.clock import now
 from moqi.web.errors import install_problem_handlers
@@ -194,6 +196,8 @@ def create_app(database_url: str | None = None) -> FastAPI:
         channel_pages,
         insight_router,
         insight_pages,
+        training_router,
+        training_pages,
     )
     for router in routers:
         app.include_router(router)

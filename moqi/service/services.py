@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from moqi import errors
 from moqi.nlp.mask import mask_pii
 from moqi.service.models import Contact, Customer, CustomerEventRow, Utterance
+from moqi.service.outcomes import customer_lines, reason_outcomes  # noqa: F401 - the interface
 from moqi.service.phone_keys import (  # noqa: F401 - the capability's interface
     KEY_PREFIX,
     keyed_customers,

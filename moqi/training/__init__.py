@@ -1,0 +1,2 @@
+"""Training: courseware and quizzes generated from the content, scored, with each agent's
+progress and the weak areas their own contacts show."""
