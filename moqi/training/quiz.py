@@ -36,7 +36,8 @@ class Question:
     focus: str = ""  # the weak area (a reason code) this question was chosen for
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        """The question as stored (JSON: lists, not tuples)."""
+        return {**asdict(self), "options": list(self.options), "reasons": list(self.reasons)}
 
     @classmethod
     def from_dict(cls, body: Mapping) -> Question:
