@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass
 
 from moqi.content import Content
@@ -309,7 +309,6 @@ def emotion_anchors(content: Content, close: Collection[tuple[str, str]] = ()) -
     for e in content.lexicon:
         categories[e.word].add(e.category)
     present = sorted({e.category for e in content.lexicon if e.category in EMOTION_LABELS})
-    words = list(categories)
 
     def make_for(word: str, category: str) -> Callable[[random.Random], Draft | None]:
         def make(rng: random.Random) -> Draft | None:
@@ -332,10 +331,20 @@ def emotion_anchors(content: Content, close: Collection[tuple[str, str]] = ()) -
             continue
         if len([c for c in present if c != e.category and c not in near[e.category]]) < OPTIONS - 1:
             continue
-        inner = {c for w in words if w != e.word and w in e.word for c in categories[w]}
+        inner = {c for w in _inner_words(e.word, categories) for c in categories[w]}
         if inner - {e.category}:
             continue
         yield Anchor("emotion_word", e.word, (), make_for(e.word, e.category))
+
+
+def _inner_words(word: str, known: Mapping[str, object]) -> set[str]:
+    """The known words that are a part of `word` shorter than it."""
+    return {
+        word[i:j]
+        for i in range(len(word))
+        for j in range(i + 1, len(word) + 1)
+        if j - i < len(word) and word[i:j] in known
+    }
 
 
 def all_anchors(content: Content, close_emotions: Collection[tuple[str, str]] = ()) -> list[Anchor]:

@@ -144,6 +144,14 @@ RULES: dict[str, frozenset[str] | None] = {
     "GET /api/insight/satisfaction": LEADS,
     "POST /api/insight/ratings/import": LEADS,
     "POST /api/insight/index": LEADS,
+    # Training: whoever takes calls or leads them learns; leads see their team's progress.
+    "GET /api/training/courses": LIVE,
+    "GET /api/training/courses/{key}": LIVE,
+    "POST /api/training/quizzes": LIVE,
+    "GET /api/training/quizzes/{quiz_id}": LIVE,
+    "POST /api/training/quizzes/{quiz_id}/answers": LIVE,
+    "GET /api/training/me": LIVE,
+    "GET /api/training/team": LEADS,
 }
 
 
