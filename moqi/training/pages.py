@@ -150,5 +150,5 @@ def team_page(request: Request, session: SessionDep):
     return templates.TemplateResponse(
         request,
         "training_team.html",
-        {"user": user, "agents": services.team_progress(session, user)},
+        {"user": user, "agents": services.team_progress(session, user, now=now())},
     )

@@ -75,4 +75,4 @@ def my_progress(session: SessionDep, user: AgentUser) -> dict:
 
 @router.get("/team", summary="Progress of each agent of the lead's team (every agent for admins)")
 def team(session: SessionDep, user: LeadUser) -> list[dict]:
-    return services.team_progress(session, user)
+    return services.team_progress(session, user, now=now())

@@ -128,16 +128,27 @@ def _figures(outcomes, ratings, agent: str | None) -> dict[str, weak.ReasonFigur
     return {r: weak.ReasonFigures(r, *v) for r, v in acc.items()}
 
 
-def weak_areas(
-    session: Session, username: str, *, now: datetime, days: int = WEAK_DAYS
-) -> list[weak.WeakArea]:
-    """The call reasons this agent handles worse than the centre, from their own contacts."""
+def weak_areas_of(
+    session: Session, agents: list[str], *, now: datetime, days: int = WEAK_DAYS
+) -> dict[str, list[weak.WeakArea]]:
+    """Each agent's weak areas: the call reasons they handle worse than the centre does, from
+    their own contacts of the last `days` days (the centre's figures read once for all)."""
     since = now - timedelta(days=days)
     outcomes = desk.reason_outcomes(session, since=since, high_risk=weak.HIGH_RISK)
     ratings = insight.ratings_by_agent_reason(session, since=since)
     labels = {r.code: r.label for r in knowledge.load_content(session).reasons}
-    mine = _figures(outcomes, ratings, username)
-    return weak.weak_areas(mine.values(), _figures(outcomes, ratings, None), labels)
+    centre = _figures(outcomes, ratings, None)
+    return {
+        agent: weak.weak_areas(_figures(outcomes, ratings, agent).values(), centre, labels)
+        for agent in agents
+    }
+
+
+def weak_areas(
+    session: Session, username: str, *, now: datetime, days: int = WEAK_DAYS
+) -> list[weak.WeakArea]:
+    """The call reasons this agent handles worse than the centre, from their own contacts."""
+    return weak_areas_of(session, [username], now=now, days=days)[username]
 
 
 # --- quizzes -------------------------------------------------------------------------------
@@ -271,12 +282,27 @@ def progress(session: Session, agent: str) -> dict:
     }
 
 
-def team_progress(session: Session, viewer: Any) -> list[dict]:
-    """Each active agent's progress: the lead's own team, or every agent for an admin."""
+def team_progress(session: Session, viewer: Any, *, now: datetime) -> list[dict]:
+    """Each active agent's progress and weak areas: the lead's own team, or every agent for
+    an admin."""
     if viewer.role != "admin" and not viewer.team:
         return []
-    return [
-        {**progress(session, u.username), "team": u.team, "name": u.display_name or u.username}
+    agents = [
+        u
         for u in accounts.list_users(session)
         if u.role == "agent" and u.active and (viewer.role == "admin" or u.team == viewer.team)
+    ]
+    weakness = weak_areas_of(session, [u.username for u in agents], now=now)
+    return [
+        {
+            **progress(session, u.username),
+            "team": u.team,
+            "name": u.display_name or u.username,
+            "weak_areas": [w.as_dict() for w in weakness[u.username]],
+            "recent": [
+                {"id": a.id, "score": a.score, "total": a.total}
+                for a in attempts_of(session, u.username, limit=5)
+            ],
+        }
+        for u in agents
     ]

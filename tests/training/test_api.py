@@ -154,6 +154,7 @@ def test_the_pages_take_a_quiz_from_start_to_score(app):
         assert "得分" in done.text and 'type="radio"' not in done.text
         lead = login(app, "lead")
         assert lead.get("/training/team").status_code == 200
-        assert "ana" in lead.get("/training/team").text
+        team = lead.get("/training/team").text
+        assert "ana" in team and f'href="{url}"' in team
         assert login(app, "bo").get("/training/team").status_code == 403
         assert login(app, "editor").get("/training").status_code == 403

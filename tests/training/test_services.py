@@ -130,11 +130,11 @@ def test_a_quiz_is_frozen_answered_once_by_its_agent_and_scored(loaded_db):
         mine = services.progress(s, "ana")
         assert (mine["quizzes"], mine["right"], mine["asked"]) == (1, 4, 6)
         assert sum(t["asked"] for t in mine["topics"].values()) == 6
-        team = services.team_progress(s, who("lee", "team_lead", "north"))
+        team = services.team_progress(s, who("lee", "team_lead", "north"), now=NOW)
         assert [a["agent"] for a in team] == ["ana"]
-        everyone = services.team_progress(s, who("root", "admin", ""))
+        everyone = services.team_progress(s, who("root", "admin", ""), now=NOW)
         assert {a["agent"] for a in everyone} == {"ana", "bo"}
-        assert services.team_progress(s, who("x", "team_lead", "")) == []
+        assert services.team_progress(s, who("x", "team_lead", ""), now=NOW) == []
 
 
 def test_weak_areas_come_from_the_agents_own_risky_and_low_rated_contacts(loaded_db):
@@ -163,6 +163,11 @@ def test_weak_areas_come_from_the_agents_own_risky_and_low_rated_contacts(loaded
         assert roaming.centre.risky_share == pytest.approx(3 / 10)
         assert roaming.label != "roaming_inquiry"  # the taxonomy's label, not its code
         assert services.weak_areas(s, "bo", now=NOW) == []
+        add_users(loaded_db, ana="agent/north", bo="agent/north")
+    with session_scope(loaded_db) as s:
+        team = services.team_progress(s, who("lee", "team_lead", "north"), now=NOW)
+        shown = {a["agent"]: {w["reason"] for w in a["weak_areas"]} for a in team}
+        assert shown == {"ana": {"roaming_inquiry", "bill_dispute"}, "bo": set()}
         row = services.start_quiz(s, "ana", now=NOW, count=10, seed=1)
         focused = [q for q in row.questions if q["focus"]]
         assert focused and {q["focus"] for q in focused} <= {"roaming_inquiry", "bill_dispute"}
