@@ -141,7 +141,8 @@ def pick_excerpts(
     content: Content, lines: Iterable[str], per_emotion: int = EXCERPTS_PER_EMOTION
 ) -> dict[str, list[tuple[str, str]]]:
     """For each emotion, up to `per_emotion` (word, line) pairs: customers' stored lines holding
-    one of its lexicon words (the longest word found in a line decides its emotion)."""
+    one of its lexicon words (the longest word found in a line decides its emotion; a line
+    with a mask word, or a negation just before the word, is left out)."""
     words = sorted(content.lexicon, key=lambda e: -len(e.word))
     found: dict[str, list[tuple[str, str]]] = defaultdict(list)
     seen: set[str] = set()
@@ -153,6 +154,10 @@ def pick_excerpts(
         masked_out = any(m in text for m in content.masks)
         hit = next((e for e in words if len(e.word) >= 2 and e.word in text), None)
         if hit is None or masked_out or len(found[hit.category]) >= per_emotion:
+            continue
+        # "我不生气" is no example of anger: a negation just before the word rules the line out.
+        at = text.index(hit.word)
+        if any(n and n in text[max(0, at - len(n) - 2) : at] for n in content.negations):
             continue
         found[hit.category].append((hit.word, text))
     return dict(found)

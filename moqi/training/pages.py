@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Annotated
@@ -132,6 +133,8 @@ async def answer(request: Request, session: SessionDep, quiz_id: Id):
         answers: list[int | None] = []
         for i in range(len(row.questions)):
             given = form.get(f"q{i}")
+            if isinstance(given, str):
+                given = unicodedata.normalize("NFKC", given).strip()  # full-width digits too
             if given in (None, ""):
                 answers.append(None)
             elif isinstance(given, str) and given.isascii() and given.isdigit() and len(given) <= 2:

@@ -148,7 +148,9 @@ def test_the_pages_take_a_quiz_from_start_to_score(app):
         assert 'type="radio" name="q0"' in page.text and "交卷" in page.text
         r = ana.post(url, data={"q0": "0", "q1": "x"}, follow_redirects=False)
         assert r.status_code == 422
-        r = ana.post(url, data={"q0": "0", "q2": "1"}, follow_redirects=False)
+        r = ana.post(url, data={"q0": "0", "q1": "٣"}, follow_redirects=False)
+        assert r.status_code == 422
+        r = ana.post(url, data={"q0": "0", "q2": "１"}, follow_redirects=False)  # full-width
         assert r.status_code == 303
         done = ana.get(url)
         assert "得分" in done.text and 'type="radio"' not in done.text

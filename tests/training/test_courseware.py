@@ -69,8 +69,15 @@ def test_the_peak_end_prose_splits_into_sections():
 
 
 def test_excerpts_are_picked_by_the_lexicon_longest_word_first():
-    content = small_content()
-    lines = ["真是气死我了", "真是气死我了", "我很满意，太感谢了你们", "普通的一句话", "x" * 200]
+    content = small_content(negations=("没有",))
+    lines = [
+        "我没有气死我了的意思",
+        "真是气死我了",
+        "真是气死我了",
+        "我很满意，太感谢了你们",
+        "普通的一句话",
+        "x" * 200,
+    ]
     found = courseware.pick_excerpts(content, lines, per_emotion=2)
     assert found == {
         "anger": [("气死我了", "真是气死我了")],
