@@ -160,3 +160,34 @@ def test_the_pages_take_a_quiz_from_start_to_score(app):
         assert "ana" in team and f'href="{url}"' in team
         assert login(app, "bo").get("/training/team").status_code == 403
         assert login(app, "editor").get("/training").status_code == 403
+
+
+def test_the_home_page_says_why_a_topic_is_suggested(app, loaded_db):
+    from datetime import UTC, datetime, timedelta
+
+    from moqi.db import session_scope
+    from moqi.service import services as desk
+
+    with session_scope(loaded_db) as s:
+        for agent, risk in (("ana", 0.9), ("ana", 0.8), ("ana", 0.1), ("bo", 0.1), ("bo", 0.1)):
+            c = desk.create_contact(
+                s,
+                customer_id=None,
+                channel="voice",
+                title="",
+                agent=agent,
+                started_at=datetime.now(UTC) - timedelta(days=2),
+            )
+            c.reason, c.peak_risk, c.status = "roaming_inquiry", risk, "closed"
+    with TestClient(app):
+        ana = login(app, "ana")
+        home = ana.get("/training").text
+        assert (
+            "您接待 3 通" in home
+            and "其中 2 通客户情绪升到高风险或工单被升级（67%，全中心 40%）" in home
+        )
+        me = ana.get("/api/training/me").json()
+        assert [w["reason"] for w in me["weak_areas"]] == ["roaming_inquiry"]
+        r = ana.post("/training/quiz", data={"count": "6"}, follow_redirects=False)
+        page = ana.get(r.headers["location"]).text
+        assert "针对您的薄弱来电原因" in page and page.count('class="tag">加强') >= 1
