@@ -166,6 +166,28 @@ def script_fits(script: Script, situation: dict[str, str]) -> bool:
     return all(getattr(script, key) in (value, "*", "") for key, value in situation.items())
 
 
+def _why_not(text: str, others: list[Script], situation: dict[str, str], reasons: dict) -> str:
+    """Why a distractor line does not fit: what its script was written for instead."""
+    script = next(s for s in others if script_text(s) == text)
+    said = []
+    for key, value in situation.items():
+        theirs = getattr(script, key)
+        if theirs in (value, "*", ""):
+            continue
+        if key == "emotion":
+            said.append(f"「{EMOTION_LABELS.get(theirs, theirs)}」情绪")
+        elif key == "brand":
+            said.append(f"{theirs}客户")
+        elif key == "stage":
+            said.append(STAGE_LABELS.get(theirs, theirs))
+        else:
+            said.append(f"「{reasons.get(theirs, theirs)}」来电")
+    short = text if len(text) <= 12 else text[:12] + "…"
+    if not said:
+        return f"“{short}”不适用于这种情况（{script.id}）。"
+    return f"“{short}”是写给{'、'.join(said)}的（{script.id}）。"
+
+
 def script_anchors(content: Content) -> Iterator[Anchor]:
     """Which line fits an emotion × brand (× stage, × reason where the line names them)."""
     reasons = {r.code: r.label for r in content.reasons}
@@ -181,9 +203,20 @@ def script_anchors(content: Content) -> Iterator[Anchor]:
                 situation["reason"] = script.reason
             right = script_text(script)
             others = [s for s in plain if not script_fits(s, situation)]
-            same_kind = {script_text(s) for s in others if s.kind == script.kind}
-            pool = [script_text(s) for s in others if script_text(s) != right]
-            wrong = _pick(rng, pool, 3, same_kind)
+            # Lines of the same kind for another emotion or brand make the best distractors,
+            # then lines of the same kind for another stage or reason, then any line that
+            # does not fit.
+            segment = {"emotion": script.emotion, "brand": brand}
+            tiers = [
+                [s for s in others if s.kind == script.kind and not script_fits(s, segment)],
+                [s for s in others if s.kind == script.kind],
+                others,
+            ]
+            wrong: list[str] = []
+            for tier in tiers:
+                texts = [script_text(s) for s in tier]
+                texts = [t for t in dict.fromkeys(texts) if t != right and t not in wrong]
+                wrong += _pick(rng, texts, OPTIONS - 1 - len(wrong))
             if len(wrong) < OPTIONS - 1:
                 return None
             said = [f"情绪为「{EMOTION_LABELS[script.emotion]}」", f"品牌为{brand}"]
@@ -197,8 +230,8 @@ def script_anchors(content: Content) -> Iterator[Anchor]:
                 f"客户{'，'.join(said)}。此时要说一句{kind}话术，下列哪一句适用？",
                 right,
                 tuple(wrong),
-                f"话术库 {script.id}（{kind}）适用于这种情绪和客户群；其余几句写明的情绪、品牌、"
-                "阶段或场景与此不符。",
+                f"话术库 {script.id}（{kind}）适用于这种情绪和客户群。"
+                + "".join(_why_not(t, others, situation, reasons) for t in wrong),
                 f"script:{script.id}",
             )
 

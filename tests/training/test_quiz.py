@@ -105,6 +105,8 @@ def test_every_kind_is_made_from_a_small_content_set():
     for q in questions:
         assert len(q.options) == 4 and len(set(q.options)) == 4
         assert q.topic == KIND_LABELS[q.kind] and q.explanation and q.source
+        if q.kind == "script_fit":  # the explanation says what each wrong line was written for
+            assert q.explanation.count("是写给") == 3
 
 
 @pytest.mark.parametrize("seed", range(20))
