@@ -18,6 +18,7 @@ from moqi.content.reading import DATA_DIR, read_text, shipped_yaml
 from moqi.errors import Conflict, Forbidden, Invalid, NotFound
 from moqi.insight import services as insight
 from moqi.knowledge import services as knowledge
+from moqi.nlp.mask import mask_pii
 from moqi.service import services as desk
 from moqi.training import courseware, quiz, weak
 from moqi.training.models import QuizAttempt, TrainingCourse
@@ -54,7 +55,9 @@ def courses(session: Session, *, now: datetime) -> list[courseware.Course]:
     }
     if set(courseware.COURSES) - set(stored):
         content = knowledge.load_content(session)
-        excerpts = courseware.pick_excerpts(content, desk.customer_lines(session))
+        # Stored lines were masked when stored; masked again so a course never shows a number.
+        lines = [mask_pii(line) for line in desk.customer_lines(session)]
+        excerpts = courseware.pick_excerpts(content, lines)
         built = courseware.build_courses(
             content, revision=revision, prose=_prose(), excerpts=excerpts
         )
