@@ -46,8 +46,10 @@ from moqi.service.outbox.routes import router as outbox_router
 from moqi.service.pages import router as desk_pages
 from moqi.service.routes import router as tickets_router
 from moqi.settings import get_settings
+from moqi.training.pages import router as training_pages
 from moqi.training.roleplay.pages import router as roleplay_pages
 from moqi.training.roleplay.routes import router as roleplay_router
+from moqi.training.routes import router as training_router
 from moqi.web import docs
 from moqi.web.clock import now
 from moqi.web.errors import install_problem_handlers
@@ -198,6 +200,8 @@ def create_app(database_url: str | None = None) -> FastAPI:
         insight_pages,
         roleplay_router,
         roleplay_pages,
+        training_router,
+        training_pages,
     )
     for router in routers:
         app.include_router(router)

@@ -9,6 +9,7 @@ from moqi.knowledge import models as _knowledge  # noqa: F401
 from moqi.service import models as _service  # noqa: F401
 from moqi.service.experts import models as _experts  # noqa: F401
 from moqi.service.outbox import models as _outbox  # noqa: F401
+from moqi.training import models as _training  # noqa: F401
 from moqi.training.roleplay import models as _roleplay  # noqa: F401
 from moqi.workforce import models as _workforce  # noqa: F401
 

@@ -19,6 +19,7 @@ from moqi.cli import (
     staff,
     tickets,
     train,
+    training,
     transcribe,
     user,
 )
@@ -46,6 +47,7 @@ app.add_typer(sla.app, name="sla")
 app.add_typer(outbox.app, name="outbox")
 app.add_typer(tickets.app, name="tickets")
 app.add_typer(insight.app, name="insight")
+app.add_typer(training.app, name="training")
 
 
 def main() -> None:

@@ -4,10 +4,11 @@ agent, team, reason, channel, region, brand or week with their intervals."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from moqi.accounts import services as accounts
@@ -170,3 +171,27 @@ def import_ratings(session: Session, rows: list[RatingRow], *, source: str, now:
             comment=r.comment,
         )
     return len(rows)
+
+
+def ratings_by_agent_reason(
+    session: Session, *, since: datetime, agents: Collection[str] | None = None
+) -> list[tuple[str, str, int, int]]:
+    """(agent, reason, ratings, sum of satisfaction scores) of satisfaction answers given at
+    `since` or later; only these agents' when given. For training's weak areas."""
+    if agents is not None and not agents:
+        return []
+    facts = desk.contact_facts()
+    query = (
+        select(
+            facts.c.agent,
+            facts.c.reason,
+            func.count(ContactRating.satisfaction),
+            func.sum(ContactRating.satisfaction),
+        )
+        .join(facts, facts.c.contact_id == ContactRating.contact_id)
+        .where(ContactRating.satisfaction.is_not(None), ContactRating.answered_at >= since)
+        .group_by(facts.c.agent, facts.c.reason)
+    )
+    if agents is not None:
+        query = query.where(facts.c.agent.in_(sorted(set(agents))))
+    return [(a or "", r or "", int(n), int(s or 0)) for a, r, n, s in session.execute(query)]

@@ -17,6 +17,7 @@ from moqi.service.facts import (  # noqa: F401 - the capability's interface
     ticket_facts,
 )
 from moqi.service.models import Contact, Customer, CustomerEventRow, Utterance
+from moqi.service.outcomes import customer_lines, reason_outcomes  # noqa: F401 - the interface
 from moqi.service.phone_keys import (  # noqa: F401 - the capability's interface
     KEY_PREFIX,
     keyed_customers,

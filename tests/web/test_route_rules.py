@@ -154,6 +154,14 @@ RULES: dict[str, frozenset[str] | None] = {
     "GET /api/training/roleplay/sessions/{session_id}": LIVE,
     "POST /api/training/roleplay/sessions/{session_id}/messages": LIVE,
     "POST /api/training/roleplay/sessions/{session_id}/end": LIVE,
+    # Training: whoever takes calls or leads them learns; leads see their team's progress.
+    "GET /api/training/courses": LIVE,
+    "GET /api/training/courses/{key}": LIVE,
+    "POST /api/training/quizzes": LIVE,
+    "GET /api/training/quizzes/{quiz_id}": LIVE,
+    "POST /api/training/quizzes/{quiz_id}/answers": LIVE,
+    "GET /api/training/me": LIVE,
+    "GET /api/training/team": LEADS,
 }
 
 
