@@ -5,6 +5,7 @@ so a broken file is refused with its name and the entry at fault."""
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,6 +15,8 @@ from typing import Any
 
 from moqi.content.reading import DATA_DIR, ContentError, read_yaml
 from moqi.errors import Invalid
+
+log = logging.getLogger("moqi.portal")
 
 PORTAL_FILE = DATA_DIR / "channels" / "portal.yaml"
 FAULTS_FILE = DATA_DIR / "channels" / "area_faults.yaml"
@@ -171,8 +174,8 @@ def load_portal(path: Path = PORTAL_FILE, *, reasons: set[str] | None = None) ->
         if severity not in SEVERITIES:
             raise _fail(where, f"severity must be one of {', '.join(SEVERITIES)}")
         fix = _text(entry, "fix", where, limit=300)
-        if unknown := set(_FIELD.findall(fix)) - _PLACEHOLDERS:
-            raise _fail(where, f"unknown placeholder(s) {', '.join(sorted(unknown))}")
+        if strange := sorted(set(_FIELD.findall(fix)) - _PLACEHOLDERS):
+            raise _fail(where, f"unknown placeholder(s) {', '.join(strange)}")
         article = _text(entry, "article", where, limit=64, empty=True)
         if article and not _ID.fullmatch(article):
             raise _fail(where, f"article {article!r} is not an article id")
@@ -252,7 +255,23 @@ def shipped() -> PortalContent:
     return load_portal(reasons=set(reason_moments()))
 
 
-@lru_cache(maxsize=1)
-def shipped_faults() -> tuple[AreaFault, ...]:
-    """The operator's area faults, read and checked once per process."""
-    return load_faults()
+_faults_seen: dict[Path, tuple[int, tuple[AreaFault, ...]]] = {}
+
+
+def shipped_faults(path: Path = FAULTS_FILE) -> tuple[AreaFault, ...]:
+    """The operator's area faults, read again whenever the file changes (faults come and go
+    while moqi runs). A broken edit is refused with the file and entry (logged) while the
+    last good reading stays in force; with none yet, the error is raised."""
+    stamp = path.stat().st_mtime_ns if path.exists() else -1
+    seen = _faults_seen.get(path)
+    if seen is not None and seen[0] == stamp:
+        return seen[1]
+    try:
+        faults = load_faults(path)
+    except PortalContentError:
+        if seen is None:
+            raise
+        log.exception("area faults file is broken; the last good reading stays in force")
+        return seen[1]
+    _faults_seen[path] = (stamp, faults)
+    return faults

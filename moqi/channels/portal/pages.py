@@ -199,7 +199,7 @@ def sign_in(
     try:
         verified = signin.verify(session, phone, code, now=now())
     except MoqiError as exc:
-        session.commit()  # a wrong code counts as a try, kept
+        session.rollback()
         return _login_page(
             request,
             phone=phone[: signin.MAX_INPUT],
@@ -208,7 +208,16 @@ def sign_in(
             next=next,
             status=422,
         )
-    session.commit()
+    session.commit()  # a wrong code's try is counted either way
+    if isinstance(verified, signin.Refused):
+        return _login_page(
+            request,
+            phone=phone[: signin.MAX_INPUT],
+            sent=True,
+            error=verified.message,
+            next=next,
+            status=422,
+        )
     response = RedirectResponse(_NEXT.get(next, "/portal/checkup"), status_code=303)
     response.set_cookie(
         COOKIE,

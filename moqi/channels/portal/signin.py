@@ -50,6 +50,14 @@ class TooMany(errors.Conflict):
 
 
 @dataclass(frozen=True, slots=True)
+class Refused:
+    """A code that did not sign in: wrong (counted as a try), used, expired or dead. Returned,
+    not raised, so the caller keeps the try it counted when it commits."""
+
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
 class Verified:
     token: str  # for the cookie; only its hash is stored
     customer_id: str
@@ -155,9 +163,12 @@ def request_code(
         )
 
 
-def verify(session: Session, raw_phone: object, raw_code: object, *, now: datetime) -> Verified:
-    """Check a typed code against the number's newest live code; a session for its customer.
-    Invalid for a wrong, used, expired or dead code (a wrong one counts as a try)."""
+def verify(
+    session: Session, raw_phone: object, raw_code: object, *, now: datetime
+) -> Verified | Refused:
+    """Check a typed code against the number's newest code: a session for its customer, or
+    Refused for a wrong (counted as a try), used, expired or dead one. Invalid for a number
+    or code that is malformed (nothing counted)."""
     phone = phone_number(raw_phone)
     code = code_typed(raw_code)
     now = _utc(now)
@@ -169,15 +180,15 @@ def verify(session: Session, raw_phone: object, raw_code: object, *, now: dateti
     )
     dead = "验证码错误或已失效，请重新获取"
     if row is None or row.used_at is not None or row.tries >= MAX_TRIES:
-        raise errors.Invalid(dead)
+        return Refused(dead)
     if now >= _utc(row.expires_at):
-        raise errors.Invalid("验证码已过期，请重新获取")
+        return Refused("验证码已过期，请重新获取")
     right = hmac.compare_digest(_code_hash(row.phone_key, code), row.code_hash)
     if not right or row.customer_id is None:
         row.tries += 1
         session.flush()
         left = MAX_TRIES - row.tries
-        raise errors.Invalid(f"验证码错误，还可以再试 {left} 次" if left > 0 else dead)
+        return Refused(f"验证码错误，还可以再试 {left} 次" if left > 0 else dead)
     row.used_at = now
     token = secrets.token_urlsafe(32)
     session.add(
