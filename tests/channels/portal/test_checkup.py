@@ -20,7 +20,15 @@ def _codes(facts: Facts) -> list[str]:
 
 
 def _ticket(status: str, label: str = "处理中") -> TicketFact:
-    return TicketFact("20261205-000007", "宽带反复掉线", status, label, "工作人员处理中", "2026-12-08 18:00", "/t/abc")
+    return TicketFact(
+        "20261205-000007",
+        "宽带反复掉线",
+        status,
+        label,
+        "工作人员处理中",
+        "2026-12-08 18:00",
+        "/t/abc",
+    )
 
 
 def test_a_customer_with_nothing_on_record_gets_no_finding():
@@ -30,7 +38,11 @@ def test_a_customer_with_nothing_on_record_gets_no_finding():
 
 @pytest.mark.parametrize(
     ("status", "code", "label"),
-    [("open", "ticket_open", "查看工单进度"), ("waiting", "ticket_waiting", "查看工单进度"), ("resolved", "ticket_resolved", "去评价")],
+    [
+        ("open", "ticket_open", "查看工单进度"),
+        ("waiting", "ticket_waiting", "查看工单进度"),
+        ("resolved", "ticket_resolved", "去评价"),
+    ],
 )
 def test_each_open_ticket_is_a_finding_with_its_tracking_page(status, code, label):
     [finding] = checkup.check(replace(BASE, tickets=(_ticket(status),)), content.shipped())
@@ -39,7 +51,14 @@ def test_each_open_ticket_is_a_finding_with_its_tracking_page(status, code, labe
 
 
 @pytest.mark.parametrize(
-    "kind", ["overage_charge", "sp_subscribed", "data_pack_exhausted", "payment_overdue", "suspended_arrears"]
+    "kind",
+    [
+        "overage_charge",
+        "sp_subscribed",
+        "data_pack_exhausted",
+        "payment_overdue",
+        "suspended_arrears",
+    ],
 )
 def test_a_recent_account_event_is_a_finding_with_what_the_record_says(kind):
     event = Event(kind, 2, "按 3元/100MB 产生套外流量费 96 元")
@@ -54,7 +73,10 @@ def test_an_old_event_says_nothing_any_more():
 
 
 def test_a_suspended_line_is_told_once_not_also_as_an_overdue_bill():
-    events = (Event("payment_overdue", 10, "欠费 35.6 元"), Event("suspended_arrears", 1, "已单向停机"))
+    events = (
+        Event("payment_overdue", 10, "欠费 35.6 元"),
+        Event("suspended_arrears", 1, "已单向停机"),
+    )
     assert _codes(replace(BASE, events=events)) == ["suspended_arrears"]
 
 
@@ -69,7 +91,10 @@ def test_a_trip_without_roaming_warns_with_destination_and_date():
 @pytest.mark.parametrize(
     "events",
     [
-        (Event("trip_registered", 2, "2026-12-08 日本东京"), Event("roaming_activated", 1, "已开通国际漫游")),
+        (
+            Event("trip_registered", 2, "2026-12-08 日本东京"),
+            Event("roaming_activated", 1, "已开通国际漫游"),
+        ),
         (Event("trip_registered", 30, "2026-11-20 泰国曼谷"),),  # already back
         (Event("trip_registered", 1, "2027-03-01 法国巴黎"),),  # months away
         (Event("trip_registered", 1, "下个月去韩国"),),  # no date: not guessed
@@ -114,14 +139,19 @@ def test_a_fault_elsewhere_or_not_in_force_says_nothing(fault):
 
 
 def test_a_province_wide_fault_reaches_every_city_and_one_without_an_end_says_so():
-    [finding] = checkup.check(replace(BASE, faults=(_fault(city="", until=None),)), content.shipped())
+    [finding] = checkup.check(
+        replace(BASE, faults=(_fault(city="", until=None),)), content.shipped()
+    )
     assert "恢复时间以最新公告为准" in finding.fix
 
 
 def test_findings_come_most_pressing_first_and_the_summary_names_them_all():
     facts = replace(
         BASE,
-        events=(Event("data_pack_exhausted", 1, "1GB 加油包已用完"), Event("sp_subscribed", 3, "订购某游戏会员 10 元/月")),
+        events=(
+            Event("data_pack_exhausted", 1, "1GB 加油包已用完"),
+            Event("sp_subscribed", 3, "订购某游戏会员 10 元/月"),
+        ),
         tickets=(_ticket("open"),),
         faults=(_fault(),),
     )

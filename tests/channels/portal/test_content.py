@@ -42,7 +42,17 @@ def _portal(tmp_path, change) -> str:
         (lambda d: d["findings"][0].update(code="refund_promised"), "one of"),
         (lambda d: d.update(categories=[]), "non-empty"),
     ],
-    ids=["code-after-word", "no-minutes", "reason", "duplicate", "severity", "placeholder", "missing", "unknown-code", "empty"],
+    ids=[
+        "code-after-word",
+        "no-minutes",
+        "reason",
+        "duplicate",
+        "severity",
+        "placeholder",
+        "missing",
+        "unknown-code",
+        "empty",
+    ],
 )
 def test_a_broken_portal_file_is_refused_naming_the_entry(tmp_path, change, message):
     path = _portal(tmp_path, change)
@@ -80,11 +90,22 @@ FAULT = {
         ({"text": "长" * 201}, "at most 200"),
         ({"region": None}, "region must be"),
     ],
-    ids=["service", "naive-time", "not-a-time", "ends-first", "bad-id", "no-text", "long-text", "no-region"],
+    ids=[
+        "service",
+        "naive-time",
+        "not-a-time",
+        "ends-first",
+        "bad-id",
+        "no-text",
+        "long-text",
+        "no-region",
+    ],
 )
 def test_a_broken_fault_is_refused_naming_the_file_and_entry(tmp_path, change, message):
     path = tmp_path / "area_faults.yaml"
-    path.write_text(yaml.safe_dump([FAULT, {**FAULT, "id": "f2", **change}], allow_unicode=True), "utf-8")
+    path.write_text(
+        yaml.safe_dump([FAULT, {**FAULT, "id": "f2", **change}], allow_unicode=True), "utf-8"
+    )
     with pytest.raises(PortalContentError, match=message) as refused:
         load_faults(path)
     assert f"{path}: fault 2" in str(refused.value)

@@ -3,6 +3,7 @@ check; a number nobody has gets the same answer; staff logins open nothing of it
 
 import re
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
@@ -117,3 +118,81 @@ def test_staff_logins_open_nothing_of_the_portal_and_a_portal_cookie_nothing_of_
         assert customer.get("/api/contacts").status_code == 401
         assert customer.get("/workbench", follow_redirects=False).status_code in (303, 401)
     assert count(loaded_db, PortalSession) == 1
+
+
+def _ticket(db, customer_id: str, title: str) -> int:
+    from moqi.web.clock import now
+
+    with session_scope(db) as s:
+        return desk.open_ticket(
+            s,
+            now=now(),
+            kind="fault",
+            priority="normal",
+            title=title,
+            owner="agent",
+            customer_id=customer_id,
+            description="内部备注：客户情绪激动，坐席张三处理",
+        )
+
+
+def test_a_customer_sees_their_own_tickets_and_never_anyone_elses(app, loaded_db, sms_code):
+    from moqi.service.tickets import tracking_token
+
+    mine = _ticket(loaded_db, "C1001", "家里宽带晚上反复掉线")
+    theirs = _ticket(loaded_db, "C1002", "国际漫游开通后无法上网")
+    with TestClient(app) as client:
+        _sign_in(client, WANG, sms_code, "C1001")
+        page = client.get("/portal/checkup").text
+        assert "家里宽带晚上反复掉线" in page and f"/t/{tracking_token(mine)}" in page
+        assert "国际漫游开通后无法上网" not in page and tracking_token(theirs) not in page
+        assert "内部备注" not in page and "张三" not in page
+        # The tracking page the finding links to opens (ratings are given there).
+        assert client.get(f"/t/{tracking_token(mine)}").status_code == 200
+        # Someone else's findings: an area fault in 东莞 (王先生's city), not 陈女士's trip.
+        assert 'data-code="area_fault"' in page and "日本东京" not in page
+
+
+@pytest.mark.parametrize(
+    "form",
+    [
+        {"phone": "1" * 65},
+        {"phone": "13800001001<script>"},
+        {"phone": "１３８"},
+        {},
+    ],
+    ids=["oversized", "garbage", "short-full-width", "missing"],
+)
+def test_bad_input_to_the_sign_in_forms_is_refused_with_nothing_written(app, loaded_db, form):
+    with TestClient(app) as client:
+        r = client.post("/portal/login/code", data=form)
+        assert r.status_code == 422
+        r = client.post("/portal/login", data={**form, "code": "x" * 100})
+        assert r.status_code == 422
+    assert count(loaded_db, PortalCode) == 0 and count(loaded_db, OutboxMessage) == 0
+    assert count(loaded_db, PortalSession) == 0
+
+
+def test_the_sign_in_page_counts_wrong_codes_and_throttles_resending(app, loaded_db, sms_code):
+    with TestClient(app) as client:
+        client.post("/portal/login/code", data={"phone": WANG})
+        again = client.post("/portal/login/code", data={"phone": WANG})
+        assert again.status_code == 429 and "秒后再试" in again.text
+        assert int(again.headers["retry-after"]) > 0
+        code = sms_code("C1001")
+        wrong = f"{(int(code) + 1) % 10**6:06d}"
+        for _ in range(5):
+            assert (
+                client.post("/portal/login", data={"phone": WANG, "code": wrong}).status_code == 422
+            )
+        dead = client.post("/portal/login", data={"phone": WANG, "code": code})
+        assert dead.status_code == 422 and "失效" in dead.text
+    assert count(loaded_db, PortalSession) == 0
+
+
+def test_a_portal_form_posted_from_another_site_is_refused(app):
+    with TestClient(app) as client:
+        r = client.post(
+            "/portal/login/code", data={"phone": WANG}, headers={"Origin": "https://evil.example"}
+        )
+        assert r.status_code == 403
