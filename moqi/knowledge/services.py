@@ -340,7 +340,8 @@ def hot_articles(
     limit: int = 5,
 ) -> list[dict]:
     """The articles in force of these call reasons or businesses, the most used in the last
-    30 days first (the hot topics), then in id order when nobody has used them yet:
+    30 days first (the hot topics), then those whose first reason is one of these, each in id
+    order, when nobody has used them yet:
     [{id, title, question}]."""
     from moqi.knowledge.usage import hot_topics
 
@@ -355,7 +356,8 @@ def hot_articles(
         for a in session.scalars(select(ArticleRow).order_by(ArticleRow.id))
         if _live(a, today) and (wanted & set(a.reasons or ()) or codes & set(a.businesses or ()))
     ]
-    rows.sort(key=lambda a: -uses.get(a.id, 0))
+    # Most used first; unused ones lead with those mainly about this category (first reason).
+    rows.sort(key=lambda a: (-uses.get(a.id, 0), not (a.reasons and a.reasons[0] in wanted)))
     return [{"id": a.id, "title": a.title, "question": a.question} for a in rows[:limit]]
 
 

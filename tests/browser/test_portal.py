@@ -51,14 +51,18 @@ def test_a_customer_signs_in_checks_their_account_and_chats_with_the_findings(
         assert box["height"] >= 44 and box["width"] >= 44
         shot(page, "portal-home")
 
+        question = page.locator("#hot-roaming li a").first
+        asked = question.inner_text()
         with page.expect_navigation():
-            page.locator("#hot-roaming li a").first.click()
+            question.click()
         page.wait_for_selector("#answer h1")
-        assert "漫游" in page.inner_text("#answer")
+        assert page.inner_text("#answer h1") == asked
 
         with page.expect_navigation():
             page.click("#sign-in")
-        page.fill("input[name=phone]", "１３８ ００００ １００２")  # full-width, as some keyboards type
+        page.fill(
+            "input[name=phone]", "１３８ ００００ １００２"
+        )  # full-width, as some keyboards type
         with page.expect_navigation():
             page.click("#code-form button")
         page.wait_for_selector("#sent")
@@ -77,7 +81,19 @@ def test_a_customer_signs_in_checks_their_account_and_chats_with_the_findings(
         page.wait_for_selector(".log >> text=一键检测", timeout=15000)  # the widget opened itself
         shot(page, "portal-chat")
 
+        # The agent gets the chat for the customer, and the findings are its first message.
         agent.wait_for_selector("#assigned li a", timeout=15000)
-        assert "一键检测" in agent.inner_text("#assigned") or "漫游" in agent.inner_text("#assigned")
+        assert "C1002" in agent.inner_text("#assigned")
+        with agent.expect_navigation():
+            agent.click("#assigned li a")
+        agent.wait_for_selector("#workbench[data-live='1']")
+        agent.wait_for_selector("#transcript >> text=一键检测", timeout=15000)
+        assert "日本东京" in agent.inner_text("#transcript")
+        shot(agent, "portal-agent")
+        agent.fill(
+            "#say-form input[name=text]", "陈女士您好，看到您明天去东京，我帮您开通国际漫游。"
+        )
+        agent.press("#say-form input[name=text]", "Enter")
+        page.wait_for_selector(".msg.agent >> text=我帮您开通国际漫游", timeout=15000)
     finally:
         context.close()
