@@ -285,4 +285,6 @@ def chat_page(request: Request, session: SessionDep):
     if isinstance(who, Response):
         return who
     visitor = services.chat_visitor(who, request.cookies.get(COOKIE) or "")
+    services.link_chat(session, who, visitor, now=now())
+    session.commit()
     return _page(request, "portal_chat.html", {"visitor": quote(visitor), "signed_in": True})

@@ -131,6 +131,12 @@ def chat_visitor(customer_id: str, session_token: str) -> str:
     return "p-" + base64.urlsafe_b64encode(digest[:24]).decode().rstrip("=")
 
 
+def link_chat(session: Session, customer_id: str, visitor: str, *, now: datetime) -> None:
+    """Link the session's chat visitor to the customer, so a chat begun on the page without
+    the check (the customer just writes) still reaches the agent with their card."""
+    intake.link_identity(session, CHAT_CHANNEL, visitor, customer_id, now=now)
+
+
 def start_chat(
     session: Session,
     customer_id: str,

@@ -196,3 +196,15 @@ def test_a_portal_form_posted_from_another_site_is_refused(app):
             "/portal/login/code", data={"phone": WANG}, headers={"Origin": "https://evil.example"}
         )
         assert r.status_code == 403
+
+
+def test_a_chat_begun_without_the_check_still_knows_the_customer(app, sms_code, loaded_db):
+    from moqi.channels.models import ChannelIdentity
+
+    with TestClient(app) as client:
+        _sign_in(client, WANG, sms_code, "C1001")
+        page = client.get("/portal/chat")
+        visitor = re.search(r'data-visitor="([^"]+)"', page.text).group(1)
+    with session_scope(loaded_db) as s:
+        assert s.get(ChannelIdentity, ("web", visitor)).customer_id == "C1001"
+        assert s.scalar(select(Conversation).where(Conversation.sender == visitor)) is None
