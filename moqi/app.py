@@ -27,6 +27,8 @@ from moqi.assist.routes import router as assist_router
 from moqi.assist.services import live_engine
 from moqi.channels import routes as channel_routes
 from moqi.channels.pages import router as channel_pages
+from moqi.channels.portal import content as portal_content
+from moqi.channels.portal.pages import router as portal_pages
 from moqi.channels.routes import router as channels_router
 from moqi.channels.socialteam.routes import router as social_router
 from moqi.channels.webchat.routes import router as webchat_router
@@ -171,6 +173,9 @@ def create_app(database_url: str | None = None) -> FastAPI:
     app.add_middleware(SameOrigin)
     app.add_middleware(SecurityHeaders)
 
+    # The portal's content files are checked now: a broken one stops the start, naming itself.
+    portal_content.shipped()
+    portal_content.shipped_faults()
     app.add_api_route("/api/health", health, methods=["GET"], tags=["meta"])
     routers = (
         docs.router,
@@ -194,6 +199,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
         channels_router,
         channel_webhooks,
         webchat_router,
+        portal_pages,
         social_router,
         channel_pages,
         insight_router,

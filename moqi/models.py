@@ -3,6 +3,7 @@
 from moqi.accounts import models as _accounts  # noqa: F401
 from moqi.assist import models as _assist  # noqa: F401
 from moqi.channels import models as _channels  # noqa: F401
+from moqi.channels.portal import models as _portal  # noqa: F401
 from moqi.db.base import Base
 from moqi.insight import models as _insight  # noqa: F401
 from moqi.knowledge import models as _knowledge  # noqa: F401

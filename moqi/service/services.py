@@ -10,6 +10,10 @@ from sqlalchemy.orm import Session
 
 from moqi import errors
 from moqi.nlp.mask import mask_pii
+from moqi.service.customer_view import (  # noqa: F401 - the capability's interface
+    customer_account,
+    customer_tickets,
+)
 from moqi.service.facts import (  # noqa: F401 - the capability's interface
     customer_counts,
     customer_facts,
@@ -69,12 +73,22 @@ def upsert_customer(session: Session, data: dict, *, now: datetime) -> Customer:
         CustomerEventRow(
             type=str(e["type"]),
             occurred_at=now - timedelta(days=float(e.get("days_ago") or 0)),
-            detail=mask_pii(str(e.get("detail") or "")),
+            detail=mask_pii(_event_detail(e, now)),
         )
         for e in data.get("events") or ()
     ]
     session.add(customer)
     return customer
+
+
+def _event_detail(event: dict, now: datetime) -> str:
+    """An event's detail; a trip given `in_days` (demo data that must stay ahead of the day it
+    is loaded) gets its departure date written first, as trip_registered details say it."""
+    detail = str(event.get("detail") or "")
+    if event.get("in_days") is not None:
+        day = now + timedelta(days=float(event["in_days"]))
+        detail = f"{day:%Y-%m-%d} {detail}".strip()
+    return detail
 
 
 def find_customer(session: Session, ref: str) -> Customer:

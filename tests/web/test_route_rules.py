@@ -240,3 +240,41 @@ def test_each_role_gets_in_where_the_rule_says_and_nowhere_else(matrix_app, role
         elif not expected_ok and status != 403:
             wrong.append(f"{operation}: {role} got {status}, not 403")
     assert wrong == []
+
+
+# The customer portal's pages are outside the API schema (like /t/<token> and the web chat):
+# they are the signed-in *customer's* (an SMS code, moqi/channels/portal), never staff's. Each
+# one is named here, so a portal route added without a rule fails; the customer's own ones
+# send everyone without a customer session to sign in, whatever staff role they hold.
+PORTAL_PUBLIC = {
+    "GET /portal",
+    "GET /portal/c/{code}",
+    "GET /portal/search",
+    "GET /portal/a/{article_id}",
+    "GET /portal/login",
+    "POST /portal/login/code",
+    "POST /portal/login",
+    "POST /portal/logout",
+}
+PORTAL_CUSTOMER = {"GET /portal/checkup", "POST /portal/chat", "GET /portal/chat"}
+
+
+def test_every_portal_route_has_a_rule(matrix_app):
+    from moqi.channels.portal.pages import router
+
+    routes = {f"{m} {route.path}" for route in router.routes for m in route.methods if m != "HEAD"}
+    assert routes == PORTAL_PUBLIC | PORTAL_CUSTOMER
+    assert TestClient(matrix_app).get("/portal").status_code == 200  # and the app serves them
+
+
+@pytest.mark.parametrize("role", [None, *ROLES], ids=["anonymous", *ROLES])
+def test_the_customers_portal_pages_let_no_staff_role_in(matrix_app, role):
+    client = TestClient(matrix_app)
+    if role:
+        r = client.post("/login", data={"username": f"as_{role}", "password": PASSWORD})
+        assert "moqi_session" in client.cookies
+    for operation in sorted(PORTAL_CUSTOMER):
+        method, path = operation.split(" ", 1)
+        r = client.request(method, path, follow_redirects=False)
+        assert r.status_code == 303, operation
+        assert r.headers["location"].startswith("/portal/login"), operation

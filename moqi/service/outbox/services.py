@@ -40,6 +40,7 @@ KINDS = {
     "progress": "工单进度",
     "survey": "满意度回访",
     "payment_reminder": "话费代缴通知",
+    "verify_code": "登录验证码",
 }
 STATUSES = {"pending": "待发送", "sending": "发送中", "sent": "已发送", "failed": "发送失败"}
 KEY_MAX, BODY_MAX, RECIPIENT_MAX, ERROR_MAX, LIST_MAX = 128, 500, 64, 400, 1000

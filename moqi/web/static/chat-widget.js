@@ -8,7 +8,9 @@
   const base = new URL(script ? script.src : "/", location.href);
   const wsUrl = `${base.protocol === "https:" ? "wss" : "ws"}://${base.host}/channels/web/ws`;
   const random = () => Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => b.toString(16).padStart(2, "0")).join("");
-  let visitor = localStorage.getItem("moqi-visitor");
+  // A page that knows who the visitor is (the customer portal, signed in) names them on the tag:
+  // <script src=".../chat-widget.js" data-visitor="…" data-open="1">; others get a random id.
+  let visitor = script && /^[A-Za-z0-9_-]{16,64}$/.test(script.dataset.visitor || "") ? script.dataset.visitor : localStorage.getItem("moqi-visitor");
   if (!visitor) { visitor = random(); localStorage.setItem("moqi-visitor", visitor); }
 
   const host = document.createElement("div");
@@ -112,6 +114,7 @@
 
   $(".open").addEventListener("click", () => { panel.hidden = false; $(".open").hidden = true; if (!socket || socket.readyState > 1) connect(); });
   $(".close").addEventListener("click", () => { panel.hidden = true; $(".open").hidden = false; });
+  if (script && script.dataset.open === "1") $(".open").click();
   $(".say").addEventListener("submit", (e) => {
     e.preventDefault();
     const input = $(".say input");
