@@ -297,7 +297,9 @@ class KnowledgeIndex:
                 vector = pending.result()
             except Exception:  # an engine that fails mid-way leaves the lexical ranking
                 vector = None
-            if vector is not None:
+            # A query no item shares a character with stays a miss (a gap in usage.py), not
+            # the nearest neighbours of nothing.
+            if vector is not None and scores.max() > 0:
                 scores = fuse(scores, stage.similarity(vector, stage.candidates(scores)), mask)
         # The k-th best score, then everything at or above it (ties included), best first.
         least = max(np.partition(scores, -k)[-k] if len(scores) > k else 0.0, np.float32(1e-9))

@@ -101,6 +101,13 @@ def test_a_paraphrase_with_no_word_in_common_is_found():
     assert ranked[:2] == ["coverage", "roaming"] and ranked.index("numbers") > 1
 
 
+def test_a_query_nothing_shares_a_character_with_stays_a_miss():
+    # Gaps (usage.py) are searches with no hit; meaning alone does not fill one.
+    index = _index(_roaming_embedder())
+    assert index.search("出国旅游攻略", k=4)  # 出国 is not in any item, 游 is
+    assert index.search("雪山滑冰", k=4) == []
+
+
 def test_a_strong_lexical_match_stays_first():
     # The semantic stage prefers the roaming passage for 手机信号覆盖, but the item titled with
     # exactly those words is the best in all three lexical fields, and stays first.
@@ -130,8 +137,8 @@ def test_fusion_keeps_filtered_out_items_out():
 
 def test_filters_apply_to_semantic_hits():
     index = _index(_roaming_embedder())
-    assert [h.id for h in index.search("出国了怎么办", k=4, kind="article")][:1] == ["roaming"]
-    assert index.search("出国了怎么办", k=4, kind="script") == []
+    assert "roaming" in [h.id for h in index.search("出国了手机没信号", k=4, kind="article")]
+    assert index.search("出国了手机没信号", k=4, kind="script") == []
 
 
 def test_a_second_build_embeds_nothing(tmp_path):
