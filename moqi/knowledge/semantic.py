@@ -309,6 +309,12 @@ class SemanticStage:
         lexical top RERANK with a score above zero."""
         if len(lexical) <= FULL_SCAN_ITEMS:
             return None
+        matched = np.count_nonzero(lexical)
+        if matched <= RERANK:
+            return np.flatnonzero(lexical)
+        if matched < len(lexical) // 2:  # numpy's partition is slow over many equal zeros
+            rows = np.flatnonzero(lexical)
+            return rows[np.argpartition(lexical[rows], -RERANK)[-RERANK:]]
         top = np.argpartition(lexical, -RERANK)[-RERANK:]
         return top[lexical[top] > 0]
 
