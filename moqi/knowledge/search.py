@@ -300,7 +300,8 @@ class KnowledgeIndex:
             # A query no item shares a character with stays a miss (a gap in usage.py), not
             # the nearest neighbours of nothing.
             if vector is not None and scores.max() > 0:
-                scores = fuse(scores, stage.similarity(vector, stage.candidates(scores)), mask)
+                rows = stage.candidates(scores)
+                scores = fuse(scores, stage.similarity(vector, rows), mask, rows)
         # The k-th best score, then everything at or above it (ties included), best first.
         least = max(np.partition(scores, -k)[-k] if len(scores) > k else 0.0, np.float32(1e-9))
         ranked = sorted(np.flatnonzero(scores >= least).tolist(), key=lambda i: (-scores[i], i))[:k]

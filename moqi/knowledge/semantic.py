@@ -319,18 +319,22 @@ class SemanticStage:
         return top[lexical[top] > 0]
 
     def similarity(self, query: np.ndarray, rows: np.ndarray | None) -> np.ndarray:
-        """Cosine of the query with every item (-inf outside `rows` when rows are given)."""
+        """Cosine of the query with every item, or with the items of `rows` (in their order)."""
         if rows is None:
             return self.vectors @ query
-        out = np.full(len(self.vectors), -np.inf, dtype=np.float32)
-        out[rows] = self.vectors[rows] @ query
-        return out
+        return self.vectors[rows] @ query
 
 
-def fuse(lexical: np.ndarray, similarity: np.ndarray, mask: np.ndarray | None) -> np.ndarray:
+def fuse(
+    lexical: np.ndarray,
+    similarity: np.ndarray,
+    mask: np.ndarray | None,
+    rows: np.ndarray | None = None,
+) -> np.ndarray:
     """Lexical score + WEIGHT × the cosine scaled to 0–1 between the WINDOW-th best candidate
     and the best (0 below the window); a lexical best of STRONG or more stays first. Items the
-    mask leaves out (0) keep a score of 0.
+    mask leaves out (0) keep a score of 0. `similarity` is every item's, or that of the
+    candidates `rows` only (the others keep their lexical score).
 
     >>> fuse(np.array([2.0, 0.0, 1.0]), np.array([0.80, 0.90, 0.85]), None).round(2).tolist()
     [2.0, 2.0, 2.0]
@@ -338,21 +342,21 @@ def fuse(lexical: np.ndarray, similarity: np.ndarray, mask: np.ndarray | None) -
     >>> fused.argsort()[::-1].tolist()  # 2 + 2 × 1 passes 3, but 3 is a strong lexical best
     [0, 1, 2]
     """
-    similarity = similarity.astype(np.float32, copy=True)
+    if rows is None:
+        rows = np.arange(len(lexical))
     if mask is not None:
-        similarity[mask == 0] = -np.inf
-    finite = similarity[np.isfinite(similarity)]
-    if finite.size == 0:
+        keep = mask[rows] != 0
+        rows, similarity = rows[keep], similarity[keep]
+    if similarity.size == 0:
         return lexical
-    window = min(WINDOW, finite.size)
-    floor = np.partition(finite, -window)[-window]
-    top = finite.max()
+    window = min(WINDOW, similarity.size)
+    floor = np.partition(similarity, -window)[-window]
+    top = similarity.max()
     if top <= floor:
         return lexical
-    with np.errstate(invalid="ignore"):
-        scaled = np.clip((similarity - floor) / (top - floor), 0.0, None)
-    scaled[~np.isfinite(scaled)] = 0.0
-    fused = lexical + np.float32(WEIGHT) * scaled.astype(np.float32)
+    scaled = np.clip((similarity - floor) / (top - floor), 0.0, None).astype(np.float32)
+    fused = lexical.astype(np.float32, copy=True)
+    fused[rows] += np.float32(WEIGHT) * scaled
     best = int(lexical.argmax())
     if lexical[best] >= STRONG:
         fused[best] = max(lexical[best], np.nextafter(fused.max(), np.float32(np.inf)))
