@@ -2,6 +2,7 @@
 rank-bm25 (BM25Okapi over jieba words) on the same corpus in the same run.
 
     python bench/search.py [--items 100000] [--queries 1000] [--peer-queries 50] [--seed 7]
+                           [--semantic-sample 1000]   (--peer-queries 0: no rank-bm25)
 
 The items are generated from the shipped content (moqi/data), so they read like a real
 knowledge base: each is one call reason × one of its businesses, written as an article, a
@@ -15,6 +16,12 @@ one seeded generator, so a run is repeatable.
 Runs on one core. Targets (issue 4): p99 ≤ 10 ms per query, ≥ 20× rank-bm25's throughput.
 rank-bm25 scores every item in Python for every query, so it is timed on a sample of the
 queries (--peer-queries) and its rate is reported per query.
+
+Then the semantic stage (docs/search.md): the passages of --semantic-sample items are embedded
+(the build rate, from which the cost of all items is extrapolated: embedding 100,000 passages
+takes over an hour on one core), and the searches are timed again with the stage on. Timing
+needs a vector for every item: the items beyond the sample reuse the sample's vectors in turn,
+which changes no cost (above 20,000 items the stage scores the lexical top 200 only).
 """
 
 from __future__ import annotations
@@ -27,11 +34,13 @@ import sys
 import time
 from datetime import date, timedelta
 
+import numpy as np
 from _measure import peak_mb, percentile
 
 from moqi.content import Content, load_files
 from moqi.knowledge.documents import KINDS, Doc
 from moqi.knowledge.search import KnowledgeIndex, vocabulary
+from moqi.knowledge.semantic import E5Embedder, SemanticStage, passage_text
 
 PROVINCES = (
     "广东",
@@ -132,6 +141,7 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=1000)
     parser.add_argument("--peer-queries", type=int, default=50)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--semantic-sample", type=int, default=1000, help="0: no semantic run")
     args = parser.parse_args()
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})  # one core
@@ -160,6 +170,43 @@ def main() -> None:
 
     for q in asked[:20]:  # warm caches (jieba, numpy) before timing
         index.search(q, k=10)
+    rates = _time_searches(index, asked, "")
+    if args.semantic_sample:
+        _semantic(index, asked, args.semantic_sample)
+    if args.peer_queries:
+        _peer(docs, asked, args.peer_queries, rates["no filter"])
+
+
+def _semantic(index: KnowledgeIndex, asked: list[str], sample: int) -> None:
+    embedder = E5Embedder()
+    texts = [passage_text(d.title, d.text) for d in index.docs[:sample]]
+    embedder.passages(texts[:8])  # load the engine before timing
+    t0, c0 = time.perf_counter(), time.process_time()
+    vectors = embedder.passages(texts)
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    per = wall / len(texts)
+    print(
+        f"semantic: {len(texts):,} passages embedded in {wall:.1f} s ({per * 1000:.1f} ms each, "
+        f"CPU {cpu / len(texts) * 1000:.1f} ms); all {len(index.docs):,} would take "
+        f"{per * len(index.docs) / 60:.0f} min once, then nothing (cache)"
+    )
+    rows = np.resize(vectors, (len(index.docs), vectors.shape[1]))  # the sample, in turn
+    index.semantic = SemanticStage(embedder, rows)
+    distinct = len(set(asked))
+    print(
+        f"semantic: {distinct:,} distinct queries of {len(asked):,} (a repeat's vector is cached)"
+    )
+    _time_searches(index, asked, " + semantic")
+    # The same again with each query's vector already known (asked before: the LRU keeps the
+    # last 2,048): the stage's own cost beside the words, without the embedding.
+    for q in asked:
+        index.semantic.query_vector(q).result()
+    _time_searches(index, asked, " + semantic, query vector cached", fresh=False)
+
+
+def _time_searches(
+    index: KnowledgeIndex, asked: list[str], stage: str, *, fresh: bool = True
+) -> dict[str, float]:
     runs = {
         "no filter": {},
         "brand+region+valid_on": {
@@ -172,17 +219,20 @@ def main() -> None:
     # The three kinds of search take turns query by query, so a busy machine slows them alike.
     # Wall-clock time is the latency an agent sees; CPU time is the work, without the waits
     # for a core that other processes on a shared machine cause.
-    wall: dict[str, list[float]] = {label: [] for label in runs}
-    cpu: dict[str, list[float]] = {label: [] for label in runs}
-    empty = dict.fromkeys(runs, 0)
+    wall: dict[str, list[float]] = {label + stage: [] for label in runs}
+    cpu: dict[str, list[float]] = {label + stage: [] for label in runs}
+    empty = dict.fromkeys(wall, 0)
     print(f"load average before timing: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
     for q in asked:
         for label, filters in runs.items():
-            t, c = time.perf_counter(), time.thread_time()
+            if fresh and index.semantic is not None:  # every search embeds its query
+                index.semantic._queries.clear()
+            # CPU time of the process: the query's embedding runs on a worker thread.
+            t, c = time.perf_counter(), time.process_time()
             hits = index.search(q, k=10, **filters)
-            cpu[label].append((time.thread_time() - c) * 1000)
-            wall[label].append((time.perf_counter() - t) * 1000)
-            empty[label] += not hits
+            cpu[label + stage].append((time.process_time() - c) * 1000)
+            wall[label + stage].append((time.perf_counter() - t) * 1000)
+            empty[label + stage] += not hits
     rates = {}
     for label, ms in wall.items():
         rates[label] = len(ms) / (sum(ms) / 1000)
@@ -193,14 +243,17 @@ def main() -> None:
             f"{empty[label]} of {len(asked)} with no hit"
         )
     print(f"load average after timing: {os.getloadavg()[0]:.2f}")
+    return {label[: len(label) - len(stage)]: rate for label, rate in rates.items()}
 
+
+def _peer(docs: list[Doc], asked: list[str], peer_queries: int, rate: float) -> None:
     import jieba
     from rank_bm25 import BM25Okapi
 
     t0 = time.perf_counter()
     peer = BM25Okapi([jieba.lcut(f"{d.title}。{d.text}") for d in docs])
     peer_build = time.perf_counter() - t0
-    sample = asked[: args.peer_queries]
+    sample = asked[:peer_queries]
     t0 = time.perf_counter()
     for q in sample:
         scores = peer.get_scores(jieba.lcut(q))
@@ -209,7 +262,7 @@ def main() -> None:
     print(
         f"rank-bm25 (BM25Okapi, jieba words): index built in {peer_build:.1f} s; {peer_rate:,.1f} queries/s on a sample of {len(sample)} queries"
     )
-    print(f"moqi / rank-bm25 throughput (no filter): {rates['no filter'] / peer_rate:,.0f}×")
+    print(f"moqi / rank-bm25 throughput (no filter): {rate / peer_rate:,.0f}×")
 
 
 if __name__ == "__main__":

@@ -36,6 +36,7 @@ from moqi.channels.webhooks.routes import webhooks as channel_webhooks
 from moqi.db import make_engine, make_sessionmaker, session_scope
 from moqi.insight.pages import router as insight_pages
 from moqi.insight.routes import router as insight_router
+from moqi.knowledge import services as knowledge_services
 from moqi.knowledge.pages import router as knowledge_pages
 from moqi.knowledge.routes import router as knowledge_router
 from moqi.service import sweep
@@ -105,9 +106,19 @@ def health(request: Request) -> dict:
 
     A module function reading the app from the request, not a closure over it: FastAPI keeps
     every endpoint it has seen in a process-wide cache, and a closure would keep each app made
-    in the process (tests make hundreds) alive with its engine and content."""
+    in the process (tests make hundreds) alive with its engine and content.
+
+    `semantic_search` is knowledge search's semantic stage: "on", "building", "off" (by the
+    setting, or too many passages to embed), "unavailable" (no engine: words alone), or null
+    before the first search; the reason is in each search answer, for logged-in users."""
     kept = request.app.state.writer.dead_letters
-    return {"status": "degraded" if kept else "ok", "version": __version__, "dead_letters": kept}
+    state = knowledge_services.search_state(str(request.app.state.db.kw["bind"].url))
+    return {
+        "status": "degraded" if kept else "ok",
+        "version": __version__,
+        "dead_letters": kept,
+        "semantic_search": state.split(":")[0].split(" (")[0] if state else None,
+    }
 
 
 def create_app(database_url: str | None = None) -> FastAPI:

@@ -102,6 +102,13 @@ class Settings(BaseSettings):
     # and how long a login waits for a free slot before it is answered 429 with Retry-After.
     login_hash_slots: int = 4
     login_hash_wait_seconds: float = 1.0
+    # Knowledge search's semantic stage (docs/search.md): "on" embeds each item's passage with
+    # multilingual-e5-small (bundled, on one CPU thread, in the background after a content
+    # revision) and fuses the query's embedding with the lexical score; "off" searches words
+    # alone. A revision that would embed more than semantic_max_new passages not in the cache
+    # under home/cache/embeddings searches words alone and says so in /api/health.
+    semantic_search: Literal["on", "off"] = "on"
+    semantic_max_new: int = 20_000
     # The shortest password a user may be given.
     password_min_length: int = 10
 

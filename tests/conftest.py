@@ -53,6 +53,11 @@ def instance(tmp_path, monkeypatch) -> Path:
     monkeypatch.setenv("MOQI_HOME", str(home))
     monkeypatch.delenv("MOQI_DATABASE_URL", raising=False)
     monkeypatch.delenv("MOQI_SECRET_KEY", raising=False)
+    # Knowledge search with words alone: the semantic stage embeds the shipped content's ~740
+    # passages (~40 s of CPU) on a background thread of each process, which would more than
+    # double the run of the tests that search. Its own tests turn it on with a table embedder
+    # (tests/knowledge/test_search_semantic*.py); MOQI_TEST_SEMANTIC_SEARCH=on runs them all with it.
+    monkeypatch.setenv("MOQI_SEMANTIC_SEARCH", os.environ.get("MOQI_TEST_SEMANTIC_SEARCH", "off"))
     get_settings.cache_clear()
     create_secret()  # what `moqi init` makes: the key of the customers' phone hashes
     yield home

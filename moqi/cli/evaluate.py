@@ -292,6 +292,26 @@ def _lines(path: Path) -> list[str]:
         fail(f"{path}: cannot be read ({exc.strerror})")
 
 
+def _add_semantic(index) -> None:
+    """The semantic stage, as the product has it (MOQI_SEMANTIC_SEARCH), on the cache in
+    MOQI_HOME; without an engine, words alone and a line on stderr saying so."""
+    from moqi.knowledge.semantic import MODEL, E5Embedder, EmbeddingCache
+    from moqi.settings import get_settings
+
+    settings = get_settings()
+    if settings.semantic_search == "off":
+        return
+    try:
+        index.add_semantic(
+            E5Embedder(), EmbeddingCache(settings.home / "cache" / "embeddings" / MODEL)
+        )
+    except Exception as exc:  # words alone, as the product would search
+        print(
+            f"semantic stage unavailable ({type(exc).__name__}: {exc}); words alone",
+            file=sys.stderr,
+        )
+
+
 @app.command()
 def search(corpus: CorpusOpt, queries: QueriesOpt, as_json: JsonOpt = False) -> None:
     """Recall@1/5/10 and MRR@10 of knowledge search: the corpus is indexed and searched exactly as the content is."""
@@ -305,6 +325,7 @@ def search(corpus: CorpusOpt, queries: QueriesOpt, as_json: JsonOpt = False) -> 
     except SearchDataError as exc:
         fail(str(exc))
     index = KnowledgeIndex.from_docs(Doc(item_id, "article", "", text) for item_id, text in items)
+    _add_semantic(index)
     with _progress(len(asked)) as progress:
 
         def ranked(query: str) -> list[str]:

@@ -71,6 +71,8 @@ def search(
         # `corrected`: the hits are for did_you_mean, because the query (pinyin) found nothing.
         "did_you_mean": hits.corrected or index.suggest(q),
         "corrected": hits.corrected is not None,
+        # Whether meaning was searched beside words: "on", "building", or why not.
+        "semantic": index.semantic_status,
         "hits": [
             {
                 "id": h.id,

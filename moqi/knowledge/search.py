@@ -7,7 +7,9 @@ added, so a document that matches the words, the characters and the phrases of a
 first. This fusion was chosen on the AFQMC dev queries (docs/search.md). Customers' names for
 businesses also search for the catalogue's name; filters are applied before the top k are
 taken, so a filter never loses results; each hit has highlights and a snippet; a query in
-pinyin that finds nothing falls back to its did-you-mean (suggest.py).
+pinyin that finds nothing falls back to its did-you-mean (suggest.py). With a semantic stage
+added (`add_semantic`, semantic.py), the query's sentence embedding is compared with each
+candidate's and fused with the lexical score, so 出国了手机没信号 finds 国际漫游.
 
 The same class serves the product (`KnowledgeIndex(content)`) and `moqi eval search`
 (`KnowledgeIndex.from_docs(docs)`). Pure: no database, no web.
@@ -28,6 +30,15 @@ from moqi.content import Content
 from moqi.errors import Invalid
 from moqi.knowledge.analyzer import FIELDS, Analyzed, Analyzer, tokenizer_for
 from moqi.knowledge.documents import Doc, documents
+from moqi.knowledge.semantic import (
+    Embedder,
+    EmbeddingCache,
+    SemanticStage,
+    eligible,
+    embed_passages,
+    fuse,
+    passage_text,
+)
 from moqi.knowledge.suggest import Suggester
 from moqi.nlp.automaton import KeywordAutomaton
 from moqi.nlp.normalize import normalize
@@ -180,6 +191,20 @@ class KnowledgeIndex:
         self._terms = terms
         self._suggester: Suggester | None = None
         self._lock = threading.Lock()
+        self.semantic: SemanticStage | None = None
+        self.semantic_status = "off"  # or "building", "on", or why it is not used
+        self.semantic_done = threading.Event()  # set once a background embedding has ended
+
+    def add_semantic(
+        self, embedder: Embedder, cache: EmbeddingCache, *, limit: int | None = None
+    ) -> None:
+        """Embed every item's passage (the cache's vectors reused) and search with them from now
+        on. Raises semantic.TooMany when more than `limit` passages lack a cached vector."""
+        texts = [passage_text(d.title, d.text) for d in self.docs]
+        vectors = embed_passages(embedder, cache, texts, limit=limit)
+        if len(self.docs):
+            self.semantic = SemanticStage(embedder, vectors)
+        self.semantic_status = "on"
 
     def query_tokens(self, query: str) -> list[str]:
         """The query's words plus the catalogue names of the businesses it names (客户的叫法 → 业务名)."""
@@ -264,7 +289,19 @@ class KnowledgeIndex:
         analyzed = self._analyze_query(query)
         if not analyzed.words and not analyzed.chars:
             return []  # nothing but particles and punctuation
+        stage = self.semantic if eligible(query) else None
+        pending = stage.query_vector(query) if stage else None  # embedded while BM25 scores
         scores = self._scores(analyzed, mask)
+        if stage and pending:
+            try:
+                vector = pending.result()
+            except Exception:  # an engine that fails mid-way leaves the lexical ranking
+                vector = None
+            # A query no item shares a character with stays a miss (a gap in usage.py), not
+            # the nearest neighbours of nothing.
+            if vector is not None and scores.max() > 0:
+                rows = stage.candidates(scores)
+                scores = fuse(scores, stage.similarity(vector, rows), mask, rows)
         # The k-th best score, then everything at or above it (ties included), best first.
         least = max(np.partition(scores, -k)[-k] if len(scores) > k else 0.0, np.float32(1e-9))
         ranked = sorted(np.flatnonzero(scores >= least).tolist(), key=lambda i: (-scores[i], i))[:k]

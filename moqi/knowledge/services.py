@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import asdict
+from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -38,6 +39,9 @@ from moqi.knowledge.models import (
     RelationRow,
     ScriptRow,
 )
+
+if TYPE_CHECKING:  # the index is imported when first built: jieba and bm25s load with it
+    from moqi.knowledge.search import KnowledgeIndex
 
 _TABLES = (
     RelationRow,
@@ -260,13 +264,18 @@ def _generic_terms(
     return tuple(fitting)
 
 
-_indexes: dict[tuple[str, int], object] = {}
+_indexes: dict[tuple[str, int], KnowledgeIndex] = {}
 _KEEP_DATABASES = 4
 _index_lock = threading.Lock()
+_embedder = None  # the process's one embedding engine (semantic.E5Embedder), made on first use
 
 
-def search_index(session: Session):
-    """The search index of the newest content revision (built once per revision)."""
+def search_index(session: Session) -> KnowledgeIndex:
+    """The search index of the newest content revision (built once per revision).
+
+    With the semantic stage on (settings.semantic_search), the passages are embedded on a
+    background thread: the index answers with words alone until they are ready
+    (`index.semantic_status` says which)."""
     from moqi.knowledge.search import KnowledgeIndex
 
     key = (str(session.get_bind().engine.url), current_revision(session))
@@ -274,12 +283,51 @@ def search_index(session: Session):
         index = _indexes.get(key)
         if index is None:
             index = KnowledgeIndex(load_content(session))
+            _start_semantic(index)
             for old in [k for k in _indexes if k[0] == key[0]]:
                 del _indexes[old]
             _indexes[key] = index
             while len(_indexes) > _KEEP_DATABASES:  # a process that has opened many databases
                 del _indexes[next(iter(_indexes))]  # (tests, tools) keeps the newest few
     return index
+
+
+def _start_semantic(index: KnowledgeIndex) -> None:
+    from moqi.knowledge.semantic import MODEL, E5Embedder, EmbeddingCache, TooMany
+    from moqi.settings import get_settings
+
+    global _embedder
+    settings = get_settings()
+    if settings.semantic_search == "off":
+        index.semantic_status = "off (MOQI_SEMANTIC_SEARCH=off)"
+        return
+    if _embedder is None:
+        _embedder = E5Embedder()
+    embedder, limit = _embedder, settings.semantic_max_new
+    cache = EmbeddingCache(settings.home / "cache" / "embeddings" / MODEL)
+    index.semantic_status = "building"
+
+    def embed() -> None:
+        try:
+            index.add_semantic(embedder, cache, limit=limit)
+        except TooMany as exc:
+            index.semantic_status = f"off: {exc} (MOQI_SEMANTIC_MAX_NEW)"
+        except Exception as exc:  # no engine here: words alone, never a failed search
+            index.semantic_status = f"unavailable: {type(exc).__name__}: {exc}"
+        finally:
+            index.semantic_done.set()
+
+    threading.Thread(target=embed, name="moqi-embed-passages", daemon=True).start()
+
+
+def search_state(database_url: str) -> str | None:
+    """The semantic stage of the newest search index built for a database: "on", "building",
+    "off …" or "unavailable …" (None when no search has been made yet)."""
+    with _index_lock:
+        states = [
+            index.semantic_status for (url, _), index in _indexes.items() if url == database_url
+        ]
+    return states[-1] if states else None
 
 
 def export_rows(session: Session, kind: str) -> list[tuple[str, dict]]:

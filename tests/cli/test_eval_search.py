@@ -125,3 +125,18 @@ def test_afqmc_dev_beats_the_peers(instance):
     # MRR@10 0.201; bm25s (characters + bigrams) R@5 0.335, MRR@10 0.225.
     assert figures["n"] == 669
     assert figures["recall@5"] > 0.335 and figures["mrr@10"] > 0.225
+
+
+def test_with_the_semantic_stage_the_passages_are_cached(files, instance, monkeypatch):
+    from moqi.knowledge import semantic
+    from moqi.settings import get_settings
+
+    monkeypatch.setenv("MOQI_SEMANTIC_SEARCH", "on")
+    monkeypatch.setattr(semantic, "SHARED_MEMORY", semantic.VectorMemory())
+    get_settings.cache_clear()
+    corpus, queries = files
+    done = run("--corpus", corpus, "--queries", queries, "--json")
+    assert done.exit_code == 0, done.output
+    assert json.loads(done.stdout)["recall@1"] == 1.0
+    shards = list((instance / "cache" / "embeddings" / semantic.MODEL).glob("*.keys.npy"))
+    assert len(shards) == 1
