@@ -175,3 +175,4 @@ def import_ratings(session: Session, rows: list[RatingRow], *, source: str, now:
 # The fixed customer panel and journey research (their own modules; named here for others).
 from moqi.insight import journey_work as journey_research  # noqa: E402, F401
 from moqi.insight import panel_work as panel  # noqa: E402, F401
+from moqi.insight.research_demo import generate as research_demo  # noqa: E402, F401

@@ -295,8 +295,6 @@ def segment_customers(
     return [(cid, reg) for cid, reg in session.execute(query)]
 
 
-
-
 def open_tickets(session: Session, customer_id: str | None, *, now: datetime) -> list[dict]:
     """A customer's tickets not yet closed, the most urgent first (the workbench's card)."""
     from moqi.service import queues
