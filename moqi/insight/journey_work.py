@@ -261,3 +261,48 @@ def analysis_json(found: journey.Analysis, info: dict[str, JourneyNeed]) -> dict
             for n in found.needs
         ],
     }
+
+
+def analysis_rows(found: dict) -> list[list[object]]:
+    """The ranking as a table (and each group's, with `by`)."""
+    head = [
+        "分组",
+        "受访者",
+        "排名",
+        "编号",
+        "阶段",
+        "需求点",
+        "重要度",
+        "表现",
+        "差距",
+        "差距下限",
+        "差距上限",
+        "象限",
+        "优先度",
+        "核心需求",
+        "样本",
+        "样本少",
+    ]
+    out: list[list[object]] = [head]
+    for name, part in [("全部", found), *[(g["group"], g) for g in found.get("groups", [])]]:
+        for n in part["needs"]:
+            out.append(
+                [
+                    name,
+                    part["respondents"],
+                    n["rank"],
+                    n["code"],
+                    n["stage"],
+                    n["text"],
+                    n["importance"],
+                    n["performance"],
+                    n["gap"]["value"],
+                    *n["gap"]["ci"],
+                    n["quadrant"],
+                    n["priority"],
+                    "是" if n["core"] else "",
+                    n["n"],
+                    "是" if part["small_sample"] else "",
+                ]
+            )
+    return [["" if v is None else v for v in line] for line in out]

@@ -361,3 +361,29 @@ def report(session: Session, panel_id: int) -> dict:
         "waves": out_waves,
         "changes": changes,
     }
+
+
+def report_rows(found: dict) -> list[list[object]]:
+    """The report as a table: each wave's figures per question, then each change."""
+    out: list[list[object]] = [
+        ["波次", "项目", "值", "下限", "上限", "样本", "改善", "持平", "变差"]
+    ]
+    for w in found["waves"]:
+        rate = w["response_rate"]
+        out.append([w["number"], "回访作答率%", rate["value"], *rate["ci"], w["tasks"], "", "", ""])
+        for q in w["questions"]:
+            m = q["mean"]
+            out.append([w["number"], q["topic"], m["value"], *m["ci"], m["n"], "", "", ""])
+    for c in found["changes"]:
+        label = f"{c['from']}→{c['to']}"
+        for q in c["questions"]:
+            out.append(
+                [label, q["topic"], "", "", "", q["n"], q["improved"], q["same"], q["worse"]]
+            )
+        for key, name in (
+            ("improved_self", "自述感到改善%"),
+            ("improved_measured", "整体满意得分提高%"),
+        ):
+            f = c[key]
+            out.append([label, name, f["value"], *f["ci"], f["n"], "", "", ""])
+    return [["" if v is None else v for v in line] for line in out]
