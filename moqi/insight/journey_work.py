@@ -283,7 +283,7 @@ def analysis_rows(found: dict) -> list[list[object]]:
         "样本",
         "样本少",
     ]
-    out: list[list[object]] = [head]
+    out: list[list[object]] = [list[object](head)]
     for name, part in [("全部", found), *[(g["group"], g) for g in found.get("groups", [])]]:
         for n in part["needs"]:
             out.append(

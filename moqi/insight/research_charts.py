@@ -37,13 +37,13 @@ def scatter(found: dict) -> Markup:
     parts.append(
         f'<line x1="{PAD}" y1="{gy:.1f}" x2="{W - PAD}" y2="{gy:.1f}" stroke="#666" stroke-dasharray="4 3"/>'
     )
-    for label, x, y in (
+    for label, lx, ly in (
         ("重点改进", PAD + 4, PAD + 14),
         ("保持优势", W - PAD - 60, PAD + 14),
         ("次要改进", PAD + 4, H - PAD - 6),
         ("过度投入", W - PAD - 60, H - PAD - 6),
     ):
-        parts.append(f'<text x="{x}" y="{y}" font-size="12" fill="#555">{label}</text>')
+        parts.append(f'<text x="{lx}" y="{ly}" font-size="12" fill="#555">{label}</text>')
     parts.append(f'<text x="{W / 2 - 20}" y="{H - 8}" font-size="12">表现 →</text>')
     parts.append(f'<text x="4" y="{PAD - 10}" font-size="12">↑ 重要度</text>')
     for n in needs:

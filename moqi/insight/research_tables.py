@@ -50,7 +50,7 @@ def read_panel_answers(rows: list[list[object]], questions: Sequence[Mapping]) -
     """One customer a row; a question's column is headed by its key or its topic."""
     what = "回访答案未导入"
     _check_size(rows, what)
-    spellings = {"customer": PANEL_ID} | {
+    spellings: dict[str, tuple[str, ...]] = {"customer": PANEL_ID} | {
         q["key"]: (q["key"].casefold(), _label(q["topic"])) for q in questions
     }
     columns = find_columns(rows, spellings, ("customer",), what)

@@ -156,7 +156,7 @@ def panel_report(session: SessionDep, user: LeadUser, panel_id: int) -> dict:
 
 @router.post("/panels/{panel_id}/waves", status_code=201, summary="Plan the panel's next wave")
 def plan_wave(session: SessionDep, user: LeadUser, panel_id: int, body: WaveIn) -> dict:
-    wave = services.panel.plan_wave(session, panel_id, planned_at=_aware(body.planned_at))
+    wave = services.panel.plan_wave(session, panel_id, planned_at=_aware(body.planned_at) or now())
     return {"id": wave.id, "number": wave.number}
 
 

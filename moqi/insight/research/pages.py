@@ -208,7 +208,9 @@ async def answer_task_page(request: Request, session: SessionDep, task_id: int):
         return redirect
     form = await request.form()
     keys = {q["key"] for q in services.panel.questionnaire()}
-    answers = {k: str(v) for k, v in form.items() if k in keys and str(v).strip()}
+    answers: dict[str, object] = {
+        k: str(v) for k, v in form.items() if k in keys and str(v).strip()
+    }
     try:
         services.panel.record_answers(
             session,
