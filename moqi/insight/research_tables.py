@@ -146,7 +146,7 @@ def read_journey_answers(
     if not needs and not problems:
         problems.append((1, "表头没有任何需求点列（如 J01_重要度、J01_表现）"))
     if problems:
-        raise SurveyError(what, problems)
+        raise SurveyError(what, list(dict.fromkeys(problems)))  # a code named once, not twice
     out: list[Answer] = []
     seen: set[str] = set()
     for number, row in data_rows(rows):
