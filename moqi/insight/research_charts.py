@@ -24,13 +24,17 @@ def scatter(found: dict) -> Markup:
     needs = found["needs"]
     if not needs:
         return Markup("")
-    lo, hi = 1.0, 5.0
+    # The axes fit the points (and the grand means), a quarter point beyond them, within 1–5.
+    xs = [n["performance"] for n in needs] + [found["performance"]]
+    ys = [n["importance"] for n in needs] + [found["importance"]]
+    xlo, xhi = max(1.0, min(xs) - 0.25), min(5.0, max(xs) + 0.25)
+    ylo, yhi = max(1.0, min(ys) - 0.25), min(5.0, max(ys) + 0.25)
     parts = [
         f'<svg class="ipa" width="{W}" height="{H}" viewBox="0 0 {W} {H}" role="img" '
         'aria-label="重要度 × 表现 四象限图">',
         f'<rect x="{PAD}" y="{PAD}" width="{W - 2 * PAD}" height="{H - 2 * PAD}" fill="none" stroke="#999"/>',
     ]
-    gx, gy = _x(found["performance"], lo, hi), _y(found["importance"], lo, hi)
+    gx, gy = _x(found["performance"], xlo, xhi), _y(found["importance"], ylo, yhi)
     parts.append(
         f'<line x1="{gx:.1f}" y1="{PAD}" x2="{gx:.1f}" y2="{H - PAD}" stroke="#666" stroke-dasharray="4 3"/>'
     )
@@ -45,9 +49,16 @@ def scatter(found: dict) -> Markup:
     ):
         parts.append(f'<text x="{lx}" y="{ly}" font-size="12" fill="#555">{label}</text>')
     parts.append(f'<text x="{W / 2 - 20}" y="{H - 8}" font-size="12">表现 →</text>')
+    for value, x, y in (
+        (xlo, PAD, H - PAD + 14),
+        (xhi, W - PAD - 20, H - PAD + 14),
+        (ylo, 4, H - PAD),
+        (yhi, 4, PAD + 10),
+    ):
+        parts.append(f'<text x="{x}" y="{y}" font-size="10">{value:.2f}</text>')
     parts.append(f'<text x="4" y="{PAD - 10}" font-size="12">↑ 重要度</text>')
     for n in needs:
-        x, y = _x(n["performance"], lo, hi), _y(n["importance"], lo, hi)
+        x, y = _x(n["performance"], xlo, xhi), _y(n["importance"], ylo, yhi)
         colour = "#c0392b" if n["core"] else "#2c7fb8"
         title = escape(
             f"{n['code']} {n['text']}：重要度 {n['importance']:.2f}，表现 {n['performance']:.2f}"
