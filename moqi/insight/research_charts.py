@@ -49,13 +49,13 @@ def scatter(found: dict) -> Markup:
     ):
         parts.append(f'<text x="{lx}" y="{ly}" font-size="12" fill="#555">{label}</text>')
     parts.append(f'<text x="{W / 2 - 20}" y="{H - 8}" font-size="12">表现 →</text>')
-    for value, x, y in (
+    for value, tx, ty in (
         (xlo, PAD, H - PAD + 14),
         (xhi, W - PAD - 20, H - PAD + 14),
         (ylo, 4, H - PAD),
         (yhi, 4, PAD + 10),
     ):
-        parts.append(f'<text x="{x}" y="{y}" font-size="10">{value:.2f}</text>')
+        parts.append(f'<text x="{tx}" y="{ty}" font-size="10">{value:.2f}</text>')
     parts.append(f'<text x="4" y="{PAD - 10}" font-size="12">↑ 重要度</text>')
     for n in needs:
         x, y = _x(n["performance"], xlo, xhi), _y(n["importance"], ylo, yhi)
