@@ -35,6 +35,7 @@ from moqi.channels.webchat.routes import router as webchat_router
 from moqi.channels.webhooks.routes import webhooks as channel_webhooks
 from moqi.db import make_engine, make_sessionmaker, session_scope
 from moqi.insight.pages import router as insight_pages
+from moqi.insight.research.pages import router as research_pages
 from moqi.insight.routes import router as insight_router
 from moqi.knowledge import services as knowledge_services
 from moqi.knowledge.pages import router as knowledge_pages
@@ -219,6 +220,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
         roleplay_pages,
         training_router,
         training_pages,
+        research_pages,
     )
     for router in routers:
         app.include_router(router)

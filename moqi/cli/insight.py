@@ -151,3 +151,10 @@ def kpis_board(
         typer.echo(
             f"{label}：{shown} {status}（目标 {sign[str(name)]}{target}{unit}）{parts}  样本 {n}".rstrip()
         )
+
+
+# The fixed customer panel and journey research (moqi/cli/insight_research.py).
+from moqi.cli.insight_research import journey, panel_app  # noqa: E402
+
+app.add_typer(panel_app, name="panel")
+app.command("journey")(journey)

@@ -195,3 +195,9 @@ def ratings_by_agent_reason(
     if agents is not None:
         query = query.where(facts.c.agent.in_(sorted(set(agents))))
     return [(a or "", r or "", int(n), int(s or 0)) for a, r, n, s in session.execute(query)]
+
+
+# The fixed customer panel and journey research (their own modules; named here for others).
+from moqi.insight import journey_work as journey_research  # noqa: E402, F401
+from moqi.insight import panel_work as panel  # noqa: E402, F401
+from moqi.insight.research_demo import generate as research_demo  # noqa: E402, F401

@@ -327,4 +327,6 @@ def generate(session: Session, *, now: datetime, link_base: str) -> dict[str, in
         _, _, action = heapq.heappop(h.heap)
         action()
     session.flush()
-    return h.counts
+    from moqi.insight import services as insight
+
+    return h.counts | insight.research_demo(session, plan, now=now)

@@ -285,6 +285,31 @@ def customer_card(session: Session, customer_id: str | None) -> dict:
 # What other capabilities need of the service desk (they import nothing else of it).
 
 
+def segment_customers(
+    session: Session,
+    *,
+    brand: str = "",
+    vip: str = "",
+    plan: str = "",
+    region: str = "",
+    stage: str = "",
+) -> list[tuple[str, str]]:
+    """(id, region) of the customers held whose brand, VIP level, region and stage equal the
+    ones given and whose plan contains `plan` (a blank filter matches everyone), by id."""
+    query = select(Customer.id, Customer.region).order_by(Customer.id)
+    for column, value in (
+        (Customer.brand, brand),
+        (Customer.vip, vip),
+        (Customer.region, region),
+        (Customer.stage, stage),
+    ):
+        if value:
+            query = query.where(column == value)
+    if plan:
+        query = query.where(Customer.plan.contains(plan, autoescape=True))
+    return [(cid, reg) for cid, reg in session.execute(query)]
+
+
 def open_tickets(session: Session, customer_id: str | None, *, now: datetime) -> list[dict]:
     """A customer's tickets not yet closed, the most urgent first (the workbench's card)."""
     from moqi.service import queues

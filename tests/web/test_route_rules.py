@@ -162,6 +162,22 @@ RULES: dict[str, frozenset[str] | None] = {
     "POST /api/training/quizzes/{quiz_id}/answers": LIVE,
     "GET /api/training/me": LIVE,
     "GET /api/training/team": LEADS,
+    # The fixed customer panel: leads run it; service managers (agents) answer their call-backs.
+    "GET /api/insight/panels": LEADS,
+    "POST /api/insight/panels": LEADS,
+    "GET /api/insight/panels/{panel_id}": LEADS,
+    "POST /api/insight/panels/{panel_id}/waves": LEADS,
+    "POST /api/insight/panel-waves/{wave_id}/start": LEADS,
+    "POST /api/insight/panel-waves/{wave_id}/answers": LEADS,
+    "GET /api/insight/panel-tasks": LIVE,
+    "POST /api/insight/panel-tasks/{task_id}": LIVE,
+    # Journey research.
+    "GET /api/insight/journey/needs": LEADS,
+    "POST /api/insight/journey/needs": LEADS,
+    "PATCH /api/insight/journey/needs/{code}": LEADS,
+    "GET /api/insight/journey/surveys": LEADS,
+    "POST /api/insight/journey/surveys": LEADS,
+    "GET /api/insight/journey/surveys/{survey_id}/analysis": LEADS,
 }
 
 

@@ -1,0 +1,1 @@
+"""The research pages: the fixed customer panel and journey research."""
