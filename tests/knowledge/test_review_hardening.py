@@ -32,7 +32,7 @@ def _propose_text(s, proposer: str, text: str, summary: str = "改进"):
 
 def test_the_proposer_cannot_approve_their_own_proposal(loaded_db):
     with session_scope(loaded_db) as s:
-        p = _propose_text(s, "ed1", "{customer}您好，我是{agent}，请问有什么可以帮您？")
+        p = _propose_text(s, "ed1", "{customer}您好，我是工号5531，请问有什么可以帮您？")
         with pytest.raises(PermissionError, match="another knowledge editor"):
             review.approve(s, p.id, reviewer="ed1", note="", now=NOW)
         # Editing it first changes nothing: it is still the proposer's own.
