@@ -93,6 +93,11 @@ def setup_database(*, demo: bool, content_dir=None) -> tuple[sessionmaker[Sessio
         from moqi.channels import rules as routing_rules
 
         desk_counts["routing_rules_version"] = routing_rules.import_shipped(session, now=now())
+        from moqi.workforce import documents as workforce_documents
+
+        desk_counts["workforce_documents"] = len(
+            workforce_documents.import_shipped(session, now=now())
+        )
         customers, users, queue = 0, {}, None
         if demo:
             for item in load_demo_customers():

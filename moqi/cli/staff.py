@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from moqi.cli.common import database_session, fail, now
+from moqi.cli.common import database_session, fail, in_transaction, now
 from moqi.workforce import service_level
 
 if TYPE_CHECKING:
@@ -205,11 +205,15 @@ def plan(
     ] = 2,
     rules: Annotated[
         Path | None,
-        typer.Option(help="Roster rules YAML (default: moqi/data/workforce/roster_rules.yaml)."),
+        typer.Option(
+            help="Roster rules YAML (default: the database's for --queue, the shipped file for FILE)."
+        ),
     ] = None,
     holidays: Annotated[
         Path | None,
-        typer.Option(help="Holiday list YAML (default: moqi/data/workforce/holidays.yaml)."),
+        typer.Option(
+            help="Holiday list YAML (default: the database's for --queue, the shipped file for FILE)."
+        ),
     ] = None,
     time_limit_s: Annotated[
         float | None,
@@ -251,8 +255,10 @@ def plan(
             seed,
         )
         options.check()
-        rule_set = roster_rules.load_rules(rules) if rules else roster_rules.load_rules()
-        days_off = calendar.load_holidays(holidays) if holidays else calendar.load_holidays()
+        # Given files win; otherwise a FILE is planned with the shipped documents and a --queue
+        # with the database's (what /workforce uses; docs/workforce.md says how to replace them).
+        rule_set = roster_rules.load_rules(rules) if rules else None
+        days_off = calendar.load_holidays(holidays) if holidays else None
     except (ValueError, OSError) as exc:
         fail(str(exc))
     raw = _read(file) if file is not None else b""
@@ -263,19 +269,50 @@ def plan(
                 list(data.intervals),
                 data.interval_min,
                 data.threshold_s,
-                days_off,
-                rule_set,
+                days_off or calendar.load_holidays(),
+                rule_set or roster_rules.load_rules(),
                 options,
             )
         elif queue is not None:  # always, here: exactly one of FILE and --queue is given
+            from moqi.workforce import documents
+
             with database_session() as session:
-                result = services.plan_queue(session, queue, days_off, rule_set, options)
+                result = services.plan_queue(
+                    session,
+                    queue,
+                    days_off or documents.holidays(session),
+                    rule_set or documents.roster_rules(session),
+                    options,
+                )
     except (ValueError, LookupError, RuntimeError) as exc:
         fail(str(exc).strip("'\""))
     if as_json:
         print(json.dumps(plan_as_dict(result), ensure_ascii=False))
         return
     typer.echo(plan_text.render(result))
+
+
+@app.command("document")
+def document(
+    name: Annotated[str, typer.Argument(help="holidays, roster_rules or acd_columns.")],
+    file: Annotated[
+        Path | None,
+        typer.Argument(
+            help="A new version (YAML, as the shipped file); omit to print the one in force."
+        ),
+    ] = None,
+    by: Annotated[str, typer.Option(help="Who replaces it (kept with the version).")] = "cli",
+) -> None:
+    """Print a run-time document in force, or replace it with FILE (checked first; nothing is
+    kept on error): a new year's 放假安排, the centre's roster rules, another ACD's column names."""
+    from moqi.workforce import documents
+
+    if file is None:
+        typer.echo(in_transaction(lambda s: documents.text(s, name).text), nl=False)
+        return
+    data = _read(file)
+    version = in_transaction(lambda s: documents.save(s, name, data, by=by, now=now()))
+    typer.echo(f"{documents.LABELS.get(name, name)}：已保存为第 {version} 版，即时生效")
 
 
 @app.command("demo")

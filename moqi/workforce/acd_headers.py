@@ -29,9 +29,12 @@ def _norm(header: str, keep_brackets: bool) -> str:
     return re.sub(r"[\s_\-/（）()\[\]【】:：.]", "", text)
 
 
-def match_headers(headers: list[str]) -> tuple[dict[str, int], int | None]:
-    """Column index per field, and the SL threshold (seconds) read from a header, if any."""
-    spec = _spec()
+def match_headers(
+    headers: list[str], spec: dict | None = None
+) -> tuple[dict[str, int], int | None]:
+    """Column index per field, and the SL threshold (seconds) read from a header, if any; the
+    header names are `spec`'s (the database's document) or the shipped file's."""
+    spec = spec or _spec()
     found: dict[str, int] = {}
     threshold: int | None = None
     problems: list[tuple[int, str]] = []

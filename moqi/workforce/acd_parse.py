@@ -23,7 +23,12 @@ MAX_ERRORS = 20
 
 
 def parse(
-    data: bytes, filename: str, *, threshold_s: int | None = None, interval_min: int | None = None
+    data: bytes,
+    filename: str,
+    *,
+    threshold_s: int | None = None,
+    interval_min: int | None = None,
+    columns: dict | None = None,
 ) -> AcdData:
     """Validate the whole file first; return its intervals or raise `AcdError` with the rows at fault."""
     rows = read_table(data, filename)
@@ -37,7 +42,7 @@ def parse(
         raise AcdError(
             [(0, f"指定的门限 {threshold_s} 秒超出范围（{range_text(limits.ACD_THRESHOLD_S)}）")]
         )
-    cols, header_threshold = match_headers(headers)
+    cols, header_threshold = match_headers(headers, columns)
     if threshold_s is not None and header_threshold is not None and threshold_s != header_threshold:
         raise AcdError(
             [(1, f"表头写的是 {header_threshold} 秒内接通，与指定的门限 {threshold_s} 秒不符")]

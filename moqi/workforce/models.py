@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, Float, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from moqi.db.base import Base, UtcDateTime, utcnow
@@ -61,3 +61,16 @@ class IntervalRow(Base):
     agents: Mapped[float] = mapped_column(Float)
     asa_s: Mapped[float | None] = mapped_column(Float, nullable=True)
     abandoned_in_threshold: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class DocumentRow(Base):
+    """A version of one of the workforce's run-time documents (holidays, roster rules, ACD column
+    names), kept as the YAML its author wrote, comments included; the highest version is in force."""
+
+    __tablename__ = "wfm_documents"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(64))

@@ -5,26 +5,26 @@ from __future__ import annotations
 import math
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, HTTPException, Query, Request, UploadFile
+from fastapi import APIRouter, File, Form, HTTPException, Path, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse
 
 from moqi.web.auth import PLANNERS, LeadUser, SessionDep, page_access
+from moqi.web.clock import now
 from moqi.web.errors import MAX_BODY
 from moqi.web.templates import templates
 from moqi.workforce import (
-    calendar,
+    documents,
     erlang,
     erlang_a,
     limits,
     plan_text,
-    roster_rules,
     service_level,
     services,
     views,
 )
 from moqi.workforce.kpi import WEEKDAYS, report, slot_label
 from moqi.workforce.plan import PlanOptions, plan_as_dict
-from moqi.workforce.schemas import ErlangRequest, PlanQuery
+from moqi.workforce.schemas import DocumentIn, ErlangRequest, PlanQuery
 
 router = APIRouter(prefix="/api/workforce", tags=["workforce"])
 pages = APIRouter(include_in_schema=False)
@@ -49,11 +49,44 @@ def _plan(session, queue: str, q: PlanQuery, with_roster: bool = True):
     return services.plan_queue(
         session,
         queue,
-        calendar.load_holidays(),
-        roster_rules.load_rules(),
+        documents.holidays(session),
+        documents.roster_rules(session),
         _options(q),
         with_roster=with_roster,
     )
+
+
+DocumentName = Annotated[str, Path(pattern=r"^[a-z_]{1,32}$")]
+
+
+def _document(session, name: str) -> dict:
+    row = documents.text(session, name)
+    return {
+        "name": name,
+        "label": documents.LABELS[name],
+        "version": row.version,
+        "text": row.text,
+        "versions": documents.history(session, name),
+    }
+
+
+@router.get(
+    "/documents/{name}",
+    summary="A run-time document in force (holidays, roster_rules, acd_columns) and its versions",
+)
+def document(name: DocumentName, session: SessionDep, user: LeadUser) -> dict:
+    return _document(session, name)
+
+
+@router.put(
+    "/documents/{name}",
+    summary="Replace a run-time document with a new version, checked first (nothing kept on error)",
+)
+def replace_document(
+    name: DocumentName, body: DocumentIn, session: SessionDep, user: LeadUser
+) -> dict:
+    documents.save(session, name, body.text, by=user.username, now=now())
+    return _document(session, name)
 
 
 @router.get("/queues", summary="Queues with their interval counts and date ranges")

@@ -53,3 +53,9 @@ class PlanQuery(BaseModel):
     time_limit_s: float = bounded(limits.API_TIME_LIMIT_S, 5.0)
     simulate_days: int = bounded(limits.SIMULATE_DAYS, 1)
     seed: int = bounded(limits.SEED, 1)
+
+
+class DocumentIn(BaseModel):
+    """A new version of a run-time document: its YAML, as a person would write the file."""
+
+    text: str = Field(min_length=1, max_length=64_000)

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from moqi.errors import Invalid, MoqiError, NotFound
-from moqi.workforce import acd_parse
+from moqi.workforce import acd_parse, documents
 from moqi.workforce.acd import AcdData, AcdError, Interval
 from moqi.workforce.calendar import Holidays
 from moqi.workforce.models import ImportRow, IntervalRow, QueueRow
@@ -65,6 +65,7 @@ def import_acd(
         filename,
         threshold_s=threshold_s if threshold_s is not None else (row.threshold_s if row else None),
         interval_min=interval_min,
+        columns=documents.acd_columns(session),
     )
     if row is not None and (row.interval_min, row.threshold_s) != (
         parsed.interval_min,

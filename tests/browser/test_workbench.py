@@ -128,8 +128,10 @@ def test_a_figure_only_the_agent_knows_is_a_field_filled_before_copying(server, 
     agent.wait_for_selector("#workbench[data-live='1']")
     say = agent.locator("#say-form")
     for speaker, text in [
-        ("customer", "我这个月话费怎么多扣了九十多块，你们怎么回事"),
-        ("agent", "我帮您查一下，这笔是流量超出的费用，我帮您提交减免申请"),
+        # How long a refund takes to reach the customer's account is the agent's to say (the
+        # desk's own time limits, such as 4个工作日内给您答复, are filled in: test_promises.py).
+        ("customer", "上个月说好的退款到现在还没到账，你们怎么回事"),
+        ("agent", "非常抱歉，我帮您查一下退款进度，马上帮您催办"),
         ("customer", "好吧，那就这样吧"),
     ]:
         said = agent.locator("#transcript .utt").count()

@@ -141,6 +141,8 @@ RULES: dict[str, frozenset[str] | None] = {
     "GET /api/workforce/queues/{queue}/kpis": LEADS,
     "GET /api/workforce/queues/{queue}/plan": LEADS,
     "POST /api/workforce/erlang": LEADS,
+    "GET /api/workforce/documents/{name}": LEADS,
+    "PUT /api/workforce/documents/{name}": LEADS,
     "GET /api/insight/satisfaction": LEADS,
     "POST /api/insight/ratings/import": LEADS,
     "POST /api/insight/index": LEADS,
