@@ -30,7 +30,12 @@ PAD_S = 0.2  # audio kept before the first and after the last speech frame, for 
 # The floor's step towards a quieter / louder frame, per frame; slower still during speech, so
 # a steady voice (or tone) is not taken for the line's noise before MAX_UTTERANCE_S.
 FALL, RISE, SPEECH_RISE = 0.3, 0.004, 0.001
-WARM_RISE, WARM_FRAMES = 0.1, 25  # the first 0.5 s: the floor finds the line's level quickly
+# Where the floor starts (a quiet telephone line), or lower if the first frame is quieter, or the
+# first frame's level when it is hiss: a
+# call whose first frame is already speech (an agent greeting at pick-up) is heard from its
+# start; a line noisier than this takes a few seconds to be learnt, and what it says meanwhile
+# goes to the recogniser, which finds no words in it.
+INITIAL_FLOOR = -60.0
 
 
 @dataclass(frozen=True)
@@ -98,14 +103,14 @@ class Vad:
 
     def _track(self, db: float, speech: bool) -> None:
         assert self.floor is not None
-        rise = WARM_RISE if self._index < WARM_FRAMES else SPEECH_RISE if speech else RISE
+        rise = SPEECH_RISE if speech else RISE
         self.floor += (db - self.floor) * (FALL if db < self.floor else rise)
 
     def _step(self, frame: np.ndarray, db: float, zcr: float) -> Cut | None:
-        if self.floor is None:
-            self.floor = db
+        if self.floor is None:  # a line that opens on hiss: that is its noise
+            self.floor = db if zcr >= HISS_ZCR else min(db, INITIAL_FLOOR)
         speech = self._is_speech(db, zcr)
-        self._track(db, speech)
+        self._track(db, speech and zcr < HISS_ZCR)
         i = self._index
         self._index += 1
         cut = None

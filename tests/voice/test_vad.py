@@ -89,3 +89,8 @@ def test_a_long_utterance_is_cut_at_the_maximum_and_goes_on():
 def test_an_utterance_still_open_at_the_end_is_flushed():
     got, _ = cuts(join(silence(1.0), tone(440, 1.0)))
     assert near(got, [(1.0, 2.0)])
+
+
+def test_speech_from_the_first_frame_is_heard():
+    got, _ = cuts(join(tone(440, 1.0), silence(1.0)))
+    assert near(got, [(0.0, 1.0)])
