@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import time
 
-import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
@@ -17,6 +16,7 @@ from moqi.settings import get_settings
 from moqi.voice import live as voice_live
 from tests.conftest import add_users, count, login, serving
 from tests.voice.sounds import join, silence, tone
+from tests.voice.streaming import frames, pcm, until
 
 MONO = {"type": "start", "rate": 16000, "channels": 1, "speaker": "customer"}
 
@@ -42,26 +42,6 @@ def app(loaded_db, db_url, engine_name):
         expert="expert",
     )
     yield from serving(db_url)
-
-
-def pcm(*channels: np.ndarray) -> bytes:
-    data = np.stack(channels, axis=1)
-    return np.clip(np.round(data * 32767), -32768, 32767).astype("<i2").tobytes()
-
-
-def frames(data: bytes, size: int = 3200) -> list[bytes]:
-    return [data[i : i + size] for i in range(0, len(data), size)]
-
-
-def until(ws, kind: str, limit: int = 50) -> tuple[dict, list[dict]]:
-    """Messages up to the first of type `kind` (it, and all that were read)."""
-    seen = []
-    for _ in range(limit):
-        message = ws.receive_json()
-        seen.append(message)
-        if message["type"] == kind:
-            return message, seen
-    raise AssertionError(f"no {kind!r} in {seen}")
 
 
 def texts(db, cid: int) -> list[tuple[str, str]]:
