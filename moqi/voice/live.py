@@ -22,6 +22,7 @@ from moqi.voice.vad import Vad
 
 MAX_FRAME_BYTES = 64_000  # one second of 16 kHz 16-bit stereo
 MAX_STREAM_S = 4 * 3600
+MAX_TEXT = 2000  # characters of one utterance (15 s of speech is ~100)
 MAX_PENDING = 4  # utterances of one stream cut and not yet stored before the reading waits
 
 
@@ -118,7 +119,8 @@ def recognise(recognizer: Recognizer, spoken: Spoken) -> str:
         part = to_simplified(seg.text.strip())
         if part:
             text += ("" if not text or text[-1] in "，。！？,.!?；;、" else "，") + part
-    return mask_pii(text)
+    # What no column stores, and more than assist reads, never reaches the live writer.
+    return mask_pii(text.replace("\x00", "")[:MAX_TEXT])
 
 
 @dataclass(frozen=True)

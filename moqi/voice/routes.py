@@ -35,6 +35,7 @@ log = logging.getLogger("moqi.voice.live")
 END = {"type": "end"}
 NOT_STORED = "the utterance could not be stored (is the database reachable?)"
 STREAM_TOO_LONG, ASR_UNAVAILABLE = 4413, 1011  # close codes
+LEFTOVER_S = 300.0  # how long a stream whose client left may take to finish its utterances
 
 
 class _Call:
@@ -78,6 +79,11 @@ class _Call:
         where = f"the {spoken.speaker}'s utterance at {spoken.start:.2f}s"
         try:
             done = await asyncio.wrap_future(future)
+        except asyncio.CancelledError:
+            if not future.cancelled():
+                raise
+            await self.say({"type": "error", "detail": f"{where}: the server is stopping"})
+            return
         except Exception as exc:  # the engine's failure costs this utterance, said aloud
             log.exception("recognition failed: contact %s, %s", self.contact_id, where)
             await self.say({"type": "error", "detail": f"{where} was not recognised: {exc}"})
@@ -184,7 +190,10 @@ async def audio_socket(websocket: WebSocket, contact_id: Id) -> None:
         stop()
         if stream:  # the client left mid-stream: what was said is still recognised and stored
             await call.add(stream.finish())
-            await call.queue.join()
+            try:
+                await asyncio.wait_for(call.queue.join(), LEFTOVER_S)
+            except TimeoutError:
+                log.error("contact %s: audio left unrecognised after %ss", contact_id, LEFTOVER_S)
         for task in tasks:
             task.cancel()
 

@@ -43,3 +43,10 @@ class SlowToneRecognizer(ToneRecognizer):
 
         time.sleep(0.3)
         return super().transcribe(samples)
+
+
+class BrokenRecognizer:
+    """An engine that fails on every utterance."""
+
+    def transcribe(self, samples: np.ndarray) -> list[Segment]:
+        raise RuntimeError("the engine's licence server is unreachable")

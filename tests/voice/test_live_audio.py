@@ -280,3 +280,22 @@ def test_a_client_that_leaves_mid_utterance_loses_nothing_it_said(app, db):
                 break
             time.sleep(0.02)
     assert texts(db, cid) == [("customer", "我帮您查一下")]
+
+
+def test_an_engine_that_fails_is_said_per_utterance_and_the_stream_goes_on(app, db, engine_name):
+    engine_name("tests.voice.fake:BrokenRecognizer")
+    with TestClient(app):
+        agent = login(app, "agent")
+        cid = opened(agent)
+        with agent.websocket_connect(f"/ws/contacts/{cid}/audio") as ws:
+            ws.send_json(MONO)
+            until(ws, "ready")
+            for f in frames(pcm(join(tone(660, 1.0), silence(1.0), tone(440, 1.0)))):
+                ws.send_bytes(f)
+            ws.send_json({"type": "end"})
+            ended, seen = until(ws, "ended")
+            errors = [m["detail"] for m in seen if m["type"] == "error"]
+            assert len(errors) == 2 and all("licence server" in e for e in errors), errors
+            assert "customer's utterance at 0.00s was not recognised" in errors[0]
+            assert ended["utterances"] == 0
+    assert texts(db, cid) == []
