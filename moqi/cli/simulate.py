@@ -63,7 +63,7 @@ def simulate(
         typer.Option("--agent-channel", help="With --audio, a stereo recording's agent channel."),
     ] = "left",
 ) -> None:
-    """Open a live contact as AGENT and feed the transcript in real time, so the workbench can be watched."""
+    """Open a live contact as AGENT and feed the transcript (or, with --audio, the recording) in real time, so the workbench can be watched."""
     from sqlalchemy import select
 
     from moqi.accounts.logins import start_login
