@@ -188,14 +188,29 @@ async def audio_socket(websocket: WebSocket, contact_id: Id) -> None:
         call.open = False
         app.state.sockets.remove(token, websocket)
         stop()
-        if stream:  # the client left mid-stream: what was said is still recognised and stored
-            await call.add(stream.finish())
-            try:
-                await asyncio.wait_for(call.queue.join(), LEFTOVER_S)
-            except TimeoutError:
-                log.error("contact %s: audio left unrecognised after %ss", contact_id, LEFTOVER_S)
-        for task in tasks:
+        for task in tasks[:2]:
             task.cancel()
+        if stream:  # the client left mid-stream: what was said is still recognised and stored,
+            # by a task of its own, which goes on even if this handler is cancelled
+            leftover = asyncio.create_task(_leftovers(call, stream, tasks[2]))
+            _LEFTOVERS.add(leftover)
+            leftover.add_done_callback(_LEFTOVERS.discard)
+            await asyncio.shield(leftover)
+        else:
+            tasks[2].cancel()
+
+
+_LEFTOVERS: set[asyncio.Task] = set()  # referenced until done (the loop keeps weak ones)
+
+
+async def _leftovers(call: _Call, stream: AudioStream, worker: asyncio.Task) -> None:
+    try:
+        await call.add(stream.finish())
+        await asyncio.wait_for(call.queue.join(), LEFTOVER_S)
+    except TimeoutError:
+        log.error("contact %s: audio left unrecognised after %ss", call.contact_id, LEFTOVER_S)
+    finally:
+        worker.cancel()
 
 
 _HEADER_FIRST = 'send the JSON start message first: {"type": "start", "rate": 8000, "channels": 1, "speaker": "customer"}'
