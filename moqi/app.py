@@ -54,6 +54,8 @@ from moqi.training.pages import router as training_pages
 from moqi.training.roleplay.pages import router as roleplay_pages
 from moqi.training.roleplay.routes import router as roleplay_router
 from moqi.training.routes import router as training_router
+from moqi.voice.live import LiveRecognition
+from moqi.voice.routes import router as voice_router
 from moqi.web import docs
 from moqi.web.clock import now
 from moqi.web.errors import install_problem_handlers
@@ -161,6 +163,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
         desk.cancel()
         app.state.writer.close()  # what it holds is committed before the server stops
         app.state.hub.stop()
+        app.state.asr.close()
         gc.unfreeze()  # an app made and stopped in-process (tests) leaves nothing frozen behind
         # Close pooled connections when the server stops, rather than leaving them to the GC.
         engine.dispose()
@@ -179,6 +182,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
     app.state.hub = LiveHub(PostgresBus(engine) if engine.dialect.name == "postgresql" else None)
     app.state.sockets = Sockets()
     app.state.writer = BatchWriter(engine, in_commit=app.state.hub.bus.in_commit)
+    app.state.asr = LiveRecognition()  # loaded on the first live audio stream
     install_problem_handlers(app)
     # Added innermost first: the security headers go on every answer, refusals included.
     app.add_middleware(RequestGuard)
@@ -197,6 +201,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
         assist_router,
         quality_router,
         live_router,
+        voice_router,
         assist_pages,
         knowledge_router,
         knowledge_pages,

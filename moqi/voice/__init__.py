@@ -1,4 +1,5 @@
-"""Voice: recorded calls to transcripts (speech recognition behind a Protocol), and ASR evaluation.
+"""Voice: recorded calls to transcripts (speech recognition behind a Protocol), live call audio
+cut into utterances and recognised as it arrives (vad, live, routes), and ASR evaluation.
 
 Everything here but the faster-whisper recogniser (moqi.voice.whisper) works without the `asr`
 extra; reading audio (moqi.voice.audio) needs PyAV, which comes with it.

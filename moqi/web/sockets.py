@@ -15,6 +15,9 @@ import threading
 
 from starlette.websockets import WebSocket
 
+from moqi.accounts.logins import user_for_token
+from moqi.web.clock import now
+
 LOGIN_CHECK_S = 30.0
 LOGGED_OUT = 4401  # the close code a page reads as "log in again"
 
@@ -57,3 +60,30 @@ def _close_soon(websocket: WebSocket) -> None:
 async def _close(websocket: WebSocket) -> None:
     with contextlib.suppress(RuntimeError):  # already closed
         await websocket.close(code=LOGGED_OUT)
+
+
+async def pump(websocket: WebSocket, queue: asyncio.Queue) -> None:
+    """Send what the hub hands over, in order, for as long as the socket lives."""
+    while True:
+        await websocket.send_json(await queue.get())
+
+
+def queue_listener(loop: asyncio.AbstractEventLoop, queue: asyncio.Queue):
+    """A hub listener that hands each message to `queue` on `loop`: listeners are called from
+    whichever thread stored the utterance."""
+    return lambda message: loop.call_soon_threadsafe(queue.put_nowait, message)
+
+
+async def watch_login(websocket: WebSocket, token: str) -> None:
+    """Close the socket once its login no longer holds (logged out elsewhere, user deactivated)."""
+    app = websocket.app
+
+    def still_valid() -> bool:
+        with app.state.db() as session:
+            return user_for_token(session, token, now=now()) is not None
+
+    while True:
+        await asyncio.sleep(LOGIN_CHECK_S)
+        if not await asyncio.to_thread(still_valid):
+            await websocket.close(code=LOGGED_OUT)
+            return

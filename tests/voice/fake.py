@@ -33,3 +33,20 @@ class ToneRecognizer:
             pitch = min(PHRASES, key=lambda p: abs(p - freq))
             out.append(Segment(a * FRAME / RATE, b * FRAME / RATE, PHRASES[pitch]))
         return out
+
+
+class SlowToneRecognizer(ToneRecognizer):
+    """The tone recogniser taking 0.3 s an utterance: a recogniser that falls behind."""
+
+    def transcribe(self, samples: np.ndarray) -> list[Segment]:
+        import time
+
+        time.sleep(0.3)
+        return super().transcribe(samples)
+
+
+class BrokenRecognizer:
+    """An engine that fails on every utterance."""
+
+    def transcribe(self, samples: np.ndarray) -> list[Segment]:
+        raise RuntimeError("the engine's licence server is unreachable")

@@ -29,7 +29,6 @@ from fastapi import (
 from pydantic import ValidationError
 
 from moqi.accounts import audit
-from moqi.accounts.logins import user_for_token
 from moqi.accounts.models import User
 from moqi.assist.live import services as lives
 from moqi.assist.live.hub import LiveContact, LiveHub
@@ -48,7 +47,7 @@ from moqi.service import services as desk
 from moqi.web.auth import COOKIE, AdminUser, AgentUser, LeadUser, SessionDep, socket_user
 from moqi.web.clock import now
 from moqi.web.params import Id
-from moqi.web.sockets import LOGGED_OUT, LOGIN_CHECK_S
+from moqi.web.sockets import pump, queue_listener, watch_login
 
 router = APIRouter(tags=["live"])
 TYPING = '{"typing": true}'
@@ -238,42 +237,17 @@ def dead_letters(
     return lives.dead_letters(session, limit)
 
 
-async def _pump(websocket: WebSocket, queue: asyncio.Queue) -> None:
-    while True:
-        await websocket.send_json(await queue.get())
-
-
-def _queue_listener(loop: asyncio.AbstractEventLoop, queue: asyncio.Queue):
-    # Hub listeners are called from whichever thread stored the utterance; hand over safely.
-    return lambda message: loop.call_soon_threadsafe(queue.put_nowait, message)
-
-
-async def _watch_login(websocket: WebSocket, token: str) -> None:
-    """Close the socket once its login no longer holds (logged out elsewhere, user deactivated)."""
-    app = websocket.app
-
-    def still_valid() -> bool:
-        with app.state.db() as session:
-            return user_for_token(session, token, now=now()) is not None
-
-    while True:
-        await asyncio.sleep(LOGIN_CHECK_S)
-        if not await asyncio.to_thread(still_valid):
-            await websocket.close(code=LOGGED_OUT)
-            return
-
-
 async def serve_socket(websocket: WebSocket, token: str, listen, on_message) -> None:
     """Accept, forward the hub's messages, hand each incoming message to `on_message`, and tidy
     up however the socket ends."""
     app = websocket.app
     await websocket.accept()
     queue: asyncio.Queue = asyncio.Queue()
-    stop = listen(_queue_listener(asyncio.get_running_loop(), queue))
+    stop = listen(queue_listener(asyncio.get_running_loop(), queue))
     app.state.sockets.add(token, websocket)
     tasks = [
-        asyncio.create_task(_pump(websocket, queue)),
-        asyncio.create_task(_watch_login(websocket, token)),
+        asyncio.create_task(pump(websocket, queue)),
+        asyncio.create_task(watch_login(websocket, token)),
     ]
     try:
         while True:
