@@ -169,3 +169,36 @@ def test_starting_twice_and_two_experiments_on_one_line_are_refused(loaded_db):
             experiments.start(s, b.id, now=NOW)
         with pytest.raises(NotFound):
             experiments.start(s, 999, now=NOW)
+
+
+def test_a_rating_experiment_joins_the_ratings_as_they_arrive(loaded_db):
+    from moqi.insight import services as insight
+
+    with session_scope(loaded_db) as s:
+        sid = _shown_line(s)
+        e = experiments.create(
+            s, name="满意度", script_id=sid, variant=VARIANT, outcome="rating", user="ed", now=NOW
+        )
+        experiments.start(s, e.id, now=NOW)
+        contact_id, _ = _record(s)
+        arm = design.arm(e.id, contact_id)
+        before = experiments.report(s, e.id)["arms"][arm]
+        assert before["exposed"] == 1 and before["outcome"]["n"] == 0  # no rating yet
+        insight.record_rating(s, contact_id, source="ivr", now=NOW, satisfaction=4)
+        after = experiments.report(s, e.id)["arms"][arm]
+        assert after["outcome"] == {"value": 4.0, "low": None, "high": None, "n": 1}
+        assert after["rating"]["value"] == 4.0
+
+
+def test_a_variant_is_kept_as_written_with_personal_data_masked(loaded_db):
+    with session_scope(loaded_db) as s:
+        e = experiments.create(
+            s,
+            name="  全形　名稱 ",
+            script_id="S0001",
+            variant="您好，有問題請撥13812345678找我。",
+            user="ed",
+            now=NOW,
+        )
+        assert "13812345678" not in e.variant_text and e.variant_text.startswith("您好，有問題")
+        assert e.name == "全形名称"  # traditional and full-width folded, as search does

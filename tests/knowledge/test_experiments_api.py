@@ -89,3 +89,18 @@ def test_an_experiment_runs_on_the_live_workbench(app, db):
         assert [e["status"] for e in editor.get("/api/knowledge/experiments").json()] == [
             "finished"
         ]
+
+
+def test_markup_in_a_variant_is_shown_as_text(app, db):
+    with TestClient(app):
+        editor = login(app, "editor")
+        body = {
+            "name": "<b>x</b>",
+            "script_id": "S0001",
+            "variant": "<script>alert(1)</script>您好",
+        }
+        assert editor.post("/api/knowledge/experiments", json=body).status_code == 201
+        page = editor.get("/knowledge/experiments").text
+        assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)" in page
+        assert editor.post("/api/knowledge/experiments", json={"name": "x"}).status_code == 422
+        assert count(db, ExperimentRow) == 1
