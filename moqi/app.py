@@ -38,6 +38,8 @@ from moqi.insight.pages import router as insight_pages
 from moqi.insight.research.pages import router as research_pages
 from moqi.insight.routes import router as insight_router
 from moqi.knowledge import services as knowledge_services
+from moqi.knowledge.experiments.pages import router as experiments_pages
+from moqi.knowledge.experiments.routes import router as experiments_router
 from moqi.knowledge.pages import router as knowledge_pages
 from moqi.knowledge.routes import router as knowledge_router
 from moqi.service import sweep
@@ -203,6 +205,8 @@ def create_app(database_url: str | None = None) -> FastAPI:
         live_router,
         voice_router,
         assist_pages,
+        experiments_router,  # before the knowledge routes: /knowledge/{kind} would take its paths
+        experiments_pages,
         knowledge_router,
         knowledge_pages,
         tickets_router,

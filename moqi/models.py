@@ -8,6 +8,7 @@ from moqi.db.base import Base
 from moqi.insight import models as _insight  # noqa: F401
 from moqi.insight import research_models as _research  # noqa: F401
 from moqi.knowledge import models as _knowledge  # noqa: F401
+from moqi.knowledge.experiments import models as _experiments  # noqa: F401
 from moqi.service import models as _service  # noqa: F401
 from moqi.service.experts import models as _experts  # noqa: F401
 from moqi.service.outbox import models as _outbox  # noqa: F401

@@ -101,7 +101,9 @@ def choose(
         "number": phone_tail(c.phone_masked) or session.number_said or NUMBER_SLOT,
         "days": "〔N〕",  # a fact only the agent knows; left as a slot to fill
     }
-    return session.engine.ranker.rank(situation, fill, _businesses_for(session, need, confirmation))
+    return session.engine.ranker.rank(
+        situation, fill, _businesses_for(session, need, confirmation), texts=session.variants
+    )
 
 
 def _businesses_for(

@@ -219,11 +219,13 @@ class ScriptRanker:
         business_for: dict[str, str],
         k: int = 3,
         per_kind: int = 2,
+        texts: Mapping[str, str] | None = None,
     ) -> list[Recommendation]:
         """The top-k scripts, at most `per_kind` of one kind, each filled in and explained.
 
         `business_for` maps a reason code (or "*") to the business of this call that fits it;
         a script that names {business} is left out when no business of the call fits it.
+        `texts` gives some scripts another text for this call (an A/B experiment's variant).
         """
         reason_p = {code: p for code, _, p in situation.reasons}
         best_p = max(reason_p.values(), default=0.0) or 1.0
@@ -281,7 +283,7 @@ class ScriptRanker:
             if used.get(s.kind, 0) >= per_kind:
                 continue
             used[s.kind] = used.get(s.kind, 0) + 1
-            text = s.text
+            text = texts.get(s.id, s.text) if texts else s.text
             if "{" in text:
                 values = {**fill, "business": business_for.get(s.reason, "")}
                 # A line that opens with the customer's title ("{customer}，…") opens with the rest when the title is unknown.

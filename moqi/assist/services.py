@@ -17,6 +17,7 @@ from moqi.assist.profile import CustomerProfile
 from moqi.assist.session import AssistEvent, AssistSession
 from moqi.assist.transcript import Transcript
 from moqi.knowledge import services as knowledge
+from moqi.knowledge.experiments import services as experiments
 from moqi.service import services as desk
 from moqi.settings import get_settings
 
@@ -139,7 +140,6 @@ def record_call(
     assist, customer_id = start_session(
         session, customer_ref, now=now, inline_profile=header.get("profile")
     )
-    events = [assist.feed(speaker, text, ts) for speaker, text, ts in transcript.turns]
     contact = desk.create_contact(
         session,
         customer_id=customer_id,
@@ -148,6 +148,9 @@ def record_call(
         agent=agent,
         started_at=now,
     )
+    session.flush()  # the contact's id decides its arm of each running experiment
+    assist.variants = experiments.variants_for(session, contact.id, assist.customer.brand or "")
+    events = [assist.feed(speaker, text, ts) for speaker, text, ts in transcript.turns]
     desk.add_utterances(session, contact, [(e.turn, e.speaker, e.text, e.ts) for e in events])
     session.add_all(event_row(contact.id, e) for e in events)
     session.add_all(confirmation_rows(contact.id, assist.confirmations))
@@ -162,6 +165,14 @@ def record_call(
         contact,
         result="",
         notes="整段通话录入分析（文件或接口），处理结果未记录",
+        now=now + timedelta(seconds=last_ts),
+    )
+    experiments.record_exposures(
+        session,
+        contact.id,
+        [e.as_dict() for e in events],
+        brand=assist.customer.brand or "",
+        reason=contact.reason or "",
         now=now + timedelta(seconds=last_ts),
     )
     session.flush()

@@ -106,6 +106,9 @@ class AssistSession:
     # For each line, the agent turns it was on screen and not read out: a line the agent keeps
     # passing over gives way to others (it is not offered again until the situation asks for it more).
     passed_over: dict[str, int] = field(default_factory=dict)
+    # Lines shown with another text in this call: the variants of the A/B experiments whose
+    # variant arm this contact is in (script id → text); empty, the published lines.
+    variants: dict[str, str] = field(default_factory=dict)
     _heard: str = ""  # the customer's latest words
     _said: str = ""  # the customer's words in this call, newest last (the last _SAID_CHARS)
     _customer_turn: int = 0  # the turn of the customer's latest utterance

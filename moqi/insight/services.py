@@ -197,6 +197,22 @@ def ratings_by_agent_reason(
     return [(a or "", r or "", int(n), int(s or 0)) for a, r, n, s in session.execute(query)]
 
 
+def satisfaction_of(session: Session, contact_ids: Collection[int]) -> dict[int, int]:
+    """The satisfaction score (1–5) each of these contacts was given, the latest answer where
+    several sources answered; contacts without one are left out."""
+    if not contact_ids:
+        return {}
+    rows = session.execute(
+        select(ContactRating.contact_id, ContactRating.satisfaction)
+        .where(
+            ContactRating.contact_id.in_(sorted(set(contact_ids))),
+            ContactRating.satisfaction.is_not(None),
+        )
+        .order_by(ContactRating.answered_at, ContactRating.id)
+    )
+    return {cid: int(score) for cid, score in rows if score is not None}
+
+
 # The fixed customer panel and journey research (their own modules; named here for others).
 from moqi.insight import journey_work as journey_research  # noqa: E402, F401
 from moqi.insight import panel_work as panel  # noqa: E402, F401

@@ -77,6 +77,13 @@ RULES: dict[str, frozenset[str] | None] = {
     "POST /api/channels/social/{post_id}/action": LEADS,
     "POST /api/channels/social/import": LEADS,
     # Knowledge: everyone reads and proposes; editors publish.
+    # Script A/B experiments: knowledge editors and admins.
+    "GET /api/knowledge/experiments": EDITORS,
+    "POST /api/knowledge/experiments": EDITORS,
+    "GET /api/knowledge/experiments/{experiment_id}": EDITORS,
+    "POST /api/knowledge/experiments/{experiment_id}/start": EDITORS,
+    "POST /api/knowledge/experiments/{experiment_id}/stop": EDITORS,
+    "POST /api/knowledge/experiments/{experiment_id}/propose": EDITORS,
     "GET /api/knowledge/search": EVERYONE,
     "GET /api/knowledge/items/{kind}": EVERYONE,
     "GET /api/knowledge/items/{kind}/{key}": EVERYONE,

@@ -15,6 +15,7 @@ from moqi.assist.live.hub import LiveContact, LiveHub, wall_summary
 from moqi.assist.models import AssistEventRow, ConfirmationRow, WhisperRow
 from moqi.assist.services import start_session
 from moqi.assist.session import AssistSession
+from moqi.knowledge.experiments import services as experiments
 from moqi.service import services as desk
 from moqi.service.models import Contact
 
@@ -35,6 +36,7 @@ def restore_contact(session: Session, contact: Contact, *, now: datetime) -> Liv
     assist, customer_id = start_session(
         session, contact.customer_id, now=_aware(contact.started_at), before=contact.id
     )
+    assist.variants = experiments.variants_for(session, contact.id, assist.customer.brand or "")
     assist.opening()  # the agent was shown the opening lines before the first word
     live = LiveContact(
         contact.id,

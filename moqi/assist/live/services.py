@@ -32,6 +32,7 @@ from moqi.assist.models import (
 from moqi.assist.services import confirmation_rows, event_row, start_session
 from moqi.assist.session import AssistEvent
 from moqi.errors import Conflict, Invalid
+from moqi.knowledge.experiments import services as experiments
 from moqi.knowledge.models import ItemUseRow
 from moqi.nlp.mask import mask_pii
 from moqi.nlp.normalize import normalize
@@ -60,6 +61,7 @@ def open_contact(
     )
     contact.status = "open"
     session.flush()
+    assist.variants = experiments.variants_for(session, contact.id, assist.customer.brand or "")
     live = LiveContact(contact.id, agent, team, customer_card(assist), channel, assist)
     opening = {
         **assist.opening(),
@@ -262,6 +264,14 @@ def wrap_up(
     contact.moment = next(r.moment for r in live.session.engine.content.reasons if r.code == reason)
     session.execute(delete(ConfirmationRow).where(ConfirmationRow.contact_id == live.contact_id))
     session.add_all(confirmation_rows(live.contact_id, live.session.confirmations))
+    experiments.record_exposures(
+        session,
+        live.contact_id,
+        stored_events(session, live.contact_id),
+        brand=live.session.customer.brand or "",
+        reason=reason,
+        now=now,
+    )
     if follow_up:
         label = next(r.label for r in live.session.engine.content.reasons if r.code == reason)
         channels = live.session.engine.channels.by_code
