@@ -4,7 +4,7 @@ The workforce's run-time documents — holidays, roster rules, ACD column names 
 database instead of read from moqi/data at run time; `moqi init` loads the shipped files once.
 
 Revision ID: 0019
-Revises: 0017
+Revises: 0018
 Create Date: 2026-12-07 22:45:00.000000
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 
 revision: str = "0019"
-down_revision: Union[str, Sequence[str], None] = "0017"
+down_revision: Union[str, Sequence[str], None] = "0018"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
