@@ -17,6 +17,7 @@ from moqi.nlp.table import read_table
 from moqi.web.auth import AgentUser, LeadUser, SessionDep
 from moqi.web.clock import now
 from moqi.web.errors import MAX_BODY
+from moqi.web.params import Id
 
 router = APIRouter(prefix="/api/insight", tags=["insight"])
 By = Annotated[str, Query(pattern="^(agent|team|reason|channel|region|brand|week)$")]
@@ -150,18 +151,18 @@ def create_panel(session: SessionDep, user: LeadUser, body: PanelIn) -> dict:
 
 
 @router.get("/panels/{panel_id}", summary="A panel's waves, response rates and change wave on wave")
-def panel_report(session: SessionDep, user: LeadUser, panel_id: int) -> dict:
+def panel_report(session: SessionDep, user: LeadUser, panel_id: Id) -> dict:
     return services.panel.report(session, panel_id)
 
 
 @router.post("/panels/{panel_id}/waves", status_code=201, summary="Plan the panel's next wave")
-def plan_wave(session: SessionDep, user: LeadUser, panel_id: int, body: WaveIn) -> dict:
+def plan_wave(session: SessionDep, user: LeadUser, panel_id: Id, body: WaveIn) -> dict:
     wave = services.panel.plan_wave(session, panel_id, planned_at=_aware(body.planned_at) or now())
     return {"id": wave.id, "number": wave.number}
 
 
 @router.post("/panel-waves/{wave_id}/start", summary="Start a wave: one call-back task per member")
-def start_wave(session: SessionDep, user: LeadUser, wave_id: int, body: StartIn) -> dict:
+def start_wave(session: SessionDep, user: LeadUser, wave_id: Id, body: StartIn) -> dict:
     made = services.panel.start_wave(
         session, wave_id, owners=body.owners, now=now(), days=body.days
     )
@@ -174,7 +175,7 @@ def start_wave(session: SessionDep, user: LeadUser, wave_id: int, body: StartIn)
     summary="Import a wave's answers (CSV/XLSX); a bad row imports nothing",
 )
 async def import_panel_answers(
-    session: SessionDep, user: LeadUser, wave_id: int, file: Annotated[UploadFile, File()]
+    session: SessionDep, user: LeadUser, wave_id: Id, file: Annotated[UploadFile, File()]
 ) -> dict:
     wave = services.panel.get_wave(session, wave_id)
     questions = wave.questions or services.panel.questionnaire()
@@ -196,7 +197,7 @@ def panel_tasks(
 
 @router.post("/panel-tasks/{task_id}", summary="Record what the customer said on the call-back")
 def answer_panel_task(
-    session: SessionDep, user: AgentUser, task_id: int, body: TaskAnswersIn
+    session: SessionDep, user: AgentUser, task_id: Id, body: TaskAnswersIn
 ) -> dict:
     task = services.panel.record_answers(
         session,
@@ -273,7 +274,7 @@ def journey_surveys(session: SessionDep, user: LeadUser) -> list[dict]:
 def journey_analysis(
     session: SessionDep,
     user: LeadUser,
-    survey_id: int,
+    survey_id: Id,
     by: Annotated[str | None, Query(pattern="^(region|brand)$")] = None,
     core: Annotated[int, Query(ge=1, le=100)] = 16,
 ) -> dict:

@@ -15,6 +15,7 @@ from moqi.knowledge import items, review, stories, usage, versions
 from moqi.knowledge.models import BusinessRow, ReasonRow
 from moqi.web.auth import SessionDep, page_access
 from moqi.web.clock import now
+from moqi.web.params import QueryId
 from moqi.web.templates import templates
 
 router = APIRouter(include_in_schema=False)
@@ -151,7 +152,7 @@ def review_page(request: Request, session: SessionDep, status: str = "open"):
 
 
 @router.get("/knowledge/stories", response_class=HTMLResponse, name="stories_page")
-def stories_page(request: Request, session: SessionDep, contact: int | None = None):
+def stories_page(request: Request, session: SessionDep, contact: QueryId = None):
     user, redirect = page_access(request, session, ROLES)
     if user is None:  # nobody logged in: to /login
         return redirect

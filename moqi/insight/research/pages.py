@@ -16,6 +16,7 @@ from moqi.insight.research_tables import read_journey_answers, read_panel_answer
 from moqi.insight.routes import read_upload
 from moqi.web.auth import SessionDep, page_access
 from moqi.web.clock import now
+from moqi.web.params import Id, QueryId
 from moqi.web.templates import templates
 
 router = APIRouter(include_in_schema=False)
@@ -64,7 +65,7 @@ def _panel_page(request, session, user, panel_id: int | None, status: int = 200,
 
 
 @router.get("/insight/panel", response_class=HTMLResponse)
-def panel_page(request: Request, session: SessionDep, panel: int | None = None):
+def panel_page(request: Request, session: SessionDep, panel: QueryId = None):
     user, redirect = page_access(request, session, VIEWERS)
     if user is None:
         return redirect
@@ -111,7 +112,7 @@ def create_panel_page(
 
 @router.post("/insight/panel/{panel_id}/waves", response_class=HTMLResponse)
 def plan_wave_page(
-    request: Request, session: SessionDep, panel_id: int, planned: Annotated[date, Form()]
+    request: Request, session: SessionDep, panel_id: Id, planned: Annotated[date, Form()]
 ):
     user, redirect = page_access(request, session, VIEWERS)
     if user is None:
@@ -129,7 +130,7 @@ def plan_wave_page(
 def start_wave_page(
     request: Request,
     session: SessionDep,
-    wave_id: int,
+    wave_id: Id,
     owners: Annotated[str, Form(max_length=2000)],
 ):
     user, redirect = page_access(request, session, VIEWERS)
@@ -147,7 +148,7 @@ def start_wave_page(
 
 @router.post("/insight/panel/waves/{wave_id}/answers", response_class=HTMLResponse)
 async def import_answers_page(
-    request: Request, session: SessionDep, wave_id: int, file: Annotated[UploadFile, File()]
+    request: Request, session: SessionDep, wave_id: Id, file: Annotated[UploadFile, File()]
 ):
     user, redirect = page_access(request, session, VIEWERS)
     if user is None:
@@ -167,7 +168,7 @@ async def import_answers_page(
 def panel_file(
     request: Request,
     session: SessionDep,
-    panel_id: int,
+    panel_id: Id,
     kind: Annotated[str, Path(pattern="^(csv|xlsx)$")],
 ):
     user, redirect = page_access(request, session, VIEWERS)
@@ -202,7 +203,7 @@ def _tasks(request, session, user, status: int = 200, **extra):
 
 
 @router.post("/insight/panel/tasks/{task_id}", response_class=HTMLResponse)
-async def answer_task_page(request: Request, session: SessionDep, task_id: int):
+async def answer_task_page(request: Request, session: SessionDep, task_id: Id):
     user, redirect = page_access(request, session, CALLERS)
     if user is None:
         return redirect
@@ -257,7 +258,7 @@ JourneyBy = Annotated[str | None, Query(pattern="^(region|brand)$")]
 
 @router.get("/insight/journey", response_class=HTMLResponse)
 def journey_page(
-    request: Request, session: SessionDep, survey: int | None = None, by: JourneyBy = None
+    request: Request, session: SessionDep, survey: QueryId = None, by: JourneyBy = None
 ):
     user, redirect = page_access(request, session, VIEWERS)
     if user is None:
@@ -273,7 +274,7 @@ def journey_file(
     request: Request,
     session: SessionDep,
     kind: Annotated[str, Path(pattern="^(csv|xlsx)$")],
-    survey: int | None = None,
+    survey: QueryId = None,
     by: JourneyBy = None,
 ):
     user, redirect = page_access(request, session, VIEWERS)
