@@ -22,13 +22,13 @@ from pydantic import ValidationError
 from moqi.assist.live import services as lives
 from moqi.assist.live.writer import StorageError
 from moqi.db import session_scope
-from moqi.errors import Conflict, MoqiError, NotFound
+from moqi.errors import MoqiError
 from moqi.voice.live import MAX_PENDING, AudioStream, FrameError, Spoken, StreamTooLong
 from moqi.voice.schemas import AudioStart
-from moqi.web.auth import COOKIE, socket_user
+from moqi.web.auth import COOKIE
 from moqi.web.clock import now
 from moqi.web.params import Id
-from moqi.web.sockets import pump, queue_listener, watch_login
+from moqi.web.sockets import admit_to_contact, pump, queue_listener, watch_login
 
 router = APIRouter(tags=["voice"])
 log = logging.getLogger("moqi.voice.live")
@@ -123,18 +123,8 @@ class _Call:
 async def audio_socket(websocket: WebSocket, contact_id: Id) -> None:
     """Stream a call's audio; each utterance is recognised and fed to the contact."""
     app = websocket.app
-    with session_scope(app.state.db) as session:
-        user = socket_user(websocket, session, ("agent", "team_lead", "admin"))
-        try:
-            live = (
-                lives.live_contact(app.state.hub, session, contact_id, now=now()) if user else None
-            )
-        except (NotFound, Conflict):
-            await websocket.close(code=4404)
-            return
-        if user is None or live is None or live.refusal(user.role, user.username, user.team):
-            await websocket.close(code=4403)
-            return
+    if not await admit_to_contact(websocket, contact_id):
+        return
     await websocket.accept()
     token = websocket.cookies.get(COOKIE, "")
     hub_queue: asyncio.Queue = asyncio.Queue()

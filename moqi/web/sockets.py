@@ -16,6 +16,10 @@ import threading
 from starlette.websockets import WebSocket
 
 from moqi.accounts.logins import user_for_token
+from moqi.assist.live import services as lives
+from moqi.db import session_scope
+from moqi.errors import Conflict, NotFound
+from moqi.web.auth import socket_user
 from moqi.web.clock import now
 
 LOGIN_CHECK_S = 30.0
@@ -87,3 +91,23 @@ async def watch_login(websocket: WebSocket, token: str) -> None:
         if not await asyncio.to_thread(still_valid):
             await websocket.close(code=LOGGED_OUT)
             return
+
+
+async def admit_to_contact(websocket: WebSocket, contact_id: int) -> bool:
+    """Whether the caller may use a socket of this live contact (its agent, their team's lead, an
+    admin): the text socket and the audio socket ask the same. When not, the socket is closed
+    with 4404 (no such live contact) or 4403 (not logged in, or not theirs)."""
+    app = websocket.app
+    with session_scope(app.state.db) as session:
+        user = socket_user(websocket, session, ("agent", "team_lead", "admin"))
+        try:
+            live = (
+                lives.live_contact(app.state.hub, session, contact_id, now=now()) if user else None
+            )
+        except (NotFound, Conflict):
+            await websocket.close(code=4404)
+            return False
+        if user is None or live is None or live.refusal(user.role, user.username, user.team):
+            await websocket.close(code=4403)
+            return False
+    return True

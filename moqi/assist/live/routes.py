@@ -42,12 +42,12 @@ from moqi.assist.schemas import (
     WrapUp,
 )
 from moqi.db import session_scope
-from moqi.errors import Conflict, Forbidden, MoqiError, NotFound
+from moqi.errors import Forbidden, MoqiError
 from moqi.service import services as desk
 from moqi.web.auth import COOKIE, AdminUser, AgentUser, LeadUser, SessionDep, socket_user
 from moqi.web.clock import now
 from moqi.web.params import Id
-from moqi.web.sockets import pump, queue_listener, watch_login
+from moqi.web.sockets import admit_to_contact, pump, queue_listener, watch_login
 
 router = APIRouter(tags=["live"])
 TYPING = '{"typing": true}'
@@ -265,18 +265,8 @@ async def serve_socket(websocket: WebSocket, token: str, listen, on_message) -> 
 async def contact_socket(websocket: WebSocket, contact_id: Id) -> None:
     """Send utterances in, receive assist events, alerts and whispers out."""
     app = websocket.app
-    with session_scope(app.state.db) as session:
-        user = socket_user(websocket, session, ("agent", "team_lead", "admin"))
-        try:
-            live = (
-                lives.live_contact(app.state.hub, session, contact_id, now=now()) if user else None
-            )
-        except (NotFound, Conflict):
-            await websocket.close(code=4404)
-            return
-        if user is None or live is None or live.refusal(user.role, user.username, user.team):
-            await websocket.close(code=4403)
-            return
+    if not await admit_to_contact(websocket, contact_id):
+        return
 
     async def on_message(raw: str) -> None:
         if raw == TYPING:  # the agent is typing a chat reply: the customer's widget shows it
