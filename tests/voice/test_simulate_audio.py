@@ -3,44 +3,18 @@ process) with the tone recogniser: a recording becomes the contact's utterances 
 
 from __future__ import annotations
 
-import socket
-import threading
 import time
 
-import pytest
-import uvicorn
 from sqlalchemy import select
 from typer.testing import CliRunner
 
 from moqi.cli import app as cli
 from moqi.db import session_scope
 from moqi.service.models import Contact, Utterance
-from moqi.settings import get_settings
-from tests.conftest import add_users, count, serving
+from tests.conftest import count
 from tests.voice.sounds import join, silence, tone, write_wav
 
 runner = CliRunner()
-
-
-@pytest.fixture
-def server(loaded_db, db_url, monkeypatch):
-    monkeypatch.setenv("MOQI_ASR_ENGINE", "tests.voice.fake:ToneRecognizer")
-    get_settings.cache_clear()
-    add_users(loaded_db, agent="agent")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    for app in serving(db_url):
-        uv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-        thread = threading.Thread(target=uv.run, daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 60
-        while not uv.started and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert uv.started
-        yield f"http://127.0.0.1:{port}"
-        uv.should_exit = True
-        thread.join(timeout=30)
 
 
 def stored(db) -> tuple[Contact, list[tuple[str, str]]]:
