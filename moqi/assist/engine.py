@@ -7,12 +7,13 @@ from collections.abc import Mapping
 from functools import cached_property, lru_cache
 
 from moqi.assist.bizmap import BusinessMap
-from moqi.assist.emotion import ASKING, BREAKS, UtteranceEmotion, find_keywords, score_utterance
+from moqi.assist.emotion import ASKING, UtteranceEmotion, find_keywords, score_utterance
 from moqi.assist.escalation import Channels, channels_of, inside_number
 from moqi.assist.model import readings
 from moqi.assist.need import NeedModel
 from moqi.assist.reason_text import ReasonTexts
 from moqi.assist.scripts import ScriptRanker
+from moqi.assist.wording import found_in, numeral, own_clause, polite
 from moqi.content import Content, GenericTerm, load_files
 from moqi.content.scripts import compile_rules
 from moqi.nlp.automaton import KeywordAutomaton
@@ -28,31 +29,6 @@ _UNDECIDED = ("neutral", "confusion", "surprise")  # lexicon readings a model ma
 _READ_WHOLE_MIN = 6  # shorter replies ("嗯输好了", "好的") acknowledge; they are not a feeling
 # Words of an outcome, not of what was done ("已经为您开通成功了").
 _OUTCOME_WORDS = ("成功", "好了", "生效", "完成", "失败", "正常")
-
-
-def _numeral(ch: str) -> bool:
-    return ch.isdigit() or ch == "."
-
-
-def _found(pattern: re.Pattern | None, text: str) -> str | None:
-    """What the pattern's group catches in an agent's words (你 read as 您), or None."""
-    m = pattern.search(_polite(text)) if pattern is not None else None
-    return m.group(1) if m else None
-
-
-def _polite(text: str) -> str:
-    """The operation phrases say 您; an agent talking to a student says 你 ("已经为你办理成功")."""
-    return text.replace("你", "您")
-
-
-def _own_clause(text: str, found: list[tuple[int, int, str, bool]], i: int) -> bool:
-    """Whether the i-th wrap-up word found stands as a clause of its own, or is said twice in a row."""
-    start, end, word, _ = found[i]
-    if text.startswith(word, end) or (i and found[i - 1][1] == start and found[i - 1][2] == word):
-        return True
-    before = start == 0 or text[start - 1] in BREAKS
-    after = end == len(text) or text[end] in BREAKS or text[end] in "啊呀啦吧哈"
-    return before and after
 
 
 class AssistEngine:
@@ -212,8 +188,8 @@ class AssistEngine:
         return [
             m
             for m in self.business_words.longest(text)
-            if not (m[2][0].isdigit() and m[0] and _numeral(text[m[0] - 1]))
-            and not (m[2][-1].isdigit() and m[1] < len(text) and _numeral(text[m[1]]))
+            if not (m[2][0].isdigit() and m[0] and numeral(text[m[0] - 1]))
+            and not (m[2][-1].isdigit() and m[1] < len(text) and numeral(text[m[1]]))
         ]
 
     def verified_with(self, text: str, named: list[tuple[int, int, str, str]]) -> list:
@@ -255,13 +231,13 @@ class AssistEngine:
         if any(not short for *_, short in found) or (found and len(text) <= _SHORT):
             return True
         # In a longer utterance it closes nothing while the customer still asks ("没了，那话费呢？").
-        return any(_own_clause(text, found, i) for i in range(len(found))) and not ASKING.search(
+        return any(own_clause(text, found, i) for i in range(len(found))) and not ASKING.search(
             text
         )
 
     def operation_outcome(self, text: str) -> str | None:
         """ "done", "failed" or None for an agent utterance (failure wins when both are said)."""
-        text = _polite(text)
+        text = polite(text)
         found = {value for _, _, _, value in self.operation_words.longest(text)}
         if "failed" in found:
             return "failed"
@@ -281,23 +257,21 @@ class AssistEngine:
     def continued_outcome(self, clause: str) -> str | None:
         """ "done" for a later clause of a report that leaves out 已经 ("流量包也帮您退订了"), else None."""
         return (
-            "done"
-            if self.also_done is not None and self.also_done.search(_polite(clause))
-            else None
+            "done" if self.also_done is not None and self.also_done.search(polite(clause)) else None
         )
 
     def operation_object(self, text: str) -> str | None:
         """What an agent's report says was done, in its own words ("已经为您办理了停机" → 停机), or None."""
-        said = _found(self.done_object, text)
+        said = found_in(self.done_object, text)
         return None if said is None or any(w in said for w in _OUTCOME_WORDS) else said
 
     def operation_verb(self, text: str) -> str | None:
         """The verb of what an agent's report says was done ("已经为您兑换成功" → 兑换), or None."""
-        return _found(self.done_verb, text)
+        return found_in(self.done_verb, text)
 
     def clause_action(self, clause: str) -> str | None:
         """The verb of the operation one clause of a report says was done (关闭, 退订), or None."""
-        return _found(self.clause_verb, clause)
+        return found_in(self.clause_verb, clause)
 
     def read_emotion(self, text: str) -> UtteranceEmotion:
         """The emotion of one normalised utterance.

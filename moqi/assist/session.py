@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from moqi.assist import confirming, script_choice
 from moqi.assist.advice import pick_advice
@@ -24,6 +23,7 @@ from moqi.assist.events import (
 from moqi.assist.need import NeedTracker
 from moqi.assist.profile import CustomerProfile
 from moqi.assist.scripts import REPEAT_CONTACT
+from moqi.assist.speakers import SPEAKERS, canonical_speaker  # noqa: F401 - as before
 from moqi.content.model import MOMENT_LABELS
 from moqi.errors import Invalid
 from moqi.nlp.mask import mask_pii
@@ -46,40 +46,6 @@ _COMPLAINING = {
     "anxiety": 0.3,
     "confusion": 0.3,
 }
-SPEAKERS = {
-    "customer": "customer",
-    "客户": "customer",
-    "用户": "customer",
-    "顾客": "customer",
-    "user": "customer",
-    "client": "customer",
-    "caller": "customer",
-    "agent": "agent",
-    "坐席": "agent",
-    "客服": "agent",
-    "helpdesk": "agent",
-    "staff": "agent",
-    "operator": "agent",
-    "话务员": "agent",
-}
-
-
-@lru_cache(maxsize=256)
-def _speaker_form(key: str) -> str | None:
-    """The speaker a label in another written form stands for (remembered: labels are few)."""
-    return SPEAKERS.get(normalize(key).lower())
-
-
-def canonical_speaker(speaker: str) -> str:
-    """customer or agent for any accepted synonym, in traditional or full-width characters too
-    (客戶, 顧客, ＡＧＥＮＴ); Invalid otherwise."""
-    key = str(speaker).strip()
-    found = SPEAKERS.get(key) or _speaker_form(key)
-    if found is None:
-        raise Invalid(
-            f"unknown speaker {speaker!r} (expected customer/客户 or agent/坐席/helpdesk)"
-        )
-    return found
 
 
 @dataclass
